@@ -1,0 +1,2 @@
+export type { StatusCategory } from './status-category.js';
+export { statusCategory } from './status-category.js';

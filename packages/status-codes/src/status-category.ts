@@ -1,0 +1,21 @@
+/** The five classes a DIMSE status falls into (PS3.7 Annex C). */
+export type StatusCategory = 'Success' | 'Warning' | 'Failure' | 'Cancel' | 'Pending';
+
+/**
+ * The category of any 16-bit DIMSE status, including codes no table lists, from the ranges of
+ * PS3.7 Annex C: 0000H success (C.1); FF00H/FF01H pending (C.2); FE00H cancel (C.3); 0001H,
+ * 0107H, 0116H and Bxxx warning (C.4); everything else failure (C.5), which covers the
+ * Axxx/Cxxx ranges and the 01xx/02xx codes.
+ * @throws RangeError if `code` is not an integer in 0..0xFFFF.
+ */
+export function statusCategory(code: number): StatusCategory {
+  if (!Number.isInteger(code) || code < 0 || code > 0xffff) {
+    throw new RangeError(`not a 16-bit status code: ${code}`);
+  }
+  if (code === 0x0000) return 'Success';
+  if (code === 0xff00 || code === 0xff01) return 'Pending';
+  if (code === 0xfe00) return 'Cancel';
+  if (code === 0x0001 || code === 0x0107 || code === 0x0116) return 'Warning';
+  if (code >= 0xb000 && code <= 0xbfff) return 'Warning';
+  return 'Failure';
+}
