@@ -2,10 +2,12 @@
 export type StatusCategory = 'Success' | 'Warning' | 'Failure' | 'Cancel' | 'Pending';
 
 /**
- * The category of any 16-bit DIMSE status, including codes no table lists, from the ranges of
- * PS3.7 Annex C: 0000H success (C.1); FF00H/FF01H pending (C.2); FE00H cancel (C.3); 0001H,
- * 0107H, 0116H and Bxxx warning (C.4); everything else failure (C.5), which covers the
- * Axxx/Cxxx ranges and the 01xx/02xx codes.
+ * The category of any 16-bit DIMSE status, including codes no table lists, from the status
+ * class convention of PS3.7 Annex C: 0000H success (C.1); FF00H/FF01H pending (C.2); FE00H
+ * cancel (C.3); 0001H, 0107H, 0116H and Bxxx warning (C.4); Axxx, Cxxx, 01xx and 02xx failure
+ * (C.5). The standard puts no other value in any class and forbids sending one
+ * ({@link isInStatusClass} tells them apart); a receiver cannot treat such a value as success,
+ * so this function reports it as Failure too.
  * @throws RangeError if `code` is not an integer in 0..0xFFFF.
  */
 export function statusCategory(code: number): StatusCategory {
@@ -18,4 +20,24 @@ export function statusCategory(code: number): StatusCategory {
   if (code === 0x0001 || code === 0x0107 || code === 0x0116) return 'Warning';
   if (code >= 0xb000 && code <= 0xbfff) return 'Warning';
   return 'Failure';
+}
+
+/**
+ * True when `code` belongs to one of the status classes of PS3.7 Annex C: 0000, 0001, 01xx,
+ * 02xx, Axxx, Bxxx, Cxxx, FE00, FF00 or FF01. The standard says implementations shall not use
+ * any other value, so an SCP can check its own responses with this.
+ * @throws RangeError if `code` is not an integer in 0..0xFFFF.
+ */
+export function isInStatusClass(code: number): boolean {
+  statusCategory(code); // validates the range
+  const high = code >> 8;
+  return (
+    code <= 0x0001 ||
+    high === 0x01 ||
+    high === 0x02 ||
+    (code >= 0xa000 && code <= 0xcfff) ||
+    code === 0xfe00 ||
+    code === 0xff00 ||
+    code === 0xff01
+  );
 }
