@@ -1,5 +1,6 @@
 // Libraries never print (STYLE.md §10): a test whose code under test calls console.* fails.
-import { afterEach, vi } from 'vitest';
+import { afterAll, afterEach, vi } from 'vitest';
+import { stopAllPeers } from './spawn-peer.js';
 
 const methods = ['log', 'info', 'warn', 'error', 'debug', 'trace'] as const;
 const calls: string[] = [];
@@ -15,4 +16,9 @@ afterEach(() => {
     const printed = calls.splice(0);
     throw new Error(`library code printed to the console:\n${printed.join('\n')}`);
   }
+});
+
+// Every test file stops the peers it started, even when a test failed half-way.
+afterAll(async () => {
+  await stopAllPeers();
 });
