@@ -1,0 +1,106 @@
+import { DicomnetError } from './errors.js';
+import { describeAbort, describeReject } from './codec/index.js';
+import type { State } from './state/states.js';
+
+/**
+ * The acceptor rejected our A-ASSOCIATE-RQ (PS3.8 §9.3.4). `result`, `source` and `reason` are
+ * the values of Table 9-21.
+ */
+export class AssociationRejectedError extends DicomnetError {
+  constructor(
+    readonly result: number,
+    readonly source: number,
+    readonly reason: number,
+  ) {
+    super(
+      'DICOMNET_ASSOCIATION_REJECTED',
+      `association rejected: ${describeReject(result, source, reason)}`,
+    );
+  }
+}
+
+/** Who ended an association with an abort. */
+export type AbortInitiator = 'local' | 'peer' | 'provider';
+
+/**
+ * The association was aborted (PS3.8 §7.3, §7.4): by the peer (an A-ABORT PDU arrived:
+ * `initiator: 'peer'`), by our user (`'local'`), or by our Upper Layer provider because the peer
+ * broke the protocol or a timer expired (`'provider'`, with the offending error as `cause`).
+ * `source` and `reason` are the values of PS3.8 Table 9-26 carried by the A-ABORT PDU.
+ */
+export class AssociationAbortedError extends DicomnetError {
+  constructor(
+    readonly initiator: AbortInitiator,
+    readonly source: number,
+    readonly reason: number,
+    options?: ErrorOptions,
+  ) {
+    const who =
+      initiator === 'peer'
+        ? 'by the peer'
+        : initiator === 'local'
+          ? 'locally'
+          : 'by the upper layer';
+    super(
+      'DICOMNET_ASSOCIATION_ABORTED',
+      `association aborted ${who}: ${describeAbort(source, reason)}`,
+      options,
+    );
+  }
+}
+
+/** The transport connection closed while the association was still open (A-P-ABORT, AA-4). */
+export class TransportClosedError extends DicomnetError {
+  constructor(
+    readonly state: State,
+    options?: ErrorOptions,
+  ) {
+    super('DICOMNET_TRANSPORT_CLOSED', `connection closed by the peer in ${state}`, options);
+  }
+}
+
+/** A timer ran out waiting for the peer: ARTIM (PS3.8 §9.1.5) or a reply to our A-ASSOCIATE-RQ/A-RELEASE-RQ. */
+export class AssociationTimeoutError extends DicomnetError {
+  constructor(
+    readonly state: State,
+    readonly timeoutMs: number,
+  ) {
+    super(
+      'DICOMNET_ASSOCIATION_TIMEOUT',
+      `no answer from the peer within ${timeoutMs} ms in ${state}`,
+    );
+  }
+}
+
+/** A local request that the association's state does not allow, e.g. sending after release. */
+export class InvalidStateError extends DicomnetError {
+  constructor(
+    readonly state: State,
+    readonly operation: string,
+  ) {
+    super('DICOMNET_INVALID_STATE', `cannot ${operation} in ${state}`);
+  }
+}
+
+/** The TCP or TLS connection to the peer could not be made. */
+export class ConnectError extends DicomnetError {
+  constructor(
+    readonly host: string,
+    readonly port: number,
+    options?: ErrorOptions,
+  ) {
+    const cause = options?.cause instanceof Error ? `: ${options.cause.message}` : '';
+    super('DICOMNET_CONNECT_FAILED', `cannot connect to ${host}:${port}${cause}`, options);
+  }
+}
+
+/** The TCP or TLS connection did not complete within `connectTimeout`. */
+export class ConnectTimeoutError extends DicomnetError {
+  constructor(
+    readonly host: string,
+    readonly port: number,
+    readonly timeoutMs: number,
+  ) {
+    super('DICOMNET_CONNECT_TIMEOUT', `no connection to ${host}:${port} within ${timeoutMs} ms`);
+  }
+}

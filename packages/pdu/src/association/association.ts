@@ -1,0 +1,556 @@
+import type { Duplex } from 'node:stream';
+import type { AssociateAc, AssociateRj, AssociateRq, PDataTf, Pdu } from '../codec/index.js';
+import { AbortReason, AbortSource, encodePdu } from '../codec/index.js';
+import { DicomnetError } from '../errors.js';
+import {
+  AssociationAbortedError,
+  AssociationRejectedError,
+  AssociationTimeoutError,
+  InvalidStateError,
+  TransportClosedError,
+} from '../association-errors.js';
+import { publishAssociationEnded, publishPduSent, publishStateChanged } from '../diagnostics.js';
+import type {
+  AssociationRole,
+  NegotiatedAssociation,
+} from '../negotiation/negotiated-association.js';
+import { negotiatedAssociation } from '../negotiation/negotiated-association.js';
+import type { Event } from '../state/events.js';
+import type { State } from '../state/states.js';
+import type { Action } from '../state/transition-table.js';
+import { actionFor } from '../state/transition-table.js';
+import { Deferred } from './deferred.js';
+import { InboundPdus } from './inbound-pdus.js';
+import { MessageWriter } from './message-writer.js';
+import type { OutgoingMessage } from './message-writer.js';
+import { Timer } from './timer.js';
+
+/** What the layer above (DIMSE) hears from an association. */
+export interface AssociationHandlers {
+  /**
+   * P-DATA indication (PS3.8 §7.6). Return a promise to hold further input until it settles:
+   * the socket is paused meanwhile, which is how a slow consumer pushes back on the peer.
+   */
+  onPData?(pdu: PDataTf): void | Promise<void>;
+  /**
+   * A-RELEASE indication (PS3.8 §7.2): the peer asks to release. We may still send until the
+   * returned promise settles; then we answer A-RELEASE-RP. Release cannot be refused.
+   */
+  onReleaseRequest?(): void | Promise<void>;
+  /** Called once when the association ends; `error` is undefined after a normal release. */
+  onEnd?(error: DicomnetError | undefined): void;
+}
+
+/** Limits and timers of one association, all in bytes or milliseconds. */
+export interface AssociationLimits {
+  /**
+   * How long we wait for the peer during establishment and release (Sta2, Sta5, Sta7, Sta10,
+   * Sta11, Sta13), in ms. Default 30,000. This is ARTIM (PS3.8 §9.1.5) where the standard has it.
+   */
+  readonly artimTimeout?: number;
+  /** Largest A-ASSOCIATE-RQ/AC PDU accepted, in bytes. Default 1 MiB. */
+  readonly maxAssociatePduLength?: number;
+}
+
+/** Default of {@link AssociationLimits.artimTimeout}. */
+export const DEFAULT_ARTIM_TIMEOUT = 30_000;
+
+/** The event each received PDU is (PS3.8 Table 9-10 rows). */
+const PDU_EVENTS: Readonly<Record<Pdu['type'], Event>> = {
+  'A-ASSOCIATE-RQ': 'Evt6',
+  'A-ASSOCIATE-AC': 'Evt3',
+  'A-ASSOCIATE-RJ': 'Evt4',
+  'P-DATA-TF': 'Evt10',
+  'A-RELEASE-RQ': 'Evt12',
+  'A-RELEASE-RP': 'Evt13',
+  'A-ABORT': 'Evt16',
+};
+
+/** States in which we wait for a PDU from the peer and bound the wait (PS3.8 §9.1.5, DCMTK-style). */
+const WAITING_STATES: ReadonlySet<State> = new Set([
+  'Sta2',
+  'Sta5',
+  'Sta7',
+  'Sta10',
+  'Sta11',
+  'Sta13',
+]);
+
+let nextId = 1;
+
+/**
+ * @internal Fires a state-machine event directly, for the tests of PS3.8 Table 9-10 that need
+ * events the public API never produces in that state. Not exported from the package.
+ */
+export const fireEvent = Symbol('fireEvent');
+
+/**
+ * One DICOM association over one transport connection: the state machine of PS3.8 §9.2 with
+ * its ARTIM timer, the P-DATA writer and the PDU reader. Created by {@link requestAssociation}
+ * (requestor) or by an acceptor; the layer above talks to it through {@link AssociationHandlers},
+ * {@link Association.sendMessage}, {@link Association.release} and {@link Association.abort}.
+ *
+ * ```
+ *  requestor: Sta1 -Evt1-> Sta4 -Evt2-> Sta5 -Evt3-> Sta6      acceptor: Sta1 -Evt5-> Sta2 -Evt6-> Sta3 -Evt7-> Sta6
+ *  Sta6 -release()-> Sta7 -A-RELEASE-RP-> Sta1                 Sta6 -A-RELEASE-RQ-> Sta8 -answer-> Sta13 -close-> Sta1
+ *  any -abort()-> Sta13 -close-> Sta1
+ * ```
+ */
+export class Association {
+  /** Identifies the association in diagnostics messages. */
+  readonly id = `a${nextId++}`;
+  readonly role: AssociationRole;
+  /** Settles when the transport connection has closed and the state is Sta1. Never rejects. */
+  readonly closed: Promise<void>;
+
+  #state: State = 'Sta1';
+  #socket: Duplex | undefined;
+  #handlers: AssociationHandlers = {};
+  #negotiated: NegotiatedAssociation | undefined;
+  #request: AssociateRq | undefined;
+  readonly #timer = new Timer();
+  readonly #artimTimeout: number;
+  readonly #inbound: InboundPdus;
+  readonly #writer: MessageWriter;
+  readonly #established = new Deferred<NegotiatedAssociation>();
+  readonly #ended = new Deferred<void>();
+  readonly #closed = new Deferred<void>();
+  #endError: DicomnetError | undefined;
+  #isEnded = false;
+  #releaseAnswer: Promise<void> | undefined;
+  #decide: ((request: AssociateRq) => Promise<AssociateAc | AssociateRj>) | undefined;
+
+  /** @internal Use {@link requestAssociation} or an acceptor. */
+  constructor(role: AssociationRole, maxPduLength: number, limits: AssociationLimits = {}) {
+    this.role = role;
+    this.#artimTimeout = limits.artimTimeout ?? DEFAULT_ARTIM_TIMEOUT;
+    this.closed = this.#closed.promise;
+    this.#inbound = new InboundPdus({
+      maxPduLength,
+      maxAssociatePduLength: limits.maxAssociatePduLength ?? 1024 * 1024,
+      associationId: this.id,
+      onPdu: (pdu) => this.#onPdu(pdu),
+      onInvalid: (error) => this.#fire('Evt19', error),
+    });
+    this.#writer = new MessageWriter({
+      associationId: this.id,
+      beforeWrite: () => this.#beforePData(),
+    });
+    // Nobody may be listening for these yet; failures are reported through the other channels.
+    this.#established.promise.catch(() => {});
+    this.#ended.promise.catch(() => {});
+  }
+
+  /** The current state of PS3.8 §9.2.1, `'Sta1'` … `'Sta13'`. */
+  get state(): State {
+    return this.#state;
+  }
+
+  /**
+   * What was negotiated.
+   * @throws {@link InvalidStateError} before the association is established.
+   */
+  get negotiated(): NegotiatedAssociation {
+    if (this.#negotiated === undefined)
+      throw new InvalidStateError(this.#state, 'read the negotiation');
+    return this.#negotiated;
+  }
+
+  /** Why the association ended, once it has; undefined while open and after a normal release. */
+  get error(): DicomnetError | undefined {
+    return this.#endError;
+  }
+
+  /** Installs the handlers. P-DATA that arrived before is held (with the socket paused) until now. */
+  setHandlers(handlers: AssociationHandlers): void {
+    this.#handlers = handlers;
+    this.#inbound.setConsumer(handlers.onPData);
+  }
+
+  /**
+   * Sends one DIMSE message: the command, then the data set if any, as P-DATA-TF PDUs no larger
+   * than the peer's maximum (PS3.8 Annex E). Messages never interleave: concurrent calls queue.
+   * The data set may be bytes or a stream of chunks; it is never concatenated.
+   * @throws {@link InvalidStateError} when the association cannot send (not established, or
+   *   released), or the error that ended it.
+   */
+  sendMessage(message: OutgoingMessage): Promise<void> {
+    return this.#writer.send(message, this.negotiated.peerMaxPduLength);
+  }
+
+  /**
+   * Releases the association (A-RELEASE, PS3.8 §7.2) after queued messages are sent. Resolves
+   * when the release is complete; idempotent. Rejects with the error that ended the association
+   * if it was aborted instead.
+   */
+  async release(): Promise<void> {
+    const state = this.#state;
+    if (state === 'Sta6') {
+      await this.#writer.idle();
+      if (this.#state === 'Sta6') this.#fire('Evt11');
+    } else if (
+      !this.#isEnded &&
+      (state === 'Sta1' ||
+        state === 'Sta2' ||
+        state === 'Sta3' ||
+        state === 'Sta4' ||
+        state === 'Sta5')
+    ) {
+      throw new InvalidStateError(state, 'release an association that is not established');
+    }
+    // Sta7–Sta13: a release (ours, the peer's, or both) or an abort is already under way.
+    await this.#ended.promise;
+  }
+
+  /**
+   * Aborts the association at once (A-ABORT, PS3.8 §7.3) and closes the connection. Queued and
+   * future sends reject. Resolves when the transport has closed; idempotent.
+   */
+  async abort(): Promise<void> {
+    if (this.#socket === undefined && this.#state === 'Sta1') {
+      this.#closed.resolve(); // never connected
+    } else if (this.#state === 'Sta13') {
+      this.#socket?.destroy(); // the association is already over: stop waiting for the peer
+    } else if (this.#state !== 'Sta1') {
+      this.#fire('Evt15');
+    }
+    await this.#closed.promise;
+  }
+
+  /** @internal See {@link fireEvent}. */
+  [fireEvent](event: Event, input?: Pdu | DicomnetError): void | Promise<void> {
+    return this.#fire(event, input);
+  }
+
+  // --- starting -----------------------------------------------------------------------------
+
+  /** @internal Requestor: Evt1, then Evt2 once `connect` gives a transport; resolves at AE-3. */
+  async request(rq: AssociateRq, connect: () => Promise<Duplex>): Promise<NegotiatedAssociation> {
+    this.#request = rq;
+    this.#fire('Evt1');
+    let socket: Duplex;
+    try {
+      socket = await connect();
+    } catch (error) {
+      // The connection failed: the transport's "closed" indication in Sta4 (Evt17, AA-4).
+      if (DicomnetError.isInstance(error)) this.#endWith(error);
+      if (this.#state === 'Sta4') this.#fire('Evt17');
+      throw error;
+    }
+    if (this.#state !== 'Sta4') {
+      socket.destroy(); // aborted while connecting
+      return this.#established.promise;
+    }
+    this.#attach(socket);
+    this.#fire('Evt2');
+    return this.#established.promise;
+  }
+
+  /** @internal Acceptor: Evt5 on a new connection; `decide` answers the A-ASSOCIATE-RQ. */
+  accept(
+    socket: Duplex,
+    decide: (request: AssociateRq) => Promise<AssociateAc | AssociateRj>,
+  ): Promise<NegotiatedAssociation> {
+    this.#decide = decide;
+    this.#attach(socket);
+    this.#fire('Evt5');
+    return this.#established.promise;
+  }
+
+  #attach(socket: Duplex): void {
+    this.#socket = socket;
+    this.#writer.attach(socket);
+    this.#inbound.attach(socket);
+    socket.on('error', (error) => {
+      this.#inbound.noteTransportError(error);
+    });
+    socket.once('close', () => {
+      this.#fire('Evt17');
+      this.#timer.stop();
+      this.#closed.resolve();
+    });
+  }
+
+  // --- the state machine ----------------------------------------------------------------------
+
+  #onPdu(pdu: Pdu): void | Promise<void> {
+    return this.#fire(PDU_EVENTS[pdu.type], pdu);
+  }
+
+  /** Runs the action of Table 9-10 for `event` in the current state. */
+  #fire(event: Event, input?: Pdu | DicomnetError): void | Promise<void> {
+    const from = this.#state;
+    // In Sta1 there is no connection any more: late transport, timer and PDU events are moot.
+    if (from === 'Sta1' && event !== 'Evt1' && event !== 'Evt5') return undefined;
+    const action = actionFor(from, event);
+    const result = this.#perform(action, from, event, input);
+    publishStateChanged({
+      associationId: this.id,
+      role: this.role,
+      from,
+      event,
+      action,
+      to: this.#state,
+    });
+    return result;
+  }
+
+  #enter(state: State): void {
+    this.#state = state;
+    if (WAITING_STATES.has(state)) {
+      this.#timer.start(this.#artimTimeout, () => this.#onTimeout());
+    } else {
+      this.#timer.stop();
+    }
+  }
+
+  #onTimeout(): void {
+    const state = this.#state;
+    if (state === 'Sta2' || state === 'Sta13') {
+      this.#fire('Evt18');
+      return;
+    }
+    // No answer to our A-ASSOCIATE-RQ or A-RELEASE-RQ: the standard sets no timer here, so we
+    // give up as the user would, with an A-ABORT (Evt15, AA-1).
+    this.#endWith(new AssociationTimeoutError(state, this.#artimTimeout));
+    this.#fire('Evt15');
+  }
+
+  #perform(
+    action: Action,
+    from: State,
+    event: Event,
+    input?: Pdu | DicomnetError,
+  ): void | Promise<void> {
+    switch (action) {
+      case 'AE-1':
+        this.#enter('Sta4');
+        return;
+      case 'AE-2':
+        this.#enter('Sta5');
+        this.#send(requireValue(this.#request));
+        return;
+      case 'AE-3': {
+        const ac = input as AssociateAc; // Evt3 always carries the A-ASSOCIATE-AC
+        this.#enter('Sta6');
+        this.#establish(requireValue(this.#request), ac);
+        return;
+      }
+      case 'AE-4': {
+        const rj = input as AssociateRj; // Evt4 always carries the A-ASSOCIATE-RJ
+        this.#enter('Sta1');
+        this.#endWith(new AssociationRejectedError(rj.result, rj.source, rj.reason));
+        this.#closeTransport();
+        return;
+      }
+      case 'AE-5':
+        this.#enter('Sta2');
+        return;
+      case 'AE-6':
+        // Not awaited: while the user decides (Sta3) the peer may still abort or close.
+        void this.#onAssociateRequest(input as AssociateRq); // Evt6 carries the A-ASSOCIATE-RQ
+        return;
+      case 'AE-7':
+        this.#enter('Sta6');
+        this.#send(input as AssociateAc); // Evt7 is fired with our A-ASSOCIATE-AC
+        this.#establish(requireValue(this.#request), input as AssociateAc);
+        return;
+      case 'AE-8': {
+        const rj = input as AssociateRj; // Evt8 is fired with our A-ASSOCIATE-RJ
+        this.#enter('Sta13');
+        this.#send(rj);
+        this.#endWith(new AssociationRejectedError(rj.result, rj.source, rj.reason));
+        return;
+      }
+      case 'DT-1':
+      case 'AR-7':
+        this.#enter(action === 'DT-1' ? 'Sta6' : 'Sta8');
+        return; // the MessageWriter writes the PDU itself
+      case 'DT-2':
+      case 'AR-6':
+        return this.#inbound.deliver(input as PDataTf); // Evt10 carries the P-DATA-TF
+      case 'AR-1':
+        this.#enter('Sta7');
+        this.#send({ type: 'A-RELEASE-RQ' });
+        return;
+      case 'AR-2':
+        this.#enter('Sta8');
+        this.#answerRelease();
+        return;
+      case 'AR-3':
+        this.#enter('Sta1');
+        this.#endWith(undefined);
+        this.#closeTransport();
+        return;
+      case 'AR-4':
+        this.#enter('Sta13');
+        this.#send({ type: 'A-RELEASE-RP' });
+        this.#endWith(undefined);
+        return;
+      case 'AR-5':
+        this.#enter('Sta1');
+        return;
+      case 'AR-8':
+        this.#enter(this.role === 'requestor' ? 'Sta9' : 'Sta10');
+        this.#answerRelease();
+        return;
+      case 'AR-9':
+        this.#enter('Sta11');
+        this.#send({ type: 'A-RELEASE-RP' });
+        return;
+      case 'AR-10':
+        this.#enter('Sta12');
+        this.#answerRelease();
+        return;
+      case 'AA-1':
+        this.#enter('Sta13');
+        this.#send({ type: 'A-ABORT', source: AbortSource.ServiceUser, reason: 0 });
+        this.#endWith(new AssociationAbortedError('local', AbortSource.ServiceUser, 0));
+        return;
+      case 'AA-2':
+        // In Sta2 no association existed yet: the peer aborted or ARTIM expired before its RQ.
+        if (from === 'Sta2') {
+          this.#endWith(
+            event === 'Evt16'
+              ? new AssociationAbortedError('peer', AbortSource.ServiceUser, 0)
+              : new AssociationTimeoutError(from, this.#artimTimeout),
+          );
+        }
+        this.#enter('Sta1');
+        this.#closeTransport();
+        return;
+      case 'AA-3': {
+        const abort = input as Extract<Pdu, { type: 'A-ABORT' }>; // Evt16 carries the A-ABORT
+        this.#enter('Sta1');
+        this.#endWith(new AssociationAbortedError('peer', abort.source, abort.reason));
+        this.#closeTransport();
+        return;
+      }
+      case 'AA-4':
+        this.#endWith(new TransportClosedError(from, { cause: this.#inbound.transportError }));
+        this.#enter('Sta1');
+        this.#closeTransport();
+        return;
+      case 'AA-5':
+        this.#endWith(new TransportClosedError(from, { cause: this.#inbound.transportError }));
+        this.#enter('Sta1');
+        return;
+      case 'AA-6':
+        this.#enter('Sta13');
+        return;
+      case 'AA-7':
+      case 'AA-8': {
+        const reason = isError(input) ? abortReasonOf(input) : AbortReason.UnexpectedPdu;
+        this.#enter('Sta13');
+        this.#send({ type: 'A-ABORT', source: AbortSource.ServiceProvider, reason });
+        if (action === 'AA-8') {
+          const cause = isError(input) ? input : undefined;
+          this.#endWith(
+            new AssociationAbortedError('provider', AbortSource.ServiceProvider, reason, { cause }),
+          );
+        }
+        return;
+      }
+    }
+  }
+
+  async #onAssociateRequest(rq: AssociateRq): Promise<void> {
+    this.#timer.stop();
+    this.#request = rq;
+    // AE-6: the provider's own check. "A receiver implementing only this version shall only
+    // test that bit 0 is set" (PS3.8 Table 9-11); otherwise reject 1/2/2 and start ARTIM.
+    if ((rq.protocolVersion & 1) === 0) {
+      const rj: AssociateRj = { type: 'A-ASSOCIATE-RJ', result: 1, source: 2, reason: 2 };
+      this.#enter('Sta13');
+      this.#send(rj);
+      this.#endWith(new AssociationRejectedError(rj.result, rj.source, rj.reason));
+      return;
+    }
+    this.#enter('Sta3');
+    const decide = requireValue(this.#decide);
+    let answer: AssociateAc | AssociateRj;
+    try {
+      answer = await decide(rq);
+    } catch (error) {
+      // The policy itself failed: refuse transiently rather than leave the peer waiting.
+      answer = { type: 'A-ASSOCIATE-RJ', result: 2, source: 1, reason: 1 };
+      this.#established.reject(error);
+    }
+    if (this.#state !== 'Sta3') return; // aborted or closed while deciding
+    this.#fire(answer.type === 'A-ASSOCIATE-AC' ? 'Evt7' : 'Evt8', answer);
+  }
+
+  #establish(rq: AssociateRq, ac: AssociateAc): void {
+    this.#negotiated = negotiatedAssociation(this.role, rq, ac);
+    this.#established.resolve(this.#negotiated);
+  }
+
+  /** Asks the user (onReleaseRequest) and answers A-RELEASE-RP when it has settled (Evt14). */
+  #answerRelease(): void {
+    this.#releaseAnswer ??= Promise.resolve()
+      .then(() => this.#writer.idle())
+      .then(() => this.#handlers.onReleaseRequest?.())
+      .catch(() => {}); // a failing handler cannot refuse a release (PS3.8 §7.2.2)
+    void this.#releaseAnswer.then(() => {
+      // Sta10 waits for the peer's A-RELEASE-RP first; AR-10 calls us again in Sta12.
+      if (this.#state === 'Sta8' || this.#state === 'Sta9' || this.#state === 'Sta12')
+        this.#fire('Evt14');
+    });
+  }
+
+  #beforePData(): DicomnetError | undefined {
+    if (this.#state !== 'Sta6' && this.#state !== 'Sta8') {
+      return this.#endError ?? new InvalidStateError(this.#state, 'send P-DATA');
+    }
+    this.#fire('Evt9');
+    return undefined;
+  }
+
+  #send(pdu: Pdu): void {
+    const socket = this.#socket;
+    if (socket === undefined || socket.destroyed || !socket.writable) return;
+    const bytes = encodePdu(pdu);
+    socket.write(bytes);
+    publishPduSent({ associationId: this.id, type: bytes[0] ?? 0, length: bytes.length - 6 });
+  }
+
+  /** Marks the association as over for the user, once; later calls keep the first outcome. */
+  #endWith(error: DicomnetError | undefined): void {
+    if (this.#isEnded) return;
+    this.#isEnded = true;
+    this.#endError = error;
+    if (error === undefined) this.#ended.resolve();
+    else this.#ended.reject(error);
+    this.#established.reject(
+      error ?? new InvalidStateError(this.#state, 'establish the association'),
+    );
+    publishAssociationEnded({ associationId: this.id, role: this.role, error });
+    this.#handlers.onEnd?.(error);
+  }
+
+  #closeTransport(): void {
+    const socket = this.#socket;
+    if (socket === undefined) {
+      this.#closed.resolve(); // never connected
+      return;
+    }
+    if (socket.destroyed) return;
+    socket.end(() => socket.destroy());
+    // A peer that never closes its side must not keep the socket alive.
+    setTimeout(() => socket.destroy(), this.#artimTimeout).unref();
+  }
+}
+
+function requireValue<T>(value: T | undefined): T {
+  if (value === undefined) throw new TypeError('association used out of order');
+  return value;
+}
+
+function isError(value: unknown): value is DicomnetError {
+  return value instanceof Error;
+}
+
+function abortReasonOf(error: DicomnetError): number {
+  const reason = (error as { abortReason?: unknown }).abortReason; // codec errors carry one
+  return typeof reason === 'number' ? reason : AbortReason.NotSpecified;
+}

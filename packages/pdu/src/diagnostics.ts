@@ -1,0 +1,81 @@
+import { channel } from 'node:diagnostics_channel';
+import { debuglog } from 'node:util';
+import type { AssociationRole } from './negotiation/negotiated-association.js';
+import type { State } from './state/states.js';
+import type { Event } from './state/events.js';
+import type { Action } from './state/transition-table.js';
+
+/** Message on `dicomnet:pdu:pdu-received` and `dicomnet:pdu:pdu-sent`. */
+export interface PduTrafficMessage {
+  readonly associationId: string;
+  /** PDU type, PS3.8 §9.3 (0x01–0x07). */
+  readonly type: number;
+  /** PDU-length: the bytes after the 6-byte header. */
+  readonly length: number;
+}
+
+/** Message on `dicomnet:pdu:state-changed`: one transition of PS3.8 Table 9-10. */
+export interface StateChangedMessage {
+  readonly associationId: string;
+  readonly role: AssociationRole;
+  readonly from: State;
+  readonly event: Event;
+  readonly action: Action;
+  readonly to: State;
+}
+
+/** Message on `dicomnet:pdu:association-ended`. `error` is absent after a normal release. */
+export interface AssociationEndedMessage {
+  readonly associationId: string;
+  readonly role: AssociationRole;
+  readonly error: Error | undefined;
+}
+
+/** Names of the diagnostics channels this package publishes on (public API). */
+export const DIAGNOSTICS_CHANNELS = {
+  pduReceived: 'dicomnet:pdu:pdu-received',
+  pduSent: 'dicomnet:pdu:pdu-sent',
+  stateChanged: 'dicomnet:pdu:state-changed',
+  associationEnded: 'dicomnet:pdu:association-ended',
+} as const;
+
+const pduReceived = channel(DIAGNOSTICS_CHANNELS.pduReceived);
+const pduSent = channel(DIAGNOSTICS_CHANNELS.pduSent);
+const stateChanged = channel(DIAGNOSTICS_CHANNELS.stateChanged);
+const associationEnded = channel(DIAGNOSTICS_CHANNELS.associationEnded);
+const debug = debuglog('dicomnet');
+
+export function publishPduReceived(message: PduTrafficMessage): void {
+  if (pduReceived.hasSubscribers) pduReceived.publish(message);
+}
+
+export function publishPduSent(message: PduTrafficMessage): void {
+  if (pduSent.hasSubscribers) pduSent.publish(message);
+}
+
+export function publishStateChanged(message: StateChangedMessage): void {
+  if (debug.enabled) {
+    debug(
+      '%s %s: %s + %s -> %s -> %s',
+      message.role,
+      message.associationId,
+      message.from,
+      message.event,
+      message.action,
+      message.to,
+    );
+  }
+  if (stateChanged.hasSubscribers) stateChanged.publish(message);
+}
+
+export function publishAssociationEnded(message: AssociationEndedMessage): void {
+  if (debug.enabled) {
+    debug(
+      '%s %s ended: %s',
+      message.role,
+      message.associationId,
+      message.error?.message ?? 'released',
+    );
+  }
+  if (associationEnded.hasSubscribers) associationEnded.publish(message);
+}

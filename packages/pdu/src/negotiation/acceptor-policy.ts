@@ -1,0 +1,242 @@
+import type {
+  AssociateAc,
+  AssociateRj,
+  AssociateRq,
+  PresentationContextAnswer,
+  RoleSelection,
+  SopClassExtendedNegotiation,
+  UserIdentityRequest,
+} from '../codec/index.js';
+import {
+  APPLICATION_CONTEXT_NAME,
+  DEFAULT_MAX_PDU_LENGTH,
+  PresentationContextResult,
+  RejectReason,
+  RejectResult,
+  RejectSource,
+} from '../codec/index.js';
+import { IMPLEMENTATION_CLASS_UID, IMPLEMENTATION_VERSION_NAME } from './implementation.js';
+
+/** An abstract syntax the acceptor supports, with the transfer syntaxes it takes. */
+export interface SupportedContext {
+  /** A SOP Class UID, or a predicate for families such as "every Storage SOP Class". */
+  readonly abstractSyntax: string | ((uid: string) => boolean);
+  /** Transfer syntaxes we accept, most preferred first: the first one also proposed wins. */
+  readonly transferSyntaxes: readonly string[];
+  /**
+   * Which roles the requestor may take when it asks through Role Selection (PS3.7 D.3.3.4).
+   * Default `{ scu: true, scp: false }`: the requestor is SCU, we are SCP.
+   */
+  readonly requestorRoles?: { readonly scu: boolean; readonly scp: boolean };
+}
+
+/** The answer to a user identity (PS3.7 D.3.3.7): refuse, accept, or accept with a response. */
+export type IdentityVerdict = boolean | { readonly serverResponse: Uint8Array };
+
+/** How an acceptor answers an A-ASSOCIATE-RQ (PS3.8 §7.1.2). */
+export interface AcceptorPolicy {
+  /** Called AE titles we answer to; any when absent. Others are rejected 1/1/7. */
+  readonly calledAeTitles?: readonly string[];
+  /** Calling AE titles we accept; any when absent. Others are rejected 1/1/3. */
+  readonly callingAeTitles?: readonly string[] | ((callingAeTitle: string) => boolean);
+  readonly contexts: readonly SupportedContext[];
+  /** Largest P-DATA-TF PDU-length we accept; default 16384, 0 = no limit (PS3.8 D.1). */
+  readonly maxPduLength?: number;
+  readonly implementationClassUid?: string;
+  readonly implementationVersionName?: string;
+  /**
+   * Most operations we let the requestor invoke and perform at once (PS3.7 D.3.3.3); we answer
+   * min(asked, this). Default 1 (synchronous).
+   */
+  readonly maxOperationsInvoked?: number;
+  readonly maxOperationsPerformed?: number;
+  /**
+   * Checks a user identity; `false` rejects the association 1/1/1 (PS3.15 B.6 leaves the reason
+   * to us). Without it identities are accepted without a response.
+   */
+  readonly authenticate?: (
+    identity: UserIdentityRequest,
+    request: AssociateRq,
+  ) => IdentityVerdict | Promise<IdentityVerdict>;
+  /** Answers a SOP Class Extended Negotiation item; `undefined` leaves it unanswered (PS3.7 D.3.3.5). */
+  readonly extendedNegotiation?: (item: SopClassExtendedNegotiation) => Uint8Array | undefined;
+}
+
+/** The outcome of applying a policy to an A-ASSOCIATE-RQ. */
+export type AcceptorDecision =
+  | { readonly kind: 'accept'; readonly pdu: AssociateAc }
+  | { readonly kind: 'reject'; readonly pdu: AssociateRj };
+
+function reject(result: number, source: number, reason: number): AcceptorDecision {
+  return { kind: 'reject', pdu: { type: 'A-ASSOCIATE-RJ', result, source, reason } };
+}
+
+/**
+ * Answers an A-ASSOCIATE-RQ. Checks, in order: protocol version bit 0 (PS3.8 Table 9-11),
+ * application context (1/1/2), called AE title (1/1/7), calling AE title (1/1/3), user identity;
+ * then answers each presentation context (PS3.8 Table 9-18): abstract syntax not supported (3),
+ * transfer syntaxes not supported (4), user rejection (1) when no usable role remains.
+ */
+export async function decideAssociation(
+  request: AssociateRq,
+  policy: AcceptorPolicy,
+): Promise<AcceptorDecision> {
+  // "A receiver of this PDU implementing only this version shall only test that bit 0 is set."
+  if ((request.protocolVersion & 1) === 0) {
+    return reject(
+      RejectResult.Permanent,
+      RejectSource.ServiceProviderAcse,
+      RejectReason.ProtocolVersionNotSupported,
+    );
+  }
+  if (request.applicationContextName !== APPLICATION_CONTEXT_NAME) {
+    return reject(
+      RejectResult.Permanent,
+      RejectSource.ServiceUser,
+      RejectReason.ApplicationContextNameNotSupported,
+    );
+  }
+  if (
+    policy.calledAeTitles !== undefined &&
+    !policy.calledAeTitles.includes(request.calledAeTitle)
+  ) {
+    return reject(
+      RejectResult.Permanent,
+      RejectSource.ServiceUser,
+      RejectReason.CalledAeTitleNotRecognized,
+    );
+  }
+  if (!callingAllowed(policy.callingAeTitles, request.callingAeTitle)) {
+    return reject(
+      RejectResult.Permanent,
+      RejectSource.ServiceUser,
+      RejectReason.CallingAeTitleNotRecognized,
+    );
+  }
+  const identity = request.userInformation.userIdentityRequest;
+  let verdict: IdentityVerdict | undefined;
+  if (identity !== undefined && policy.authenticate !== undefined) {
+    verdict = await policy.authenticate(identity, request);
+    if (verdict === false) {
+      return reject(RejectResult.Permanent, RejectSource.ServiceUser, RejectReason.NoReasonGiven);
+    }
+  }
+  return { kind: 'accept', pdu: acceptPdu(request, policy, identity, verdict) };
+}
+
+function callingAllowed(rule: AcceptorPolicy['callingAeTitles'], callingAeTitle: string): boolean {
+  if (rule === undefined) return true;
+  return typeof rule === 'function' ? rule(callingAeTitle) : rule.includes(callingAeTitle);
+}
+
+function acceptPdu(
+  request: AssociateRq,
+  policy: AcceptorPolicy,
+  identity: UserIdentityRequest | undefined,
+  verdict: IdentityVerdict | undefined,
+): AssociateAc {
+  const info = request.userInformation;
+  const roleAnswers: RoleSelection[] = [];
+  const presentationContexts = request.presentationContexts.map(
+    (proposal): PresentationContextAnswer => {
+      const supported = policy.contexts.find((context) =>
+        matches(context.abstractSyntax, proposal.abstractSyntax),
+      );
+      if (supported === undefined) {
+        return {
+          id: proposal.id,
+          result: PresentationContextResult.AbstractSyntaxNotSupported,
+          transferSyntax: '',
+        };
+      }
+      const transferSyntax = supported.transferSyntaxes.find((uid) =>
+        proposal.transferSyntaxes.includes(uid),
+      );
+      if (transferSyntax === undefined) {
+        return {
+          id: proposal.id,
+          result: PresentationContextResult.TransferSyntaxesNotSupported,
+          transferSyntax: '',
+        };
+      }
+      const offer = info.roleSelections.find(
+        (item) => item.sopClassUid === proposal.abstractSyntax,
+      );
+      if (offer !== undefined) {
+        const allowed = supported.requestorRoles ?? { scu: true, scp: false };
+        // Never answer 1 for a role the requestor did not propose (PS3.7 D.3.3.4).
+        const answer = {
+          sopClassUid: offer.sopClassUid,
+          scuRole: offer.scuRole && allowed.scu,
+          scpRole: offer.scpRole && allowed.scp,
+        };
+        if (!roleAnswers.some((item) => item.sopClassUid === answer.sopClassUid))
+          roleAnswers.push(answer);
+        if (!answer.scuRole && !answer.scpRole) {
+          return {
+            id: proposal.id,
+            result: PresentationContextResult.UserRejection,
+            transferSyntax: '',
+          };
+        }
+      }
+      return { id: proposal.id, result: PresentationContextResult.Acceptance, transferSyntax };
+    },
+  );
+  const extendedNegotiations = info.sopClassExtendedNegotiations.flatMap((item) => {
+    const answer = policy.extendedNegotiation?.(item);
+    return answer === undefined
+      ? []
+      : [{ sopClassUid: item.sopClassUid, applicationInformation: answer }];
+  });
+  const window = info.asynchronousOperationsWindow;
+  return {
+    type: 'A-ASSOCIATE-AC',
+    protocolVersion: 1,
+    calledAeTitle: request.calledAeTitle,
+    callingAeTitle: request.callingAeTitle,
+    applicationContextName: APPLICATION_CONTEXT_NAME,
+    presentationContexts,
+    userInformation: {
+      maxPduLength: policy.maxPduLength ?? DEFAULT_MAX_PDU_LENGTH,
+      implementationClassUid: policy.implementationClassUid ?? IMPLEMENTATION_CLASS_UID,
+      implementationVersionName: policy.implementationVersionName ?? IMPLEMENTATION_VERSION_NAME,
+      // Absent from the RQ means absent from the AC (PS3.7 D.3.3.3).
+      ...(window && {
+        asynchronousOperationsWindow: {
+          maxOperationsInvoked: grant(
+            window.maxOperationsInvoked,
+            policy.maxOperationsInvoked ?? 1,
+          ),
+          maxOperationsPerformed: grant(
+            window.maxOperationsPerformed,
+            policy.maxOperationsPerformed ?? 1,
+          ),
+        },
+      }),
+      roleSelections: roleAnswers,
+      sopClassExtendedNegotiations: extendedNegotiations,
+      sopClassCommonExtendedNegotiations: [],
+      // A response only when one was asked for and the identity was verified (D.3.3.7.2).
+      ...(identity?.positiveResponseRequested === true &&
+        verdict !== undefined && {
+          userIdentityResponse: {
+            serverResponse:
+              typeof verdict === 'object' ? verdict.serverResponse : new Uint8Array(0),
+          },
+        }),
+      unknownSubItems: [],
+    },
+  };
+}
+
+function matches(rule: SupportedContext['abstractSyntax'], uid: string): boolean {
+  return typeof rule === 'function' ? rule(uid) : rule === uid;
+}
+
+/** The acceptor may grant at most what was asked; 0 means unlimited on either side (D.3.3.3). */
+function grant(asked: number, limit: number): number {
+  if (asked === 0) return limit;
+  if (limit === 0) return asked;
+  return Math.min(asked, limit);
+}
