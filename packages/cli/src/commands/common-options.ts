@@ -1,0 +1,53 @@
+import { InvalidArgumentError, Option } from 'commander';
+
+/** Options every networking command shares, with their defaults. */
+export interface NetworkOptions {
+  readonly aet: string;
+  readonly called: string;
+  readonly timeout: number;
+  readonly json: boolean;
+}
+
+/** Parses a positive integer option value or argument. */
+export function positiveInteger(value: string): number {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number <= 0)
+    throw new InvalidArgumentError('not a positive integer');
+  return number;
+}
+
+/** Parses a TCP port (1–65535; 0 where allowed is handled by the caller). */
+export function port(value: string): number {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 0 || number > 65535)
+    throw new InvalidArgumentError('not a TCP port');
+  return number;
+}
+
+/** Parses an AE title: 1–16 characters of the default repertoire, no backslash (PS3.5 Table 6.2-1 AE). */
+export function aeTitle(value: string): string {
+  const trimmed = value.trim();
+  if (
+    trimmed.length === 0 ||
+    trimmed.length > 16 ||
+    !/^[\x20-\x7e]+$/.test(trimmed) ||
+    trimmed.includes('\\')
+  ) {
+    throw new InvalidArgumentError('an AE title has 1 to 16 printable characters, no backslash');
+  }
+  return trimmed;
+}
+
+/** The options of commands that call a peer. */
+export function networkOptions(): Option[] {
+  return [
+    new Option('--aet <title>', 'our (calling) AE title').default('DICOMNET').argParser(aeTitle),
+    new Option('--called <title>', "the peer's (called) AE title")
+      .default('ANY-SCP')
+      .argParser(aeTitle),
+    new Option('--timeout <seconds>', 'connect, association and response timeout')
+      .default(30)
+      .argParser(positiveInteger),
+    new Option('--json', 'print one JSON document for scripts instead of lines').default(false),
+  ];
+}

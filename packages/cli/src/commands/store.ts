@@ -1,0 +1,218 @@
+import { Command, Option } from 'commander';
+import type { DimseClient, InstanceFile } from '@dicomnet/dimse';
+import { connect, openInstanceFile } from '@dicomnet/dimse';
+import { formatStatus } from '@dicomnet/status-codes';
+import type { CommandIo } from '../command-io.js';
+import { ExitCode, exitCodeFor } from '../exit-codes.js';
+import { findFiles } from '../find-files.js';
+import { createOutput } from '../output.js';
+import type { Output } from '../output.js';
+import { StoreProgress } from '../store-progress.js';
+import { networkOptions, port } from './common-options.js';
+import type { NetworkOptions } from './common-options.js';
+
+interface StoreOptions extends NetworkOptions {
+  readonly transferSyntax?: string;
+  readonly maxPdu?: number;
+}
+
+/** What happened to one file. */
+interface FileOutcome {
+  readonly file: string;
+  readonly sopInstanceUid?: string;
+  readonly status?: number;
+  readonly meaning: string;
+  readonly ok: boolean;
+}
+
+/** Most presentation contexts one association can carry (odd IDs 1–255, PS3.8 §9.3.2.2). */
+const MAX_CONTEXTS = 128;
+
+/** `dicomnet store HOST PORT FILES|DIRS...`: C-STORE of Part 10 files, sent as they are. */
+export function storeCommand(io: CommandIo): Command {
+  const command = new Command('store')
+    .description('send DICOM Part 10 files to a peer (C-STORE); folders are searched recursively')
+    .argument('<host>', 'peer host name or address')
+    .argument('<port>', 'peer TCP port', port)
+    .argument('<paths...>', 'files and folders to send')
+    .addOption(
+      new Option(
+        '--transfer-syntax <uid>',
+        'also propose this transfer syntax for every SOP class (files are sent in their own syntax; one the peer does not accept fails)',
+      ),
+    )
+    .addOption(new Option('--max-pdu <bytes>', 'largest PDU we accept').argParser(port));
+  for (const option of networkOptions()) command.addOption(option);
+  return command.action(
+    async (host: string, peerPort: number, paths: string[], options: StoreOptions) => {
+      const out = createOutput(options.json, io.stdout, io.stderr);
+      const outcomes: FileOutcome[] = [];
+      const files: InstanceFile[] = [];
+      for await (const file of findFiles(paths)) {
+        try {
+          files.push(await openInstanceFile(file));
+        } catch (error) {
+          outcomes.push({ file, meaning: (error as Error).message, ok: false });
+        }
+      }
+      const progress = new StoreProgress(
+        out,
+        io.isTty,
+        files.length,
+        sum(files.map((file) => file.size)),
+      );
+      let fatal: unknown;
+      for (const batch of batches(files, options.transferSyntax)) {
+        if (fatal !== undefined) {
+          for (const file of batch.files)
+            outcomes.push({
+              file: file.path,
+              meaning: `not sent: ${(fatal as Error).message}`,
+              ok: false,
+            });
+          continue;
+        }
+        try {
+          await sendBatch(host, peerPort, options, batch, outcomes, progress, io.interrupted);
+        } catch (error) {
+          fatal = error;
+          for (const file of batch.files) {
+            if (!outcomes.some((outcome) => outcome.file === file.path)) {
+              outcomes.push({
+                file: file.path,
+                meaning: `not sent: ${(error as Error).message}`,
+                ok: false,
+              });
+            }
+          }
+        }
+      }
+      progress.stop();
+      report(out, outcomes, progress);
+      if (fatal !== undefined) io.setExitCode(exitCodeFor(fatal));
+      else io.setExitCode(outcomes.every((outcome) => outcome.ok) ? ExitCode.Ok : ExitCode.Failed);
+    },
+  );
+}
+
+interface Batch {
+  readonly files: InstanceFile[];
+  readonly contexts: { abstractSyntax: string; transferSyntaxes: string[] }[];
+}
+
+/** Groups files so that each group's (SOP class, transfer syntax) contexts fit one association. */
+function batches(files: readonly InstanceFile[], extraSyntax: string | undefined): Batch[] {
+  const result: Batch[] = [];
+  let current: Batch = { files: [], contexts: [] };
+  const keys = new Set<string>();
+  for (const file of files) {
+    const key = `${file.sopClassUid}|${file.transferSyntaxUid}`;
+    if (!keys.has(key)) {
+      if (current.contexts.length === MAX_CONTEXTS) {
+        result.push(current);
+        current = { files: [], contexts: [] };
+        keys.clear();
+      }
+      keys.add(key);
+      const syntaxes = [file.transferSyntaxUid];
+      if (extraSyntax !== undefined && extraSyntax !== file.transferSyntaxUid)
+        syntaxes.push(extraSyntax);
+      current.contexts.push({ abstractSyntax: file.sopClassUid, transferSyntaxes: syntaxes });
+    }
+    current.files.push(file);
+  }
+  if (current.files.length > 0) result.push(current);
+  return result;
+}
+
+async function sendBatch(
+  host: string,
+  peerPort: number,
+  options: StoreOptions,
+  batch: Batch,
+  outcomes: FileOutcome[],
+  progress: StoreProgress,
+  interrupted: AbortSignal,
+): Promise<void> {
+  const client: DimseClient = await connect({
+    host,
+    port: peerPort,
+    callingAeTitle: options.aet,
+    calledAeTitle: options.called,
+    contexts: batch.contexts,
+    connectTimeout: options.timeout * 1000,
+    artimTimeout: options.timeout * 1000,
+    dimseTimeout: options.timeout * 1000,
+    ...(options.maxPdu !== undefined && { maxPduLength: options.maxPdu }),
+    signal: interrupted,
+  });
+  try {
+    for (const file of batch.files) {
+      if (interrupted.aborted) throw interrupted.reason;
+      const before = progress.bytes;
+      try {
+        const result = await client.store(file.instance(), {
+          signal: interrupted,
+          onProgress: (bytes) => progress.update(before + bytes),
+        });
+        outcomes.push({
+          file: file.path,
+          sopInstanceUid: file.sopInstanceUid,
+          status: result.status,
+          meaning: result.meaning,
+          ok: true,
+        });
+      } catch (error) {
+        const status = (error as { status?: number }).status;
+        outcomes.push({
+          file: file.path,
+          sopInstanceUid: file.sopInstanceUid,
+          ...(status !== undefined && { status }),
+          meaning: (error as Error).message,
+          ok: false,
+        });
+        // A failure status leaves the association usable; anything else ended it.
+        if (
+          status === undefined &&
+          (error as { code?: string }).code !== 'DICOMNET_DIMSE_NO_CONTEXT'
+        )
+          throw error;
+      } finally {
+        progress.fileDone(before + file.size);
+      }
+    }
+  } finally {
+    if (interrupted.aborted) await client.abort();
+    else await client.release().catch(() => client.abort());
+  }
+}
+
+function report(out: Output, outcomes: readonly FileOutcome[], progress: StoreProgress): void {
+  const byMeaning = new Map<string, number>();
+  for (const outcome of outcomes) {
+    const key =
+      outcome.status === undefined
+        ? outcome.ok
+          ? 'sent'
+          : 'error'
+        : `${formatStatus(outcome.status)} ${outcome.ok ? outcome.meaning : 'failure'}`;
+    byMeaning.set(key, (byMeaning.get(key) ?? 0) + 1);
+  }
+  const sent = outcomes.filter((outcome) => outcome.ok).length;
+  out.line(`${sent} of ${outcomes.length} file(s) stored, ${progress.summary()}`);
+  for (const [meaning, count] of byMeaning) out.line(`  ${String(count).padStart(6)}  ${meaning}`);
+  for (const outcome of outcomes.filter((candidate) => !candidate.ok))
+    out.warn(`failed: ${outcome.file}: ${outcome.meaning}`);
+  out.result({
+    ok: outcomes.every((outcome) => outcome.ok),
+    stored: sent,
+    failed: outcomes.length - sent,
+    bytes: progress.bytes,
+    seconds: progress.seconds,
+    files: outcomes,
+  });
+}
+
+function sum(values: readonly number[]): number {
+  return values.reduce((total, value) => total + value, 0);
+}

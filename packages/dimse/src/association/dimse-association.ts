@@ -1,0 +1,521 @@
+import type {
+  Association,
+  DataSource,
+  DicomnetError,
+  NegotiatedAssociation,
+  NegotiatedContext,
+} from '@dicomnet/pdu';
+import { statusCategory } from '@dicomnet/status-codes';
+import type { CCancelRq, CommandSet, DimseRequest, DimseResponse } from '../command/index.js';
+import {
+  COMMAND_DATA_SET_ABSENT,
+  CommandField,
+  decodeCommandSet,
+  encodeCommandSet,
+  parseCommand,
+  toCommandSet,
+} from '../command/index.js';
+import { DimseProtocolError, DimseTimeoutError, MessageTooLargeError } from '../errors.js';
+import type { DataSink } from '../message/data-sink.js';
+import { DISCARD, MemorySink } from '../message/data-sink.js';
+import { FragmentChannel } from '../message/fragment-channel.js';
+import { MessageAssembler } from '../message/message-assembler.js';
+import { MessageIds, Window } from './message-ids.js';
+
+/** Limits and timers of the DIMSE layer, in bytes and milliseconds. */
+export interface DimseLimits {
+  /** Largest command set accepted. Default 64 KiB (commands are a few hundred bytes). */
+  readonly maxCommandLength?: number;
+  /**
+   * Largest data set held in memory: N-service attribute lists, identifiers, responses.
+   * C-STORE data sets stream and are not bounded by this. Default 16 MiB.
+   */
+  readonly maxReassembledBytes?: number;
+  /** How long to wait for each response to a request we sent; 0 = forever. Default 60,000. */
+  readonly dimseTimeout?: number;
+  /** Bytes of a streamed data set that may wait for its consumer. Default 1 MiB. */
+  readonly streamHighWaterMark?: number;
+}
+
+/** A request the peer sent us, as handed to the layer that answers it. */
+export interface IncomingRequest {
+  readonly message: DimseRequest;
+  readonly context: NegotiatedContext;
+  /** For C-STORE: the data set, streamed as it arrives. */
+  readonly stream: FragmentChannel | undefined;
+  /** For other requests with a data set: the whole data set (at most `maxReassembledBytes`). */
+  readonly dataSet: Uint8Array | undefined;
+  /** Aborted when the association ends before the answer is sent. */
+  readonly signal: AbortSignal;
+}
+
+/** The answer to an {@link IncomingRequest}: a response without `messageIdBeingRespondedTo`. */
+export interface OutgoingResponse {
+  readonly message: DistributiveOmit<DimseResponse, 'messageIdBeingRespondedTo'>;
+  readonly dataSet?: Uint8Array;
+}
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+/** A response to a request we sent, with its data set if it carried one. */
+export interface ReceivedResponse {
+  readonly message: DimseResponse;
+  readonly dataSet: Uint8Array | undefined;
+}
+
+/** How to send one request. */
+export interface InvokeOptions {
+  readonly context: NegotiatedContext;
+  readonly dataSet?: DataSource;
+  readonly signal?: AbortSignal;
+  /** Called for each Pending response (0xFF00/0xFF01) before the final one. */
+  readonly onPending?: (response: ReceivedResponse) => void;
+}
+
+interface Pending {
+  readonly operation: string;
+  /** The caller gave up; only the Message ID waits for its answer. */
+  readonly late: boolean;
+  readonly settle: (result: ReceivedResponse | Error) => void;
+  readonly onPending: ((response: ReceivedResponse) => void) | undefined;
+  readonly restartTimer: () => void;
+}
+
+/** Answers requests from the peer; a thrown error becomes a failure status. */
+export type RequestDispatcher = (request: IncomingRequest) => Promise<OutgoingResponse>;
+
+const DEFAULT_MAX_COMMAND_LENGTH = 64 * 1024;
+/** Default of {@link DimseLimits.maxReassembledBytes}. */
+export const DEFAULT_MAX_REASSEMBLED_BYTES = 16 * 1024 * 1024;
+/** Default of {@link DimseLimits.dimseTimeout}. */
+export const DEFAULT_DIMSE_TIMEOUT = 60_000;
+
+/**
+ * The DIMSE layer of one association (PS3.7 §7–§10): turns requests into messages and messages
+ * into requests and responses. Outgoing requests get Message IDs and wait for their responses,
+ * within the negotiated asynchronous operations window; incoming requests go to a dispatcher and
+ * their answers go back on the same presentation context.
+ */
+export class DimseAssociation {
+  readonly #association: Association;
+  readonly #dispatch: RequestDispatcher;
+  readonly #assembler: MessageAssembler;
+  readonly #ids = new MessageIds();
+  readonly #window: Window;
+  readonly #pending = new Map<number, Pending>();
+  readonly #incoming = new Map<number, Promise<void>>();
+  readonly #ended = new AbortController();
+  readonly #maxReassembledBytes: number;
+  readonly #dimseTimeout: number;
+  readonly #highWaterMark: number;
+
+  constructor(association: Association, dispatch: RequestDispatcher, limits: DimseLimits = {}) {
+    this.#association = association;
+    this.#dispatch = dispatch;
+    this.#maxReassembledBytes = limits.maxReassembledBytes ?? DEFAULT_MAX_REASSEMBLED_BYTES;
+    this.#dimseTimeout = limits.dimseTimeout ?? DEFAULT_DIMSE_TIMEOUT;
+    this.#highWaterMark = limits.streamHighWaterMark ?? 1 << 20;
+    // PS3.7 D.3.3.3: as requestor we may invoke what the AC granted; as acceptor, what it asked.
+    const window = association.negotiated.asynchronousOperationsWindow;
+    this.#window = new Window(
+      association.role === 'requestor'
+        ? window.maxOperationsInvoked
+        : window.maxOperationsPerformed,
+    );
+    this.#assembler = new MessageAssembler({
+      maxCommandLength: limits.maxCommandLength ?? DEFAULT_MAX_COMMAND_LENGTH,
+      onCommand: (contextId, bytes) => this.#onCommand(contextId, bytes),
+    });
+    association.setHandlers({
+      onPData: (pdu) => {
+        try {
+          return this.#assembler.push(pdu);
+        } catch (error) {
+          return this.#protocolError(error);
+        }
+      },
+      onReleaseRequest: () => this.#settled(),
+      onEnd: (error) => this.#onEnd(error),
+    });
+  }
+
+  /** What was negotiated for this association. */
+  get negotiated(): NegotiatedAssociation {
+    return this.#association.negotiated;
+  }
+
+  /** The Upper Layer association underneath. */
+  get association(): Association {
+    return this.#association;
+  }
+
+  /** Aborted when the association ends, for work tied to it. */
+  get signal(): AbortSignal {
+    return this.#ended.signal;
+  }
+
+  /**
+   * Sends a request and waits for its final response (Pending ones go to `onPending`). The
+   * Message ID is assigned here; pass the message without one.
+   */
+  async invoke(
+    request: DistributiveOmit<DimseRequest, 'messageId'>,
+    options: InvokeOptions,
+  ): Promise<ReceivedResponse> {
+    const signal =
+      options.signal === undefined
+        ? this.#ended.signal
+        : AbortSignal.any([options.signal, this.#ended.signal]);
+    await this.#window.acquire(signal);
+    const messageId = this.#ids.take();
+    const operation = request.kind.replace(/-RQ$/, '');
+    let command: Uint8Array;
+    try {
+      const message = { ...request, messageId } as DimseRequest; // the kind-specific fields are unchanged
+      command = encodeCommandSet(toCommandSet(message));
+    } catch (error) {
+      this.#ids.release(messageId);
+      this.#window.release();
+      throw error;
+    }
+    const response = new Promise<ReceivedResponse>((resolve, reject) => {
+      let timer: NodeJS.Timeout | undefined;
+      const finish = (result: ReceivedResponse | Error): void => {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', onAbort);
+        this.#window.release();
+        if (result instanceof Error && !this.#ended.signal.aborted) {
+          // Given up locally (timeout, caller's signal): keep the Message ID reserved until the
+          // answer comes, so it is never taken for the answer to a newer request.
+          this.#pending.set(messageId, {
+            operation,
+            late: true,
+            settle: () => this.#forget(messageId),
+            onPending: undefined,
+            restartTimer: () => {},
+          });
+        } else {
+          this.#forget(messageId);
+        }
+        if (result instanceof Error) reject(result);
+        else resolve(result);
+      };
+      const onAbort = (): void => finish(this.#association.error ?? (signal.reason as Error));
+      const restartTimer = (): void => {
+        if (this.#dimseTimeout === 0) return;
+        clearTimeout(timer);
+        timer = setTimeout(
+          () => finish(new DimseTimeoutError(operation, this.#dimseTimeout)),
+          this.#dimseTimeout,
+        );
+        timer.unref();
+      };
+      this.#pending.set(messageId, {
+        operation,
+        late: false,
+        settle: finish,
+        onPending: options.onPending,
+        restartTimer,
+      });
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
+    const dataSet = options.dataSet;
+    this.#association
+      .sendMessage({
+        presentationContextId: options.context.id,
+        command,
+        ...(dataSet !== undefined && { dataSet }),
+      })
+      .then(
+        () => this.#pending.get(messageId)?.restartTimer(),
+        (error: Error) => this.#pending.get(messageId)?.settle(error),
+      );
+    return response;
+  }
+
+  #forget(messageId: number): void {
+    this.#pending.delete(messageId);
+    this.#ids.release(messageId);
+  }
+
+  /**
+   * Releases the association once our requests have their answers and the peer's requests have
+   * ours (PS3.8 §7.2). Idempotent.
+   */
+  async release(): Promise<void> {
+    await this.#settled();
+    await this.#association.release();
+  }
+
+  /** Aborts the association (A-ABORT); pending requests reject. Idempotent. */
+  abort(): Promise<void> {
+    return this.#association.abort();
+  }
+
+  /** Resolves when the transport connection has closed. */
+  get closed(): Promise<void> {
+    return this.#association.closed;
+  }
+
+  // --- receiving ------------------------------------------------------------------------------
+
+  #onCommand(contextId: number, bytes: Uint8Array): DataSink | undefined {
+    const set = decodeCommandSet(bytes); // a CommandSetError here aborts: we cannot even answer
+    const context = this.negotiated.contexts.find((candidate) => candidate.id === contextId);
+    if (context === undefined || context.result !== 0) {
+      throw new DimseProtocolError(
+        `message on presentation context ${contextId}, which was not accepted`,
+      );
+    }
+    const hasDataSet = set.commandDataSetType !== COMMAND_DATA_SET_ABSENT;
+    if ((set.commandField & 0x8000) !== 0) return this.#onResponse(set, hasDataSet);
+    return this.#onRequest(set, context, hasDataSet);
+  }
+
+  #onResponse(set: CommandSet, hasDataSet: boolean): DataSink | undefined {
+    const message = parseCommand(set) as DimseResponse; // the response bit is set
+    const id = message.messageIdBeingRespondedTo;
+    const pending = this.#pending.get(id);
+    if (pending === undefined) {
+      throw new DimseProtocolError(
+        `a ${message.kind} answers Message ID ${id}, which we did not send`,
+      );
+    }
+    const deliver = (dataSet: Uint8Array | undefined): void => {
+      const received: ReceivedResponse = { message, dataSet };
+      if (statusCategory(message.status) === 'Pending') {
+        pending.restartTimer();
+        pending.onPending?.(received);
+        return;
+      }
+      pending.settle(received);
+    };
+    if (!hasDataSet) {
+      deliver(undefined);
+      return undefined;
+    }
+    return new MemorySink(
+      this.#maxReassembledBytes,
+      (result) =>
+        result instanceof MessageTooLargeError ? pending.settle(result) : deliver(result),
+      (error) => pending.settle(error),
+    );
+  }
+
+  #onRequest(
+    set: CommandSet,
+    context: NegotiatedContext,
+    hasDataSet: boolean,
+  ): DataSink | undefined {
+    let parsed: DimseRequest | CCancelRq;
+    try {
+      parsed = parseCommand(set) as DimseRequest | CCancelRq; // the response bit is clear
+    } catch (error) {
+      const status = (error as { status?: unknown }).status; // CommandValidationError carries one
+      if (typeof status !== 'number' || set.messageId === undefined) throw error;
+      this.#answerLater(
+        set.messageId,
+        this.#sendRaw(context.id, failureResponse(set, status, (error as Error).message)),
+      );
+      return hasDataSet ? DISCARD : undefined;
+    }
+    if (parsed.kind === 'C-CANCEL-RQ') {
+      // Nothing we perform can be cancelled yet (C-FIND, C-GET, C-MOVE); a late cancel is moot.
+      return hasDataSet ? DISCARD : undefined;
+    }
+    const message = parsed;
+    const refusal = this.#refusal(message, context);
+    if (refusal !== undefined) {
+      this.#answerLater(
+        message.messageId,
+        this.#sendRaw(context.id, failureResponse(set, refusal.status, refusal.comment)),
+      );
+      return hasDataSet ? DISCARD : undefined;
+    }
+    const signal = this.#ended.signal;
+    if (message.kind === 'C-STORE-RQ' && hasDataSet) {
+      const stream = new FragmentChannel(this.#highWaterMark);
+      this.#answer(set, { message, context, stream, dataSet: undefined, signal });
+      return stream;
+    }
+    if (!hasDataSet) {
+      this.#answer(set, { message, context, stream: undefined, dataSet: undefined, signal });
+      return undefined;
+    }
+    return new MemorySink(
+      this.#maxReassembledBytes,
+      (result) => {
+        if (result instanceof MessageTooLargeError) {
+          const status = message.kind.startsWith('N-') ? 0x0213 : 0xa700; // resource limitation / out of resources
+          this.#answerLater(
+            message.messageId,
+            this.#sendRaw(context.id, failureResponse(set, status, result.message)),
+          );
+        } else {
+          this.#answer(set, { message, context, stream: undefined, dataSet: result, signal });
+        }
+      },
+      () => {},
+    );
+  }
+
+  /** Requests the peer may not send on this context, with the status that says why. */
+  #refusal(
+    message: DimseRequest,
+    context: NegotiatedContext,
+  ): { status: number; comment: string } | undefined {
+    if (this.#incoming.has(message.messageId)) {
+      return { status: 0x0210, comment: `Message ID ${message.messageId} is already outstanding` };
+    }
+    // N-EVENT-REPORT is invoked by the SOP class's SCP; every other request by its SCU (PS3.7 §10.1.1).
+    const weMustBe = message.kind === 'N-EVENT-REPORT-RQ' ? context.localIsScu : context.localIsScp;
+    if (!weMustBe) {
+      return {
+        status: 0x0211,
+        comment: `${message.kind} is not agreed on context ${context.id} in this role`,
+      };
+    }
+    return undefined;
+  }
+
+  #answer(set: CommandSet, request: IncomingRequest): void {
+    const work = (async (): Promise<void> => {
+      let response: OutgoingResponse;
+      try {
+        response = await this.#dispatch(request);
+      } catch (error) {
+        const status = request.message.kind === 'C-STORE-RQ' ? 0xc000 : 0x0110; // cannot understand / processing failure
+        await this.#sendRaw(
+          request.context.id,
+          failureResponse(set, status, (error as Error).message ?? 'handler failed'),
+        );
+        return;
+      } finally {
+        request.stream?.discard(); // the handler is done: drop any data set it did not read
+      }
+      const message = {
+        ...response.message,
+        messageIdBeingRespondedTo: request.message.messageId,
+      } as DimseResponse; // kind-specific fields unchanged
+      let command: Uint8Array;
+      try {
+        command = encodeResponse(message, request.message);
+      } catch (error) {
+        await this.#sendRaw(
+          request.context.id,
+          failureResponse(set, 0x0110, `invalid response: ${(error as Error).message}`),
+        );
+        return;
+      }
+      await this.#association.sendMessage({
+        presentationContextId: request.context.id,
+        command,
+        ...(response.dataSet !== undefined && { dataSet: response.dataSet }),
+      });
+    })();
+    this.#answerLater(request.message.messageId, work);
+  }
+
+  #answerLater(messageId: number, work: Promise<void>): void {
+    const tracked = work.catch(() => {}).finally(() => this.#incoming.delete(messageId));
+    this.#incoming.set(messageId, tracked);
+  }
+
+  #sendRaw(contextId: number, set: CommandSet): Promise<void> {
+    return this.#association.sendMessage({
+      presentationContextId: contextId,
+      command: encodeCommandSet(set),
+    });
+  }
+
+  async #settled(): Promise<void> {
+    while (this.#incoming.size > 0 || this.#activePending() > 0) {
+      await Promise.race([
+        ...this.#incoming.values(),
+        new Promise((resolve) => setTimeout(resolve, 10)),
+      ]);
+    }
+  }
+
+  #activePending(): number {
+    let active = 0;
+    for (const pending of this.#pending.values()) if (!pending.late) active++;
+    return active;
+  }
+
+  #protocolError(error: unknown): void {
+    const cause = error instanceof Error ? error : new DimseProtocolError(String(error));
+    this.#assembler.fail(cause);
+    for (const pending of this.#pending.values()) pending.settle(cause);
+    void this.#association.abort();
+  }
+
+  #onEnd(error: DicomnetError | undefined): void {
+    const reason = error ?? new DimseProtocolError('the association was released');
+    this.#assembler.fail(reason);
+    for (const pending of [...this.#pending.values()]) pending.settle(reason);
+    this.#pending.clear();
+    this.#ended.abort(reason);
+  }
+}
+
+/**
+ * Encodes a handler's response. Companion fields the status does not allow (PS3.7 Annex C, e.g.
+ * an Error Comment with 0x0211) are dropped rather than turning the answer into a failure.
+ */
+function encodeResponse(message: DimseResponse, request: DimseRequest): Uint8Array {
+  try {
+    return encodeCommandSet(toCommandSet(message, { request }));
+  } catch (error) {
+    const {
+      errorComment: _comment,
+      errorId: _id,
+      offendingElement: _offending,
+      ...bare
+    } = message as DimseResponse & {
+      errorComment?: string;
+      errorId?: number;
+      offendingElement?: readonly number[];
+    }; // every response type may carry these three
+    if (bare === message) throw error;
+    return encodeCommandSet(toCommandSet(bare as DimseResponse, { request }));
+  }
+}
+
+/** A minimal response to a request we refuse: its command field with the response bit, the status. */
+function failureResponse(request: CommandSet, status: number, errorComment: string): CommandSet {
+  return {
+    commandField: (request.commandField | 0x8000) & 0xffff,
+    commandDataSetType: COMMAND_DATA_SET_ABSENT,
+    messageIdBeingRespondedTo: request.messageId ?? 0,
+    status,
+    // PS3.7 Annex C lists Error Comment with 0110H, 0122H, 0124H, Axxx, Bxxx and Cxxx only; LO
+    // holds at most 64 characters.
+    ...(allowsErrorComment(status) && { errorComment: printable(errorComment) }),
+    ...(request.affectedSopClassUid !== undefined && {
+      affectedSopClassUid: request.affectedSopClassUid,
+    }),
+    ...(request.affectedSopInstanceUid !== undefined && {
+      affectedSopInstanceUid: request.affectedSopInstanceUid,
+    }),
+    ...(request.commandField === CommandField.NActionRq &&
+      request.actionTypeId !== undefined && { actionTypeId: request.actionTypeId }),
+    ...(request.commandField === CommandField.NEventReportRq &&
+      request.eventTypeId !== undefined && { eventTypeId: request.eventTypeId }),
+    otherElements: [],
+  };
+}
+
+function allowsErrorComment(status: number): boolean {
+  return (
+    status === 0x0110 ||
+    status === 0x0122 ||
+    status === 0x0124 ||
+    (status >= 0xa000 && status <= 0xcfff)
+  );
+}
+
+/** Error Comment is LO: at most 64 characters of the default repertoire, no backslash (PS3.5 §6.2). */
+function printable(text: string): string {
+  return text.replace(/[^\x20-\x5b\x5d-\x7e]/g, ' ').slice(0, 64);
+}

@@ -1,0 +1,68 @@
+/**
+ * Hands out Message IDs (0000,0110) for requests we invoke: 1…65535, wrapping, never one still
+ * outstanding on the association. The ID "distinguishes this message from other messages"
+ * (PS3.7 Table E.1-1); reusing an outstanding one earns 0x0210 Duplicate invocation.
+ */
+export class MessageIds {
+  #next = 1;
+  readonly #inUse = new Set<number>();
+
+  /** The next free ID. Throws if all 65535 are outstanding (the window prevents that). */
+  take(): number {
+    for (let tries = 0; tries < 0xffff; tries++) {
+      const id = this.#next;
+      this.#next = id === 0xffff ? 1 : id + 1;
+      if (!this.#inUse.has(id)) {
+        this.#inUse.add(id);
+        return id;
+      }
+    }
+    throw new RangeError('every Message ID is outstanding');
+  }
+
+  release(id: number): void {
+    this.#inUse.delete(id);
+  }
+
+  get outstanding(): number {
+    return this.#inUse.size;
+  }
+}
+
+/** Limits how many requests are outstanding at once (the asynchronous operations window). */
+export class Window {
+  #free: number;
+  readonly #waiting: (() => void)[] = [];
+
+  /** `size` 0 means unlimited (PS3.7 D.3.3.3); we still cap it to stay within Message IDs. */
+  constructor(size: number) {
+    this.#free = size === 0 ? 0xfff0 : size;
+  }
+
+  async acquire(signal?: AbortSignal): Promise<void> {
+    signal?.throwIfAborted();
+    if (this.#free > 0) {
+      this.#free--;
+      return;
+    }
+    await new Promise<void>((resolve, reject) => {
+      const grant = (): void => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      };
+      const onAbort = (): void => {
+        const index = this.#waiting.indexOf(grant);
+        if (index >= 0) this.#waiting.splice(index, 1);
+        reject(signal?.reason);
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.#waiting.push(grant);
+    });
+  }
+
+  release(): void {
+    const next = this.#waiting.shift();
+    if (next !== undefined) next();
+    else this.#free++;
+  }
+}

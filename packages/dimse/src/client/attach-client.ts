@@ -1,0 +1,25 @@
+import type { Association } from '@dicomnet/pdu';
+import type { DimseLimits } from '../association/dimse-association.js';
+import { DimseAssociation } from '../association/dimse-association.js';
+import type { DataSetCodec } from '../data-set/index.js';
+import { createDispatcher } from '../services/dispatch.js';
+import type { DimseHandlers } from '../services/handlers.js';
+import { DimseClient } from './dimse-client.js';
+
+/**
+ * Puts the DIMSE layer on an established association, on either side: requests we send go
+ * through the returned client, requests the peer sends go to `handlers`.
+ */
+export function attachClient(
+  association: Association,
+  handlers: DimseHandlers,
+  codec: DataSetCodec,
+  limits: DimseLimits,
+): DimseClient {
+  // Handlers receive the client (to answer on the same association); it exists before any
+  // request can arrive, since P-DATA is held until the DIMSE layer installs its handlers.
+  const holder: { client?: DimseClient } = {};
+  const dispatch = createDispatcher(handlers, codec, () => holder.client as DimseClient);
+  holder.client = new DimseClient(new DimseAssociation(association, dispatch, limits), codec);
+  return holder.client;
+}

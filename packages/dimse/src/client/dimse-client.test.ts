@@ -1,0 +1,197 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { DataSet } from '../data-set/index.js';
+import { connect } from './connect.js';
+import { createServer } from '../server/dimse-server.js';
+import type { DimseServer } from '../server/dimse-server.js';
+import type { DimseHandlers } from '../services/handlers.js';
+
+const VERIFICATION = '1.2.840.10008.1.1';
+const COMMITMENT = '1.2.840.10008.1.20.1';
+const COMMITMENT_INSTANCE = '1.2.840.10008.1.20.1.1';
+const CT = '1.2.840.10008.5.1.4.1.1.2';
+const EXPLICIT = '1.2.840.10008.1.2.1';
+const IMPLICIT = '1.2.840.10008.1.2';
+
+const servers: DimseServer[] = [];
+afterEach(async () => {
+  await Promise.all(
+    servers.splice(0).map(async (server) => {
+      await server.abortAll();
+      await server.close();
+    }),
+  );
+});
+
+async function serve(handlers: DimseHandlers, maxPduLength = 16384) {
+  const server = createServer({
+    contexts: [
+      { abstractSyntax: VERIFICATION, transferSyntaxes: [IMPLICIT] },
+      {
+        abstractSyntax: COMMITMENT,
+        transferSyntaxes: [EXPLICIT, IMPLICIT],
+        requestorRoles: { scu: true, scp: true },
+      },
+      { abstractSyntax: CT, transferSyntaxes: [EXPLICIT] },
+    ],
+    handlers,
+    maxPduLength,
+  });
+  servers.push(server);
+  const { port } = await server.listen({ port: 0 });
+  return port;
+}
+
+const open = (port: number, extra: object = {}) =>
+  connect({
+    host: '127.0.0.1',
+    port,
+    callingAeTitle: 'SCU',
+    calledAeTitle: 'SCP',
+    contexts: [
+      { abstractSyntax: VERIFICATION, transferSyntaxes: [IMPLICIT] },
+      { abstractSyntax: COMMITMENT, transferSyntaxes: [EXPLICIT], roles: { scu: true, scp: true } },
+      { abstractSyntax: CT, transferSyntaxes: [EXPLICIT] },
+    ],
+    ...extra,
+  });
+
+describe('DimseClient and createServer', () => {
+  it('echoes', async () => {
+    const client = await open(await serve({}));
+    await expect(client.echo()).resolves.toMatchObject({ status: 0, category: 'Success' });
+    await client.release();
+  });
+
+  it('streams a C-STORE data set to the handler, intact, across many PDUs', async () => {
+    const received: Buffer[] = [];
+    const port = await serve(
+      {
+        async store(request) {
+          const chunks: Uint8Array[] = [];
+          for await (const chunk of request.dataSet) chunks.push(chunk);
+          received.push(Buffer.concat(chunks));
+          return request.sopInstanceUid === '1.2.3.4'
+            ? 0x0000
+            : { status: 0xb000, errorComment: 'coerced' };
+        },
+      },
+      4096,
+    );
+    const client = await open(port);
+    const data = Buffer.alloc(100_000, 7);
+    let progress = 0;
+    const result = await client.store(
+      { sopClassUid: CT, sopInstanceUid: '1.2.3.4', transferSyntaxUid: EXPLICIT, dataSet: data },
+      { onProgress: (bytes) => (progress = bytes) },
+    );
+    expect(result.status).toBe(0);
+    expect(progress).toBe(100_000);
+    expect(received[0]?.equals(data)).toBe(true);
+    const warning = await client.store({
+      sopClassUid: CT,
+      sopInstanceUid: '1.2.3.5',
+      transferSyntaxUid: EXPLICIT,
+      dataSet: data,
+    });
+    expect(warning).toMatchObject({ status: 0xb000, category: 'Warning', errorComment: 'coerced' });
+    await expect(
+      client.store({
+        sopClassUid: CT,
+        sopInstanceUid: '1.2.3.6',
+        transferSyntaxUid: IMPLICIT,
+        dataSet: data,
+      }),
+    ).rejects.toMatchObject({ code: 'DICOMNET_DIMSE_NO_CONTEXT' });
+    await client.release();
+  });
+
+  it('turns a failure status into DimseStatusError and a throwing handler into 0xC000', async () => {
+    const port = await serve({
+      async store(request) {
+        if (request.sopInstanceUid === '9') throw new Error('disk on fire');
+        return { status: 0xa700, errorComment: 'full' };
+      },
+    });
+    const client = await open(port);
+    const instance = { sopClassUid: CT, transferSyntaxUid: EXPLICIT, dataSet: Buffer.alloc(10) };
+    await expect(client.store({ ...instance, sopInstanceUid: '8' })).rejects.toMatchObject({
+      code: 'DICOMNET_DIMSE_FAILURE_STATUS',
+      status: 0xa700,
+      meaning: expect.stringMatching(/out of resources/i),
+    });
+    await expect(client.store({ ...instance, sopInstanceUid: '9' })).rejects.toMatchObject({
+      status: 0xc000,
+    });
+    await client.release();
+  });
+
+  it('runs storage commitment: N-ACTION, then N-EVENT-REPORT from the SCP on the same association', async () => {
+    const transaction = '1.2.826.0.1.3680043.2.1125.1';
+    const reports: DataSet[] = [];
+    const port = await serve({
+      async action(request) {
+        expect(request.actionTypeId).toBe(1);
+        const information = request.actionInformation ?? {};
+        // Report after answering, as the standard has it (PS3.4 J.3.3).
+        setTimeout(() => {
+          void request.peer.eventReport({
+            sopClassUid: COMMITMENT,
+            sopInstanceUid: COMMITMENT_INSTANCE,
+            eventTypeId: 1,
+            eventInformation: { '00081195': information['00081195'] ?? { vr: 'UI' } },
+          });
+        }, 10);
+      },
+    });
+    let reported: (() => void) | undefined;
+    const done = new Promise<void>((resolve) => (reported = resolve));
+    const client = await open(port, {
+      handlers: {
+        eventReport(request: { eventInformation: DataSet | undefined; eventTypeId: number }) {
+          reports.push(request.eventInformation ?? {});
+          reported?.();
+        },
+      },
+    });
+    const result = await client.action({
+      sopClassUid: COMMITMENT,
+      sopInstanceUid: COMMITMENT_INSTANCE,
+      actionTypeId: 1,
+      actionInformation: {
+        '00081195': { vr: 'UI', Value: [transaction] },
+        '00081199': {
+          vr: 'SQ',
+          Value: [
+            { '00081150': { vr: 'UI', Value: [CT] }, '00081155': { vr: 'UI', Value: ['1.2.3'] } },
+          ],
+        },
+      },
+    });
+    expect(result.status).toBe(0);
+    await done;
+    expect(reports[0]?.['00081195']?.Value).toEqual([transaction]);
+    await client.release();
+  });
+
+  it('answers an N-service without a handler with 0x0211 Unrecognized operation', async () => {
+    const client = await open(await serve({}));
+    await expect(
+      client.get({ sopClassUid: COMMITMENT, sopInstanceUid: COMMITMENT_INSTANCE }),
+    ).rejects.toMatchObject({
+      status: 0x0211,
+    });
+    await client.release();
+  });
+
+  it('times out a request the peer never answers, and the association stays usable', async () => {
+    let release: (() => void) | undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const port = await serve({ echo: () => gate.then(() => 0) });
+    const client = await open(port, { dimseTimeout: 50 });
+    await expect(client.echo()).rejects.toMatchObject({ code: 'DICOMNET_DIMSE_TIMEOUT' });
+    release?.();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await expect(client.echo()).resolves.toMatchObject({ status: 0 });
+    await client.release();
+  });
+});

@@ -1,0 +1,303 @@
+import type { DataSource, NegotiatedAssociation, NegotiatedContext } from '@dicomnet/pdu';
+import { findContext } from '@dicomnet/pdu';
+import type { ServiceName } from '@dicomnet/status-codes';
+import { Priority } from '../command/index.js';
+import type { DimseResponse } from '../command/index.js';
+import type { DataSet, DataSetCodec } from '../data-set/index.js';
+import type { DimseAssociation, ReceivedResponse } from '../association/dimse-association.js';
+import { NoPresentationContextError } from '../errors.js';
+import type { DimseResult } from '../services/results.js';
+import { resultOf } from '../services/results.js';
+
+/** Options every operation takes. */
+export interface OperationOptions {
+  /** Gives up waiting: the promise rejects with the signal's reason. */
+  readonly signal?: AbortSignal;
+}
+
+/** An instance to send with C-STORE: its identity, its transfer syntax and its bytes. */
+export interface StoreInstance {
+  readonly sopClassUid: string;
+  readonly sopInstanceUid: string;
+  /** The transfer syntax the data set is encoded in; a context for it must be accepted. */
+  readonly transferSyntaxUid: string;
+  /** The data set (no Part 10 header): bytes, or chunks such as a file read stream. */
+  readonly dataSet: DataSource;
+}
+
+/** Options of {@link DimseClient.store}. */
+export interface StoreOptions extends OperationOptions {
+  /** Default Medium (PS3.7 §9.1.1.1.4). */
+  readonly priority?: Priority;
+  /** For a C-STORE sub-operation of a C-MOVE (PS3.7 §9.1.1.1.6). */
+  readonly moveOriginator?: { readonly aeTitle: string; readonly messageId: number };
+  /** Called as data-set bytes are handed to the socket, with the running total. */
+  readonly onProgress?: (bytesSent: number) => void;
+}
+
+/** The outcome of an N-service request, with the data set its response carried if any. */
+export interface NResult extends DimseResult {
+  readonly dataSet: DataSet | undefined;
+  readonly affectedSopInstanceUid: string | undefined;
+  /** Attribute Identifier List of the response (0107H and 0105H statuses). */
+  readonly attributeIdentifierList: readonly number[] | undefined;
+}
+
+/** Which SOP class and instance an N-service request names. */
+export interface NTarget {
+  readonly sopClassUid: string;
+  readonly sopInstanceUid: string;
+}
+
+/**
+ * The requests an AE can send on an association (PS3.7 §9, §10), one method each. Failure
+ * statuses reject with `DICOMNET_DIMSE_FAILURE_STATUS`; Success and Warning resolve.
+ */
+export class DimseClient {
+  readonly #dimse: DimseAssociation;
+  readonly #codec: DataSetCodec;
+
+  /** @internal Use {@link connect}, or the `association` of a server's request context. */
+  constructor(dimse: DimseAssociation, codec: DataSetCodec) {
+    this.#dimse = dimse;
+    this.#codec = codec;
+  }
+
+  /** What was negotiated: AE titles, contexts, maximum lengths, user identity. */
+  get negotiated(): NegotiatedAssociation {
+    return this.#dimse.negotiated;
+  }
+
+  /** Settles when the connection has closed. */
+  get closed(): Promise<void> {
+    return this.#dimse.closed;
+  }
+
+  /** C-ECHO (PS3.7 §9.1.5): verifies the peer answers. */
+  async echo(
+    options: OperationOptions & { readonly sopClassUid?: string } = {},
+  ): Promise<DimseResult> {
+    const sopClassUid = options.sopClassUid ?? VERIFICATION;
+    const context = this.#context(sopClassUid);
+    const { message } = await this.#dimse.invoke(
+      { kind: 'C-ECHO-RQ', affectedSopClassUid: sopClassUid },
+      { context, ...signalOf(options) },
+    );
+    return resultOf('C-ECHO', message, 'Verification');
+  }
+
+  /**
+   * C-STORE (PS3.7 §9.1.1): sends one instance as it is, without decoding it, streaming its
+   * data set in fragments within the peer's maximum PDU length.
+   * @throws {@link NoPresentationContextError} when no accepted context has the instance's SOP
+   *   class with its transfer syntax.
+   */
+  async store(instance: StoreInstance, options: StoreOptions = {}): Promise<DimseResult> {
+    const context = this.#context(instance.sopClassUid, instance.transferSyntaxUid);
+    const dataSet =
+      options.onProgress === undefined
+        ? instance.dataSet
+        : counted(instance.dataSet, options.onProgress);
+    const { message } = await this.#dimse.invoke(
+      {
+        kind: 'C-STORE-RQ',
+        affectedSopClassUid: instance.sopClassUid,
+        affectedSopInstanceUid: instance.sopInstanceUid,
+        priority: options.priority ?? Priority.Medium,
+        ...(options.moveOriginator && {
+          moveOriginatorApplicationEntityTitle: options.moveOriginator.aeTitle,
+          moveOriginatorMessageId: options.moveOriginator.messageId,
+        }),
+      },
+      { context, dataSet, ...signalOf(options) },
+    );
+    return resultOf('C-STORE', message, 'Storage');
+  }
+
+  /** N-EVENT-REPORT (PS3.7 §10.1.1): we, the SOP class's SCP, report an event to the SCU. */
+  async eventReport(
+    target: NTarget & { readonly eventTypeId: number; readonly eventInformation?: DataSet },
+    options: OperationOptions = {},
+  ): Promise<NResult> {
+    const context = this.#context(target.sopClassUid, undefined, 'scp');
+    const dataSet = this.#encode(target.eventInformation, context);
+    const response = await this.#dimse.invoke(
+      {
+        kind: 'N-EVENT-REPORT-RQ',
+        affectedSopClassUid: target.sopClassUid,
+        affectedSopInstanceUid: target.sopInstanceUid,
+        eventTypeId: target.eventTypeId,
+        hasDataSet: dataSet !== undefined,
+      },
+      { context, ...(dataSet && { dataSet }), ...signalOf(options) },
+    );
+    return this.#nResult('N-EVENT-REPORT', response, context);
+  }
+
+  /** N-GET (PS3.7 §10.1.2): reads attributes of a managed instance; none listed means all. */
+  async get(
+    target: NTarget & { readonly attributes?: readonly number[] },
+    options: OperationOptions = {},
+  ): Promise<NResult> {
+    const context = this.#context(target.sopClassUid);
+    const response = await this.#dimse.invoke(
+      {
+        kind: 'N-GET-RQ',
+        requestedSopClassUid: target.sopClassUid,
+        requestedSopInstanceUid: target.sopInstanceUid,
+        ...(target.attributes !== undefined &&
+          target.attributes.length > 0 && { attributeIdentifierList: target.attributes }),
+      },
+      { context, ...signalOf(options) },
+    );
+    return this.#nResult('N-GET', response, context);
+  }
+
+  /** N-SET (PS3.7 §10.1.3): modifies attributes of a managed instance. */
+  async set(
+    target: NTarget & { readonly modificationList: DataSet },
+    options: OperationOptions = {},
+  ): Promise<NResult> {
+    const context = this.#context(target.sopClassUid);
+    const dataSet = this.#encode(target.modificationList, context) ?? new Uint8Array(0);
+    const response = await this.#dimse.invoke(
+      {
+        kind: 'N-SET-RQ',
+        requestedSopClassUid: target.sopClassUid,
+        requestedSopInstanceUid: target.sopInstanceUid,
+      },
+      { context, dataSet, ...signalOf(options) },
+    );
+    return this.#nResult('N-SET', response, context);
+  }
+
+  /** N-ACTION (PS3.7 §10.1.4): asks the SCP to perform an action on a managed instance. */
+  async action(
+    target: NTarget & { readonly actionTypeId: number; readonly actionInformation?: DataSet },
+    options: OperationOptions = {},
+  ): Promise<NResult> {
+    const context = this.#context(target.sopClassUid);
+    const dataSet = this.#encode(target.actionInformation, context);
+    const response = await this.#dimse.invoke(
+      {
+        kind: 'N-ACTION-RQ',
+        requestedSopClassUid: target.sopClassUid,
+        requestedSopInstanceUid: target.sopInstanceUid,
+        actionTypeId: target.actionTypeId,
+        hasDataSet: dataSet !== undefined,
+      },
+      { context, ...(dataSet && { dataSet }), ...signalOf(options) },
+    );
+    return this.#nResult('N-ACTION', response, context);
+  }
+
+  /** N-CREATE (PS3.7 §10.1.5): creates a managed instance; without a UID the SCP assigns one. */
+  async create(
+    target: {
+      readonly sopClassUid: string;
+      readonly sopInstanceUid?: string;
+      readonly attributeList?: DataSet;
+    },
+    options: OperationOptions = {},
+  ): Promise<NResult> {
+    const context = this.#context(target.sopClassUid);
+    const dataSet = this.#encode(target.attributeList, context);
+    const response = await this.#dimse.invoke(
+      {
+        kind: 'N-CREATE-RQ',
+        affectedSopClassUid: target.sopClassUid,
+        ...(target.sopInstanceUid !== undefined && {
+          affectedSopInstanceUid: target.sopInstanceUid,
+        }),
+        hasDataSet: dataSet !== undefined,
+      },
+      { context, ...(dataSet && { dataSet }), ...signalOf(options) },
+    );
+    return this.#nResult('N-CREATE', response, context);
+  }
+
+  /** N-DELETE (PS3.7 §10.1.6): deletes a managed instance. */
+  async delete(target: NTarget, options: OperationOptions = {}): Promise<NResult> {
+    const context = this.#context(target.sopClassUid);
+    const response = await this.#dimse.invoke(
+      {
+        kind: 'N-DELETE-RQ',
+        requestedSopClassUid: target.sopClassUid,
+        requestedSopInstanceUid: target.sopInstanceUid,
+      },
+      { context, ...signalOf(options) },
+    );
+    return this.#nResult('N-DELETE', response, context);
+  }
+
+  /** Releases the association after outstanding requests are answered (A-RELEASE). Idempotent. */
+  release(): Promise<void> {
+    return this.#dimse.release();
+  }
+
+  /** Aborts the association at once (A-ABORT); outstanding requests reject. Idempotent. */
+  abort(): Promise<void> {
+    return this.#dimse.abort();
+  }
+
+  #context(
+    sopClassUid: string,
+    transferSyntaxUid?: string,
+    as: 'scu' | 'scp' = 'scu',
+  ): NegotiatedContext {
+    const context = findContext(this.negotiated, sopClassUid, {
+      as,
+      ...(transferSyntaxUid !== undefined && { transferSyntax: transferSyntaxUid }),
+    });
+    if (context === undefined) throw new NoPresentationContextError(sopClassUid, transferSyntaxUid);
+    return context;
+  }
+
+  #encode(dataSet: DataSet | undefined, context: NegotiatedContext): Uint8Array | undefined {
+    return dataSet === undefined ? undefined : this.#codec.encode(dataSet, context.transferSyntax);
+  }
+
+  #nResult(operation: string, response: ReceivedResponse, context: NegotiatedContext): NResult {
+    const service = SERVICE_BY_CLASS[context.abstractSyntax];
+    const result = resultOf(operation, response.message, service);
+    const message = response.message as DimseResponse & {
+      affectedSopInstanceUid?: string;
+      attributeIdentifierList?: readonly number[];
+    }; // N-service responses carry these optional fields
+    return {
+      ...result,
+      dataSet:
+        response.dataSet === undefined
+          ? undefined
+          : this.#codec.decode(response.dataSet, context.transferSyntax),
+      affectedSopInstanceUid: message.affectedSopInstanceUid,
+      attributeIdentifierList: message.attributeIdentifierList,
+    };
+  }
+}
+
+const VERIFICATION = '1.2.840.10008.1.1';
+
+/** Status tables to describe N-service statuses with, by SOP class (PS3.4). */
+const SERVICE_BY_CLASS: Readonly<Record<string, ServiceName>> = {
+  '1.2.840.10008.1.20.1': 'StorageCommitmentAction',
+  '1.2.840.10008.5.1.4.1.1.201.5': 'StorageManagementAction',
+};
+
+function signalOf(options: OperationOptions): { signal?: AbortSignal } {
+  return options.signal === undefined ? {} : { signal: options.signal };
+}
+
+async function* counted(
+  source: DataSource,
+  onProgress: (bytes: number) => void,
+): AsyncGenerator<Uint8Array> {
+  let total = 0;
+  const chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array> =
+    source instanceof Uint8Array ? [source] : source;
+  for await (const chunk of chunks) {
+    yield chunk;
+    total += chunk.byteLength;
+    onProgress(total);
+  }
+}

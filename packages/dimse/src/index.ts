@@ -1,0 +1,59 @@
+// ---- connecting and serving ----
+export type { ConnectOptions } from './client/connect.js';
+export { connect } from './client/connect.js';
+export type {
+  NResult,
+  NTarget,
+  OperationOptions,
+  StoreInstance,
+  StoreOptions,
+} from './client/dimse-client.js';
+export { DimseClient } from './client/dimse-client.js';
+export type { DimseServer, ServerOptions } from './server/dimse-server.js';
+export { createServer } from './server/dimse-server.js';
+export type {
+  ActionRequest,
+  CreateReply,
+  CreateRequest,
+  DeleteRequest,
+  DimseHandlers,
+  EchoRequest,
+  EventReportRequest,
+  GetRequest,
+  HandlerResult,
+  ReplyWithDataSet,
+  RequestContext,
+  SetRequest,
+  StoreRequest,
+} from './services/handlers.js';
+export type { DimseResult, StatusReply } from './services/results.js';
+export { isStorageSopClass } from './services/storage-sop-classes.js';
+export type { InstanceFile } from './store/instance-file.js';
+export { openInstanceFile } from './store/instance-file.js';
+export type { StoreToDirectoryOptions } from './store/store-to-directory.js';
+export { storeToDirectory } from './store/store-to-directory.js';
+export type { DimseLimits } from './association/dimse-association.js';
+export {
+  DEFAULT_DIMSE_TIMEOUT,
+  DEFAULT_MAX_REASSEMBLED_BYTES,
+} from './association/dimse-association.js';
+export {
+  DimseProtocolError,
+  DimseStatusError,
+  DimseTimeoutError,
+  MessageTooLargeError,
+  NoPresentationContextError,
+} from './errors.js';
+export type { StatusDetails } from './errors.js';
+
+// ---- command sets and messages (PS3.7 §6.3, §9.3, §10.3, Annex E) ----
+export * from './command/index.js';
+
+// ---- data sets (PS3.18 F.2 model, dcmjs-based codec) ----
+export * from './data-set/index.js';
+
+// ---- transfer syntaxes (PS3.5 §10, PS3.6 Annex A) ----
+export * from './transfer-syntax/index.js';
+
+// ---- Part 10 files (PS3.10) ----
+export * from './part10/index.js';

@@ -1,0 +1,66 @@
+import { MessageTooLargeError } from '../errors.js';
+
+/**
+ * Where the data-set fragments of one received message go. `write` may return a promise: input
+ * from the peer is paused until it settles (backpressure down to the socket).
+ */
+export interface DataSink {
+  write(fragment: Uint8Array): void | Promise<void>;
+  /** The last fragment has been written. */
+  end(): void | Promise<void>;
+  /** The association ended before the data set was complete. */
+  fail(error: Error): void;
+}
+
+/**
+ * Collects a data set in memory, up to `limit` bytes; beyond that it keeps counting but stores
+ * nothing, so the message can still be answered (with a failure) without holding its bytes.
+ */
+export class MemorySink implements DataSink {
+  readonly #limit: number;
+  readonly #onDone: (result: Uint8Array | MessageTooLargeError) => void;
+  readonly #onFail: (error: Error) => void;
+  #pieces: Uint8Array[] = [];
+  #length = 0;
+  #overflow = false;
+
+  constructor(
+    limit: number,
+    onDone: (result: Uint8Array | MessageTooLargeError) => void,
+    onFail: (error: Error) => void,
+  ) {
+    this.#limit = limit;
+    this.#onDone = onDone;
+    this.#onFail = onFail;
+  }
+
+  write(fragment: Uint8Array): void {
+    this.#length += fragment.byteLength;
+    if (this.#length > this.#limit) {
+      this.#overflow = true;
+      this.#pieces = [];
+      return;
+    }
+    this.#pieces.push(fragment);
+  }
+
+  end(): void {
+    if (this.#overflow) {
+      this.#onDone(new MessageTooLargeError('data set', this.#limit));
+      return;
+    }
+    const pieces = this.#pieces;
+    this.#pieces = [];
+    this.#onDone(
+      pieces.length === 1 && pieces[0] !== undefined ? pieces[0] : Buffer.concat(pieces),
+    );
+  }
+
+  fail(error: Error): void {
+    this.#pieces = [];
+    this.#onFail(error);
+  }
+}
+
+/** Reads and forgets a data set nobody wants (a late response, a refused request). */
+export const DISCARD: DataSink = { write() {}, end() {}, fail() {} };

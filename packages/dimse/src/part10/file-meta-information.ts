@@ -1,0 +1,276 @@
+import { InvalidFileMetaError } from './errors.js';
+
+/** dicomnet's Implementation Class UID, written in (0002,0012) by default (PS3.7 D.3.3.2). */
+export const DICOMNET_IMPLEMENTATION_CLASS_UID = '2.25.73652781638855999625116983996724504517';
+/** dicomnet's Implementation Version Name, written in (0002,0013) by default. */
+export const DICOMNET_IMPLEMENTATION_VERSION_NAME = 'DICOMNET_0_1';
+/** Bytes of the preamble (PS3.10 §7.1). */
+export const PREAMBLE_LENGTH = 128;
+/** Offset of the first File Meta element: preamble plus the `DICM` prefix. */
+export const META_OFFSET = 132;
+
+/** A group 0002 element without a named field, kept as raw bytes. */
+export interface RawMetaElement {
+  /** `0x0002eeee`. */
+  readonly tag: number;
+  /** Its VR (PS3.6 Table 7-1), e.g. `UR` for (0002,0026). */
+  readonly vr: string;
+  /** The value bytes, padding included. */
+  readonly value: Uint8Array;
+}
+
+/** The File Meta Information of a Part 10 file (PS3.10 Table 7.1-1). Strings are unpadded. */
+export interface FileMetaInformation {
+  /** (0002,0001), two bytes, `00 01` for version 1. */
+  readonly fileMetaInformationVersion: Uint8Array;
+  /** (0002,0002) Media Storage SOP Class UID. */
+  readonly mediaStorageSopClassUid: string;
+  /** (0002,0003) Media Storage SOP Instance UID. */
+  readonly mediaStorageSopInstanceUid: string;
+  /** (0002,0010) Transfer Syntax UID of the data set that follows. */
+  readonly transferSyntaxUid: string;
+  /** (0002,0012) Implementation Class UID of the writer; `''` if a non-conformant file lacks it. */
+  readonly implementationClassUid: string;
+  /** (0002,0013) Implementation Version Name. */
+  readonly implementationVersionName?: string;
+  /** (0002,0016) Source Application Entity Title. */
+  readonly sourceApplicationEntityTitle?: string;
+  /** (0002,0017) Sending Application Entity Title. */
+  readonly sendingApplicationEntityTitle?: string;
+  /** (0002,0018) Receiving Application Entity Title. */
+  readonly receivingApplicationEntityTitle?: string;
+  /** (0002,0100) Private Information Creator UID. */
+  readonly privateInformationCreatorUid?: string;
+  /** (0002,0102) Private Information; written only with a creator UID (Type 1C). */
+  readonly privateInformation?: Uint8Array;
+  /** Every other group 0002 element (presentation addresses, RTV elements…), in tag order. */
+  readonly otherElements: readonly RawMetaElement[];
+}
+
+/**
+ * What {@link encodeFileMetaInformation} needs: the Type 1 UIDs and the optional fields. The
+ * version defaults to `00 01`; `implementationClassUid` to {@link DICOMNET_IMPLEMENTATION_CLASS_UID};
+ * `implementationVersionName` to {@link DICOMNET_IMPLEMENTATION_VERSION_NAME}, but only when the
+ * class UID is defaulted too (another implementation's class gets no version name of ours).
+ */
+export type FileMetaInformationInput = Omit<
+  FileMetaInformation,
+  'fileMetaInformationVersion' | 'implementationClassUid' | 'otherElements'
+> & {
+  readonly fileMetaInformationVersion?: Uint8Array;
+  readonly implementationClassUid?: string;
+  readonly otherElements?: readonly RawMetaElement[];
+};
+
+/** Tags of the named fields, in the ascending order they are written. */
+export const MetaTag = {
+  GroupLength: 0x00020000,
+  Version: 0x00020001,
+  MediaStorageSopClassUid: 0x00020002,
+  MediaStorageSopInstanceUid: 0x00020003,
+  TransferSyntaxUid: 0x00020010,
+  ImplementationClassUid: 0x00020012,
+  ImplementationVersionName: 0x00020013,
+  SourceApplicationEntityTitle: 0x00020016,
+  SendingApplicationEntityTitle: 0x00020017,
+  ReceivingApplicationEntityTitle: 0x00020018,
+  PrivateInformationCreatorUid: 0x00020100,
+  PrivateInformation: 0x00020102,
+} as const;
+
+const NAMED_TAGS: ReadonlySet<number> = new Set(Object.values(MetaTag));
+const LONG_LENGTH_VRS = new Set([
+  'OB',
+  'OD',
+  'OF',
+  'OL',
+  'OV',
+  'OW',
+  'SQ',
+  'SV',
+  'UC',
+  'UN',
+  'UR',
+  'UT',
+  'UV',
+]);
+
+interface MetaElement {
+  readonly tag: number;
+  readonly vr: string;
+  readonly value: Uint8Array;
+}
+
+/**
+ * Encodes the 128-byte zero preamble, `DICM` and the File Meta Information in Explicit VR Little
+ * Endian, elements ascending, (0002,0000) group length first, UIDs padded with NUL and other
+ * strings with a space to even length (PS3.10 §7.1, Table 7.1-1; PS3.5 6.2).
+ * @throws {@link InvalidFileMetaError} (`DICOMNET_PART10_INVALID_META`) for a field that cannot
+ *   be written.
+ */
+export function encodeFileMetaInformation(meta: FileMetaInformationInput): Uint8Array {
+  const elements: MetaElement[] = [
+    { tag: MetaTag.Version, vr: 'OB', value: version(meta.fileMetaInformationVersion) },
+    uid(MetaTag.MediaStorageSopClassUid, 'mediaStorageSopClassUid', meta.mediaStorageSopClassUid),
+    uid(
+      MetaTag.MediaStorageSopInstanceUid,
+      'mediaStorageSopInstanceUid',
+      meta.mediaStorageSopInstanceUid,
+    ),
+    uid(MetaTag.TransferSyntaxUid, 'transferSyntaxUid', meta.transferSyntaxUid),
+    uid(
+      MetaTag.ImplementationClassUid,
+      'implementationClassUid',
+      meta.implementationClassUid ?? DICOMNET_IMPLEMENTATION_CLASS_UID,
+    ),
+  ];
+  const versionName =
+    meta.implementationClassUid === undefined && meta.implementationVersionName === undefined
+      ? DICOMNET_IMPLEMENTATION_VERSION_NAME
+      : meta.implementationVersionName;
+  if (versionName !== undefined)
+    elements.push(
+      text(MetaTag.ImplementationVersionName, 'SH', 'implementationVersionName', versionName),
+    );
+  if (meta.sourceApplicationEntityTitle !== undefined)
+    elements.push(
+      text(
+        MetaTag.SourceApplicationEntityTitle,
+        'AE',
+        'sourceApplicationEntityTitle',
+        meta.sourceApplicationEntityTitle,
+      ),
+    );
+  if (meta.sendingApplicationEntityTitle !== undefined)
+    elements.push(
+      text(
+        MetaTag.SendingApplicationEntityTitle,
+        'AE',
+        'sendingApplicationEntityTitle',
+        meta.sendingApplicationEntityTitle,
+      ),
+    );
+  if (meta.receivingApplicationEntityTitle !== undefined)
+    elements.push(
+      text(
+        MetaTag.ReceivingApplicationEntityTitle,
+        'AE',
+        'receivingApplicationEntityTitle',
+        meta.receivingApplicationEntityTitle,
+      ),
+    );
+  if (meta.privateInformationCreatorUid !== undefined) {
+    elements.push(
+      uid(
+        MetaTag.PrivateInformationCreatorUid,
+        'privateInformationCreatorUid',
+        meta.privateInformationCreatorUid,
+      ),
+    );
+    if (meta.privateInformation !== undefined)
+      elements.push({
+        tag: MetaTag.PrivateInformation,
+        vr: 'OB',
+        value: padBytes(meta.privateInformation),
+      });
+  } else if (meta.privateInformation !== undefined) {
+    // PS3.10 Table 7.1-1: (0002,0102) is Type 1C, "required if (0002,0100) is present".
+    throw new InvalidFileMetaError('privateInformation', 'needs privateInformationCreatorUid');
+  }
+  for (const element of meta.otherElements ?? []) elements.push(checkOther(element));
+  elements.sort((a, b) => a.tag - b.tag);
+  for (let i = 1; i < elements.length; i++) {
+    if (elements[i]?.tag === elements[i - 1]?.tag)
+      throw new InvalidFileMetaError(
+        'otherElements',
+        `tag 0x${elements[i]?.tag.toString(16)} given twice`,
+      );
+  }
+
+  const groupLength = elements.reduce(
+    (sum, element) => sum + headerLength(element.vr) + element.value.byteLength,
+    0,
+  );
+  const out = new Uint8Array(META_OFFSET + 12 + groupLength);
+  const view = new DataView(out.buffer);
+  out.set([0x44, 0x49, 0x43, 0x4d], PREAMBLE_LENGTH); // "DICM"; the preamble stays zero
+  let offset = writeHeader(view, META_OFFSET, { tag: MetaTag.GroupLength, vr: 'UL' }, 4);
+  view.setUint32(offset, groupLength, true);
+  offset += 4;
+  for (const element of elements) {
+    offset = writeHeader(view, offset, element, element.value.byteLength);
+    out.set(element.value, offset);
+    offset += element.value.byteLength;
+  }
+  return out;
+}
+
+function writeHeader(
+  view: DataView,
+  offset: number,
+  element: { tag: number; vr: string },
+  length: number,
+): number {
+  view.setUint16(offset, element.tag >>> 16, true);
+  view.setUint16(offset + 2, element.tag & 0xffff, true);
+  view.setUint8(offset + 4, element.vr.charCodeAt(0));
+  view.setUint8(offset + 5, element.vr.charCodeAt(1));
+  if (!LONG_LENGTH_VRS.has(element.vr)) {
+    view.setUint16(offset + 6, length, true);
+    return offset + 8;
+  }
+  view.setUint16(offset + 6, 0, true);
+  view.setUint32(offset + 8, length, true);
+  return offset + 12;
+}
+
+function headerLength(vr: string): number {
+  return LONG_LENGTH_VRS.has(vr) ? 12 : 8;
+}
+
+function version(value: Uint8Array | undefined): Uint8Array {
+  if (value === undefined) return Uint8Array.of(0x00, 0x01);
+  if (value.byteLength !== 2)
+    throw new InvalidFileMetaError('fileMetaInformationVersion', 'must be 2 bytes');
+  return value;
+}
+
+function uid(tag: number, field: string, value: string): MetaElement {
+  // PS3.5 9.1: 1..64 characters of digits and dots.
+  if (!/^[0-9.]{1,64}$/.test(value)) throw new InvalidFileMetaError(field, `not a UID: "${value}"`);
+  return { tag, vr: 'UI', value: ascii(value, 0x00) };
+}
+
+function text(tag: number, vr: 'AE' | 'SH', field: string, value: string): MetaElement {
+  // PS3.5 Table 6.2-1: AE and SH are at most 16 default-repertoire characters, no backslash.
+  if (!/^[\x20-\x5b\x5d-\x7e]{0,16}$/.test(value))
+    throw new InvalidFileMetaError(field, `not a valid ${vr} value: "${value}"`);
+  return { tag, vr, value: ascii(value, 0x20) };
+}
+
+function checkOther(element: RawMetaElement): MetaElement {
+  const field = `otherElements[0x${element.tag.toString(16).padStart(8, '0')}]`;
+  if (element.tag >>> 16 !== 0x0002 || NAMED_TAGS.has(element.tag))
+    throw new InvalidFileMetaError(field, 'must be a group 0002 tag without a named field');
+  if (!/^[A-Z]{2}$/.test(element.vr))
+    throw new InvalidFileMetaError(field, `bad VR "${element.vr}"`);
+  if (element.value.byteLength % 2 !== 0)
+    throw new InvalidFileMetaError(field, 'value length must be even (PS3.5 7.1.1)');
+  if (!LONG_LENGTH_VRS.has(element.vr) && element.value.byteLength > 0xfffe)
+    throw new InvalidFileMetaError(field, 'value too long for a 16-bit length');
+  return element;
+}
+
+function ascii(value: string, pad: number): Uint8Array {
+  const bytes = new Uint8Array(value.length + (value.length % 2));
+  for (let i = 0; i < value.length; i++) bytes[i] = value.charCodeAt(i);
+  if (value.length % 2 === 1) bytes[value.length] = pad;
+  return bytes;
+}
+
+function padBytes(value: Uint8Array): Uint8Array {
+  if (value.byteLength % 2 === 0) return value;
+  const padded = new Uint8Array(value.byteLength + 1);
+  padded.set(value);
+  return padded;
+}

@@ -1,0 +1,244 @@
+import { Priority } from '../command/index.js';
+import type { DimseRequest } from '../command/index.js';
+import type { DataSet, DataSetCodec } from '../data-set/index.js';
+import type {
+  IncomingRequest,
+  OutgoingResponse,
+  RequestDispatcher,
+} from '../association/dimse-association.js';
+import type { DimseClient } from '../client/dimse-client.js';
+import type { DimseHandlers, HandlerResult, ReplyWithDataSet, RequestContext } from './handlers.js';
+import type { StatusReply } from './results.js';
+import { replyOf } from './results.js';
+
+const UNRECOGNIZED_OPERATION = 0x0211; // PS3.7 C.5.23
+const SOP_CLASS_NOT_SUPPORTED = 0x0122; // PS3.7 C.5.6
+
+/**
+ * Routes each incoming request to its handler (one case per DIMSE service, PS3.7 §9–§10),
+ * decoding N-service data sets with `codec` and encoding the reply's data set in the request's
+ * transfer syntax.
+ */
+export function createDispatcher(
+  handlers: DimseHandlers,
+  codec: DataSetCodec,
+  peer: () => DimseClient,
+): RequestDispatcher {
+  return async (incoming: IncomingRequest): Promise<OutgoingResponse> => {
+    const { message, context } = incoming;
+    const transferSyntaxUid = context.transferSyntax;
+    const client = peer();
+    const base: RequestContext = {
+      association: client.negotiated,
+      peer: client,
+      presentationContextId: context.id,
+      transferSyntaxUid,
+      signal: incoming.signal,
+      messageId: message.messageId,
+    };
+    const decoded = (): DataSet | undefined =>
+      incoming.dataSet === undefined
+        ? undefined
+        : codec.decode(incoming.dataSet, transferSyntaxUid);
+    const encode = (reply: ReplyWithDataSet): Uint8Array | undefined =>
+      reply.dataSet === undefined ? undefined : codec.encode(reply.dataSet, transferSyntaxUid);
+    switch (message.kind) {
+      case 'C-ECHO-RQ': {
+        // Verification needs no handler: accepting its context is the policy (PS3.4 A.4).
+        const reply = replyOf(
+          await handlers.echo?.({ ...base, sopClassUid: message.affectedSopClassUid }),
+        );
+        return {
+          message: {
+            kind: 'C-ECHO-RSP',
+            affectedSopClassUid: message.affectedSopClassUid,
+            ...statusFields(reply),
+          },
+        };
+      }
+      case 'C-STORE-RQ': {
+        const reply = handlers.store
+          ? replyOf(
+              await handlers.store({
+                ...base,
+                sopClassUid: message.affectedSopClassUid,
+                sopInstanceUid: message.affectedSopInstanceUid,
+                priority: message.priority ?? Priority.Medium,
+                moveOriginator:
+                  message.moveOriginatorApplicationEntityTitle !== undefined &&
+                  message.moveOriginatorMessageId !== undefined
+                    ? {
+                        aeTitle: message.moveOriginatorApplicationEntityTitle,
+                        messageId: message.moveOriginatorMessageId,
+                      }
+                    : undefined,
+                // The association layer always streams C-STORE data sets.
+                dataSet: incoming.stream ?? emptyStream(),
+              }),
+            )
+          : { status: SOP_CLASS_NOT_SUPPORTED };
+        return {
+          message: {
+            kind: 'C-STORE-RSP',
+            affectedSopClassUid: message.affectedSopClassUid,
+            affectedSopInstanceUid: message.affectedSopInstanceUid,
+            ...statusFields(reply),
+          },
+        };
+      }
+      case 'N-EVENT-REPORT-RQ': {
+        const reply = await answer(handlers.eventReport, () => ({
+          ...base,
+          sopClassUid: message.affectedSopClassUid,
+          sopInstanceUid: message.affectedSopInstanceUid,
+          eventTypeId: message.eventTypeId,
+          eventInformation: decoded(),
+        }));
+        const dataSet = encode(reply);
+        return {
+          message: {
+            kind: 'N-EVENT-REPORT-RSP',
+            affectedSopClassUid: message.affectedSopClassUid,
+            affectedSopInstanceUid: message.affectedSopInstanceUid,
+            // PS3.7 §10.1.1.1: Event Type ID accompanies an Event Reply; failures name it too.
+            eventTypeId: message.eventTypeId,
+            hasDataSet: dataSet !== undefined,
+            ...statusFields(reply),
+          },
+          ...(dataSet !== undefined && { dataSet }),
+        };
+      }
+      case 'N-GET-RQ': {
+        const reply = await answer(handlers.get, () => ({
+          ...base,
+          sopClassUid: message.requestedSopClassUid,
+          sopInstanceUid: message.requestedSopInstanceUid,
+          attributeIdentifierList: message.attributeIdentifierList ?? [],
+        }));
+        return nResponse('N-GET-RSP', message, reply, encode(reply));
+      }
+      case 'N-SET-RQ': {
+        const reply = await answer(handlers.set, () => ({
+          ...base,
+          sopClassUid: message.requestedSopClassUid,
+          sopInstanceUid: message.requestedSopInstanceUid,
+          modificationList: decoded() ?? {},
+        }));
+        return nResponse('N-SET-RSP', message, reply, encode(reply));
+      }
+      case 'N-ACTION-RQ': {
+        const reply = await answer(handlers.action, () => ({
+          ...base,
+          sopClassUid: message.requestedSopClassUid,
+          sopInstanceUid: message.requestedSopInstanceUid,
+          actionTypeId: message.actionTypeId,
+          actionInformation: decoded(),
+        }));
+        const dataSet = encode(reply);
+        return {
+          message: {
+            kind: 'N-ACTION-RSP',
+            affectedSopClassUid: message.requestedSopClassUid,
+            affectedSopInstanceUid: message.requestedSopInstanceUid,
+            actionTypeId: message.actionTypeId,
+            hasDataSet: dataSet !== undefined,
+            ...statusFields(reply),
+          },
+          ...(dataSet !== undefined && { dataSet }),
+        };
+      }
+      case 'N-CREATE-RQ': {
+        const reply = await answer(handlers.create, () => ({
+          ...base,
+          sopClassUid: message.affectedSopClassUid,
+          sopInstanceUid: message.affectedSopInstanceUid,
+          attributeList: decoded(),
+        }));
+        const dataSet = encode(reply);
+        const instance =
+          message.affectedSopInstanceUid ??
+          ('sopInstanceUid' in reply ? reply.sopInstanceUid : undefined);
+        return {
+          message: {
+            kind: 'N-CREATE-RSP',
+            affectedSopClassUid: message.affectedSopClassUid,
+            // PS3.7 §10.1.5.1.4: with a successful status only.
+            ...(instance !== undefined &&
+              reply.status < 0x0100 && { affectedSopInstanceUid: instance }),
+            hasDataSet: dataSet !== undefined,
+            ...statusFields(reply),
+          },
+          ...(dataSet !== undefined && { dataSet }),
+        };
+      }
+      case 'N-DELETE-RQ': {
+        const reply = await answer(handlers.delete, () => ({
+          ...base,
+          sopClassUid: message.requestedSopClassUid,
+          sopInstanceUid: message.requestedSopInstanceUid,
+        }));
+        return {
+          message: {
+            kind: 'N-DELETE-RSP',
+            affectedSopClassUid: message.requestedSopClassUid,
+            affectedSopInstanceUid: message.requestedSopInstanceUid,
+            ...statusFields(reply),
+          },
+        };
+      }
+      case 'C-FIND-RQ':
+      case 'C-GET-RQ':
+      case 'C-MOVE-RQ':
+        return unsupported(message);
+    }
+  };
+}
+
+async function answer<T, R extends StatusReply>(
+  handler: ((request: T) => HandlerResult<R> | Promise<HandlerResult<R>>) | undefined,
+  request: () => T,
+): Promise<R | StatusReply> {
+  if (handler === undefined) return { status: UNRECOGNIZED_OPERATION }; // C.5.23 has no companion fields
+  return replyOf(await handler(request()));
+}
+
+function nResponse(
+  kind: 'N-GET-RSP' | 'N-SET-RSP',
+  message: Extract<DimseRequest, { requestedSopClassUid: string }>,
+  reply: StatusReply,
+  dataSet: Uint8Array | undefined,
+): OutgoingResponse {
+  return {
+    message: {
+      kind,
+      affectedSopClassUid: message.requestedSopClassUid,
+      affectedSopInstanceUid: message.requestedSopInstanceUid,
+      hasDataSet: dataSet !== undefined,
+      ...statusFields(reply),
+    },
+    ...(dataSet !== undefined && { dataSet }),
+  };
+}
+
+function statusFields(reply: StatusReply): StatusReply {
+  return {
+    status: reply.status,
+    ...(reply.errorComment !== undefined && { errorComment: reply.errorComment }),
+    ...(reply.errorId !== undefined && { errorId: reply.errorId }),
+    ...(reply.offendingElement !== undefined && { offendingElement: reply.offendingElement }),
+  };
+}
+
+function unsupported(message: DimseRequest): OutgoingResponse {
+  // C-FIND, C-GET and C-MOVE arrive with @dicomnet/dimse's Query/Retrieve services.
+  const kind = message.kind.replace(/-RQ$/, '-RSP') as 'C-FIND-RSP' | 'C-GET-RSP' | 'C-MOVE-RSP';
+  return {
+    message: {
+      kind,
+      status: SOP_CLASS_NOT_SUPPORTED,
+      hasDataSet: false,
+    } as OutgoingResponse['message'],
+  };
+}
+
+async function* emptyStream(): AsyncGenerator<Uint8Array> {}

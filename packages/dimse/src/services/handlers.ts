@@ -1,0 +1,128 @@
+import type { NegotiatedAssociation } from '@dicomnet/pdu';
+import type { DimseClient } from '../client/dimse-client.js';
+import type { Priority } from '../command/index.js';
+import type { DataSet } from '../data-set/index.js';
+import type { StatusReply } from './results.js';
+
+/** What every handler learns about the request's association. */
+export interface RequestContext {
+  /** AE titles, contexts and user identity as negotiated. */
+  readonly association: NegotiatedAssociation;
+  /** The presentation context the request arrived on. */
+  readonly presentationContextId: number;
+  /** The transfer syntax of that context: the request's data set is encoded in it. */
+  readonly transferSyntaxUid: string;
+  /** Aborted when the association ends before the handler has answered. */
+  readonly signal: AbortSignal;
+  /** The Message ID of the request. */
+  readonly messageId: number;
+  /**
+   * Sends requests back to the peer on the same association, e.g. the N-EVENT-REPORT that
+   * answers an N-ACTION when the peer accepted us as SCP of its SOP class.
+   */
+  readonly peer: DimseClient;
+}
+
+/** A C-ECHO request (PS3.7 §9.1.5). */
+export interface EchoRequest extends RequestContext {
+  readonly sopClassUid: string;
+}
+
+/** A C-STORE request (PS3.7 §9.1.1) whose data set arrives while the handler runs. */
+export interface StoreRequest extends RequestContext {
+  readonly sopClassUid: string;
+  readonly sopInstanceUid: string;
+  readonly priority: Priority;
+  /** The C-MOVE requester's AE title and Message ID, for a C-MOVE sub-operation. */
+  readonly moveOriginator: { readonly aeTitle: string; readonly messageId: number } | undefined;
+  /**
+   * The data set as received, fragment by fragment, in `transferSyntaxUid`. Read it once; what
+   * is not read when the handler returns is received and dropped. Reading slowly slows the peer.
+   */
+  readonly dataSet: AsyncIterable<Uint8Array>;
+}
+
+/** An N-EVENT-REPORT request (PS3.7 §10.1.1). */
+export interface EventReportRequest extends RequestContext {
+  readonly sopClassUid: string;
+  readonly sopInstanceUid: string;
+  readonly eventTypeId: number;
+  /** Event Information, decoded. */
+  readonly eventInformation: DataSet | undefined;
+}
+
+/** An N-GET request (PS3.7 §10.1.2). */
+export interface GetRequest extends RequestContext {
+  readonly sopClassUid: string;
+  readonly sopInstanceUid: string;
+  /** The tags asked for; empty means all attributes. */
+  readonly attributeIdentifierList: readonly number[];
+}
+
+/** An N-SET request (PS3.7 §10.1.3). */
+export interface SetRequest extends RequestContext {
+  readonly sopClassUid: string;
+  readonly sopInstanceUid: string;
+  readonly modificationList: DataSet;
+}
+
+/** An N-ACTION request (PS3.7 §10.1.4). */
+export interface ActionRequest extends RequestContext {
+  readonly sopClassUid: string;
+  readonly sopInstanceUid: string;
+  readonly actionTypeId: number;
+  /** Action Information, decoded. */
+  readonly actionInformation: DataSet | undefined;
+}
+
+/** An N-CREATE request (PS3.7 §10.1.5). */
+export interface CreateRequest extends RequestContext {
+  readonly sopClassUid: string;
+  /** Absent when the requester leaves the choice of UID to us. */
+  readonly sopInstanceUid: string | undefined;
+  readonly attributeList: DataSet | undefined;
+}
+
+/** An N-DELETE request (PS3.7 §10.1.6). */
+export interface DeleteRequest extends RequestContext {
+  readonly sopClassUid: string;
+  readonly sopInstanceUid: string;
+}
+
+/** A status, with a data set for the responses that may carry one. */
+export interface ReplyWithDataSet extends StatusReply {
+  readonly dataSet?: DataSet;
+}
+
+/** N-CREATE's answer: the UID we assigned when the requester gave none (PS3.7 §10.1.5.1.4). */
+export interface CreateReply extends ReplyWithDataSet {
+  readonly sopInstanceUid?: string;
+}
+
+/** What a handler may return: nothing (Success), a status code, or a status with details. */
+export type HandlerResult<R extends StatusReply = StatusReply> = R | number | void;
+
+/**
+ * The services an AE performs, one async function each (PS3.7 §9, §10). A missing handler makes
+ * the request fail with 0x0211 Unrecognized operation for N-services, 0x0122 SOP class not
+ * supported for C-services. A handler that throws answers 0x0110 Processing failure (0xC000
+ * Cannot understand for C-STORE); the error never reaches the socket.
+ */
+export interface DimseHandlers {
+  echo?(request: EchoRequest): HandlerResult | Promise<HandlerResult>;
+  store?(request: StoreRequest): HandlerResult | Promise<HandlerResult>;
+  eventReport?(
+    request: EventReportRequest,
+  ): HandlerResult<ReplyWithDataSet> | Promise<HandlerResult<ReplyWithDataSet>>;
+  get?(
+    request: GetRequest,
+  ): HandlerResult<ReplyWithDataSet> | Promise<HandlerResult<ReplyWithDataSet>>;
+  set?(
+    request: SetRequest,
+  ): HandlerResult<ReplyWithDataSet> | Promise<HandlerResult<ReplyWithDataSet>>;
+  action?(
+    request: ActionRequest,
+  ): HandlerResult<ReplyWithDataSet> | Promise<HandlerResult<ReplyWithDataSet>>;
+  create?(request: CreateRequest): HandlerResult<CreateReply> | Promise<HandlerResult<CreateReply>>;
+  delete?(request: DeleteRequest): HandlerResult | Promise<HandlerResult>;
+}

@@ -1,0 +1,69 @@
+import path from 'node:path';
+import { openPart10FileWriter } from '../part10/index.js';
+import type { StoreRequest } from '../services/handlers.js';
+import type { StatusReply } from '../services/results.js';
+
+/** Options of {@link storeToDirectory}. */
+export interface StoreToDirectoryOptions {
+  /** fsync each file before it appears under its name; default true (nothing lost on a crash). */
+  readonly fsync?: boolean;
+  /** Called after each instance is safely stored. */
+  readonly onStored?: (stored: {
+    readonly path: string;
+    readonly bytes: number;
+    readonly request: StoreRequest;
+  }) => void;
+}
+
+/** A UID: 1–64 characters of digits and dots, components without leading zeros (PS3.5 §9.1). */
+const UID = /^(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*))*$/;
+
+/**
+ * A C-STORE handler that writes each instance to `<dir>/<SOP Instance UID>.dcm` as a Part 10
+ * file (PS3.10 §7.1) with our File Meta Information, streaming the data set to disk as it
+ * arrives. The file appears under its name only once complete: a transfer that fails or is
+ * aborted leaves nothing behind. A second copy of an instance replaces the first.
+ *
+ * Statuses: 0x0000 stored; 0x0117 Invalid SOP Instance for a UID that cannot be a file name;
+ * 0xA700 Out of resources when the disk refuses the write (PS3.4 Table B.2-1).
+ */
+export function storeToDirectory(
+  dir: string,
+  options: StoreToDirectoryOptions = {},
+): (request: StoreRequest) => Promise<StatusReply> {
+  return async (request) => {
+    if (!UID.test(request.sopInstanceUid) || request.sopInstanceUid.length > 64) {
+      return { status: 0x0117 }; // PS3.7 C.5.12: the UID violates the UID construction rules
+    }
+    const file = path.join(dir, `${request.sopInstanceUid}.dcm`);
+    let writer;
+    try {
+      writer = await openPart10FileWriter(
+        file,
+        {
+          mediaStorageSopClassUid: request.sopClassUid,
+          mediaStorageSopInstanceUid: request.sopInstanceUid,
+          transferSyntaxUid: request.transferSyntaxUid,
+          sourceApplicationEntityTitle: request.association.callingAeTitle,
+          receivingApplicationEntityTitle: request.association.calledAeTitle,
+        },
+        { signal: request.signal, ...(options.fsync !== undefined && { fsync: options.fsync }) },
+      );
+    } catch (error) {
+      return {
+        status: 0xa700,
+        errorComment: `cannot create the file: ${(error as Error).message}`,
+      };
+    }
+    try {
+      for await (const fragment of request.dataSet) await writer.write(fragment);
+      const { bytes } = await writer.commit();
+      options.onStored?.({ path: file, bytes, request });
+      return { status: 0x0000 };
+    } catch (error) {
+      await writer.abort(error).catch(() => {});
+      if (request.signal.aborted) throw error; // the association is gone: nobody hears a status
+      return { status: 0xa700, errorComment: `cannot write the file: ${(error as Error).message}` };
+    }
+  };
+}
