@@ -30,6 +30,7 @@ export type { DimseResult, StatusReply } from './services/results.js';
 export { isStorageSopClass } from './services/storage-sop-classes.js';
 export type { InstanceFile } from './store/instance-file.js';
 export { openInstanceFile } from './store/instance-file.js';
+export { convertInstance, DEFAULT_MAX_CONVERT_BYTES } from './store/convert-instance.js';
 export type { StoreToDirectoryOptions } from './store/store-to-directory.js';
 export { storeToDirectory } from './store/store-to-directory.js';
 export type { DimseLimits } from './association/dimse-association.js';

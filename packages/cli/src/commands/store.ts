@@ -1,6 +1,6 @@
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import type { DimseClient, InstanceFile } from '@dicomnet/dimse';
-import { connect, openInstanceFile } from '@dicomnet/dimse';
+import { connect, convertInstance, openInstanceFile, TransferSyntax } from '@dicomnet/dimse';
 import { formatStatus } from '@dicomnet/status-codes';
 import type { CommandIo } from '../command-io.js';
 import { ExitCode, exitCodeFor } from '../exit-codes.js';
@@ -37,9 +37,9 @@ export function storeCommand(io: CommandIo): Command {
     .argument('<paths...>', 'files and folders to send')
     .addOption(
       new Option(
-        '--transfer-syntax <uid>',
-        'also propose this transfer syntax for every SOP class (files are sent in their own syntax; one the peer does not accept fails)',
-      ),
+        '--transfer-syntax <syntax>',
+        'send every file in this syntax (a UID, or implicit, explicit, big-endian, deflated): files in another uncompressed syntax are converted; by default each file goes as it is',
+      ).argParser(transferSyntax),
     )
     .addOption(new Option('--max-pdu <bytes>', 'largest PDU we accept').argParser(port));
   for (const option of networkOptions()) command.addOption(option);
@@ -95,18 +95,32 @@ export function storeCommand(io: CommandIo): Command {
   );
 }
 
+const SYNTAX_NAMES: Readonly<Record<string, string>> = {
+  implicit: TransferSyntax.ImplicitVrLittleEndian,
+  explicit: TransferSyntax.ExplicitVrLittleEndian,
+  'big-endian': TransferSyntax.ExplicitVrBigEndian,
+  deflated: TransferSyntax.DeflatedExplicitVrLittleEndian,
+};
+
+function transferSyntax(value: string): string {
+  const uid = SYNTAX_NAMES[value] ?? value;
+  if (!/^[0-9.]+$/.test(uid))
+    throw new InvalidArgumentError(`a UID or one of ${Object.keys(SYNTAX_NAMES).join(', ')}`);
+  return uid;
+}
+
 interface Batch {
   readonly files: InstanceFile[];
   readonly contexts: { abstractSyntax: string; transferSyntaxes: string[] }[];
 }
 
 /** Groups files so that each group's (SOP class, transfer syntax) contexts fit one association. */
-function batches(files: readonly InstanceFile[], extraSyntax: string | undefined): Batch[] {
+function batches(files: readonly InstanceFile[], syntax: string | undefined): Batch[] {
   const result: Batch[] = [];
   let current: Batch = { files: [], contexts: [] };
   const keys = new Set<string>();
   for (const file of files) {
-    const key = `${file.sopClassUid}|${file.transferSyntaxUid}`;
+    const key = `${file.sopClassUid}|${syntax ?? file.transferSyntaxUid}`;
     if (!keys.has(key)) {
       if (current.contexts.length === MAX_CONTEXTS) {
         result.push(current);
@@ -114,10 +128,10 @@ function batches(files: readonly InstanceFile[], extraSyntax: string | undefined
         keys.clear();
       }
       keys.add(key);
-      const syntaxes = [file.transferSyntaxUid];
-      if (extraSyntax !== undefined && extraSyntax !== file.transferSyntaxUid)
-        syntaxes.push(extraSyntax);
-      current.contexts.push({ abstractSyntax: file.sopClassUid, transferSyntaxes: syntaxes });
+      current.contexts.push({
+        abstractSyntax: file.sopClassUid,
+        transferSyntaxes: [syntax ?? file.transferSyntaxUid],
+      });
     }
     current.files.push(file);
   }
@@ -151,7 +165,12 @@ async function sendBatch(
       if (interrupted.aborted) throw interrupted.reason;
       const before = progress.bytes;
       try {
-        const result = await client.store(file.instance(), {
+        const target = options.transferSyntax;
+        const instance =
+          target === undefined || target === file.transferSyntaxUid
+            ? file.instance()
+            : await convertInstance(file, target);
+        const result = await client.store(instance, {
           signal: interrupted,
           onProgress: (bytes) => progress.update(before + bytes),
         });

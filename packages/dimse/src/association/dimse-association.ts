@@ -35,6 +35,11 @@ export interface DimseLimits {
   readonly dimseTimeout?: number;
   /** Bytes of a streamed data set that may wait for its consumer. Default 1 MiB. */
   readonly streamHighWaterMark?: number;
+  /**
+   * Releases the association after this many milliseconds without a message in either
+   * direction and nothing outstanding; 0 = never. Default 0.
+   */
+  readonly idleTimeout?: number;
 }
 
 /** A request the peer sent us, as handed to the layer that answers it. */
@@ -108,6 +113,8 @@ export class DimseAssociation {
   readonly #maxReassembledBytes: number;
   readonly #dimseTimeout: number;
   readonly #highWaterMark: number;
+  readonly #idleTimeout: number;
+  #idleTimer: NodeJS.Timeout | undefined;
 
   constructor(association: Association, dispatch: RequestDispatcher, limits: DimseLimits = {}) {
     this.#association = association;
@@ -115,6 +122,7 @@ export class DimseAssociation {
     this.#maxReassembledBytes = limits.maxReassembledBytes ?? DEFAULT_MAX_REASSEMBLED_BYTES;
     this.#dimseTimeout = limits.dimseTimeout ?? DEFAULT_DIMSE_TIMEOUT;
     this.#highWaterMark = limits.streamHighWaterMark ?? 1 << 20;
+    this.#idleTimeout = limits.idleTimeout ?? 0;
     // PS3.7 D.3.3.3: as requestor we may invoke what the AC granted; as acceptor, what it asked.
     const window = association.negotiated.asynchronousOperationsWindow;
     this.#window = new Window(
@@ -128,6 +136,7 @@ export class DimseAssociation {
     });
     association.setHandlers({
       onPData: (pdu) => {
+        this.#touch();
         try {
           return this.#assembler.push(pdu);
         } catch (error) {
@@ -137,6 +146,18 @@ export class DimseAssociation {
       onReleaseRequest: () => this.#settled(),
       onEnd: (error) => this.#onEnd(error),
     });
+    this.#touch();
+  }
+
+  /** Restarts the idle timer: there was traffic. */
+  #touch(): void {
+    if (this.#idleTimeout === 0) return;
+    clearTimeout(this.#idleTimer);
+    this.#idleTimer = setTimeout(() => {
+      if (this.#incoming.size > 0 || this.#activePending() > 0) this.#touch();
+      else void this.release().catch(() => {});
+    }, this.#idleTimeout);
+    this.#idleTimer.unref();
   }
 
   /** What was negotiated for this association. */
@@ -220,6 +241,7 @@ export class DimseAssociation {
       signal.addEventListener('abort', onAbort, { once: true });
     });
     const dataSet = options.dataSet;
+    this.#touch();
     this.#association
       .sendMessage({
         presentationContextId: options.context.id,
@@ -451,6 +473,7 @@ export class DimseAssociation {
   }
 
   #onEnd(error: DicomnetError | undefined): void {
+    clearTimeout(this.#idleTimer);
     const reason = error ?? new DimseProtocolError('the association was released');
     this.#assembler.fail(reason);
     for (const pending of [...this.#pending.values()]) pending.settle(reason);
