@@ -1,4 +1,5 @@
 // Libraries never print (STYLE.md §10): a test whose code under test calls console.* fails.
+import fc from 'fast-check';
 import { afterAll, afterEach, vi } from 'vitest';
 import { stopAllPeers } from './spawn-peer.js';
 
@@ -22,3 +23,7 @@ afterEach(() => {
 afterAll(async () => {
   await stopAllPeers();
 });
+
+// Property tests stop after a time budget instead of a run count alone, so a loaded CI machine
+// makes them check fewer cases rather than time out (STYLE.md §13: bounded fuzzing).
+fc.configureGlobal({ interruptAfterTimeLimit: 4_000 });

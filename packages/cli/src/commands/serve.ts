@@ -76,6 +76,8 @@ export function serveCommand(io: CommandIo): Command {
       const server = createServer({
         aeTitles: [options.aet],
         maxAssociations: options.maxAssociations,
+        // A peer that goes quiet for five minutes is released, so it cannot hold a slot forever.
+        idleTimeout: 300_000,
         contexts: [
           {
             abstractSyntax: VERIFICATION,
