@@ -3,6 +3,7 @@ import {
   encodePDataTfHeader,
   encodePdvHeader,
   InvalidPduFieldError,
+  PDU_HEADER_LENGTH,
   PDV_HEADER_LENGTH,
 } from '../codec/index.js';
 import type { DicomnetError } from '../errors.js';
@@ -24,6 +25,15 @@ export interface OutgoingMessage {
 /** PDU-length used when the peer announced no maximum (0): big enough to be fast, bounded. */
 const FRAGMENT_CAP = 1 << 20;
 
+/** Consecutive PDUs share one cork up to this many bytes: one writev per batch, not per PDU. */
+const BATCH_BYTES = 64 * 1024;
+
+/**
+ * Bytes the socket may hold before we wait for 'drain'. Waiting at the socket's own 16 KiB mark
+ * stalls after every 16 KiB PDU; this keeps memory bounded (budget + one PDU) without that.
+ */
+const WRITE_BUDGET = 256 * 1024;
+
 interface MessageWriterOptions {
   readonly associationId: string;
   /** Checked before each PDU: an error stops the message (the state machine's Evt9). */
@@ -32,9 +42,10 @@ interface MessageWriterOptions {
 
 /**
  * Cuts messages into P-DATA-TF PDUs of one PDV each and writes them as
- * `[PDU header, PDV header, fragment pieces…]` under cork, never concatenating the payload. A
- * fragment may span several source chunks: its pieces are written as they are. Waits for
- * `drain` when the socket's buffer is full, so a large data set streams in bounded memory.
+ * `[PDU header, PDV header, fragment pieces…]` under cork, never concatenating the payload;
+ * consecutive PDUs share a cork up to 64 KiB. A fragment may span several source chunks: its
+ * pieces are written as they are. Waits for `drain` once 256 KiB are buffered, so a large data
+ * set streams in bounded memory.
  */
 export class MessageWriter {
   readonly #options: MessageWriterOptions;
@@ -75,39 +86,64 @@ export class MessageWriter {
     source: DataSource,
     fragmentSize: number,
   ): Promise<void> {
+    const socket = this.#socket;
+    if (socket === undefined) throw new TypeError('message writer used before attach');
     let pieces: Uint8Array[] = [];
     let size = 0;
-    for await (const chunk of chunksOf(source)) {
-      let offset = 0;
-      while (offset < chunk.byteLength) {
-        // A full fragment is only sent once more bytes exist, so the last one is known as last.
-        if (size === fragmentSize) {
-          await this.#writePdu(contextId, isCommand, false, pieces, size);
-          pieces = [];
-          size = 0;
+    // Bytes written under the current cork. PDUs are corked together up to BATCH_BYTES so that
+    // 16 KiB PDUs leave in one writev per ~64 KiB, like a plain copy; the cork is never held
+    // across an await of the source or of 'drain', so an A-ABORT is never stuck behind it.
+    let batched = 0;
+    const write = (isLast: boolean): void => {
+      if (batched === 0) socket.cork();
+      batched += this.#writePdu(socket, contextId, isCommand, isLast, pieces, size);
+      pieces = [];
+      size = 0;
+    };
+    const flush = async (): Promise<void> => {
+      if (batched === 0) return;
+      batched = 0;
+      socket.uncork();
+      if (socket.writableNeedDrain && socket.writableLength >= WRITE_BUDGET) await drained(socket);
+    };
+    try {
+      for await (const chunk of chunksOf(source)) {
+        let offset = 0;
+        while (offset < chunk.byteLength) {
+          // A full fragment is only sent once more bytes exist, so the last one is known as last.
+          if (size === fragmentSize) {
+            write(false);
+            if (batched >= BATCH_BYTES) await flush();
+          }
+          const take = Math.min(fragmentSize - size, chunk.byteLength - offset);
+          pieces.push(
+            offset === 0 && take === chunk.byteLength
+              ? chunk
+              : chunk.subarray(offset, offset + take),
+          );
+          size += take;
+          offset += take;
         }
-        const take = Math.min(fragmentSize - size, chunk.byteLength - offset);
-        pieces.push(
-          offset === 0 && take === chunk.byteLength ? chunk : chunk.subarray(offset, offset + take),
-        );
-        size += take;
-        offset += take;
+        await flush();
       }
+      write(true);
+      await flush();
+    } finally {
+      if (batched !== 0) socket.uncork(); // an error between cork and flush
     }
-    await this.#writePdu(contextId, isCommand, true, pieces, size);
   }
 
-  async #writePdu(
+  /** Writes one PDU as `[PDU header, PDV header, pieces…]`; returns its bytes on the wire. */
+  #writePdu(
+    socket: Duplex,
     contextId: number,
     isCommand: boolean,
     isLast: boolean,
-    pieces: Uint8Array[],
+    pieces: readonly Uint8Array[],
     size: number,
-  ): Promise<void> {
+  ): number {
     const refused = this.#options.beforeWrite();
     if (refused !== undefined) throw refused;
-    const socket = this.#socket;
-    if (socket === undefined) throw new TypeError('message writer used before attach');
     if (size % 2 !== 0) {
       // PS3.8 Annex E.1: fragments hold an even number of bytes; odd data means a broken encoder.
       throw new InvalidPduFieldError(
@@ -115,13 +151,11 @@ export class MessageWriter {
       );
     }
     const pduLength = PDV_HEADER_LENGTH + size;
-    socket.cork();
     socket.write(encodePDataTfHeader(pduLength));
     socket.write(encodePdvHeader(size, contextId, isCommand, isLast));
     for (const piece of pieces) socket.write(piece);
-    socket.uncork();
     publishPduSent({ associationId: this.#options.associationId, type: 0x04, length: pduLength });
-    if (socket.writableNeedDrain) await drained(socket);
+    return PDU_HEADER_LENGTH + pduLength;
   }
 }
 
