@@ -46,6 +46,8 @@ export {
   NoPresentationContextError,
 } from './errors.js';
 export type { StatusDetails } from './errors.js';
+export type { DimseMessageEvent } from './diagnostics.js';
+export { DIMSE_DIAGNOSTICS_CHANNELS } from './diagnostics.js';
 
 // ---- command sets and messages (PS3.7 §6.3, §9.3, §10.3, Annex E) ----
 export * from './command/index.js';

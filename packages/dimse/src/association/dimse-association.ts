@@ -10,11 +10,14 @@ import type { CCancelRq, CommandSet, DimseRequest, DimseResponse } from '../comm
 import {
   COMMAND_DATA_SET_ABSENT,
   CommandField,
+  commandFieldName,
   decodeCommandSet,
   encodeCommandSet,
   parseCommand,
   toCommandSet,
 } from '../command/index.js';
+import type { DimseMessageEvent } from '../diagnostics.js';
+import { publishMessageReceived, publishMessageSent } from '../diagnostics.js';
 import { DimseProtocolError, DimseTimeoutError, MessageTooLargeError } from '../errors.js';
 import type { DataSink } from '../message/data-sink.js';
 import { DISCARD, MemorySink } from '../message/data-sink.js';
@@ -242,6 +245,12 @@ export class DimseAssociation {
     });
     const dataSet = options.dataSet;
     this.#touch();
+    publishMessageSent({
+      associationId: this.#association.id,
+      kind: request.kind,
+      messageId,
+      presentationContextId: options.context.id,
+    });
     this.#association
       .sendMessage({
         presentationContextId: options.context.id,
@@ -283,6 +292,7 @@ export class DimseAssociation {
 
   #onCommand(contextId: number, bytes: Uint8Array): DataSink | undefined {
     const set = decodeCommandSet(bytes); // a CommandSetError here aborts: we cannot even answer
+    this.#publish(publishMessageReceived, contextId, set);
     const context = this.negotiated.contexts.find((candidate) => candidate.id === contextId);
     if (context === undefined || context.result !== 0) {
       throw new DimseProtocolError(
@@ -429,6 +439,13 @@ export class DimseAssociation {
         );
         return;
       }
+      publishMessageSent({
+        associationId: this.#association.id,
+        kind: message.kind,
+        messageId: message.messageIdBeingRespondedTo,
+        presentationContextId: request.context.id,
+        status: message.status,
+      });
       await this.#association.sendMessage({
         presentationContextId: request.context.id,
         command,
@@ -443,7 +460,18 @@ export class DimseAssociation {
     this.#incoming.set(messageId, tracked);
   }
 
+  #publish(publish: (event: DimseMessageEvent) => void, contextId: number, set: CommandSet): void {
+    publish({
+      associationId: this.#association.id,
+      kind: commandFieldName(set.commandField),
+      messageId: set.messageId ?? set.messageIdBeingRespondedTo ?? 0,
+      presentationContextId: contextId,
+      ...(set.status !== undefined && { status: set.status }),
+    });
+  }
+
   #sendRaw(contextId: number, set: CommandSet): Promise<void> {
+    this.#publish(publishMessageSent, contextId, set);
     return this.#association.sendMessage({
       presentationContextId: contextId,
       command: encodeCommandSet(set),
