@@ -5,6 +5,7 @@ import type {
   NegotiatedAssociation,
   NegotiatedContext,
 } from '@dicomnet/pdu';
+import { InvalidStateError } from '@dicomnet/pdu';
 import { statusCategory } from '@dicomnet/status-codes';
 import type { CCancelRq, CommandSet, DimseRequest, DimseResponse } from '../command/index.js';
 import {
@@ -17,6 +18,7 @@ import {
   toCommandSet,
 } from '../command/index.js';
 import type { DimseMessageEvent } from '../diagnostics.js';
+import { namesTypeId } from './type-id-rule.js';
 import { publishMessageReceived, publishMessageSent } from '../diagnostics.js';
 import { DimseProtocolError, DimseTimeoutError, MessageTooLargeError } from '../errors.js';
 import type { DataSink } from '../message/data-sink.js';
@@ -111,7 +113,10 @@ export class DimseAssociation {
   readonly #ids = new MessageIds();
   readonly #window: Window;
   readonly #pending = new Map<number, Pending>();
-  readonly #incoming = new Map<number, Promise<void>>();
+  /** Message IDs of the peer's requests we are performing (for 0x0210 Duplicate invocation). */
+  readonly #performing = new Set<number>();
+  /** Answers still being worked on or sent, refusals included. */
+  readonly #answering = new Set<Promise<void>>();
   readonly #ended = new AbortController();
   readonly #maxReassembledBytes: number;
   readonly #dimseTimeout: number;
@@ -157,7 +162,7 @@ export class DimseAssociation {
     if (this.#idleTimeout === 0) return;
     clearTimeout(this.#idleTimer);
     this.#idleTimer = setTimeout(() => {
-      if (this.#incoming.size > 0 || this.#activePending() > 0) this.#touch();
+      if (this.#answering.size > 0 || this.#activePending() > 0) this.#touch();
       else void this.release().catch(() => {});
     }, this.#idleTimeout);
     this.#idleTimer.unref();
@@ -259,7 +264,10 @@ export class DimseAssociation {
       })
       .then(
         () => this.#pending.get(messageId)?.restartTimer(),
-        (error: Error) => this.#pending.get(messageId)?.settle(error),
+        (error: Error) => {
+          this.#pending.get(messageId)?.settle(error);
+          this.#abandon();
+        },
       );
     return response;
   }
@@ -346,7 +354,6 @@ export class DimseAssociation {
       const status = (error as { status?: unknown }).status; // CommandValidationError carries one
       if (typeof status !== 'number' || set.messageId === undefined) throw error;
       this.#answerLater(
-        set.messageId,
         this.#sendRaw(context.id, failureResponse(set, status, (error as Error).message)),
       );
       return hasDataSet ? DISCARD : undefined;
@@ -359,7 +366,6 @@ export class DimseAssociation {
     const refusal = this.#refusal(message, context);
     if (refusal !== undefined) {
       this.#answerLater(
-        message.messageId,
         this.#sendRaw(context.id, failureResponse(set, refusal.status, refusal.comment)),
       );
       return hasDataSet ? DISCARD : undefined;
@@ -380,7 +386,6 @@ export class DimseAssociation {
         if (result instanceof MessageTooLargeError) {
           const status = message.kind.startsWith('N-') ? 0x0213 : 0xa700; // resource limitation / out of resources
           this.#answerLater(
-            message.messageId,
             this.#sendRaw(context.id, failureResponse(set, status, result.message)),
           );
         } else {
@@ -396,7 +401,7 @@ export class DimseAssociation {
     message: DimseRequest,
     context: NegotiatedContext,
   ): { status: number; comment: string } | undefined {
-    if (this.#incoming.has(message.messageId)) {
+    if (this.#performing.has(message.messageId)) {
       return { status: 0x0210, comment: `Message ID ${message.messageId} is already outstanding` };
     }
     // N-EVENT-REPORT is invoked by the SOP class's SCP; every other request by its SCU (PS3.7 §10.1.1).
@@ -446,18 +451,30 @@ export class DimseAssociation {
         presentationContextId: request.context.id,
         status: message.status,
       });
-      await this.#association.sendMessage({
-        presentationContextId: request.context.id,
-        command,
-        ...(response.dataSet !== undefined && { dataSet: response.dataSet }),
-      });
+      await this.#association
+        .sendMessage({
+          presentationContextId: request.context.id,
+          command,
+          ...(response.dataSet !== undefined && { dataSet: response.dataSet }),
+        })
+        .catch((error: unknown) => {
+          this.#abandon();
+          throw error;
+        });
     })();
-    this.#answerLater(request.message.messageId, work);
+    this.#answerLater(work, request.message.messageId);
   }
 
-  #answerLater(messageId: number, work: Promise<void>): void {
-    const tracked = work.catch(() => {}).finally(() => this.#incoming.delete(messageId));
-    this.#incoming.set(messageId, tracked);
+  /** Tracks an answer until it is sent; `performing` marks the peer's Message ID as in use. */
+  #answerLater(work: Promise<void>, performing?: number): void {
+    if (performing !== undefined) this.#performing.add(performing);
+    const tracked: Promise<void> = work
+      .catch(() => {})
+      .finally(() => {
+        this.#answering.delete(tracked);
+        if (performing !== undefined) this.#performing.delete(performing);
+      });
+    this.#answering.add(tracked);
   }
 
   #publish(publish: (event: DimseMessageEvent) => void, contextId: number, set: CommandSet): void {
@@ -470,7 +487,7 @@ export class DimseAssociation {
     });
   }
 
-  #sendRaw(contextId: number, set: CommandSet): Promise<void> {
+  async #sendRaw(contextId: number, set: CommandSet): Promise<void> {
     this.#publish(publishMessageSent, contextId, set);
     return this.#association.sendMessage({
       presentationContextId: contextId,
@@ -478,12 +495,17 @@ export class DimseAssociation {
     });
   }
 
+  /**
+   * A message that failed part-way cannot be withdrawn, and the peer would take what follows
+   * for its continuation (PS3.8 Annex E): the association must go. Idempotent.
+   */
+  #abandon(): void {
+    void this.#association.abort();
+  }
+
   async #settled(): Promise<void> {
-    while (this.#incoming.size > 0 || this.#activePending() > 0) {
-      await Promise.race([
-        ...this.#incoming.values(),
-        new Promise((resolve) => setTimeout(resolve, 10)),
-      ]);
+    while (this.#answering.size > 0 || this.#activePending() > 0) {
+      await Promise.race([...this.#answering, new Promise((resolve) => setTimeout(resolve, 10))]);
     }
   }
 
@@ -502,7 +524,7 @@ export class DimseAssociation {
 
   #onEnd(error: DicomnetError | undefined): void {
     clearTimeout(this.#idleTimer);
-    const reason = error ?? new DimseProtocolError('the association was released');
+    const reason = error ?? new InvalidStateError('Sta1', 'use an association after its release');
     this.#assembler.fail(reason);
     for (const pending of [...this.#pending.values()]) pending.settle(reason);
     this.#pending.clear();
@@ -515,6 +537,8 @@ export class DimseAssociation {
  * an Error Comment with 0x0211) are dropped rather than turning the answer into a failure.
  */
 function encodeResponse(message: DimseResponse, request: DimseRequest): Uint8Array {
+  const comment = (message as { errorComment?: unknown }).errorComment; // every response may carry one
+  if (typeof comment === 'string') message = { ...message, errorComment: printable(comment) };
   try {
     return encodeCommandSet(toCommandSet(message, { request }));
   } catch (error) {
@@ -550,9 +574,11 @@ function failureResponse(request: CommandSet, status: number, errorComment: stri
       affectedSopInstanceUid: request.affectedSopInstanceUid,
     }),
     ...(request.commandField === CommandField.NActionRq &&
-      request.actionTypeId !== undefined && { actionTypeId: request.actionTypeId }),
+      request.actionTypeId !== undefined &&
+      namesTypeId(status) && { actionTypeId: request.actionTypeId }),
     ...(request.commandField === CommandField.NEventReportRq &&
-      request.eventTypeId !== undefined && { eventTypeId: request.eventTypeId }),
+      request.eventTypeId !== undefined &&
+      namesTypeId(status) && { eventTypeId: request.eventTypeId }),
     otherElements: [],
   };
 }

@@ -94,10 +94,9 @@ export class DimseClient {
    */
   async store(instance: StoreInstance, options: StoreOptions = {}): Promise<DimseResult> {
     const context = this.#context(instance.sopClassUid, instance.transferSyntaxUid);
-    const dataSet =
-      options.onProgress === undefined
-        ? instance.dataSet
-        : counted(instance.dataSet, options.onProgress);
+    const padded =
+      instance.transferSyntaxUid === DEFLATED ? paddedToEven(instance.dataSet) : instance.dataSet;
+    const dataSet = options.onProgress === undefined ? padded : counted(padded, options.onProgress);
     const { message } = await this.#dimse.invoke(
       {
         kind: 'C-STORE-RQ',
@@ -277,6 +276,7 @@ export class DimseClient {
 }
 
 const VERIFICATION = '1.2.840.10008.1.1';
+const DEFLATED = '1.2.840.10008.1.2.1.99';
 
 /** Status tables to describe N-service statuses with, by SOP class (PS3.4). */
 const SERVICE_BY_CLASS: Readonly<Record<string, ServiceName>> = {
@@ -300,4 +300,19 @@ async function* counted(
     total += chunk.byteLength;
     onProgress(total);
   }
+}
+
+/**
+ * A Deflated data set with one 00H appended when its length is odd: PS3.5 A.5 pads the deflated
+ * bitstream to even length, and files written without the pad (as `dcmconv +td` does) exist.
+ */
+async function* paddedToEven(source: DataSource): AsyncGenerator<Uint8Array> {
+  let total = 0;
+  const chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array> =
+    source instanceof Uint8Array ? [source] : source;
+  for await (const chunk of chunks) {
+    total += chunk.byteLength;
+    yield chunk;
+  }
+  if (total % 2 === 1) yield new Uint8Array(1);
 }

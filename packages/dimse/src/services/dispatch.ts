@@ -6,6 +6,7 @@ import type {
   OutgoingResponse,
   RequestDispatcher,
 } from '../association/dimse-association.js';
+import { namesTypeId } from '../association/type-id-rule.js';
 import type { DimseClient } from '../client/dimse-client.js';
 import type { DimseHandlers, HandlerResult, ReplyWithDataSet, RequestContext } from './handlers.js';
 import type { StatusReply } from './results.js';
@@ -100,8 +101,8 @@ export function createDispatcher(
             kind: 'N-EVENT-REPORT-RSP',
             affectedSopClassUid: message.affectedSopClassUid,
             affectedSopInstanceUid: message.affectedSopInstanceUid,
-            // PS3.7 §10.1.1.1: Event Type ID accompanies an Event Reply; failures name it too.
-            eventTypeId: message.eventTypeId,
+            // PS3.7 §10.1.1.1: Event Type ID accompanies an Event Reply, and some failures.
+            ...(namesTypeId(reply.status) && { eventTypeId: message.eventTypeId }),
             hasDataSet: dataSet !== undefined,
             ...statusFields(reply),
           },
@@ -140,7 +141,7 @@ export function createDispatcher(
             kind: 'N-ACTION-RSP',
             affectedSopClassUid: message.requestedSopClassUid,
             affectedSopInstanceUid: message.requestedSopInstanceUid,
-            actionTypeId: message.actionTypeId,
+            ...(namesTypeId(reply.status) && { actionTypeId: message.actionTypeId }),
             hasDataSet: dataSet !== undefined,
             ...statusFields(reply),
           },
