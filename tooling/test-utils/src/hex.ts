@@ -8,7 +8,8 @@ export function fromHex(text: string): Uint8Array {
     throw new Error(`not an even run of hex digits: ${digits.slice(0, 40)}`);
   }
   const bytes = new Uint8Array(digits.length / 2);
-  for (let i = 0; i < bytes.length; i++) bytes[i] = Number.parseInt(digits.slice(i * 2, i * 2 + 2), 16);
+  for (let i = 0; i < bytes.length; i++)
+    bytes[i] = Number.parseInt(digits.slice(i * 2, i * 2 + 2), 16);
   return bytes;
 }
 
