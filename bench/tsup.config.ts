@@ -1,12 +1,18 @@
 import { defineConfig } from 'tsup';
 
-// Two entries: the runner, and the receiver that the loopback benchmark forks as a child process.
+// The runner, and the child processes it forks: the loopback benchmark's receiver, the DIMSE
+// benchmarks' dicomnet SCP and the dcmjs 50 MB case.
 export default defineConfig({
-  entry: { run: 'src/run.ts', 'loopback-receiver': 'src/pdu/loopback-receiver-process.ts' },
+  entry: {
+    run: 'src/run.ts',
+    'loopback-receiver': 'src/pdu/loopback-receiver-process.ts',
+    'dimse-scp': 'src/dimse/scp-process.ts',
+    'dcmjs-large': 'src/dcmjs/large-child.ts',
+  },
   format: ['esm'],
   sourcemap: true,
   clean: true,
   target: 'node20',
   // Measure the package as users get it: its built dist, never a bundled copy of its source.
-  external: ['@dicomnet/pdu'],
+  external: ['@dicomnet/pdu', '@dicomnet/dimse', 'dcmjs'],
 });

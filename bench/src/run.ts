@@ -8,6 +8,11 @@
  * tables as Markdown for the README; `--no-save` leaves results/ alone.
  */
 import type { Benchmark } from './benchmark.js';
+import { dcmjsCodecBenchmark } from './dcmjs/dcmjs-codec.bench.js';
+import { dcmjsLargeBenchmark } from './dcmjs/dcmjs-large.bench.js';
+import { dcmjsSequenceBenchmark } from './dcmjs/dcmjs-sequence.bench.js';
+import { dimseEchoBenchmark } from './dimse/dimse-echo.bench.js';
+import { dimseStoreBenchmark } from './dimse/dimse-store.bench.js';
 import { machineInfo } from './machine.js';
 import { pduCodecBenchmark } from './pdu/pdu-codec.bench.js';
 import { pduLoopbackBenchmark } from './pdu/pdu-loopback.bench.js';
@@ -16,7 +21,15 @@ import { saveResults } from './results-file.js';
 import { markdownTable, textTable } from './table.js';
 
 /** Every benchmark, in the order they run. */
-const BENCHMARKS: readonly Benchmark[] = [pduCodecBenchmark, pduLoopbackBenchmark];
+const BENCHMARKS: readonly Benchmark[] = [
+  pduCodecBenchmark,
+  pduLoopbackBenchmark,
+  dimseEchoBenchmark,
+  dimseStoreBenchmark,
+  dcmjsCodecBenchmark,
+  dcmjsSequenceBenchmark,
+  dcmjsLargeBenchmark,
+];
 
 function select(names: readonly string[]): Benchmark[] {
   if (names.length === 0) return [...BENCHMARKS];

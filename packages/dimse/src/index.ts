@@ -31,6 +31,8 @@ export { isStorageSopClass } from './services/storage-sop-classes.js';
 export type { InstanceFile } from './store/instance-file.js';
 export { openInstanceFile } from './store/instance-file.js';
 export { convertInstance, DEFAULT_MAX_CONVERT_BYTES } from './store/convert-instance.js';
+export type { StoreFileOutcome, StoreFilesOptions } from './store/store-files.js';
+export { openInstanceFiles, storeFiles } from './store/store-files.js';
 export type { StoreToDirectoryOptions } from './store/store-to-directory.js';
 export { storeToDirectory } from './store/store-to-directory.js';
 export type { DimseLimits } from './association/dimse-association.js';

@@ -13,6 +13,7 @@ interface ServeOptions {
   readonly aet: string;
   readonly storage: string;
   readonly maxAssociations: number;
+  readonly fsync: boolean;
   readonly json: boolean;
 }
 
@@ -61,6 +62,12 @@ export function serveCommand(io: CommandIo): Command {
         .default(16)
         .argParser(positiveInteger),
     )
+    .addOption(
+      new Option(
+        '--no-fsync',
+        'do not wait for each file to reach the disk before answering (faster; an OS crash may lose what was acknowledged)',
+      ),
+    )
     .addOption(new Option('--json', 'log one JSON object per line').default(false))
     .action(async (options: ServeOptions) => {
       await mkdir(options.storage, { recursive: true });
@@ -72,7 +79,7 @@ export function serveCommand(io: CommandIo): Command {
         );
       };
       const perAssociation = new WeakMap<NegotiatedAssociation, AssociationLog>();
-      const store = storeToDirectory(options.storage);
+      const store = storeToDirectory(options.storage, { fsync: options.fsync });
       const server = createServer({
         aeTitles: [options.aet],
         maxAssociations: options.maxAssociations,

@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import type { DimseClient, InstanceFile } from '@dicomnet/dimse';
-import { connect, convertInstance, openInstanceFile, TransferSyntax } from '@dicomnet/dimse';
+import type { InstanceFile } from '@dicomnet/dimse';
+import { connect, openInstanceFiles, storeFiles, TransferSyntax } from '@dicomnet/dimse';
 import { formatStatus } from '@dicomnet/status-codes';
 import type { CommandIo } from '../command-io.js';
 import { ExitCode, exitCodeFor } from '../exit-codes.js';
@@ -25,8 +25,29 @@ interface FileOutcome {
   readonly ok: boolean;
 }
 
+/** The files of one association and the contexts they need. */
+interface Batch {
+  readonly files: InstanceFile[];
+  readonly contexts: { abstractSyntax: string; transferSyntaxes: string[] }[];
+}
+
 /** Most presentation contexts one association can carry (odd IDs 1–255, PS3.8 §9.3.2.2). */
 const MAX_CONTEXTS = 128;
+
+const SYNTAX_NAMES: Readonly<Record<string, string>> = {
+  implicit: TransferSyntax.ImplicitVrLittleEndian,
+  explicit: TransferSyntax.ExplicitVrLittleEndian,
+  'big-endian': TransferSyntax.ExplicitVrBigEndian,
+  deflated: TransferSyntax.DeflatedExplicitVrLittleEndian,
+};
+
+function transferSyntax(value: string): string {
+  const uid = SYNTAX_NAMES[value] ?? value;
+  if (!/^[0-9.]+$/.test(uid)) {
+    throw new InvalidArgumentError(`a UID or one of ${Object.keys(SYNTAX_NAMES).join(', ')}`);
+  }
+  return uid;
+}
 
 /** `dicomnet store HOST PORT FILES|DIRS...`: C-STORE of Part 10 files, sent as they are. */
 export function storeCommand(io: CommandIo): Command {
@@ -47,13 +68,13 @@ export function storeCommand(io: CommandIo): Command {
     async (host: string, peerPort: number, paths: string[], options: StoreOptions) => {
       const out = createOutput(options.json, io.stdout, io.stderr);
       const outcomes: FileOutcome[] = [];
+      const found: string[] = [];
+      for await (const file of findFiles(paths)) found.push(file);
       const files: InstanceFile[] = [];
-      for await (const file of findFiles(paths)) {
-        try {
-          files.push(await openInstanceFile(file));
-        } catch (error) {
-          outcomes.push({ file, meaning: (error as Error).message, ok: false });
-        }
+      for (const opened of await openInstanceFiles(found)) {
+        if ('error' in opened)
+          outcomes.push({ file: opened.path, meaning: opened.error.message, ok: false });
+        else files.push(opened);
       }
       const progress = new StoreProgress(
         out,
@@ -63,28 +84,24 @@ export function storeCommand(io: CommandIo): Command {
       );
       let fatal: unknown;
       for (const batch of batches(files, options.transferSyntax)) {
-        if (fatal !== undefined) {
-          for (const file of batch.files)
-            outcomes.push({
-              file: file.path,
-              meaning: `not sent: ${(fatal as Error).message}`,
-              ok: false,
+        const done = new Set<string>();
+        if (fatal === undefined) {
+          try {
+            await sendBatch(host, peerPort, options, batch, progress, io.interrupted, (outcome) => {
+              outcomes.push(outcome);
+              done.add(outcome.file);
             });
-          continue;
-        }
-        try {
-          await sendBatch(host, peerPort, options, batch, outcomes, progress, io.interrupted);
-        } catch (error) {
-          fatal = error;
-          for (const file of batch.files) {
-            if (!outcomes.some((outcome) => outcome.file === file.path)) {
-              outcomes.push({
-                file: file.path,
-                meaning: `not sent: ${(error as Error).message}`,
-                ok: false,
-              });
-            }
+          } catch (error) {
+            fatal = error;
           }
+        }
+        for (const file of batch.files) {
+          if (done.has(file.path)) continue;
+          outcomes.push({
+            file: file.path,
+            meaning: `not sent: ${(fatal as Error).message}`,
+            ok: false,
+          });
         }
       }
       progress.stop();
@@ -95,32 +112,14 @@ export function storeCommand(io: CommandIo): Command {
   );
 }
 
-const SYNTAX_NAMES: Readonly<Record<string, string>> = {
-  implicit: TransferSyntax.ImplicitVrLittleEndian,
-  explicit: TransferSyntax.ExplicitVrLittleEndian,
-  'big-endian': TransferSyntax.ExplicitVrBigEndian,
-  deflated: TransferSyntax.DeflatedExplicitVrLittleEndian,
-};
-
-function transferSyntax(value: string): string {
-  const uid = SYNTAX_NAMES[value] ?? value;
-  if (!/^[0-9.]+$/.test(uid))
-    throw new InvalidArgumentError(`a UID or one of ${Object.keys(SYNTAX_NAMES).join(', ')}`);
-  return uid;
-}
-
-interface Batch {
-  readonly files: InstanceFile[];
-  readonly contexts: { abstractSyntax: string; transferSyntaxes: string[] }[];
-}
-
 /** Groups files so that each group's (SOP class, transfer syntax) contexts fit one association. */
 function batches(files: readonly InstanceFile[], syntax: string | undefined): Batch[] {
   const result: Batch[] = [];
   let current: Batch = { files: [], contexts: [] };
   const keys = new Set<string>();
   for (const file of files) {
-    const key = `${file.sopClassUid}|${syntax ?? file.transferSyntaxUid}`;
+    const transferSyntaxUid = syntax ?? file.transferSyntaxUid;
+    const key = `${file.sopClassUid}|${transferSyntaxUid}`;
     if (!keys.has(key)) {
       if (current.contexts.length === MAX_CONTEXTS) {
         result.push(current);
@@ -130,7 +129,7 @@ function batches(files: readonly InstanceFile[], syntax: string | undefined): Ba
       keys.add(key);
       current.contexts.push({
         abstractSyntax: file.sopClassUid,
-        transferSyntaxes: [syntax ?? file.transferSyntaxUid],
+        transferSyntaxes: [transferSyntaxUid],
       });
     }
     current.files.push(file);
@@ -139,16 +138,17 @@ function batches(files: readonly InstanceFile[], syntax: string | undefined): Ba
   return result;
 }
 
+/** Sends one batch on its own association; throws only for an error that ended it. */
 async function sendBatch(
   host: string,
   peerPort: number,
   options: StoreOptions,
   batch: Batch,
-  outcomes: FileOutcome[],
   progress: StoreProgress,
   interrupted: AbortSignal,
+  record: (outcome: FileOutcome) => void,
 ): Promise<void> {
-  const client: DimseClient = await connect({
+  const client = await connect({
     host,
     port: peerPort,
     callingAeTitle: options.aet,
@@ -160,45 +160,28 @@ async function sendBatch(
     ...(options.maxPdu !== undefined && { maxPduLength: options.maxPdu }),
     signal: interrupted,
   });
+  let before = progress.bytes;
   try {
-    for (const file of batch.files) {
-      if (interrupted.aborted) throw interrupted.reason;
-      const before = progress.bytes;
-      try {
-        const target = options.transferSyntax;
-        const instance =
-          target === undefined || target === file.transferSyntaxUid
-            ? file.instance()
-            : await convertInstance(file, target);
-        const result = await client.store(instance, {
-          signal: interrupted,
-          onProgress: (bytes) => progress.update(before + bytes),
-        });
-        outcomes.push({
-          file: file.path,
-          sopInstanceUid: file.sopInstanceUid,
-          status: result.status,
-          meaning: result.meaning,
-          ok: true,
-        });
-      } catch (error) {
-        const status = (error as { status?: number }).status;
-        outcomes.push({
-          file: file.path,
-          sopInstanceUid: file.sopInstanceUid,
-          ...(status !== undefined && { status }),
-          meaning: (error as Error).message,
-          ok: false,
-        });
-        // A failure status leaves the association usable; anything else ended it.
-        if (
-          status === undefined &&
-          (error as { code?: string }).code !== 'DICOMNET_DIMSE_NO_CONTEXT'
-        )
-          throw error;
-      } finally {
-        progress.fileDone(before + file.size);
-      }
+    const sent = storeFiles(client, batch.files, {
+      signal: interrupted,
+      ...(options.transferSyntax !== undefined && { transferSyntaxUid: options.transferSyntax }),
+      onProgress: (_file, bytes) => progress.update(before + bytes),
+    });
+    for await (const outcome of sent) {
+      const { file } = outcome;
+      const status =
+        outcome.error === undefined
+          ? outcome.result.status
+          : (outcome.error as { status?: number }).status;
+      record({
+        file: file.path,
+        sopInstanceUid: file.sopInstanceUid,
+        ...(status !== undefined && { status }),
+        meaning: outcome.error === undefined ? outcome.result.meaning : outcome.error.message,
+        ok: outcome.error === undefined,
+      });
+      progress.fileDone(before + file.size);
+      before = progress.bytes;
     }
   } finally {
     if (interrupted.aborted) await client.abort();
@@ -211,17 +194,16 @@ function report(out: Output, outcomes: readonly FileOutcome[], progress: StorePr
   for (const outcome of outcomes) {
     const key =
       outcome.status === undefined
-        ? outcome.ok
-          ? 'sent'
-          : 'error'
+        ? 'error'
         : `${formatStatus(outcome.status)} ${outcome.ok ? outcome.meaning : 'failure'}`;
     byMeaning.set(key, (byMeaning.get(key) ?? 0) + 1);
   }
   const sent = outcomes.filter((outcome) => outcome.ok).length;
   out.line(`${sent} of ${outcomes.length} file(s) stored, ${progress.summary()}`);
   for (const [meaning, count] of byMeaning) out.line(`  ${String(count).padStart(6)}  ${meaning}`);
-  for (const outcome of outcomes.filter((candidate) => !candidate.ok))
+  for (const outcome of outcomes.filter((candidate) => !candidate.ok)) {
     out.warn(`failed: ${outcome.file}: ${outcome.meaning}`);
+  }
   out.result({
     ok: outcomes.every((outcome) => outcome.ok),
     stored: sent,

@@ -1,0 +1,125 @@
+/**
+ * C-ECHO round trips per second on one association, dicomnet against DCMTK 3.6.7 in the same
+ * run: our SCU and echoscu against storescp, and echoscu against storescp and our SCP (in a child
+ * process). Each ratio changes one side of the DCMTK → DCMTK line.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Benchmark, BenchmarkOptions, BenchmarkResult, Cell } from '../benchmark.js';
+import { now, secondsSince } from '../measure.js';
+import type { Storescp } from './dcmtk.js';
+import { dcmtkVersion, SCU_TIMEOUTS, startStorescp } from './dcmtk.js';
+import { echoMany } from './dicomnet-scu.js';
+import type { ForkedScp } from './forked-scp.js';
+import { forkScp } from './forked-scp.js';
+import type { ScpMemory } from './scp-messages.js';
+import type { LineFigures, Receiver, RunFigures } from './timed-runs.js';
+import { commonCells, mib, runDcmtkScu, runDicomnetScu } from './timed-runs.js';
+
+type Scu = 'echoscu' | 'dicomnet SCU';
+type Scp = 'storescp' | 'dicomnet SCP';
+
+interface EchoLine {
+  readonly id: string;
+  readonly scu: Scu;
+  readonly scp: Scp;
+  readonly compares: string;
+}
+
+/** The first line is the baseline of every ratio. */
+const LINES: readonly EchoLine[] = [
+  { id: 'echoscu-storescp', scu: 'echoscu', scp: 'storescp', compares: 'baseline' },
+  { id: 'dicomnet-storescp', scu: 'dicomnet SCU', scp: 'storescp', compares: 'our SCU ÷ echoscu' },
+  { id: 'echoscu-dicomnet', scu: 'echoscu', scp: 'dicomnet SCP', compares: 'our SCP ÷ storescp' },
+  { id: 'dicomnet-dicomnet', scu: 'dicomnet SCU', scp: 'dicomnet SCP', compares: 'both ours' },
+];
+
+function runLine(line: EchoLine, receiver: Receiver, count: number): Promise<RunFigures> {
+  if (line.scu === 'dicomnet SCU') {
+    return runDicomnetScu(receiver, count, (client) => echoMany(client, count));
+  }
+  const peer = [...SCU_TIMEOUTS, '127.0.0.1', String(receiver.port)];
+  return runDcmtkScu(receiver, {
+    command: 'echoscu',
+    args: ['--repeat', String(count + 1), ...peer],
+    referenceArgs: ['--repeat', '1', ...peer],
+    count,
+  });
+}
+
+async function run(options: BenchmarkOptions): Promise<BenchmarkResult> {
+  const start = now();
+  const count = options.quick ? 500 : 5000;
+  const roundCount = options.quick ? 2 : 5;
+  const root = await mkdtemp(path.join(tmpdir(), 'dicomnet-bench-echo-'));
+  let storescp: Storescp | undefined;
+  let scp: ForkedScp | undefined;
+  let storescpPeak = Number.NaN;
+  let scpMemory: ScpMemory | undefined;
+  const figures: LineFigures[] = LINES.map(() => ({ rounds: [] }));
+  try {
+    const dcmtkScp = await startStorescp(path.join(root, 'storescp'));
+    storescp = dcmtkScp;
+    const ourScp = await forkScp({ outputDir: root, fsync: true });
+    scp = ourScp;
+    const receiverOf = (line: EchoLine): Receiver => (line.scp === 'storescp' ? dcmtkScp : ourScp);
+    // Warm-up: one untimed pass of every line (JIT, socket buffers, page cache of the tools).
+    for (const line of LINES) await runLine(line, receiverOf(line), Math.ceil(count / 5));
+    for (let round = 0; round < roundCount; round++) {
+      for (const [index, line] of LINES.entries()) {
+        figures[index]?.rounds.push(await runLine(line, receiverOf(line), count));
+      }
+    }
+  } finally {
+    if (storescp !== undefined) storescpPeak = (await storescp.stop()).peakRssBytes;
+    if (scp !== undefined) scpMemory = await scp.close();
+    await rm(root, { recursive: true, force: true });
+  }
+  const baseline = figures[0] ?? { rounds: [] };
+  const rows: Record<string, Cell>[] = LINES.map((line, index) => {
+    const cells = commonCells(figures[index] ?? { rounds: [] }, baseline);
+    return {
+      id: line.id,
+      scu: line.scu,
+      scp: line.scp,
+      compares: line.compares,
+      ...cells,
+      microsPerEcho: 1e6 / cells.rate,
+      scpRss:
+        line.scp === 'storescp'
+          ? `peak ${mib(storescpPeak)}`
+          : `${mib(scpMemory?.idleRssBytes)} → ${mib(scpMemory?.peakRssBytes)}`,
+    };
+  });
+  return {
+    name: 'dimse-echo',
+    title: `C-ECHO round trips on one association, ${count.toLocaleString('en-US')} per round, dicomnet vs DCMTK (${await dcmtkVersion()})`,
+    columns: [
+      { key: 'scu', header: 'SCU' },
+      { key: 'scp', header: 'SCP' },
+      { key: 'rate', header: 'echoes/s' },
+      { key: 'microsPerEcho', header: 'µs/echo', digits: 0 },
+      { key: 'ratio', header: 'ratio', digits: 2 },
+      { key: 'ratioRange', header: 'range' },
+      { key: 'compares', header: 'ratio is' },
+      { key: 'scuCpuPercent', header: 'CPU SCU %' },
+      { key: 'scpCpuPercent', header: 'CPU SCP %' },
+      { key: 'subtractedMs', header: 'subtracted ms' },
+      { key: 'scpRss', header: 'SCP RSS MiB' },
+    ],
+    rows,
+    notes: [
+      `${roundCount} rounds per line after one untimed warm-up pass, lines interleaved round by round; figures are medians. ratio = median over rounds of (line ÷ echoscu → storescp in the same round); range = lowest and highest.`,
+      `dicomnet SCU: connect (not timed), then ${count} × client.echo() one after the other, timed from the first request to the last response; release not timed.`,
+      `echoscu: whole processes timed. rate = ${count} / (t(--repeat ${count + 1}) − t(--repeat 1)), t(--repeat 1) the median of 3 runs in the same round ("subtracted ms"): this removes process start, association set-up and release, leaving ${count} round trips on one association.`,
+      'dicomnet SCP: createServer in a child process (Verification and every Storage SOP Class). Every DCMTK process runs with TCP_NODELAY=1.',
+      'CPU % = process CPU time (user + system) over the timed wall time; for echoscu lines the SCP CPU of the reference run is subtracted too. storescp CPU has 10 ms resolution (/proc/<pid>/stat).',
+      'SCP RSS: storescp VmHWM; dicomnet SCP child RSS once listening → resourceUsage().maxRSS at the end.',
+    ],
+    seconds: secondsSince(start),
+  };
+}
+
+/** C-ECHO round trips, dicomnet vs DCMTK (`dimse-echo`). */
+export const dimseEchoBenchmark: Benchmark = { name: 'dimse-echo', suite: 'dimse', run };

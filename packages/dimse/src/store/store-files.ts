@@ -1,0 +1,103 @@
+import type { DimseClient, StoreInstance, StoreOptions } from '../client/dimse-client.js';
+import type { DimseResult } from '../services/results.js';
+import { convertInstance } from './convert-instance.js';
+import type { InstanceFile } from './instance-file.js';
+import { openInstanceFile } from './instance-file.js';
+
+/** What happened to one file of {@link storeFiles}: its result, or why it was not stored. */
+export type StoreFileOutcome =
+  | { readonly file: InstanceFile; readonly result: DimseResult; readonly error?: undefined }
+  | { readonly file: InstanceFile; readonly result?: undefined; readonly error: Error };
+
+/** Options of {@link storeFiles}. */
+export interface StoreFilesOptions extends Omit<StoreOptions, 'onProgress'> {
+  /** Send every file in this transfer syntax, converting those in another (see `convertInstance`). */
+  readonly transferSyntaxUid?: string;
+  /** Files up to this many bytes are read ahead, one file ahead, into memory. Default 4 MiB. */
+  readonly readAheadBytes?: number;
+  /** Called as data-set bytes of the current file are handed to the socket. */
+  readonly onProgress?: (file: InstanceFile, bytesSent: number) => void;
+}
+
+/**
+ * Sends files with C-STORE one after the other on one association, yielding each outcome in
+ * order. Small files are bound by file-system latency rather than by bytes, so the next one is
+ * read while the current one is on the wire; large ones stream from disk. A failure status is
+ * an outcome and the loop goes on; an error that ends the association is thrown.
+ */
+export async function* storeFiles(
+  client: DimseClient,
+  files: readonly InstanceFile[],
+  options: StoreFilesOptions = {},
+): AsyncGenerator<StoreFileOutcome> {
+  const readAhead = options.readAheadBytes ?? 4 * 1024 * 1024;
+  const { transferSyntaxUid, onProgress, ...storeOptions } = options;
+  const prepare = (file: InstanceFile): Settled<StoreInstance> => {
+    if (transferSyntaxUid !== undefined && transferSyntaxUid !== file.transferSyntaxUid) {
+      return settle(convertInstance(file, transferSyntaxUid));
+    }
+    return settle(file.size <= readAhead ? file.load() : Promise.resolve(file.instance()));
+  };
+  let upcoming = files[0] === undefined ? undefined : prepare(files[0]);
+  for (const [index, file] of files.entries()) {
+    const prepared = await upcoming;
+    const following = files[index + 1];
+    upcoming = following === undefined ? undefined : prepare(following);
+    if (prepared === undefined || !prepared.ok) {
+      yield { file, error: asError(prepared?.error) };
+      continue;
+    }
+    try {
+      const result = await client.store(prepared.value, {
+        ...storeOptions,
+        ...(onProgress !== undefined && { onProgress: (bytes: number) => onProgress(file, bytes) }),
+      });
+      yield { file, result };
+    } catch (error) {
+      // A failure status, or no context for this file, leaves the association usable.
+      const code = (error as { code?: unknown }).code;
+      if (code !== 'DICOMNET_DIMSE_FAILURE_STATUS' && code !== 'DICOMNET_DIMSE_NO_CONTEXT')
+        throw error;
+      yield { file, error: asError(error) };
+    }
+  }
+}
+
+/**
+ * Opens many Part 10 files for sending, a few at a time, keeping their order: each entry is the
+ * opened file or the error that kept it from opening (not DICOM, unreadable).
+ */
+export async function openInstanceFiles(
+  paths: readonly string[],
+  options: { readonly concurrency?: number } = {},
+): Promise<(InstanceFile | { readonly path: string; readonly error: Error })[]> {
+  const results: (InstanceFile | { path: string; error: Error })[] = new Array(paths.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    for (let index = next++; index < paths.length; index = next++) {
+      const path = paths[index] as string; // index < paths.length
+      results[index] = await openInstanceFile(path).catch((error: unknown) => ({
+        path,
+        error: asError(error),
+      }));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 16) }, worker));
+  return results;
+}
+
+type Settled<T> = Promise<
+  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: unknown }
+>;
+
+/** A promise that never rejects unobserved while it waits its turn. */
+function settle<T>(promise: Promise<T>): Settled<T> {
+  return promise.then(
+    (value) => ({ ok: true as const, value }),
+    (error: unknown) => ({ ok: false as const, error }),
+  );
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}
