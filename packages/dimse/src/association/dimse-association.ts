@@ -173,11 +173,6 @@ export class DimseAssociation {
     return this.#association.negotiated;
   }
 
-  /** The Upper Layer association underneath. */
-  get association(): Association {
-    return this.#association;
-  }
-
   /** Aborted when the association ends, for work tied to it. */
   get signal(): AbortSignal {
     return this.#ended.signal;

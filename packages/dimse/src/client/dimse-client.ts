@@ -257,7 +257,7 @@ export class DimseClient {
   }
 
   #nResult(operation: string, response: ReceivedResponse, context: NegotiatedContext): NResult {
-    const service = SERVICE_BY_CLASS[context.abstractSyntax];
+    const service = SERVICE_BY_CLASS[context.abstractSyntax]?.[operation];
     const result = resultOf(operation, response.message, service);
     const message = response.message as DimseResponse & {
       affectedSopInstanceUid?: string;
@@ -278,10 +278,19 @@ export class DimseClient {
 const VERIFICATION = '1.2.840.10008.1.1';
 const DEFLATED = '1.2.840.10008.1.2.1.99';
 
-/** Status tables to describe N-service statuses with, by SOP class (PS3.4). */
-const SERVICE_BY_CLASS: Readonly<Record<string, ServiceName>> = {
-  '1.2.840.10008.1.20.1': 'StorageCommitmentAction',
-  '1.2.840.10008.5.1.4.1.1.201.5': 'StorageManagementAction',
+/**
+ * Status tables to describe N-service statuses with, by SOP class and operation (PS3.4 J, KK);
+ * other classes use the general table of PS3.7 Annex C.
+ */
+const SERVICE_BY_CLASS: Readonly<Record<string, Partial<Record<string, ServiceName>>>> = {
+  '1.2.840.10008.1.20.1': {
+    'N-ACTION': 'StorageCommitmentAction',
+    'N-EVENT-REPORT': 'StorageCommitmentEventReport',
+  },
+  '1.2.840.10008.5.1.4.1.1.201.5': {
+    'N-ACTION': 'StorageManagementAction',
+    'N-EVENT-REPORT': 'StorageManagementEventReport',
+  },
 };
 
 function signalOf(options: OperationOptions): { signal?: AbortSignal } {
@@ -293,9 +302,7 @@ async function* counted(
   onProgress: (bytes: number) => void,
 ): AsyncGenerator<Uint8Array> {
   let total = 0;
-  const chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array> =
-    source instanceof Uint8Array ? [source] : source;
-  for await (const chunk of chunks) {
+  for await (const chunk of chunksOf(source)) {
     yield chunk;
     total += chunk.byteLength;
     onProgress(total);
@@ -308,11 +315,13 @@ async function* counted(
  */
 async function* paddedToEven(source: DataSource): AsyncGenerator<Uint8Array> {
   let total = 0;
-  const chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array> =
-    source instanceof Uint8Array ? [source] : source;
-  for await (const chunk of chunks) {
+  for await (const chunk of chunksOf(source)) {
     total += chunk.byteLength;
     yield chunk;
   }
   if (total % 2 === 1) yield new Uint8Array(1);
+}
+
+function chunksOf(source: DataSource): AsyncIterable<Uint8Array> | Iterable<Uint8Array> {
+  return source instanceof Uint8Array ? [source] : source;
 }

@@ -76,6 +76,9 @@ const WAITING_STATES: ReadonlySet<State> = new Set([
   'Sta13',
 ]);
 
+/** States before AE-3/AE-7: there is no association to release yet. */
+const NOT_ESTABLISHED: ReadonlySet<State> = new Set(['Sta1', 'Sta2', 'Sta3', 'Sta4', 'Sta5']);
+
 let nextId = 1;
 
 /**
@@ -188,14 +191,7 @@ export class Association {
     if (state === 'Sta6') {
       await this.#writer.idle();
       if (this.#state === 'Sta6') this.#fire('Evt11');
-    } else if (
-      !this.#isEnded &&
-      (state === 'Sta1' ||
-        state === 'Sta2' ||
-        state === 'Sta3' ||
-        state === 'Sta4' ||
-        state === 'Sta5')
-    ) {
+    } else if (!this.#isEnded && NOT_ESTABLISHED.has(state)) {
       throw new InvalidStateError(state, 'release an association that is not established');
     }
     // Sta7–Sta13: a release (ours, the peer's, or both) or an abort is already under way.
