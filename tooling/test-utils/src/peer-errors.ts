@@ -1,9 +1,9 @@
 /** Debian package that ships each peer program the launchers use. */
-const PACKAGE_OF: Readonly<Record<string, string>> = { Orthanc: 'orthanc' };
+const PACKAGE_OF: Readonly<Record<string, string>> = { Orthanc: 'orthanc', openssl: 'openssl' };
 
 /**
  * A peer program (DCMTK tool or Orthanc) is not on PATH. The message says how to get it, so a
- * failing interop test explains itself on a machine that has not run `.ci/run`.
+ * failing interop test explains itself on a machine whose peers were never installed.
  */
 export class PeerToolMissingError extends Error {
   /** Stable code for assertions: `DICOMNET_TEST_PEER_MISSING`. */
@@ -12,8 +12,8 @@ export class PeerToolMissingError extends Error {
   constructor(readonly command: string) {
     const debianPackage = PACKAGE_OF[command] ?? 'dcmtk';
     super(
-      `${command} is not on PATH: install Debian's dcmtk and orthanc packages ` +
-        `(this one comes from '${debianPackage}'; see PEERS.md §1) or run .ci/run`,
+      `${command} is not on PATH: run \`sudo bash scripts/install-peers.sh\` (Debian's ` +
+        `dcmtk, orthanc and openssl; this one comes from '${debianPackage}'), or \`npm test\` as root`,
     );
     this.name = 'PeerToolMissingError';
   }
