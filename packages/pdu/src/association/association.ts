@@ -15,6 +15,7 @@ import type {
   NegotiatedAssociation,
 } from '../negotiation/negotiated-association.js';
 import { negotiatedAssociation } from '../negotiation/negotiated-association.js';
+import { checkAssociateRq } from '../negotiation/provider-checks.js';
 import type { Event } from '../state/events.js';
 import type { State } from '../state/states.js';
 import type { Action } from '../state/transition-table.js';
@@ -453,10 +454,10 @@ export class Association {
   async #onAssociateRequest(rq: AssociateRq): Promise<void> {
     this.#timer.stop();
     this.#request = rq;
-    // AE-6: the provider's own check. "A receiver implementing only this version shall only
-    // test that bit 0 is set" (PS3.8 Table 9-11); otherwise reject 1/2/2 and start ARTIM.
-    if ((rq.protocolVersion & 1) === 0) {
-      const rj: AssociateRj = { type: 'A-ASSOCIATE-RJ', result: 1, source: 2, reason: 2 };
+    // AE-6: the provider's own checks (protocol version, AE titles), before any policy runs;
+    // a refused RQ is answered with A-ASSOCIATE-RJ and ARTIM started (PS3.8 Table 9-7).
+    const rj = checkAssociateRq(rq);
+    if (rj !== undefined) {
       this.#enter('Sta13');
       this.#send(rj);
       this.#endWith(new AssociationRejectedError(rj.result, rj.source, rj.reason));

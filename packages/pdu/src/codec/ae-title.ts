@@ -31,25 +31,37 @@ export function writeAeTitle(
 
 /** Checks an AE title for {@link writeAeTitle}. */
 export function checkAeTitle(field: string, title: string, allowBlank: boolean): void {
-  if (title.length > AE_TITLE_LENGTH) {
-    throw new InvalidPduFieldError(`AE title longer than 16 characters: "${title}"`, field);
-  }
-  if (!allowBlank && title.trim() === '') {
-    throw new InvalidPduFieldError('AE title is empty or all spaces', field);
-  }
+  const problem = aeTitleProblem(title, allowBlank);
+  if (problem !== undefined) throw new InvalidPduFieldError(problem, field);
+}
+
+/**
+ * True when a decoded A-ASSOCIATE-RQ AE title is one the AE value representation allows (PS3.5
+ * 6.2: 1..16 characters of the default repertoire, no backslash, no control characters, not all
+ * spaces; PS3.8 Table 9-11). An acceptor rejects anything else before its policy sees it.
+ */
+export function isValidAeTitle(title: string): boolean {
+  return aeTitleProblem(title, false) === undefined;
+}
+
+/** What makes `title` unfit for an AE title field, or undefined when it is fine. */
+function aeTitleProblem(title: string, allowBlank: boolean): string | undefined {
+  if (title.length > AE_TITLE_LENGTH) return `AE title longer than 16 characters: "${title}"`;
+  if (!allowBlank && title.trim() === '') return 'AE title is empty or all spaces';
   for (let i = 0; i < title.length; i++) {
     const code = title.charCodeAt(i);
     if (code < SPACE || code > 0x7e || code === BACKSLASH) {
-      throw new InvalidPduFieldError(`AE title character ${i} (code ${code}) not allowed`, field);
+      return `AE title character ${i} (code ${code}) not allowed`;
     }
   }
+  return undefined;
 }
 
 /**
  * Reads a 16-byte AE title field. Leading and trailing spaces are not significant (PS3.8 Table
  * 9-11) and are removed; trailing NULs, which some peers pad with, are removed too. Nothing else is
- * tested: an empty or odd title is the acceptor's business (A-ASSOCIATE-RJ 1/1/7 or 1/1/3), not a
- * malformed PDU.
+ * tested here: an empty or invalid title is answered by the acceptor with A-ASSOCIATE-RJ 1/1/7 or
+ * 1/1/3 (PS3.8 Table 9-21; see {@link isValidAeTitle}), not treated as a malformed PDU.
  */
 export function readAeTitle(reader: ByteReader): string {
   return reader

@@ -18,9 +18,19 @@ export function checkUid(field: string, uid: string, allowEmpty = false): void {
   if (uid.length < 1 || uid.length > MAX_UID_LENGTH) {
     throw new InvalidPduFieldError(`UID must be 1..64 characters, got ${uid.length}`, field);
   }
-  if (!/^[0-9.]+$/.test(uid)) {
+  if (!UID_CHARACTERS.test(uid)) {
     throw new InvalidPduFieldError(`UID may hold only digits and dots: "${uid}"`, field);
   }
+}
+
+const UID_CHARACTERS = /^[0-9.]+$/;
+
+/**
+ * True for a UID that {@link checkUid} lets through (1..64 digits and dots, PS3.5 9.1): one that
+ * can be echoed back to the peer without the encoder refusing it.
+ */
+export function isValidUid(uid: string): boolean {
+  return uid.length >= 1 && uid.length <= MAX_UID_LENGTH && UID_CHARACTERS.test(uid);
 }
 
 /**

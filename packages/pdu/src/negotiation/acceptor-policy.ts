@@ -15,6 +15,8 @@ import {
   RejectResult,
   RejectSource,
 } from '../codec/index.js';
+import { isValidUid } from '../codec/uid.js';
+import { checkAssociateRq } from './provider-checks.js';
 import { IMPLEMENTATION_CLASS_UID, IMPLEMENTATION_VERSION_NAME } from './implementation.js';
 
 /** An abstract syntax the acceptor supports, with the transfer syntaxes it takes. */
@@ -58,7 +60,11 @@ export interface AcceptorPolicy {
     identity: UserIdentityRequest,
     request: AssociateRq,
   ) => IdentityVerdict | Promise<IdentityVerdict>;
-  /** Answers a SOP Class Extended Negotiation item; `undefined` leaves it unanswered (PS3.7 D.3.3.5). */
+  /**
+   * Answers a SOP Class Extended Negotiation item; `undefined` leaves it unanswered (PS3.7
+   * D.3.3.5). Asked only for the first item of each SOP class that is an accepted context's
+   * abstract syntax; other items are left unanswered.
+   */
   readonly extendedNegotiation?: (item: SopClassExtendedNegotiation) => Uint8Array | undefined;
 }
 
@@ -72,7 +78,8 @@ function reject(result: number, source: number, reason: number): AcceptorDecisio
 }
 
 /**
- * Answers an A-ASSOCIATE-RQ. Checks, in order: protocol version bit 0 (PS3.8 Table 9-11),
+ * Answers an A-ASSOCIATE-RQ. Checks, in order: the provider's checks of {@link checkAssociateRq}
+ * (protocol version bit 0, 1/2/2; AE titles that are not valid AE values, 1/1/7 and 1/1/3),
  * application context (1/1/2), called AE title (1/1/7), calling AE title (1/1/3), user identity;
  * then answers each presentation context (PS3.8 Table 9-18): abstract syntax not supported (3),
  * transfer syntaxes not supported (4), user rejection (1) when no usable role remains.
@@ -81,14 +88,8 @@ export async function decideAssociation(
   request: AssociateRq,
   policy: AcceptorPolicy,
 ): Promise<AcceptorDecision> {
-  // "A receiver of this PDU implementing only this version shall only test that bit 0 is set."
-  if ((request.protocolVersion & 1) === 0) {
-    return reject(
-      RejectResult.Permanent,
-      RejectSource.ServiceProviderAcse,
-      RejectReason.ProtocolVersionNotSupported,
-    );
-  }
+  const refused = checkAssociateRq(request);
+  if (refused !== undefined) return { kind: 'reject', pdu: refused };
   if (request.applicationContextName !== APPLICATION_CONTEXT_NAME) {
     return reject(
       RejectResult.Permanent,
@@ -139,9 +140,13 @@ function acceptPdu(
   const roleAnswers: RoleSelection[] = [];
   const presentationContexts = request.presentationContexts.map(
     (proposal): PresentationContextAnswer => {
-      const supported = policy.contexts.find((context) =>
-        matches(context.abstractSyntax, proposal.abstractSyntax),
-      );
+      // A malformed UID names no SOP class we support, whatever a predicate would say; and an
+      // accepted context's UID is echoed in its Role Selection answer (PS3.7 D.3.3.4).
+      const supported = isValidUid(proposal.abstractSyntax)
+        ? policy.contexts.find((context) =>
+            matches(context.abstractSyntax, proposal.abstractSyntax),
+          )
+        : undefined;
       if (supported === undefined) {
         return {
           id: proposal.id,
@@ -183,12 +188,12 @@ function acceptPdu(
       return { id: proposal.id, result: PresentationContextResult.Acceptance, transferSyntax };
     },
   );
-  const extendedNegotiations = info.sopClassExtendedNegotiations.flatMap((item) => {
-    const answer = policy.extendedNegotiation?.(item);
-    return answer === undefined
-      ? []
-      : [{ sopClassUid: item.sopClassUid, applicationInformation: answer }];
-  });
+  const extendedNegotiations = answerExtendedNegotiations(
+    info.sopClassExtendedNegotiations,
+    request,
+    presentationContexts,
+    policy,
+  );
   const window = info.asynchronousOperationsWindow;
   return {
     type: 'A-ASSOCIATE-AC',
@@ -228,6 +233,42 @@ function acceptPdu(
       unknownSubItems: [],
     },
   };
+}
+
+/**
+ * Asks the policy about the SOP Class Extended Negotiation items (PS3.7 D.3.3.5) whose SOP class
+ * is the abstract syntax of an accepted context, once per SOP class. The answer echoes the UID:
+ * bounding the answers by the accepted contexts (at most 128) keeps a peer's thousands of items
+ * from growing the A-ASSOCIATE-AC past what its 16-bit item-length can hold.
+ */
+function answerExtendedNegotiations(
+  items: readonly SopClassExtendedNegotiation[],
+  request: AssociateRq,
+  answers: readonly PresentationContextAnswer[],
+  policy: AcceptorPolicy,
+): SopClassExtendedNegotiation[] {
+  const ask = policy.extendedNegotiation;
+  if (ask === undefined) return [];
+  const accepted = new Set(
+    request.presentationContexts
+      .filter((proposal) =>
+        answers.some(
+          (answer) =>
+            answer.id === proposal.id && answer.result === PresentationContextResult.Acceptance,
+        ),
+      )
+      .map((proposal) => proposal.abstractSyntax),
+  );
+  const answered: SopClassExtendedNegotiation[] = [];
+  for (const item of items) {
+    if (!accepted.has(item.sopClassUid)) continue;
+    accepted.delete(item.sopClassUid);
+    const answer = ask(item);
+    if (answer !== undefined) {
+      answered.push({ sopClassUid: item.sopClassUid, applicationInformation: answer });
+    }
+  }
+  return answered;
 }
 
 function matches(rule: SupportedContext['abstractSyntax'], uid: string): boolean {
