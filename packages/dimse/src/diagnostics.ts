@@ -14,14 +14,24 @@ export interface DimseMessageEvent {
   readonly status?: number;
 }
 
+/** Message on `dicomnet:dimse:error`: an association ended by the DIMSE layer, and why. */
+export interface DimseErrorEvent {
+  /** The Upper Layer association's id (as on the `dicomnet:pdu:*` channels). */
+  readonly associationId: string;
+  /** The coded error (`DICOMNET_DIMSE_*`) that made us abort, or a contained failure. */
+  readonly error: Error;
+}
+
 /** Names of the diagnostics channels this package publishes on (public API). */
 export const DIMSE_DIAGNOSTICS_CHANNELS = {
   messageSent: 'dicomnet:dimse:message-sent',
   messageReceived: 'dicomnet:dimse:message-received',
+  error: 'dicomnet:dimse:error',
 } as const;
 
 const sent = channel(DIMSE_DIAGNOSTICS_CHANNELS.messageSent);
 const received = channel(DIMSE_DIAGNOSTICS_CHANNELS.messageReceived);
+const errors = channel(DIMSE_DIAGNOSTICS_CHANNELS.error);
 const debug = debuglog('dicomnet');
 
 export function publishMessageSent(event: DimseMessageEvent): void {
@@ -32,4 +42,15 @@ export function publishMessageSent(event: DimseMessageEvent): void {
 export function publishMessageReceived(event: DimseMessageEvent): void {
   if (debug.enabled) debug('%s received %s #%d', event.associationId, event.kind, event.messageId);
   if (received.hasSubscribers) received.publish(event);
+}
+
+/** Publishes a DIMSE-level failure; a throwing subscriber cannot reach the association. */
+export function publishDimseError(event: DimseErrorEvent): void {
+  if (debug.enabled) debug('%s dimse error %s', event.associationId, event.error.message);
+  if (!errors.hasSubscribers) return;
+  try {
+    errors.publish(event);
+  } catch {
+    // A subscriber's bug must not end or crash the association that reported (containment).
+  }
 }

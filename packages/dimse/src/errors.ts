@@ -59,15 +59,48 @@ export class DimseTimeoutError extends DicomnetError {
   }
 }
 
-/** A received command or data set is larger than the configured limit. */
+/**
+ * A received command or data set is larger than the configured limit. Sizes count what holding
+ * the message costs: its bytes plus `FRAGMENT_OVERHEAD_BYTES` (128) per retained fragment.
+ */
 export class MessageTooLargeError extends DicomnetError {
   constructor(
-    readonly what: 'command' | 'data set',
+    readonly what: 'command' | 'data set' | 'streamed data set',
     readonly limit: number,
   ) {
     super(
       'DICOMNET_DIMSE_MESSAGE_TOO_LARGE',
       `received ${what} exceeds the limit of ${limit} bytes`,
+    );
+  }
+}
+
+/**
+ * The peer split one message into more PDVs than `maxPdvFragments` allows (an endless run of
+ * empty or 1-byte fragments costs memory and time, never progress). The association is aborted.
+ */
+export class TooManyFragmentsError extends DicomnetError {
+  constructor(readonly limit: number) {
+    super(
+      'DICOMNET_DIMSE_TOO_MANY_FRAGMENTS',
+      `a received message is split into more than ${limit} PDV fragments`,
+    );
+  }
+}
+
+/**
+ * A response's Command Field is not the response to its request's (PS3.7 §9.3, §10.3: a
+ * C-ECHO-RQ is answered by a C-ECHO-RSP). The association is aborted; the request rejects.
+ */
+export class ResponseMismatchError extends DicomnetError {
+  constructor(
+    readonly expected: string,
+    readonly received: string,
+    readonly messageId: number,
+  ) {
+    super(
+      'DICOMNET_DIMSE_RESPONSE_MISMATCH',
+      `Message ID ${messageId} was a ${expected} but is answered by a ${received}`,
     );
   }
 }

@@ -38,17 +38,23 @@ export { storeToDirectory } from './store/store-to-directory.js';
 export type { DimseLimits } from './association/dimse-association.js';
 export {
   DEFAULT_DIMSE_TIMEOUT,
+  DEFAULT_MAX_PDV_FRAGMENTS,
   DEFAULT_MAX_REASSEMBLED_BYTES,
+  DEFAULT_MAX_STREAMED_DATA_SET_BYTES,
+  DEFAULT_STREAM_HIGH_WATER_MARK,
 } from './association/dimse-association.js';
+export { FRAGMENT_OVERHEAD_BYTES } from './message/fragment-cost.js';
 export {
   DimseProtocolError,
   DimseStatusError,
   DimseTimeoutError,
   MessageTooLargeError,
   NoPresentationContextError,
+  ResponseMismatchError,
+  TooManyFragmentsError,
 } from './errors.js';
 export type { StatusDetails } from './errors.js';
-export type { DimseMessageEvent } from './diagnostics.js';
+export type { DimseErrorEvent, DimseMessageEvent } from './diagnostics.js';
 export { DIMSE_DIAGNOSTICS_CHANNELS } from './diagnostics.js';
 
 // ---- command sets and messages (PS3.7 §6.3, §9.3, §10.3, Annex E) ----

@@ -1,11 +1,10 @@
 import type {
   Association,
   DataSource,
-  DicomnetError,
   NegotiatedAssociation,
   NegotiatedContext,
 } from '@dicomnet/pdu';
-import { InvalidStateError } from '@dicomnet/pdu';
+import { DicomnetError, InvalidStateError } from '@dicomnet/pdu';
 import { statusCategory } from '@dicomnet/status-codes';
 import type { CCancelRq, CommandSet, DimseRequest, DimseResponse } from '../command/index.js';
 import {
@@ -19,26 +18,57 @@ import {
 } from '../command/index.js';
 import type { DimseMessageEvent } from '../diagnostics.js';
 import { namesTypeId } from './type-id-rule.js';
-import { publishMessageReceived, publishMessageSent } from '../diagnostics.js';
-import { DimseProtocolError, DimseTimeoutError, MessageTooLargeError } from '../errors.js';
+import { publishDimseError, publishMessageReceived, publishMessageSent } from '../diagnostics.js';
+import {
+  DimseProtocolError,
+  DimseTimeoutError,
+  MessageTooLargeError,
+  ResponseMismatchError,
+} from '../errors.js';
 import type { DataSink } from '../message/data-sink.js';
 import { DISCARD, MemorySink } from '../message/data-sink.js';
 import { FragmentChannel } from '../message/fragment-channel.js';
+import type { AssemblerRetained } from '../message/message-assembler.js';
 import { MessageAssembler } from '../message/message-assembler.js';
 import { MessageIds, Window } from './message-ids.js';
 
-/** Limits and timers of the DIMSE layer, in bytes and milliseconds. */
+/**
+ * Limits and timers of the DIMSE layer, in bytes and milliseconds. Every buffer a peer can fill
+ * is bounded by one of them. Byte limits on what is held count its real cost: the bytes plus
+ * `FRAGMENT_OVERHEAD_BYTES` (128) per fragment held, so empty or 1-byte PDVs cannot
+ * make a small byte count hold a large heap. A peer past a limit gets a failure status where
+ * the message can still be answered, an A-ABORT otherwise (see each limit).
+ */
 export interface DimseLimits {
-  /** Largest command set accepted. Default 64 KiB (commands are a few hundred bytes). */
+  /**
+   * Most a command set may cost while it is received (bytes plus 128 per fragment). Default
+   * 64 KiB (commands are a few hundred bytes). Past it: A-ABORT, `DICOMNET_DIMSE_MESSAGE_TOO_LARGE`.
+   */
   readonly maxCommandLength?: number;
   /**
-   * Largest data set held in memory: N-service attribute lists, identifiers, responses.
-   * C-STORE data sets stream and are not bounded by this. Default 16 MiB.
+   * Most PDVs one message (command set and data set together) may be split into. Default
+   * 1,048,576 (16 GiB in PDUs of 16 KiB). Past it: A-ABORT, `DICOMNET_DIMSE_TOO_MANY_FRAGMENTS`.
+   */
+  readonly maxPdvFragments?: number;
+  /**
+   * Most a data set held in memory may cost (bytes plus 128 per fragment): N-service attribute
+   * lists, identifiers, responses. C-STORE data sets stream and are not bounded by this.
+   * Default 16 MiB. Past it the data set is dropped as it arrives and the request is answered
+   * 0x0213 (N-services) or 0xA700 (C-services); a response over it rejects the request.
    */
   readonly maxReassembledBytes?: number;
+  /**
+   * Most bytes one streamed C-STORE data set may have in total, so that a data set that never
+   * ends cannot fill a disk through a streaming handler. Default 4 GiB. Past it: A-ABORT,
+   * `DICOMNET_DIMSE_MESSAGE_TOO_LARGE`, and the handler's stream fails (nothing is stored).
+   */
+  readonly maxStreamedDataSetBytes?: number;
   /** How long to wait for each response to a request we sent; 0 = forever. Default 60,000. */
   readonly dimseTimeout?: number;
-  /** Bytes of a streamed data set that may wait for its consumer. Default 1 MiB. */
+  /**
+   * Most a streamed data set's fragments waiting for their consumer may cost (bytes plus 128 per
+   * fragment); beyond it the socket is paused. Default 1 MiB.
+   */
   readonly streamHighWaterMark?: number;
   /**
    * Releases the association after this many milliseconds without a message in either
@@ -95,6 +125,13 @@ interface Pending {
 export type RequestDispatcher = (request: IncomingRequest) => Promise<OutgoingResponse>;
 
 const DEFAULT_MAX_COMMAND_LENGTH = 64 * 1024;
+/** Default of {@link DimseLimits.maxPdvFragments}. */
+export const DEFAULT_MAX_PDV_FRAGMENTS = 1 << 20;
+/** Default of {@link DimseLimits.maxStreamedDataSetBytes}. */
+export const DEFAULT_MAX_STREAMED_DATA_SET_BYTES = 4 * 1024 ** 3;
+/** Default of {@link DimseLimits.streamHighWaterMark}. */
+export const DEFAULT_STREAM_HIGH_WATER_MARK = 1 << 20;
+const VERIFICATION_SOP_CLASS = '1.2.840.10008.1.1'; // PS3.4 A.4
 /** Default of {@link DimseLimits.maxReassembledBytes}. */
 export const DEFAULT_MAX_REASSEMBLED_BYTES = 16 * 1024 * 1024;
 /** Default of {@link DimseLimits.dimseTimeout}. */
@@ -121,15 +158,19 @@ export class DimseAssociation {
   readonly #maxReassembledBytes: number;
   readonly #dimseTimeout: number;
   readonly #highWaterMark: number;
+  readonly #maxStreamedBytes: number;
   readonly #idleTimeout: number;
   #idleTimer: NodeJS.Timeout | undefined;
+  /** The DIMSE-level error that made us abort, if any. */
+  #failure: DicomnetError | undefined;
 
   constructor(association: Association, dispatch: RequestDispatcher, limits: DimseLimits = {}) {
     this.#association = association;
     this.#dispatch = dispatch;
     this.#maxReassembledBytes = limits.maxReassembledBytes ?? DEFAULT_MAX_REASSEMBLED_BYTES;
     this.#dimseTimeout = limits.dimseTimeout ?? DEFAULT_DIMSE_TIMEOUT;
-    this.#highWaterMark = limits.streamHighWaterMark ?? 1 << 20;
+    this.#highWaterMark = limits.streamHighWaterMark ?? DEFAULT_STREAM_HIGH_WATER_MARK;
+    this.#maxStreamedBytes = limits.maxStreamedDataSetBytes ?? DEFAULT_MAX_STREAMED_DATA_SET_BYTES;
     this.#idleTimeout = limits.idleTimeout ?? 0;
     // PS3.7 D.3.3.3: as requestor we may invoke what the AC granted; as acceptor, what it asked.
     const window = association.negotiated.asynchronousOperationsWindow;
@@ -140,13 +181,15 @@ export class DimseAssociation {
     );
     this.#assembler = new MessageAssembler({
       maxCommandLength: limits.maxCommandLength ?? DEFAULT_MAX_COMMAND_LENGTH,
+      maxPdvFragments: limits.maxPdvFragments ?? DEFAULT_MAX_PDV_FRAGMENTS,
       onCommand: (contextId, bytes) => this.#onCommand(contextId, bytes),
     });
     association.setHandlers({
       onPData: (pdu) => {
         this.#touch();
         try {
-          return this.#assembler.push(pdu);
+          // A PDU resumed after backpressure can still break a rule or pass a limit.
+          return this.#assembler.push(pdu)?.catch((error: unknown) => this.#protocolError(error));
         } catch (error) {
           return this.#protocolError(error);
         }
@@ -171,6 +214,20 @@ export class DimseAssociation {
   /** What was negotiated for this association. */
   get negotiated(): NegotiatedAssociation {
     return this.#association.negotiated;
+  }
+
+  /**
+   * Why the association ended: the DIMSE-level error that made us abort it (a limit passed, a
+   * broken message rule, a mismatched response), else the Upper Layer's error; undefined while
+   * open and after a normal release.
+   */
+  get error(): DicomnetError | undefined {
+    return this.#failure ?? this.#association.error;
+  }
+
+  /** What the message assembler holds of a command set in progress (for limits and tests). */
+  get retained(): AssemblerRetained {
+    return this.#assembler.retained;
   }
 
   /** Aborted when the association ends, for work tied to it. */
@@ -316,6 +373,11 @@ export class DimseAssociation {
         `a ${message.kind} answers Message ID ${id}, which we did not send`,
       );
     }
+    // PS3.7 §9.3 / §10.3: each request has exactly one response type, its Command Field with
+    // bit 15 set. Any other answer is not an answer; nothing it says can be trusted.
+    if (message.kind !== `${pending.operation}-RSP`) {
+      throw new ResponseMismatchError(`${pending.operation}-RQ`, message.kind, id);
+    }
     const deliver = (dataSet: Uint8Array | undefined): void => {
       const received: ReceivedResponse = { message, dataSet };
       if (statusCategory(message.status) === 'Pending') {
@@ -367,7 +429,7 @@ export class DimseAssociation {
     }
     const signal = this.#ended.signal;
     if (message.kind === 'C-STORE-RQ' && hasDataSet) {
-      const stream = new FragmentChannel(this.#highWaterMark);
+      const stream = new FragmentChannel(this.#highWaterMark, this.#maxStreamedBytes);
       this.#answer(set, { message, context, stream, dataSet: undefined, signal });
       return stream;
     }
@@ -405,6 +467,15 @@ export class DimseAssociation {
       return {
         status: 0x0211,
         comment: `${message.kind} is not agreed on context ${context.id} in this role`,
+      };
+    }
+    // C-ECHO is the Verification SOP class's only operation (PS3.4 A.4, PS3.7 §9.1.5): on a
+    // context of any other SOP class it is an operation not agreed between the DIMSE users,
+    // Unrecognized Operation (PS3.7 C.5.23, listed for C-ECHO in §9.1.5.1.4).
+    if (message.kind === 'C-ECHO-RQ' && context.abstractSyntax !== VERIFICATION_SOP_CLASS) {
+      return {
+        status: 0x0211,
+        comment: `C-ECHO on context ${context.id}, which is not Verification`,
       };
     }
     return undefined;
@@ -511,7 +582,11 @@ export class DimseAssociation {
   }
 
   #protocolError(error: unknown): void {
-    const cause = error instanceof Error ? error : new DimseProtocolError(String(error));
+    const cause = DicomnetError.isInstance(error)
+      ? error
+      : new DimseProtocolError(`receiving failed: ${String(error)}`, { cause: error });
+    this.#failure ??= cause;
+    publishDimseError({ associationId: this.#association.id, error: cause });
     this.#assembler.fail(cause);
     for (const pending of this.#pending.values()) pending.settle(cause);
     void this.#association.abort();

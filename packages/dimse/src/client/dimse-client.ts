@@ -1,4 +1,9 @@
-import type { DataSource, NegotiatedAssociation, NegotiatedContext } from '@dicomnet/pdu';
+import type {
+  DataSource,
+  DicomnetError,
+  NegotiatedAssociation,
+  NegotiatedContext,
+} from '@dicomnet/pdu';
 import { findContext } from '@dicomnet/pdu';
 import type { ServiceName } from '@dicomnet/status-codes';
 import { Priority } from '../command/index.js';
@@ -71,6 +76,15 @@ export class DimseClient {
   /** Settles when the connection has closed. */
   get closed(): Promise<void> {
     return this.#dimse.closed;
+  }
+
+  /**
+   * Why the association ended: a `DICOMNET_DIMSE_*` error when the DIMSE layer aborted it (a
+   * limit passed, a broken message rule), else the Upper Layer's error; undefined while open
+   * and after a normal release.
+   */
+  get error(): DicomnetError | undefined {
+    return this.#dimse.error;
   }
 
   /** C-ECHO (PS3.7 §9.1.5): verifies the peer answers. */

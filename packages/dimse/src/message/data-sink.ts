@@ -1,4 +1,5 @@
 import { MessageTooLargeError } from '../errors.js';
+import { FRAGMENT_OVERHEAD_BYTES } from './fragment-cost.js';
 
 /**
  * Where the data-set fragments of one received message go. `write` may return a promise: input
@@ -13,15 +14,17 @@ export interface DataSink {
 }
 
 /**
- * Collects a data set in memory, up to `limit` bytes; beyond that it keeps counting but stores
- * nothing, so the message can still be answered (with a failure) without holding its bytes.
+ * Collects a data set in memory while what it holds costs at most `limit`: bytes plus
+ * `FRAGMENT_OVERHEAD_BYTES` per fragment (empty fragments are not kept). Beyond that it lets go
+ * of everything and only counts, so the message can still be answered (with a failure) without
+ * holding its bytes.
  */
 export class MemorySink implements DataSink {
   readonly #limit: number;
   readonly #onDone: (result: Uint8Array | MessageTooLargeError) => void;
   readonly #onFail: (error: Error) => void;
   #pieces: Uint8Array[] = [];
-  #length = 0;
+  #cost = 0;
   #overflow = false;
 
   constructor(
@@ -34,9 +37,20 @@ export class MemorySink implements DataSink {
     this.#onFail = onFail;
   }
 
+  /** Fragments held. */
+  get heldFragments(): number {
+    return this.#pieces.length;
+  }
+
+  /** What the held fragments cost: bytes plus `FRAGMENT_OVERHEAD_BYTES` each. */
+  get heldCost(): number {
+    return this.#overflow ? 0 : this.#cost;
+  }
+
   write(fragment: Uint8Array): void {
-    this.#length += fragment.byteLength;
-    if (this.#length > this.#limit) {
+    if (this.#overflow || fragment.byteLength === 0) return;
+    this.#cost += fragment.byteLength + FRAGMENT_OVERHEAD_BYTES;
+    if (this.#cost > this.#limit) {
       this.#overflow = true;
       this.#pieces = [];
       return;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DimseProtocolError } from '../errors.js';
+import { DimseProtocolError, MessageTooLargeError } from '../errors.js';
+import { FRAGMENT_OVERHEAD_BYTES as O } from './fragment-cost.js';
 import { FragmentChannel } from './fragment-channel.js';
 
 const bytes = (length: number, fill = 1): Uint8Array => new Uint8Array(length).fill(fill);
@@ -45,20 +46,22 @@ describe('FragmentChannel', () => {
   });
 
   it('returns a promise once more than the high-water mark waits, settled as the reader takes them', async () => {
-    const channel = new FragmentChannel(100);
+    // Each waiting fragment costs its bytes plus the overhead O of holding it.
+    const channel = new FragmentChannel(100 + 2 * O);
     expect(channel.write(bytes(60))).toBeUndefined();
-    expect(channel.write(bytes(40))).toBeUndefined(); // exactly 100 waiting: still fine
-    const blocked = watch(channel.write(bytes(30))); // 130 > 100
+    expect(channel.write(bytes(40))).toBeUndefined(); // exactly 100 + 2 O waiting: still fine
+    expect(channel.queuedCost).toBe(100 + 2 * O);
+    const blocked = watch(channel.write(bytes(30))); // 130 + 3 O > 100 + 2 O
     expect(blocked.done).toBe(false);
     const iterator = channel[Symbol.asyncIterator]();
-    expect((await iterator.next()).value).toHaveLength(60); // 70 left: below the mark
+    expect((await iterator.next()).value).toHaveLength(60); // 70 + 2 O left: below the mark
     await settle();
     expect(blocked.done).toBe(true);
 
-    const again = watch(channel.write(bytes(50))); // 120 waiting
+    const again = watch(channel.write(bytes(50))); // 120 + 3 O waiting
     await settle();
     expect(again.done).toBe(false);
-    expect((await iterator.next()).value).toHaveLength(40); // 80 left
+    expect((await iterator.next()).value).toHaveLength(40); // 80 + 2 O left
     await settle();
     expect(again.done).toBe(true);
     channel.end();
@@ -145,5 +148,24 @@ describe('FragmentChannel', () => {
       // read it all
     }
     expect(channel.ended).toBe(true);
+  });
+
+  it('pushes back on many 1-byte fragments as on large ones, and keeps no empty fragment', () => {
+    const channel = new FragmentChannel(10 * (1 + O));
+    for (let index = 0; index < 100_000; index++) {
+      expect(channel.write(new Uint8Array(0))).toBeUndefined();
+    }
+    expect(channel.queuedFragments).toBe(0);
+    for (let index = 0; index < 10; index++) expect(channel.write(bytes(1))).toBeUndefined();
+    expect(watch(channel.write(bytes(1))).done).toBe(false);
+    expect(channel.queuedFragments).toBe(11);
+    channel.fail(new DimseProtocolError('gone'));
+  });
+
+  it('refuses a data set longer than maxBytes in total, even one nobody reads', () => {
+    const channel = new FragmentChannel(1 << 20, 1000);
+    channel.discard();
+    for (let index = 0; index < 10; index++) channel.write(bytes(100));
+    expect(() => channel.write(bytes(1))).toThrow(MessageTooLargeError);
   });
 });

@@ -1,23 +1,44 @@
+import { MessageTooLargeError } from '../errors.js';
 import type { DataSink } from './data-sink.js';
+import { FRAGMENT_OVERHEAD_BYTES } from './fragment-cost.js';
 
 /**
  * A data set arriving fragment by fragment, as an async iterable for its consumer and as a
- * {@link DataSink} for the receiver. At most `highWaterMark` bytes wait in the channel; beyond
- * that `write` returns a promise that settles when the consumer has taken them, which pauses
- * the socket. Fragments are handed on as received (views into the PDU), never copied.
+ * {@link DataSink} for the receiver. What waits in the channel costs at most `highWaterMark`
+ * (bytes plus `FRAGMENT_OVERHEAD_BYTES` per fragment, so tiny fragments count too) and one
+ * fragment more; beyond that `write` returns a promise that settles when the consumer has
+ * taken them, which pauses the socket. Empty fragments are dropped. Fragments are handed on as
+ * received (views into the PDU), never copied. A data set longer than `maxBytes` in total is
+ * refused with {@link MessageTooLargeError}: a peer cannot fill a disk through a streaming
+ * handler with a data set that never ends.
  */
 export class FragmentChannel implements DataSink, AsyncIterable<Uint8Array> {
   readonly #highWaterMark: number;
+  readonly #maxBytes: number;
   readonly #queue: Uint8Array[] = [];
+  /** Bytes plus overhead of the queued fragments. */
   #queued = 0;
+  /** Bytes received in total. */
+  #received = 0;
   #ended = false;
   #error: Error | undefined;
   #consumed = false;
   #wakeConsumer: (() => void) | undefined;
   #wakeProducer: (() => void) | undefined;
 
-  constructor(highWaterMark = 1 << 20) {
+  constructor(highWaterMark = 1 << 20, maxBytes = Number.POSITIVE_INFINITY) {
     this.#highWaterMark = highWaterMark;
+    this.#maxBytes = maxBytes;
+  }
+
+  /** Fragments waiting for the consumer. */
+  get queuedFragments(): number {
+    return this.#queue.length;
+  }
+
+  /** What the waiting fragments cost: bytes plus `FRAGMENT_OVERHEAD_BYTES` each. */
+  get queuedCost(): number {
+    return this.#queued;
   }
 
   /** True once the last fragment has been written (whether or not it was read). */
@@ -25,10 +46,19 @@ export class FragmentChannel implements DataSink, AsyncIterable<Uint8Array> {
     return this.#ended;
   }
 
+  /**
+   * @throws {@link MessageTooLargeError} once the data set passes `maxBytes` in total; the
+   *   receiver then ends the association and fails the channel.
+   */
   write(fragment: Uint8Array): void | Promise<void> {
+    this.#received += fragment.byteLength;
+    if (this.#received > this.#maxBytes) {
+      throw new MessageTooLargeError('streamed data set', this.#maxBytes);
+    }
     if (this.#error !== undefined || this.#consumed) return undefined; // nobody reads: drop
+    if (fragment.byteLength === 0) return undefined;
     this.#queue.push(fragment);
-    this.#queued += fragment.byteLength;
+    this.#queued += fragment.byteLength + FRAGMENT_OVERHEAD_BYTES;
     this.#wake();
     if (this.#queued <= this.#highWaterMark) return undefined;
     return new Promise<void>((resolve) => (this.#wakeProducer = resolve));
@@ -63,7 +93,7 @@ export class FragmentChannel implements DataSink, AsyncIterable<Uint8Array> {
       for (;;) {
         const fragment = this.#queue.shift();
         if (fragment !== undefined) {
-          this.#queued -= fragment.byteLength;
+          this.#queued -= fragment.byteLength + FRAGMENT_OVERHEAD_BYTES;
           if (this.#queued <= this.#highWaterMark) this.#releaseProducer();
           yield fragment;
           continue;

@@ -3,8 +3,9 @@ import type { PDataTf, Pdv } from '@dicomnet/pdu';
 import { fromHex } from '@dicomnet/test-utils';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DimseProtocolError, MessageTooLargeError } from '../errors.js';
+import { DimseProtocolError, MessageTooLargeError, TooManyFragmentsError } from '../errors.js';
 import type { DataSink } from './data-sink.js';
+import { FRAGMENT_OVERHEAD_BYTES } from './fragment-cost.js';
 import { MessageAssembler } from './message-assembler.js';
 
 function fixture(name: string): Uint8Array {
@@ -68,11 +69,12 @@ class CollectingSink implements DataSink {
 }
 
 /** An assembler that records each command and gives a collecting sink to those with a data set. */
-function recorder(maxCommandLength = 64 * 1024) {
+function recorder(maxCommandLength = 64 * 1024, maxPdvFragments = 1 << 20) {
   const commands: { contextId: number; bytes: Buffer }[] = [];
   const sinks: CollectingSink[] = [];
   const assembler = new MessageAssembler({
     maxCommandLength,
+    maxPdvFragments,
     onCommand: (contextId, bytes) => {
       commands.push({ contextId, bytes: Buffer.from(bytes) });
       // (0000,0800) is the last element of both fixtures: 0101H means no data set.
@@ -222,13 +224,15 @@ describe('MessageAssembler', () => {
     });
   });
 
-  it('refuses a command longer than maxCommandLength as soon as the fragments pass it', () => {
-    const exact = recorder(STORE_RQ.length);
+  it('refuses a command costing more than maxCommandLength as soon as the fragments pass it', () => {
+    // One piece costs its bytes plus the overhead of holding it.
+    const exact = recorder(STORE_RQ.length + FRAGMENT_OVERHEAD_BYTES);
     exact.assembler.push(pdu(...pdvsOf(STORE_RQ, DATA, 16_372)));
     expect(exact.commands).toHaveLength(1);
 
     expect(STORE_RQ.length).toBe(124);
-    const { assembler, commands } = recorder(STORE_RQ.length - 2);
+    const limit = STORE_RQ.length + 4 * FRAGMENT_OVERHEAD_BYTES - 1; // four pieces, one byte short
+    const { assembler, commands } = recorder(limit);
     const items = pdvsOf(STORE_RQ, undefined, 40); // 40 + 40 + 40 + 4 bytes
     for (const item of items.slice(0, 3)) assembler.push(pdu(item));
     let error: unknown;
@@ -241,9 +245,46 @@ describe('MessageAssembler', () => {
     expect(error).toMatchObject({
       code: 'DICOMNET_DIMSE_MESSAGE_TOO_LARGE',
       what: 'command',
-      limit: STORE_RQ.length - 2,
+      limit,
     });
     expect(commands).toEqual([]);
+  });
+
+  it('counts empty command fragments against maxPdvFragments and holds none of them', () => {
+    const { assembler, commands } = recorder(64 * 1024, 1000);
+    const empty = pdv(1, true, false, new Uint8Array(0));
+    assembler.push(pdu(...Array.from({ length: 999 }, () => empty)));
+    expect(assembler.retained).toEqual({ fragments: 0, cost: 0 });
+    expect(() => assembler.push(pdu(empty, empty))).toThrow(TooManyFragmentsError);
+    expect(commands).toEqual([]);
+  });
+
+  it('charges the per-fragment overhead for 1-byte command fragments', () => {
+    const { assembler } = recorder(10 * (1 + FRAGMENT_OVERHEAD_BYTES));
+    const one = pdv(1, true, false, Uint8Array.of(0));
+    assembler.push(pdu(...Array.from({ length: 10 }, () => one)));
+    expect(assembler.retained).toEqual({ fragments: 10, cost: 10 * (1 + FRAGMENT_OVERHEAD_BYTES) });
+    expect(() => assembler.push(pdu(one))).toThrow(MessageTooLargeError);
+  });
+
+  it('counts the fragments of the command and the data set together, per message', () => {
+    const { assembler, sinks } = recorder(64 * 1024, 10);
+    // Two whole messages of 10 PDVs each (2-byte fragments of a 124-byte command would be more).
+    for (let round = 0; round < 2; round++) {
+      assembler.push(pdu(...pdvsOf(STORE_RQ, DATA.subarray(0, 9 * 100), 124, 100)));
+    }
+    expect(sinks).toHaveLength(2);
+    expect(() =>
+      assembler.push(pdu(...pdvsOf(STORE_RQ, DATA.subarray(0, 10 * 100), 124, 100))),
+    ).toThrow(TooManyFragmentsError);
+  });
+
+  it('refuses the start of a second message on another context while one is open (PS3.8 E.1)', () => {
+    const { assembler } = recorder();
+    assembler.push(pdu(pdv(1, true, false, STORE_RQ.subarray(0, 10))));
+    expect(() => assembler.push(pdu(pdv(3, true, false, ECHO_RQ.subarray(0, 10))))).toThrow(
+      DimseProtocolError,
+    );
   });
 
   it('holds the rest of a P-DATA-TF while the sink pushes back, and ends after the last write', async () => {
@@ -266,7 +307,11 @@ describe('MessageAssembler', () => {
         events.push('fail');
       },
     };
-    const assembler = new MessageAssembler({ maxCommandLength: 1024, onCommand: () => sink });
+    const assembler = new MessageAssembler({
+      maxCommandLength: 1024,
+      maxPdvFragments: 100,
+      onCommand: () => sink,
+    });
     const pending = assembler.push(
       pdu(
         pdv(1, true, true, STORE_RQ),

@@ -16,6 +16,7 @@ import { attachClient } from '../client/attach-client.js';
 import type { DimseClient } from '../client/dimse-client.js';
 import type { DataSetCodec } from '../data-set/index.js';
 import { createDcmjsCodec } from '../data-set/index.js';
+import { publishDimseError } from '../diagnostics.js';
 import type { DimseHandlers } from '../services/handlers.js';
 
 /** How a DIMSE server negotiates and what it serves. */
@@ -40,9 +41,17 @@ export interface ServerOptions extends DimseLimits, AssociationLimits {
   ) => IdentityVerdict | Promise<IdentityVerdict>;
   /** Encodes and decodes N-service data sets; default the dcmjs-based codec. */
   readonly codec?: DataSetCodec;
-  /** An association was established; the client sends requests back on it. */
+  /**
+   * An association was established; the client sends requests back on it. If it throws, that
+   * association is aborted (the error goes to the `dicomnet:dimse:error` channel); the server
+   * goes on serving.
+   */
   readonly onAssociation?: (client: DimseClient) => void;
-  /** An established association ended; `error` is undefined after a normal release. */
+  /**
+   * An established association ended; `error` is undefined after a normal release, a
+   * `DICOMNET_DIMSE_*` error when the DIMSE layer aborted it (a limit passed, a broken message
+   * rule), else the Upper Layer's error.
+   */
   readonly onAssociationEnd?: (
     association: NegotiatedAssociation,
     error: DicomnetError | undefined,
@@ -90,8 +99,21 @@ export function createServer(options: ServerOptions): DimseServer {
     onAssociation: (association) => {
       const client = attachClient(association, options.handlers, codec, options);
       const negotiated = association.negotiated;
-      void association.closed.then(() => options.onAssociationEnd?.(negotiated, association.error));
-      options.onAssociation?.(client);
+      void association.closed.then(() => {
+        // Containment: a throwing user callback must not become an unhandled rejection.
+        try {
+          options.onAssociationEnd?.(negotiated, client.error);
+        } catch (error) {
+          publishDimseError({ associationId: association.id, error: asError(error) });
+        }
+      });
+      try {
+        options.onAssociation?.(client);
+      } catch (error) {
+        // The user's callback failed: end only this association, keep serving the others.
+        publishDimseError({ associationId: association.id, error: asError(error) });
+        void association.abort();
+      }
     },
     ...(options.onFailure !== undefined && { onFailure: options.onFailure }),
   });
@@ -104,4 +126,8 @@ export function createServer(options: ServerOptions): DimseServer {
     close: () => acceptor.close(),
     abortAll: () => acceptor.abortAll(),
   };
+}
+
+function asError(value: unknown): Error {
+  return value instanceof Error ? value : new Error(String(value));
 }
