@@ -104,3 +104,38 @@ export class ConnectTimeoutError extends DicomnetError {
     super('DICOMNET_CONNECT_TIMEOUT', `no connection to ${host}:${port} within ${timeoutMs} ms`);
   }
 }
+
+/** Where on a per-association path an unexpected exception was caught. */
+export type FailurePoint =
+  | 'decode'
+  | 'encode'
+  | 'state-machine'
+  | 'policy'
+  | 'on-association'
+  | 'on-failure'
+  | 'on-pdata'
+  | 'on-release-request'
+  | 'on-end'
+  | 'timer'
+  | 'transport';
+
+/**
+ * An exception that is not a protocol outcome (a bug, a throwing handler or policy, an encoder
+ * refusing a value) was caught on the path of one association. It never reaches the process: it
+ * is published on `dicomnet:pdu:association-error` and that association ends, with A-ABORT
+ * source 2, reason 0 when one can be sent (PS3.8 7.4, A-P-ABORT), or by closing the connection.
+ * The thrown value is the `cause`.
+ */
+export class AssociationInternalError extends DicomnetError {
+  /**
+   * @param where - The path the exception was caught on.
+   * @param cause - What was thrown.
+   */
+  constructor(
+    readonly where: FailurePoint,
+    cause: unknown,
+  ) {
+    const detail = cause instanceof Error ? cause.message : String(cause);
+    super('DICOMNET_ASSOCIATION_INTERNAL_ERROR', `${where} failed: ${detail}`, { cause });
+  }
+}

@@ -1,5 +1,6 @@
 import { channel } from 'node:diagnostics_channel';
 import { debuglog } from 'node:util';
+import type { AssociationInternalError } from './association-errors.js';
 import type { AssociationRole } from './negotiation/negotiated-association.js';
 import type { State } from './state/states.js';
 import type { Event } from './state/events.js';
@@ -31,18 +32,31 @@ export interface AssociationEndedMessage {
   readonly error: Error | undefined;
 }
 
+/**
+ * Message on `dicomnet:pdu:association-error`: an exception caught on one association's path;
+ * that association is ending (A-ABORT or close), the process and other associations go on.
+ */
+export interface AssociationErrorMessage {
+  readonly associationId: string;
+  readonly role: AssociationRole;
+  /** Where it was caught; `error.cause` is what was thrown. */
+  readonly error: AssociationInternalError;
+}
+
 /** Names of the diagnostics channels this package publishes on (public API). */
 export const DIAGNOSTICS_CHANNELS = {
   pduReceived: 'dicomnet:pdu:pdu-received',
   pduSent: 'dicomnet:pdu:pdu-sent',
   stateChanged: 'dicomnet:pdu:state-changed',
   associationEnded: 'dicomnet:pdu:association-ended',
+  associationError: 'dicomnet:pdu:association-error',
 } as const;
 
 const pduReceived = channel(DIAGNOSTICS_CHANNELS.pduReceived);
 const pduSent = channel(DIAGNOSTICS_CHANNELS.pduSent);
 const stateChanged = channel(DIAGNOSTICS_CHANNELS.stateChanged);
 const associationEnded = channel(DIAGNOSTICS_CHANNELS.associationEnded);
+const associationError = channel(DIAGNOSTICS_CHANNELS.associationError);
 const debug = debuglog('dicomnet');
 
 export function publishPduReceived(message: PduTrafficMessage): void {
@@ -78,4 +92,11 @@ export function publishAssociationEnded(message: AssociationEndedMessage): void 
     );
   }
   if (associationEnded.hasSubscribers) associationEnded.publish(message);
+}
+
+export function publishAssociationError(message: AssociationErrorMessage): void {
+  if (debug.enabled) {
+    debug('%s %s failed: %s', message.role, message.associationId, message.error.message);
+  }
+  if (associationError.hasSubscribers) associationError.publish(message);
 }

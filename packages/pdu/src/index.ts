@@ -117,9 +117,10 @@ export type { AcceptorOptions, ListenOptions } from './association/acceptor.js';
 export { Acceptor, DEFAULT_MAX_ASSOCIATIONS } from './association/acceptor.js';
 export type { ConnectOptions } from './transport/connect.js';
 export { connectTransport, DEFAULT_CONNECT_TIMEOUT } from './transport/connect.js';
-export type { AbortInitiator } from './association-errors.js';
+export type { AbortInitiator, FailurePoint } from './association-errors.js';
 export {
   AssociationAbortedError,
+  AssociationInternalError,
   AssociationRejectedError,
   AssociationTimeoutError,
   ConnectError,
@@ -131,6 +132,7 @@ export {
 // ---- observability ----
 export type {
   AssociationEndedMessage,
+  AssociationErrorMessage,
   PduTrafficMessage,
   StateChangedMessage,
 } from './diagnostics.js';

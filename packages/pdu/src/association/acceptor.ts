@@ -6,7 +6,7 @@ import type { AssociateAc, AssociateRj, AssociateRq } from '../codec/index.js';
 import { RejectReason, RejectResult, RejectSource } from '../codec/index.js';
 import type { AcceptorPolicy } from '../negotiation/acceptor-policy.js';
 import { decideAssociation } from '../negotiation/acceptor-policy.js';
-import { Association } from './association.js';
+import { Association, containFailure } from './association.js';
 import type { AssociationLimits } from './association.js';
 
 /** How an acceptor runs: its policy, what to do with each association, and its limits. */
@@ -79,9 +79,22 @@ export class Acceptor {
       }
       return (await decideAssociation(request, options.policy)).pdu;
     };
+    // Neither callback may throw into the process: a throw ends this association only.
     association.accept(socket, decide).then(
-      () => options.onAssociation(association),
-      (error: Error) => options.onFailure?.(error),
+      () => {
+        try {
+          options.onAssociation(association);
+        } catch (error) {
+          association[containFailure]('on-association', error);
+        }
+      },
+      (error: Error) => {
+        try {
+          options.onFailure?.(error);
+        } catch (failure) {
+          association[containFailure]('on-failure', failure);
+        }
+      },
     );
     return association;
   }

@@ -2,14 +2,21 @@ import type { Duplex } from 'node:stream';
 import type { AssociateAc, AssociateRj, AssociateRq, PDataTf, Pdu } from '../codec/index.js';
 import { AbortReason, AbortSource, encodePdu } from '../codec/index.js';
 import { DicomnetError } from '../errors.js';
+import type { FailurePoint } from '../association-errors.js';
 import {
   AssociationAbortedError,
+  AssociationInternalError,
   AssociationRejectedError,
   AssociationTimeoutError,
   InvalidStateError,
   TransportClosedError,
 } from '../association-errors.js';
-import { publishAssociationEnded, publishPduSent, publishStateChanged } from '../diagnostics.js';
+import {
+  publishAssociationEnded,
+  publishAssociationError,
+  publishPduSent,
+  publishStateChanged,
+} from '../diagnostics.js';
 import type {
   AssociationRole,
   NegotiatedAssociation,
@@ -89,6 +96,12 @@ let nextId = 1;
 export const fireEvent = Symbol('fireEvent');
 
 /**
+ * @internal Ends the association after an exception caught outside it (the acceptor's
+ * `onAssociation`/`onFailure` callbacks). Not exported from the package.
+ */
+export const containFailure = Symbol('containFailure');
+
+/**
  * One DICOM association over one transport connection: the state machine of PS3.8 §9.2 with
  * its ARTIM timer, the P-DATA writer and the PDU reader. Created by {@link requestAssociation}
  * (requestor) or by an acceptor; the layer above talks to it through {@link AssociationHandlers},
@@ -121,7 +134,7 @@ export class Association {
   readonly #closed = new Deferred<void>();
   #endError: DicomnetError | undefined;
   #isEnded = false;
-  #releaseAnswer: Promise<void> | undefined;
+  #releaseAnswer: Promise<boolean> | undefined;
   #decide: ((request: AssociateRq) => Promise<AssociateAc | AssociateRj>) | undefined;
 
   /** @internal Use {@link requestAssociation} or an acceptor. */
@@ -135,6 +148,7 @@ export class Association {
       associationId: this.id,
       onPdu: (pdu) => this.#onPdu(pdu),
       onInvalid: (error) => this.#fire('Evt19', error),
+      onFailure: (where, error) => this.#contain(where, error),
     });
     this.#writer = new MessageWriter({
       associationId: this.id,
@@ -219,6 +233,11 @@ export class Association {
     return this.#fire(event, input);
   }
 
+  /** @internal See {@link containFailure}. */
+  [containFailure](where: FailurePoint, error: unknown): void {
+    this.#contain(where, error);
+  }
+
   // --- starting -----------------------------------------------------------------------------
 
   /** @internal Requestor: Evt1, then Evt2 once `connect` gives a transport; resolves at AE-3. */
@@ -262,9 +281,12 @@ export class Association {
       this.#inbound.noteTransportError(error);
     });
     socket.once('close', () => {
-      this.#fire('Evt17');
-      this.#timer.stop();
-      this.#closed.resolve();
+      try {
+        this.#fire('Evt17');
+      } finally {
+        this.#timer.stop();
+        this.#closed.resolve();
+      }
     });
   }
 
@@ -280,7 +302,14 @@ export class Association {
     // In Sta1 there is no connection any more: late transport, timer and PDU events are moot.
     if (from === 'Sta1' && event !== 'Evt1' && event !== 'Evt5') return undefined;
     const action = actionFor(from, event);
-    const result = this.#perform(action, from, event, input);
+    let result: void | Promise<void>;
+    try {
+      result = this.#perform(action, from, event, input);
+    } catch (error) {
+      // Containment: nothing thrown while running an action may leave this association.
+      this.#contain('state-machine', error);
+      return undefined;
+    }
     publishStateChanged({
       associationId: this.id,
       role: this.role,
@@ -295,7 +324,7 @@ export class Association {
   #enter(state: State): void {
     this.#state = state;
     if (WAITING_STATES.has(state)) {
-      this.#timer.start(this.#artimTimeout, () => this.#onTimeout());
+      this.#timer.start(this.#artimTimeout, () => this.#guard('timer', () => this.#onTimeout()));
     } else {
       this.#timer.stop();
     }
@@ -345,7 +374,9 @@ export class Association {
         return;
       case 'AE-6':
         // Not awaited: while the user decides (Sta3) the peer may still abort or close.
-        void this.#onAssociateRequest(input as AssociateRq); // Evt6 carries the A-ASSOCIATE-RQ
+        void this.#onAssociateRequest(input as AssociateRq).catch((error: unknown) =>
+          this.#contain('policy', error),
+        ); // Evt6 carries the A-ASSOCIATE-RQ
         return;
       case 'AE-7':
         this.#enter('Sta6');
@@ -365,7 +396,7 @@ export class Association {
         return; // the MessageWriter writes the PDU itself
       case 'DT-2':
       case 'AR-6':
-        return this.#inbound.deliver(input as PDataTf); // Evt10 carries the P-DATA-TF
+        return this.#deliver(input as PDataTf); // Evt10 carries the P-DATA-TF
       case 'AR-1':
         this.#enter('Sta7');
         this.#send({ type: 'A-RELEASE-RQ' });
@@ -469,9 +500,12 @@ export class Association {
     try {
       answer = await decide(rq);
     } catch (error) {
-      // The policy itself failed: refuse transiently rather than leave the peer waiting.
+      // The policy (our local user) failed: it still answers, transiently, as Evt8 in Sta3
+      // allows, so the peer may retry rather than wait (PS3.8 Table 9-21: 2/1/1).
       answer = { type: 'A-ASSOCIATE-RJ', result: 2, source: 1, reason: 1 };
-      this.#established.reject(error);
+      const failure = new AssociationInternalError('policy', error);
+      this.#publishFailure(failure);
+      this.#endWith(failure);
     }
     if (this.#state !== 'Sta3') return; // aborted or closed while deciding
     this.#fire(answer.type === 'A-ASSOCIATE-AC' ? 'Evt7' : 'Evt8', answer);
@@ -482,17 +516,41 @@ export class Association {
     this.#established.resolve(this.#negotiated);
   }
 
-  /** Asks the user (onReleaseRequest) and answers A-RELEASE-RP when it has settled (Evt14). */
+  /**
+   * Asks the user (onReleaseRequest) and answers A-RELEASE-RP when it has settled (Evt14). A
+   * handler that throws or rejects cannot refuse the release, but it has not finished either:
+   * answering A-RELEASE-RP would claim an orderly release "without loss of information" (PS3.8
+   * 7.2), so the association is aborted instead (7.4).
+   */
   #answerRelease(): void {
     this.#releaseAnswer ??= Promise.resolve()
       .then(() => this.#writer.idle())
       .then(() => this.#handlers.onReleaseRequest?.())
-      .catch(() => {}); // a failing handler cannot refuse a release (PS3.8 §7.2.2)
-    void this.#releaseAnswer.then(() => {
+      .then(
+        () => true,
+        (error: unknown) => {
+          this.#contain('on-release-request', error);
+          return false;
+        },
+      );
+    void this.#releaseAnswer.then((answered) => {
       // Sta10 waits for the peer's A-RELEASE-RP first; AR-10 calls us again in Sta12.
-      if (this.#state === 'Sta8' || this.#state === 'Sta9' || this.#state === 'Sta12')
+      const state = this.#state;
+      if (answered && (state === 'Sta8' || state === 'Sta9' || state === 'Sta12'))
         this.#fire('Evt14');
     });
+  }
+
+  /** P-DATA indication; a handler that throws or rejects ends this association, nothing else. */
+  #deliver(pdu: PDataTf): void | Promise<void> {
+    let pending: void | Promise<void>;
+    try {
+      pending = this.#inbound.deliver(pdu);
+    } catch (error) {
+      this.#contain('on-pdata', error);
+      return undefined;
+    }
+    return pending?.catch((error: unknown) => this.#contain('on-pdata', error));
   }
 
   #beforePData(): DicomnetError | undefined {
@@ -506,7 +564,12 @@ export class Association {
   #send(pdu: Pdu): void {
     const socket = this.#socket;
     if (socket === undefined || socket.destroyed || !socket.writable) return;
-    const bytes = encodePdu(pdu);
+    let bytes: Uint8Array;
+    try {
+      bytes = encodePdu(pdu);
+    } catch (error) {
+      throw new AssociationInternalError('encode', error);
+    }
     socket.write(bytes);
     publishPduSent({ associationId: this.id, type: bytes[0] ?? 0, length: bytes.length - 6 });
   }
@@ -522,7 +585,56 @@ export class Association {
       error ?? new InvalidStateError(this.#state, 'establish the association'),
     );
     publishAssociationEnded({ associationId: this.id, role: this.role, error });
-    this.#handlers.onEnd?.(error);
+    // The association is over already: a throwing onEnd is reported, and the action that ended
+    // the association still completes (its PDU sent, its transport closed).
+    this.#guard('on-end', () => this.#handlers.onEnd?.(error), false);
+  }
+
+  /** Runs `body`; an exception is contained (and, when `abort`, ends the association). */
+  #guard(where: FailurePoint, body: () => void, abort = true): void {
+    try {
+      body();
+    } catch (error) {
+      if (abort) this.#contain(where, error);
+      else this.#publishFailure(new AssociationInternalError(where, error));
+    }
+  }
+
+  #publishFailure(failure: AssociationInternalError): void {
+    publishAssociationError({ associationId: this.id, role: this.role, error: failure });
+  }
+
+  /**
+   * Containment (issue 13): an exception caught on this association's path is published and ends
+   * this association only. Where an association exists or is being negotiated we send A-ABORT
+   * source 2 (service-provider), reason 0 (PS3.8 7.4, Table 9-26) and wait in Sta13 as AA-8 does;
+   * before the A-ASSOCIATE-RQ (Sta2), while connecting (Sta4) or after the end (Sta13) there is
+   * nothing to abort and the connection is just closed. Never throws.
+   */
+  #contain(where: FailurePoint, error: unknown): void {
+    const failure =
+      error instanceof AssociationInternalError
+        ? error
+        : new AssociationInternalError(where, error);
+    try {
+      this.#publishFailure(failure);
+      const state = this.#state;
+      if (state === 'Sta1') return;
+      if (state === 'Sta2' || state === 'Sta4' || state === 'Sta13') {
+        this.#endWith(failure);
+        if (state !== 'Sta13') this.#enter('Sta1');
+        this.#closeTransport();
+        return;
+      }
+      this.#enter('Sta13');
+      this.#send({ type: 'A-ABORT', source: AbortSource.ServiceProvider, reason: 0 });
+      this.#endWith(
+        new AssociationAbortedError('provider', AbortSource.ServiceProvider, 0, { cause: failure }),
+      );
+    } catch {
+      // A second failure while containing the first: drop the connection, the last resort.
+      this.#socket?.destroy();
+    }
   }
 
   #closeTransport(): void {

@@ -12,6 +12,11 @@ export interface InboundPdusOptions {
   readonly onPdu: (pdu: Pdu) => void | Promise<void>;
   /** Called once with the first unreadable PDU (Evt19); later input is discarded. */
   readonly onInvalid: (error: DicomnetError) => void;
+  /**
+   * Called with an exception that is not a protocol error (a bug in decoding, a handler that
+   * throws); later input is discarded. Must not throw.
+   */
+  readonly onFailure: (where: 'decode' | 'state-machine', error: unknown) => void;
 }
 
 /**
@@ -79,8 +84,19 @@ export class InboundPdus {
     });
   }
 
+  /** The socket's 'data' listener: nothing may throw out of it (it would reach the process). */
   #push(chunk: Uint8Array): void {
     if (this.#broken) return;
+    try {
+      this.#decode(chunk);
+    } catch (error) {
+      this.#fail('decode', error);
+      return;
+    }
+    this.#drain();
+  }
+
+  #decode(chunk: Uint8Array): void {
     try {
       for (const raw of this.#reader.push(chunk)) {
         publishPduReceived({
@@ -98,11 +114,10 @@ export class InboundPdus {
     } catch (error) {
       this.#queue.push(asDicomnetError(error));
     }
-    this.#drain();
   }
 
   #drain(): void {
-    while (!this.#waiting && this.#queue.length > 0) {
+    while (!this.#waiting && this.#queue.length > 0 && !this.#broken) {
       const item = this.#queue.shift() as Pdu | DicomnetError; // length checked above
       if (item instanceof Error) {
         this.#broken = true;
@@ -110,9 +125,21 @@ export class InboundPdus {
         this.#options.onInvalid(item);
         return;
       }
-      const pending = this.#options.onPdu(item);
+      let pending: void | Promise<void>;
+      try {
+        pending = this.#options.onPdu(item);
+      } catch (error) {
+        this.#fail('state-machine', error);
+        return;
+      }
       if (pending !== undefined) this.#hold(pending);
     }
+  }
+
+  #fail(where: 'decode' | 'state-machine', error: unknown): void {
+    this.#broken = true;
+    this.#queue.length = 0;
+    this.#options.onFailure(where, error);
   }
 
   #hold(pending: Promise<void>): void {
@@ -130,5 +157,5 @@ export class InboundPdus {
 
 function asDicomnetError(error: unknown): DicomnetError {
   if (DicomnetError.isInstance(error)) return error;
-  throw error; // a bug, not bad input: let it surface
+  throw error; // a bug, not bad input: contained by #push, which ends the association
 }

@@ -1,4 +1,5 @@
 import type { Duplex } from 'node:stream';
+import { encodePdu } from '../codec/index.js';
 import { buildAssociateRq } from '../negotiation/association-request.js';
 import type { AssociationProposal } from '../negotiation/association-request.js';
 import type { ConnectOptions } from '../transport/connect.js';
@@ -23,6 +24,8 @@ export interface RequestAssociationOptions extends AssociationProposal, Associat
  * @returns The established association; read what was agreed from `association.negotiated`.
  * @throws {@link AssociationRejectedError} (`DICOMNET_ASSOCIATION_REJECTED`) with the
  *   A-ASSOCIATE-RJ result, source and reason.
+ * @throws {@link InvalidPduFieldError} (`DICOMNET_PDU_INVALID_FIELD`) before connecting, when a
+ *   value of the proposal cannot be encoded (an AE title that is not a valid AE value, a bad UID).
  * @throws `DICOMNET_CONNECT_FAILED`, `DICOMNET_CONNECT_TIMEOUT`, `DICOMNET_ASSOCIATION_ABORTED`,
  *   `DICOMNET_ASSOCIATION_TIMEOUT`, `DICOMNET_TRANSPORT_CLOSED`, or the signal's reason.
  */
@@ -30,6 +33,9 @@ export async function requestAssociation(options: RequestAssociationOptions): Pr
   const { signal } = options;
   signal?.throwIfAborted();
   const rq = buildAssociateRq(options);
+  // Refuse a request that cannot be encoded (an invalid AE title or UID of ours) before any
+  // connection is made, as the caller's error rather than an abort.
+  encodePdu(rq);
   const association = new Association('requestor', rq.userInformation.maxPduLength ?? 0, options);
   const transport = options.transport;
   const connect =
