@@ -408,6 +408,9 @@ export class DimseAssociation {
     try {
       parsed = parseCommand(set) as DimseRequest | CCancelRq; // the response bit is clear
     } catch (error) {
+      // C-CANCEL has no response (PS3.7 §9.3.2.3): a malformed one is dropped, not answered
+      // with a 8FFFH command that does not exist.
+      if (set.commandField === CommandField.CCancelRq) return hasDataSet ? DISCARD : undefined;
       const status = (error as { status?: unknown }).status; // CommandValidationError carries one
       if (typeof status !== 'number' || set.messageId === undefined) throw error;
       this.#answerLater(
