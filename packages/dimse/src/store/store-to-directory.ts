@@ -2,6 +2,7 @@ import path from 'node:path';
 import { openPart10FileWriter } from '../part10/index.js';
 import type { StoreRequest } from '../services/handlers.js';
 import type { StatusReply } from '../services/results.js';
+import { checkDataSetUids } from './check-data-set-uids.js';
 
 /** Options of {@link storeToDirectory}. */
 export interface StoreToDirectoryOptions {
@@ -25,7 +26,10 @@ const UID = /^(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*))*$/;
  * aborted leaves nothing behind. A second copy of an instance replaces the first.
  *
  * Statuses: 0x0000 stored; 0x0117 Invalid SOP Instance for a UID that cannot be a file name;
- * 0xA700 Out of resources when the disk refuses the write (PS3.4 Table B.2-1).
+ * 0xA900 Data Set does not match SOP Class when the data set's SOP Class UID or SOP Instance UID
+ * differs from the command's, and 0xC000 Cannot understand when it has none (nothing is
+ * written in either case); 0xA700 Out of resources when the disk refuses the write (PS3.4
+ * Table B.2-1).
  */
 export function storeToDirectory(
   dir: string,
@@ -35,6 +39,9 @@ export function storeToDirectory(
     if (!UID.test(request.sopInstanceUid) || request.sopInstanceUid.length > 64) {
       return { status: 0x0117 }; // PS3.7 C.5.12: the UID violates the UID construction rules
     }
+    // Nothing is stored, not even a temporary file, unless the data set is what the command says.
+    const checked = await checkDataSetUids(request.dataSet, request);
+    if ('status' in checked) return checked;
     const file = path.join(dir, `${request.sopInstanceUid}.dcm`);
     let writer;
     try {
@@ -56,7 +63,8 @@ export function storeToDirectory(
       };
     }
     try {
-      for await (const fragment of request.dataSet) await writer.write(fragment);
+      for (const fragment of checked.prefix) await writer.write(fragment);
+      for await (const fragment of checked.rest) await writer.write(fragment);
       const { bytes } = await writer.commit();
       options.onStored?.({ path: file, bytes, request });
       return { status: 0x0000 };

@@ -1,0 +1,83 @@
+import { DicomnetError } from '@dicomnet/pdu';
+import { readDataSetUids } from '../part10/index.js';
+import type { StatusReply } from '../services/results.js';
+
+/** Most of a data set's start held while looking for its SOP UIDs: 1 MiB. */
+export const MAX_UID_PREFIX_BYTES = 1 << 20;
+
+/** A streamed data set whose start has been read and checked. */
+export interface CheckedDataSet {
+  /** The fragments already read, to be written first. */
+  readonly prefix: readonly Uint8Array[];
+  /** The rest of the data set, from the same stream. */
+  readonly rest: AsyncIterable<Uint8Array>;
+}
+
+/** What a C-STORE says its data set is. */
+export interface CommandUids {
+  readonly sopClassUid: string;
+  readonly sopInstanceUid: string;
+  readonly transferSyntaxUid: string;
+}
+
+/**
+ * Reads the start of a C-STORE data set until its SOP Class UID (0008,0016) and SOP Instance UID
+ * (0008,0018) are known and checks them against the command's (0000,0002) and (0000,1000).
+ * Returns the data set to store, or the status to refuse it with, before anything is written:
+ * 0xA900 Error: Data Set does not match SOP Class for different UIDs (PS3.4 B.2.3, Table
+ * B.2-1, as storescp answers), 0xC000 Error: Cannot understand when the data set has no such
+ * UIDs or is malformed before them. At most {@link MAX_UID_PREFIX_BYTES} are held.
+ */
+export async function checkDataSetUids(
+  dataSet: AsyncIterable<Uint8Array>,
+  command: CommandUids,
+): Promise<CheckedDataSet | StatusReply> {
+  const iterator = dataSet[Symbol.asyncIterator]();
+  const prefix: Uint8Array[] = [];
+  let held = 0;
+  let ended = false;
+  let found: ReturnType<typeof readDataSetUids> = { complete: false };
+  for (;;) {
+    const next = await iterator.next();
+    if (next.done === true) {
+      ended = true;
+    } else {
+      prefix.push(next.value);
+      held += next.value.byteLength;
+    }
+    const start = prefix.length === 1 ? (prefix[0] as Uint8Array) : Buffer.concat(prefix);
+    try {
+      found = readDataSetUids(start, command.transferSyntaxUid);
+    } catch (error) {
+      if (!DicomnetError.isInstance(error)) throw error;
+      return refuse(iterator, 0xc000, `data set unreadable: ${error.message}`);
+    }
+    if (found.complete || ended || held >= MAX_UID_PREFIX_BYTES) break;
+  }
+  const { sopClassUid, sopInstanceUid } = found;
+  if (sopClassUid === undefined || sopInstanceUid === undefined) {
+    return refuse(iterator, 0xc000, 'data set without SOP Class UID and SOP Instance UID');
+  }
+  if (sopClassUid !== command.sopClassUid) {
+    return refuse(iterator, 0xa900, `data set SOP Class UID is ${sopClassUid}`);
+  }
+  if (sopInstanceUid !== command.sopInstanceUid) {
+    return refuse(iterator, 0xa900, `data set SOP Instance UID is ${sopInstanceUid}`);
+  }
+  return {
+    prefix,
+    rest: ended ? empty() : { [Symbol.asyncIterator]: () => iterator },
+  };
+}
+
+/** Stops reading (the rest of the data set is received and dropped) and gives the status. */
+async function refuse(
+  iterator: AsyncIterator<Uint8Array>,
+  status: number,
+  errorComment: string,
+): Promise<StatusReply> {
+  await iterator.return?.();
+  return { status, errorComment };
+}
+
+async function* empty(): AsyncGenerator<Uint8Array> {}

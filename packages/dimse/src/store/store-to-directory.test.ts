@@ -1,0 +1,113 @@
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { duplexPair, tempDir } from '@dicomnet/test-utils';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readPart10Header } from '../part10/index.js';
+import { createServer } from '../server/dimse-server.js';
+import type { DimseServer } from '../server/dimse-server.js';
+import {
+  commandOf,
+  EXPLICIT,
+  IMPLICIT,
+  proposal,
+  SECONDARY_CAPTURE,
+  storeRq,
+  VERIFICATION,
+  WirePeer,
+} from '../../test/helpers/wire-peer.js';
+import { storeToDirectory } from './store-to-directory.js';
+
+const CT_IMAGE = '1.2.840.10008.5.1.4.1.1.2';
+
+/** One Explicit VR Little Endian element with a 2-byte length (PS3.5 §7.1.2). */
+function element(group: number, elementNumber: number, vr: string, text: string): Buffer {
+  const value = Buffer.from(text.length % 2 === 0 ? text : `${text}\0`, 'latin1');
+  const header = Buffer.alloc(8);
+  header.writeUInt16LE(group, 0);
+  header.writeUInt16LE(elementNumber, 2);
+  header.write(vr, 4, 'latin1');
+  header.writeUInt16LE(value.length, 6);
+  return Buffer.concat([header, value]);
+}
+
+/** A small data set: Image Type, SOP Class UID, SOP Instance UID, Patient's Name. */
+function dataSet(sopClassUid: string | undefined, sopInstanceUid: string | undefined): Buffer {
+  return Buffer.concat([
+    element(0x0008, 0x0008, 'CS', 'ORIGINAL\\PRIMARY'),
+    ...(sopClassUid === undefined ? [] : [element(0x0008, 0x0016, 'UI', sopClassUid)]),
+    ...(sopInstanceUid === undefined ? [] : [element(0x0008, 0x0018, 'UI', sopInstanceUid)]),
+    element(0x0010, 0x0010, 'PN', 'Doe^Jane'),
+  ]);
+}
+
+describe('storeToDirectory checks the data set against the command (PS3.4 B.2.3)', () => {
+  let dir: { path: string; remove(): Promise<void> };
+  let server: DimseServer;
+
+  beforeAll(async () => {
+    dir = await tempDir();
+    server = createServer({
+      contexts: [
+        { abstractSyntax: VERIFICATION, transferSyntaxes: [IMPLICIT] },
+        { abstractSyntax: SECONDARY_CAPTURE, transferSyntaxes: [EXPLICIT] },
+      ],
+      handlers: { store: storeToDirectory(dir.path, { fsync: false }) },
+    });
+  });
+  afterAll(async () => {
+    await server.abortAll();
+    await server.close();
+    await dir.remove();
+  });
+
+  /** Sends one C-STORE with `bytes` cut into `size`-byte fragments; returns its status. */
+  async function store(instanceUid: string, bytes: Buffer, size: number): Promise<number> {
+    const [ours, theirs] = duplexPair();
+    server.handle(ours);
+    const peer = new WirePeer(theirs);
+    expect((await peer.associate(proposal())).type).toBe('A-ASSOCIATE-AC');
+    peer.sendPdvs([
+      {
+        presentationContextId: 3,
+        isCommand: true,
+        isLast: true,
+        fragment: storeRq(1, instanceUid),
+      },
+    ]);
+    for (let at = 0; at < bytes.length; at += size) {
+      const end = Math.min(bytes.length, at + size);
+      peer.sendPdvs([
+        {
+          presentationContextId: 3,
+          isCommand: false,
+          isLast: end === bytes.length,
+          fragment: bytes.subarray(at, end),
+        },
+      ]);
+    }
+    const answer = await peer.next();
+    peer.destroy();
+    if (answer.type !== 'P-DATA-TF') throw new Error(`expected a C-STORE-RSP, got ${answer.type}`);
+    return commandOf(answer.pdvs)?.status ?? -1;
+  }
+
+  it.each([2, 10, 1000])('stores a matching instance sent in %i-byte fragments', async (size) => {
+    const uid = `1.2.3.${size}`;
+    expect(await store(uid, dataSet(SECONDARY_CAPTURE, uid), size)).toBe(0x0000);
+    const bytes = await readFile(path.join(dir.path, `${uid}.dcm`));
+    const header = readPart10Header(bytes);
+    expect(header.meta.mediaStorageSopInstanceUid).toBe(uid);
+    expect(bytes.subarray(header.dataSetOffset).equals(dataSet(SECONDARY_CAPTURE, uid))).toBe(true);
+  });
+
+  it.each([
+    ['another SOP Instance UID', dataSet(SECONDARY_CAPTURE, '1.2.3.999'), 0xa900],
+    ['another SOP Class UID', dataSet(CT_IMAGE, '1.2.3.77'), 0xa900],
+    ['no SOP Instance UID', dataSet(SECONDARY_CAPTURE, undefined), 0xc000],
+    ['no UIDs at all', dataSet(undefined, undefined), 0xc000],
+  ])('refuses a data set with %s and writes nothing', async (_name, bytes, status) => {
+    const before = await readdir(dir.path);
+    expect(await store('1.2.3.77', bytes, 6)).toBe(status);
+    expect(await readdir(dir.path)).toEqual(before); // no instance, no temporary file
+  });
+});
