@@ -35,6 +35,7 @@ export type { StoreFileOutcome, StoreFilesOptions } from './store/store-files.js
 export { openInstanceFiles, storeFiles } from './store/store-files.js';
 export type { StoreToDirectoryOptions } from './store/store-to-directory.js';
 export { storeToDirectory } from './store/store-to-directory.js';
+export { isStoreLeftover, removeStoreLeftovers } from './store/store-leftovers.js';
 export type { DimseLimits } from './association/dimse-association.js';
 export {
   DEFAULT_DIMSE_TIMEOUT,

@@ -23,6 +23,23 @@ export interface AtomicWriteResult {
 
 type State = 'open' | 'committing' | 'committed' | 'failed';
 
+/** The name of the temporary file for `name`: `.<name>.<12 lowercase hex digits>.part`. */
+function temporaryNameOf(name: string, random: string): string {
+  return `.${name}.${random}.part`;
+}
+
+/** Exactly the names {@link AtomicFileWriter} gives its temporary files. */
+const TEMPORARY_NAME = /^\.(.+)\.[0-9a-f]{12}\.part$/;
+
+/**
+ * The final file name a temporary file of {@link AtomicFileWriter} was for, or undefined when
+ * `fileName` (a base name) is not one of ours. A process killed while writing (SIGKILL, power
+ * loss) leaves such a file behind; it is never a complete file.
+ */
+export function atomicWriterTargetOf(fileName: string): string | undefined {
+  return TEMPORARY_NAME.exec(fileName)?.[1];
+}
+
 const DEFAULT_BUFFER_BYTES = 64 * 1024;
 
 /**
@@ -79,7 +96,7 @@ export class AtomicFileWriter {
     options.signal?.throwIfAborted();
     const temporaryPath = path.join(
       path.dirname(finalPath),
-      `.${path.basename(finalPath)}.${randomBytes(6).toString('hex')}.part`,
+      temporaryNameOf(path.basename(finalPath), randomBytes(6).toString('hex')),
     );
     let handle: FileHandle;
     try {

@@ -13,7 +13,11 @@ export { DEFAULT_MAX_META_BYTES, parsePart10Header } from './parse-file-meta.js'
 export type { Part10Header, Part10HeaderParse } from './parse-file-meta.js';
 export { openPart10File, readPart10, readPart10Header } from './read-part10.js';
 export type { Part10DataSet, Part10File, Part10Stream, ReadPart10Options } from './read-part10.js';
-export { AtomicFileWriter, writeFileAtomically } from './atomic-file-writer.js';
+export {
+  AtomicFileWriter,
+  atomicWriterTargetOf,
+  writeFileAtomically,
+} from './atomic-file-writer.js';
 export type { AtomicWriteOptions, AtomicWriteResult } from './atomic-file-writer.js';
 export { openPart10FileWriter, writePart10File } from './part10-file-writer.js';
 export { deflateDataSet, inflateDataSet } from './deflate-data-set.js';

@@ -3,11 +3,20 @@ import { openPart10FileWriter } from '../part10/index.js';
 import type { StoreRequest } from '../services/handlers.js';
 import type { StatusReply } from '../services/results.js';
 import { checkDataSetUids } from './check-data-set-uids.js';
+import { isStorableUid } from './storable-uid.js';
+import { removeStoreLeftovers } from './store-leftovers.js';
 
 /** Options of {@link storeToDirectory}. */
 export interface StoreToDirectoryOptions {
   /** fsync each file before it appears under its name; default true (nothing lost on a crash). */
   readonly fsync?: boolean;
+  /**
+   * Called once at start with the temporary files of transfers that a killed process left in
+   * `dir` (see `removeStoreLeftovers`), after they were removed; not called when there were none.
+   */
+  readonly onLeftoversRemoved?: (paths: readonly string[]) => void;
+  /** Called if the leftovers could not be removed (the server stores all the same). */
+  readonly onLeftoverError?: (error: Error) => void;
   /** Called after each instance is safely stored. */
   readonly onStored?: (stored: {
     readonly path: string;
@@ -16,14 +25,14 @@ export interface StoreToDirectoryOptions {
   }) => void;
 }
 
-/** A UID: 1–64 characters of digits and dots, components without leading zeros (PS3.5 §9.1). */
-const UID = /^(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*))*$/;
-
 /**
  * A C-STORE handler that writes each instance to `<dir>/<SOP Instance UID>.dcm` as a Part 10
  * file (PS3.10 §7.1) with our File Meta Information, streaming the data set to disk as it
  * arrives. The file appears under its name only once complete: a transfer that fails or is
- * aborted leaves nothing behind. A second copy of an instance replaces the first.
+ * aborted leaves nothing behind. A second copy of an instance replaces the first. A process
+ * killed mid-transfer leaves a hidden `.<uid>.dcm.<random>.part` file; the next call removes
+ * those of `dir` before its first transfer and reports them (`onLeftoversRemoved`), so `dir`
+ * must be written by one server at a time.
  *
  * Statuses: 0x0000 stored; 0x0117 Invalid SOP Instance for a UID that cannot be a file name;
  * 0xA900 Data Set does not match SOP Class when the data set's SOP Class UID or SOP Instance UID
@@ -35,8 +44,19 @@ export function storeToDirectory(
   dir: string,
   options: StoreToDirectoryOptions = {},
 ): (request: StoreRequest) => Promise<StatusReply> {
+  // Before the first transfer opens a temporary file of its own: a leftover is only ever a file
+  // of a process that died, never one of ours in progress.
+  const cleaned = removeStoreLeftovers(dir).then(
+    (removed) => {
+      if (removed.length > 0) options.onLeftoversRemoved?.(removed);
+    },
+    (error: unknown) => {
+      options.onLeftoverError?.(error instanceof Error ? error : new Error(String(error)));
+    },
+  );
   return async (request) => {
-    if (!UID.test(request.sopInstanceUid) || request.sopInstanceUid.length > 64) {
+    await cleaned;
+    if (!isStorableUid(request.sopInstanceUid)) {
       return { status: 0x0117 }; // PS3.7 C.5.12: the UID violates the UID construction rules
     }
     // Nothing is stored, not even a temporary file, unless the data set is what the command says.
