@@ -72,6 +72,50 @@ export class AssociationTimeoutError extends DicomnetError {
   }
 }
 
+/**
+ * Our own user did not answer in time: the acceptor policy in Sta3 (`associateResponseTimeout`;
+ * the peer got A-ASSOCIATE-RJ 2/3/1) or `onReleaseRequest` in Sta8, Sta9 or Sta12
+ * (`releaseResponseTimeout`; the peer got A-ABORT source 2, reason 0).
+ */
+export class UserResponseTimeoutError extends DicomnetError {
+  constructor(
+    readonly state: State,
+    readonly timeoutMs: number,
+  ) {
+    super(
+      'DICOMNET_USER_RESPONSE_TIMEOUT',
+      `the local user did not answer within ${timeoutMs} ms in ${state}`,
+    );
+  }
+}
+
+/**
+ * The A-ASSOCIATE-AC answers a presentation context we did not propose, or accepts one with a
+ * transfer syntax we did not propose for it (PS3.8 7.1.1.13-14; PS3.7 D.3.2: the acceptor
+ * selects one of the offered transfer syntaxes). We answer A-ABORT source 2, reason 6
+ * invalid-PDU-parameter value (PS3.8 Table 9-26).
+ */
+export class AssociateAcMismatchError extends DicomnetError {
+  /** A-ABORT source to send: DICOM UL service-provider (PS3.8 Table 9-26). */
+  readonly abortSource = 2;
+  /** A-ABORT reason to send: invalid-PDU-parameter value (PS3.8 Table 9-26). */
+  readonly abortReason = 6;
+
+  /**
+   * @param presentationContextId - The ID of the offending answer.
+   * @param detail - What does not match.
+   */
+  constructor(
+    readonly presentationContextId: number,
+    readonly detail: string,
+  ) {
+    super(
+      'DICOMNET_ASSOCIATE_AC_MISMATCH',
+      `A-ASSOCIATE-AC, presentation context ${presentationContextId}: ${detail}`,
+    );
+  }
+}
+
 /** A local request that the association's state does not allow, e.g. sending after release. */
 export class InvalidStateError extends DicomnetError {
   constructor(

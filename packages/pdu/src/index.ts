@@ -108,7 +108,11 @@ export {
 
 // ---- associations and transports ----
 export type { AssociationHandlers, AssociationLimits } from './association/association.js';
-export { Association, DEFAULT_ARTIM_TIMEOUT } from './association/association.js';
+export {
+  Association,
+  DEFAULT_ARTIM_TIMEOUT,
+  DEFAULT_USER_RESPONSE_TIMEOUT,
+} from './association/association.js';
 export type { DataSource, OutgoingMessage } from './association/message-writer.js';
 export { maxFragment } from './association/message-writer.js';
 export type { RequestAssociationOptions } from './association/request-association.js';
@@ -119,6 +123,7 @@ export type { ConnectOptions } from './transport/connect.js';
 export { connectTransport, DEFAULT_CONNECT_TIMEOUT } from './transport/connect.js';
 export type { AbortInitiator, FailurePoint } from './association-errors.js';
 export {
+  AssociateAcMismatchError,
   AssociationAbortedError,
   AssociationInternalError,
   AssociationRejectedError,
@@ -127,6 +132,7 @@ export {
   ConnectTimeoutError,
   InvalidStateError,
   TransportClosedError,
+  UserResponseTimeoutError,
 } from './association-errors.js';
 
 // ---- observability ----

@@ -1,6 +1,13 @@
 import type { Duplex } from 'node:stream';
 import type { AssociateAc, AssociateRj, AssociateRq, PDataTf, Pdu } from '../codec/index.js';
-import { AbortReason, AbortSource, encodePdu } from '../codec/index.js';
+import {
+  AbortReason,
+  AbortSource,
+  encodePdu,
+  RejectReason,
+  RejectResult,
+  RejectSource,
+} from '../codec/index.js';
 import { DicomnetError } from '../errors.js';
 import type { FailurePoint } from '../association-errors.js';
 import {
@@ -10,6 +17,7 @@ import {
   AssociationTimeoutError,
   InvalidStateError,
   TransportClosedError,
+  UserResponseTimeoutError,
 } from '../association-errors.js';
 import {
   publishAssociationEnded,
@@ -22,6 +30,7 @@ import type {
   NegotiatedAssociation,
 } from '../negotiation/negotiated-association.js';
 import { negotiatedAssociation } from '../negotiation/negotiated-association.js';
+import { checkAssociateAc } from '../negotiation/check-associate-ac.js';
 import { checkAssociateRq } from '../negotiation/provider-checks.js';
 import type { Event } from '../state/events.js';
 import type { State } from '../state/states.js';
@@ -58,10 +67,30 @@ export interface AssociationLimits {
   readonly artimTimeout?: number;
   /** Largest A-ASSOCIATE-RQ/AC PDU accepted, in bytes. Default 1 MiB. */
   readonly maxAssociatePduLength?: number;
+  /**
+   * Acceptor: how long the acceptor policy (with `authenticate`) may take to answer an
+   * A-ASSOCIATE-RQ (Sta3), in ms. Default 30,000. On expiry the peer gets A-ASSOCIATE-RJ 2/3/1
+   * (rejected-transient, temporary-congestion) and the association ends with
+   * `DICOMNET_USER_RESPONSE_TIMEOUT`. The standard sets no bound on Sta3 (PS3.8 Table 9-10).
+   */
+  readonly associateResponseTimeout?: number;
+  /**
+   * How long `onReleaseRequest` may take after the peer asked to release (Sta8, and Sta9/Sta12
+   * in a release collision), in ms. Default 30,000. On expiry we send A-ABORT source 2, reason 0
+   * rather than an A-RELEASE-RP that would claim an orderly release (PS3.8 7.2), and the
+   * association ends with `DICOMNET_USER_RESPONSE_TIMEOUT`.
+   */
+  readonly releaseResponseTimeout?: number;
 }
 
 /** Default of {@link AssociationLimits.artimTimeout}. */
 export const DEFAULT_ARTIM_TIMEOUT = 30_000;
+
+/**
+ * Default of {@link AssociationLimits.associateResponseTimeout} and
+ * {@link AssociationLimits.releaseResponseTimeout}.
+ */
+export const DEFAULT_USER_RESPONSE_TIMEOUT = 30_000;
 
 /** The event each received PDU is (PS3.8 Table 9-10 rows). */
 const PDU_EVENTS: Readonly<Record<Pdu['type'], Event>> = {
@@ -83,6 +112,9 @@ const WAITING_STATES: ReadonlySet<State> = new Set([
   'Sta11',
   'Sta13',
 ]);
+
+/** States in which we wait for our own user: the policy (Sta3) or the release handler. */
+const USER_STATES: ReadonlySet<State> = new Set(['Sta3', 'Sta8', 'Sta9', 'Sta12']);
 
 /** States before AE-3/AE-7: there is no association to release yet. */
 const NOT_ESTABLISHED: ReadonlySet<State> = new Set(['Sta1', 'Sta2', 'Sta3', 'Sta4', 'Sta5']);
@@ -127,6 +159,8 @@ export class Association {
   #request: AssociateRq | undefined;
   readonly #timer = new Timer();
   readonly #artimTimeout: number;
+  readonly #associateResponseTimeout: number;
+  readonly #releaseResponseTimeout: number;
   readonly #inbound: InboundPdus;
   readonly #writer: MessageWriter;
   readonly #established = new Deferred<NegotiatedAssociation>();
@@ -141,6 +175,9 @@ export class Association {
   constructor(role: AssociationRole, maxPduLength: number, limits: AssociationLimits = {}) {
     this.role = role;
     this.#artimTimeout = limits.artimTimeout ?? DEFAULT_ARTIM_TIMEOUT;
+    this.#associateResponseTimeout =
+      limits.associateResponseTimeout ?? DEFAULT_USER_RESPONSE_TIMEOUT;
+    this.#releaseResponseTimeout = limits.releaseResponseTimeout ?? DEFAULT_USER_RESPONSE_TIMEOUT;
     this.closed = this.#closed.promise;
     this.#inbound = new InboundPdus({
       maxPduLength,
@@ -293,6 +330,11 @@ export class Association {
   // --- the state machine ----------------------------------------------------------------------
 
   #onPdu(pdu: Pdu): void | Promise<void> {
+    if (pdu.type === 'A-ASSOCIATE-AC' && this.#state === 'Sta5') {
+      // An AC that answers what we did not propose is an invalid PDU (Evt19): A-ABORT 2/6.
+      const mismatch = checkAssociateAc(requireValue(this.#request), pdu);
+      if (mismatch !== undefined) return this.#fire('Evt19', mismatch);
+    }
     return this.#fire(PDU_EVENTS[pdu.type], pdu);
   }
 
@@ -301,7 +343,9 @@ export class Association {
     const from = this.#state;
     // In Sta1 there is no connection any more: late transport, timer and PDU events are moot.
     if (from === 'Sta1' && event !== 'Evt1' && event !== 'Evt5') return undefined;
-    const action = actionFor(from, event);
+    // A local abort before any A-ASSOCIATE-RQ (Sta2) has no cell in Table 9-10 and there is no
+    // association to abort: close the connection and send nothing (AA-2; decision record 0001).
+    const action = from === 'Sta2' && event === 'Evt15' ? 'AA-2' : actionFor(from, event);
     let result: void | Promise<void>;
     try {
       result = this.#perform(action, from, event, input);
@@ -321,19 +365,50 @@ export class Association {
     return result;
   }
 
+  /**
+   * Moves to `state`. A timer starts when a waiting state is entered from another state and is
+   * never restarted by staying there: ARTIM runs once through Sta13, however many stray PDUs
+   * AA-6/AA-7 ignore meanwhile (PS3.8 Table 9-9 starts it in AE-6, AE-8, AR-4, AA-1 and AA-8
+   * only), and sending P-DATA in Sta8 (AR-7) does not extend the release handler's bound.
+   */
   #enter(state: State): void {
+    const previous = this.#state;
     this.#state = state;
-    if (WAITING_STATES.has(state)) {
-      this.#timer.start(this.#artimTimeout, () => this.#guard('timer', () => this.#onTimeout()));
-    } else {
-      this.#timer.stop();
-    }
+    if (previous === state && (WAITING_STATES.has(state) || USER_STATES.has(state))) return;
+    const timeout = WAITING_STATES.has(state)
+      ? this.#artimTimeout
+      : state === 'Sta3'
+        ? this.#associateResponseTimeout
+        : USER_STATES.has(state)
+          ? this.#releaseResponseTimeout
+          : undefined;
+    if (timeout === undefined) this.#timer.stop();
+    else this.#timer.start(timeout, () => this.#guard('timer', () => this.#onTimeout()));
   }
 
   #onTimeout(): void {
     const state = this.#state;
     if (state === 'Sta2' || state === 'Sta13') {
       this.#fire('Evt18');
+      return;
+    }
+    if (state === 'Sta3') {
+      // Our policy did not answer. The provider answers for it with a transient reject, which
+      // tells the peer to retry later (PS3.8 Table 9-21: 2/3/1 temporary-congestion); an
+      // A-ABORT would tell it nothing, and AA-1 would name our user as its source.
+      this.#endWith(new UserResponseTimeoutError(state, this.#associateResponseTimeout));
+      this.#fire('Evt8', {
+        type: 'A-ASSOCIATE-RJ',
+        result: RejectResult.Transient,
+        source: RejectSource.ServiceProviderPresentation,
+        reason: RejectReason.TemporaryCongestion,
+      });
+      return;
+    }
+    if (USER_STATES.has(state)) {
+      // Our release handler did not finish: an A-RELEASE-RP would claim an orderly release
+      // "without loss of information" (PS3.8 7.2) that did not happen; abort instead (7.4).
+      this.#providerAbort(new UserResponseTimeoutError(state, this.#releaseResponseTimeout));
       return;
     }
     // No answer to our A-ASSOCIATE-RQ or A-RELEASE-RQ: the standard sets no timer here, so we
@@ -441,7 +516,9 @@ export class Association {
           this.#endWith(
             event === 'Evt16'
               ? new AssociationAbortedError('peer', AbortSource.ServiceUser, 0)
-              : new AssociationTimeoutError(from, this.#artimTimeout),
+              : event === 'Evt15'
+                ? new AssociationAbortedError('local', AbortSource.ServiceUser, 0)
+                : new AssociationTimeoutError(from, this.#artimTimeout),
           );
         }
         this.#enter('Sta1');
@@ -626,15 +703,20 @@ export class Association {
         this.#closeTransport();
         return;
       }
-      this.#enter('Sta13');
-      this.#send({ type: 'A-ABORT', source: AbortSource.ServiceProvider, reason: 0 });
-      this.#endWith(
+      this.#providerAbort(
         new AssociationAbortedError('provider', AbortSource.ServiceProvider, 0, { cause: failure }),
       );
     } catch {
       // A second failure while containing the first: drop the connection, the last resort.
       this.#socket?.destroy();
     }
+  }
+
+  /** A-ABORT source 2, reason 0 on our provider's initiative (PS3.8 7.4), then Sta13 as AA-8. */
+  #providerAbort(error: DicomnetError): void {
+    this.#enter('Sta13');
+    this.#send({ type: 'A-ABORT', source: AbortSource.ServiceProvider, reason: 0 });
+    this.#endWith(error);
   }
 
   #closeTransport(): void {

@@ -15,7 +15,68 @@ import { EVENTS } from './events.js';
 import type { State } from './states.js';
 import { STATES } from './states.js';
 import type { Action } from './transition-table.js';
-import { ACTION_NEXT_STATE, actionFor, isListed, TRANSITION_TABLE } from './transition-table.js';
+import { actionFor, isListed, TRANSITION_TABLE } from './transition-table.js';
+
+/**
+ * PS3.8 Table 9-10 written out again, independently of transition-table.ts, from the standard's
+ * action definitions (Tables 9-6 to 9-9) and ../shared/spec/upper-layer.md §5.4: one row per
+ * event, one cell per state Sta1..Sta13, `action>next state` ("3|13" for AE-6, "9|10" for AR-8 on
+ * the requestor|acceptor), `.` for a blank cell. A transcription error in the code fails here.
+ */
+// prettier-ignore
+const STANDARD = `
+Evt1  AE-1>4 .       .       .      .       .      .       .      .      .       .       .      .
+Evt2  .      .       .       AE-2>5 .       .      .       .      .      .       .       .      .
+Evt3  .      AA-1>13 AA-8>13 .      AE-3>6  AA-8>13 AA-8>13 AA-8>13 AA-8>13 AA-8>13 AA-8>13 AA-8>13 AA-6>13
+Evt4  .      AA-1>13 AA-8>13 .      AE-4>1  AA-8>13 AA-8>13 AA-8>13 AA-8>13 AA-8>13 AA-8>13 AA-8>13 AA-6>13
+Evt5  AE-5>2 .       .       .      .       .      .       .      .      .       .       .      .
+Evt6  .      AE-6>3|13 AA-8>13 .    AA-8>13 AA-8>13 AA-8>13 AA-8>13 AA-8>13 AA-8>13 AA-8>13 AA-8>13 AA-7>13
+Evt7  .      .       AE-7>6  .      .       .      .       .      .      .       .       .      .
+Evt8  .      .       AE-8>13 .      .       .      .       .      .      .       .       .      .
+Evt9  .      .       .       .      .       DT-1>6 .       AR-7>8 .      .       .       .      .
+Evt10 .      AA-1>13 AA-8>13 .      AA-8>13 DT-2>6 AR-6>7  AA-8>13 AA-8>13 AA-8>13 AA-8>13 AA-8>13 AA-6>13
+Evt11 .      .       .       .      .       AR-1>7 .       .      .      .       .       .      .
+Evt12 .      AA-1>13 AA-8>13 .      AA-8>13 AR-2>8 AR-8>9|10 AA-8>13 AA-8>13 AA-8>13 AA-8>13 AA-8>13 AA-6>13
+Evt13 .      AA-1>13 AA-8>13 .      AA-8>13 AA-8>13 AR-3>1 AA-8>13 AA-8>13 AR-10>12 AR-3>1 AA-8>13 AA-6>13
+Evt14 .      .       .       .      .       .      .       AR-4>13 AR-9>11 .     .       AR-4>13 .
+Evt15 .      .       AA-1>13 AA-2>1 AA-1>13 AA-1>13 AA-1>13 AA-1>13 AA-1>13 AA-1>13 AA-1>13 AA-1>13 .
+Evt16 .      AA-2>1  AA-3>1  .      AA-3>1  AA-3>1 AA-3>1  AA-3>1 AA-3>1 AA-3>1  AA-3>1  AA-3>1 AA-2>1
+Evt17 .      AA-5>1  AA-4>1  AA-4>1 AA-4>1  AA-4>1 AA-4>1  AA-4>1 AA-4>1 AA-4>1  AA-4>1  AA-4>1 AR-5>1
+Evt18 .      AA-2>1  .       .      .       .      .       .      .      .       .       .      AA-2>1
+Evt19 .      AA-1>13 AA-8>13 .      AA-8>13 AA-8>13 AA-8>13 AA-8>13 AA-8>13 AA-8>13 AA-8>13 AA-8>13 AA-7>13
+`;
+
+interface Cell {
+  readonly action: Action;
+  /** Next state; for AE-6 and AR-8 the [requestor-or-first, acceptor-or-second] pair. */
+  readonly next: readonly State[];
+}
+
+const CELLS: ReadonlyMap<string, Cell> = new Map(
+  STANDARD.trim()
+    .split('\n')
+    .flatMap((line) => {
+      const [event, ...cells] = line.trim().split(/ +/);
+      if (cells.length !== 13) throw new Error(`${event}: ${cells.length} cells, not 13`);
+      return cells.flatMap((cell, index) => {
+        if (cell === '.') return [];
+        const [action, next] = cell.split('>') as [Action, string];
+        const states = next.split('|').map((n) => `Sta${n}` as State); // Sta1..Sta13 by construction
+        return [[`Sta${index + 1} ${event}`, { action, next: states }] as const];
+      });
+    }),
+);
+
+/**
+ * What the association must do: the standard's cell; for a blank cell our rule (decision record
+ * 0001): AA-8, except a local abort in Sta2, which just closes (AA-2).
+ */
+function expectedCell(state: State, event: Event): Cell {
+  const cell = CELLS.get(`${state} ${event}`);
+  if (cell !== undefined) return cell;
+  if (state === 'Sta2' && event === 'Evt15') return { action: 'AA-2', next: ['Sta1'] };
+  return { action: 'AA-8', next: ['Sta13'] };
+}
 
 const VERIFICATION = '1.2.840.10008.1.1';
 const IMPLICIT = '1.2.840.10008.1.2';
@@ -205,11 +266,10 @@ const SENDS: Partial<Record<Action, Pdu['type']>> = {
   'AA-8': 'A-ABORT',
 };
 
-function expectedNext(action: Action, subject: Association): State {
-  const next = ACTION_NEXT_STATE[action];
-  if (typeof next === 'string') return next;
-  if (action === 'AE-6') return 'Sta3'; // the RQ is acceptable to the provider
-  return subject.role === 'requestor' ? next[0] : next[1];
+function expectedNext(cell: Cell, subject: Association): State {
+  const [first, second] = cell.next;
+  if (second === undefined || cell.action === 'AE-6') return first as State; // AE-6: acceptable RQ
+  return subject.role === 'requestor' ? (first as State) : second;
 }
 
 afterEach(async () => {
@@ -219,19 +279,24 @@ afterEach(async () => {
 });
 
 describe('PS3.8 Table 9-10', () => {
-  it('lists 123 cells; every other cell is AA-8', () => {
-    let listed = 0;
-    for (const state of STATES) for (const event of EVENTS) if (isListed(state, event)) listed++;
-    expect(listed).toBe(123);
-    expect(actionFor('Sta6', 'Evt7')).toBe('AA-8');
-    expect(TRANSITION_TABLE.Evt17.Sta13).toBe('AR-5');
+  it('transition-table.ts holds exactly the 123 cells of the standard; blank cells are AA-8', () => {
+    expect(CELLS.size).toBe(123);
+    for (const state of STATES) {
+      for (const event of EVENTS) {
+        const cell = CELLS.get(`${state} ${event}`);
+        expect(TRANSITION_TABLE[event][state], `${state} ${event}`).toBe(cell?.action);
+        expect(isListed(state, event), `${state} ${event}`).toBe(cell !== undefined);
+        expect(actionFor(state, event), `${state} ${event}`).toBe(cell?.action ?? 'AA-8');
+      }
+    }
   });
 
   for (const state of STATES) {
     describe(state, () => {
       for (const event of EVENTS) {
-        const action = actionFor(state, event);
-        const label = isListed(state, event) ? action : `${action} (blank cell)`;
+        const cell = expectedCell(state, event);
+        const action = cell.action;
+        const label = CELLS.has(`${state} ${event}`) ? action : `${action} (blank cell)`;
         const ignored = state === 'Sta1' && event !== 'Evt1' && event !== 'Evt5';
         it(`${event} → ${ignored ? 'ignored: no connection' : label}`, async () => {
           const fixture = await FIXTURES[state]();
@@ -257,7 +322,7 @@ describe('PS3.8 Table 9-10', () => {
               from: state,
               event,
               action,
-              to: expectedNext(action, subject),
+              to: expectedNext(cell, subject),
             });
             const sent = SENDS[action];
             const hasSocket = state !== 'Sta1' && state !== 'Sta4';
