@@ -9,10 +9,10 @@ import {
 import type { DataSetCodec } from './data-set-codec.js';
 import { readDataSetStructure } from './data-set-structure.js';
 import {
-  DicomMessage,
+  dicomMessage,
   implicitVrAsDcmjs,
-  InheritingReadStream,
-  WriteBufferStream,
+  newInheritingReadStream,
+  newWriteStream,
 } from './dcmjs-runtime.js';
 import { planDcmjsRead } from './dcmjs-read-plan.js';
 import { dcmjsToModel } from './dcmjs-to-model.js';
@@ -86,10 +86,10 @@ export function createDcmjsCodec(options: DcmjsCodecOptions = {}): DataSetCodec 
       try {
         // Defect 1: dcmjs ignores a view's byteOffset, so hand it an ArrayBuffer holding exactly
         // the data set. Defect 3: InheritingReadStream passes the decoder into items.
-        const stream = new InheritingReadStream(exactArrayBuffer(plain), syntax.littleEndian);
+        const stream = newInheritingReadStream(exactArrayBuffer(plain), syntax.littleEndian);
         // Defects 2, 6: dcmjs gets one of the three syntaxes it reads correctly. Defect 18:
         // ignoreErrors false. Defect 19: `_read`, which does not log. Defect 15: no untilTag.
-        dict = DicomMessage._read(stream, dcmjsSyntax(syntax), READ_OPTIONS);
+        dict = dicomMessage()._read(stream, dcmjsSyntax(syntax), READ_OPTIONS);
       } catch (error) {
         throw new DataSetDecodeError(
           'DICOMNET_DATASET_MALFORMED',
@@ -119,10 +119,10 @@ export function createDcmjsCodec(options: DcmjsCodecOptions = {}): DataSetCodec 
           'encapsulated-pixel-data',
         );
       }
-      const stream = new WriteBufferStream(4096, syntax.littleEndian);
+      const stream = newWriteStream(4096, syntax.littleEndian);
       try {
         // Defect 17: our own conversion, never denaturalizeDataset. Defect 7: BE words swapped in it.
-        DicomMessage.write(
+        dicomMessage().write(
           modelToDcmjs(dataSet, syntax.littleEndian),
           stream,
           dcmjsSyntax(syntax),

@@ -1,11 +1,43 @@
-// The one place that loads dcmjs 0.52.2 (through `import` only: the ESM and CJS builds are
-// separate instances, dcmjs-notes.md "How to load it") and the shims the adapter needs. The
-// defect numbers are those of the project notes spec/dcmjs-notes.md ("Known defects").
-import { constants, data, type DictionaryEntry, type ReadBufferStream } from 'dcmjs';
+// The one place that loads dcmjs 0.52.2 and the shims the adapter needs. The defect numbers are
+// those of the project notes spec/dcmjs-notes.md ("Known defects").
+//
+// dcmjs is loaded on first use, not when @dicomnet/dimse is imported: it is 1.4 MB of JavaScript
+// that takes 60-90 ms to compile, and a C-ECHO or a C-STORE of files never decodes a data set.
+// Loading must stay synchronous (DataSetCodec is synchronous), hence `require`; both builds of
+// this package (ESM and CJS) thus use dcmjs's one CJS instance (dcmjs-notes.md "How to load it":
+// one module system).
+import { createRequire } from 'node:module';
+import type * as Dcmjs from 'dcmjs';
+import type { DictionaryEntry, ReadBufferStream, WriteBufferStream } from 'dcmjs';
 import { vrInfo } from './value-representation.js';
 
-/** dcmjs's reader/writer entry points (`_read`, `write`) and its write stream. */
-export const { DicomMessage, WriteBufferStream } = data;
+let loaded: typeof Dcmjs | undefined;
+let inheritingReadStream: InheritingReadStreamClass | undefined;
+
+function dcmjs(): typeof Dcmjs {
+  if (loaded !== undefined) return loaded;
+  // The CJS build has no import.meta (the bundler leaves it empty) but has __filename; the ESM
+  // build never reaches __filename.
+  const base = (import.meta as { url?: string }).url ?? __filename;
+  // The cast is safe: dcmjs.d.ts declares what this package uses of the module it names.
+  loaded = createRequire(base)('dcmjs') as typeof Dcmjs;
+  return loaded;
+}
+
+/** dcmjs's reader/writer entry points (`_read`, `write`). */
+export function dicomMessage(): Dcmjs.DicomMessageStatic {
+  return dcmjs().data.DicomMessage;
+}
+
+/** A new dcmjs write stream. */
+export function newWriteStream(defaultSize: number, littleEndian: boolean): WriteBufferStream {
+  return new (dcmjs().data.WriteBufferStream)(defaultSize, littleEndian);
+}
+
+type InheritingReadStreamClass = new (
+  buffer: ArrayBuffer | null,
+  littleEndian?: boolean,
+) => ReadBufferStream;
 
 /**
  * A dcmjs read stream whose item sub-streams inherit its text decoder. dcmjs's own `more()`
@@ -13,15 +45,22 @@ export const { DicomMessage, WriteBufferStream } = data;
  * out as mojibake (defect 3, dcmjs issue #454). Only streams the adapter creates are affected;
  * dcmjs's prototypes stay untouched.
  */
-export class InheritingReadStream extends data.ReadBufferStream {
-  override more(length: number): ReadBufferStream {
-    if (this.offset + length > this.endOffset) throw new RangeError('item runs past its container');
-    const item = new InheritingReadStream(this.slice(this.offset, this.offset + length));
-    item.setDecoder(this.decoder);
-    this.increment(length);
-    item.setComplete();
-    return item;
-  }
+export function newInheritingReadStream(
+  buffer: ArrayBuffer,
+  littleEndian: boolean,
+): ReadBufferStream {
+  inheritingReadStream ??= class InheritingReadStream extends dcmjs().data.ReadBufferStream {
+    override more(length: number): ReadBufferStream {
+      if (this.offset + length > this.endOffset)
+        throw new RangeError('item runs past its container');
+      const item = new InheritingReadStream(this.slice(this.offset, this.offset + length));
+      item.setDecoder(this.decoder);
+      this.increment(length);
+      item.setComplete();
+      return item;
+    }
+  };
+  return new inheritingReadStream(buffer, littleEndian);
 }
 
 /** Dictionary VR codes that stand for a choice (PS3.6 "US or SS", "OB or OW"…). */
@@ -53,7 +92,7 @@ export interface DictionaryVr {
  * concretises; it is visible to other users of the same dcmjs instance.
  */
 export function dictionaryVr(tag: number): DictionaryVr | undefined {
-  const dictionary = data.DicomMetaDictionary.dictionary;
+  const dictionary = dcmjs().data.DicomMetaDictionary.dictionary;
   const key = punctuate(tag);
   const entry = dictionary[key];
   if (entry === undefined) return undefined;
@@ -86,7 +125,8 @@ export function implicitVrAsDcmjs(tag: number, undefinedLength: boolean): string
  */
 export function dcmjsDecoderLabel(term: string): string | undefined {
   const key = term.replace(/[_ ]/g, '-').toLowerCase();
-  return Object.hasOwn(constants.encodingMapping, key) ? constants.encodingMapping[key] : undefined;
+  const { encodingMapping } = dcmjs().constants;
+  return Object.hasOwn(encodingMapping, key) ? encodingMapping[key] : undefined;
 }
 
 function punctuate(tag: number): string {
