@@ -1,4 +1,5 @@
-import { InvalidArgumentError, Option } from 'commander';
+import type { OptionSpec } from '../command-line/command-spec.js';
+import { InvalidValueError } from '../command-line/command-spec.js';
 
 /** Options every networking command shares, with their defaults. */
 export interface NetworkOptions {
@@ -12,15 +13,15 @@ export interface NetworkOptions {
 export function positiveInteger(value: string): number {
   const number = Number(value);
   if (!Number.isInteger(number) || number <= 0)
-    throw new InvalidArgumentError('not a positive integer');
+    throw new InvalidValueError('not a positive integer');
   return number;
 }
 
 /** Parses a TCP port (1–65535; 0 where allowed is handled by the caller). */
 export function port(value: string): number {
   const number = Number(value);
-  if (!Number.isInteger(number) || number < 0 || number > 65535)
-    throw new InvalidArgumentError('not a TCP port');
+  if (value.trim() === '' || !Number.isInteger(number) || number < 0 || number > 65535)
+    throw new InvalidValueError('not a TCP port');
   return number;
 }
 
@@ -33,21 +34,32 @@ export function aeTitle(value: string): string {
     !/^[\x20-\x7e]+$/.test(trimmed) ||
     trimmed.includes('\\')
   ) {
-    throw new InvalidArgumentError('an AE title has 1 to 16 printable characters, no backslash');
+    throw new InvalidValueError('an AE title has 1 to 16 printable characters, no backslash');
   }
   return trimmed;
 }
 
 /** The options of commands that call a peer. */
-export function networkOptions(): Option[] {
+export function networkOptions(): OptionSpec[] {
   return [
-    new Option('--aet <title>', 'our (calling) AE title').default('DICOMNET').argParser(aeTitle),
-    new Option('--called <title>', "the peer's (called) AE title")
-      .default('ANY-SCP')
-      .argParser(aeTitle),
-    new Option('--timeout <seconds>', 'connect, association and response timeout')
-      .default(30)
-      .argParser(positiveInteger),
-    new Option('--json', 'print one JSON document for scripts instead of lines').default(false),
+    {
+      flags: '--aet <title>',
+      description: 'our (calling) AE title',
+      default: 'DICOMNET',
+      parse: aeTitle,
+    },
+    {
+      flags: '--called <title>',
+      description: "the peer's (called) AE title",
+      default: 'ANY-SCP',
+      parse: aeTitle,
+    },
+    {
+      flags: '--timeout <seconds>',
+      description: 'connect, association and response timeout',
+      default: 30,
+      parse: positiveInteger,
+    },
+    { flags: '--json', description: 'print one JSON document for scripts instead of lines' },
   ];
 }

@@ -1,77 +1,43 @@
-import { Command } from 'commander';
-import { connect } from '@dicomnet/dimse';
-import { ExitCode, exitCodeFor } from '../exit-codes.js';
-import { createOutput } from '../output.js';
-import type { CommandIo } from '../command-io.js';
+import type { CommandSpec } from '../command-line/command-spec.js';
 import { networkOptions, port, positiveInteger } from './common-options.js';
 import type { NetworkOptions } from './common-options.js';
+import { identityOptions } from './identity-options.js';
+import type { IdentityCommandOptions } from './identity-options.js';
+import { tlsOptions } from './tls-options.js';
+import type { TlsCommandOptions } from './tls-options.js';
 
-const VERIFICATION = '1.2.840.10008.1.1';
-const TRANSFER_SYNTAXES = ['1.2.840.10008.1.2.1', '1.2.840.10008.1.2'];
-
-interface EchoOptions extends NetworkOptions {
+/** The options of `dicomnet echo`. */
+export interface EchoOptions extends NetworkOptions, TlsCommandOptions, IdentityCommandOptions {
   readonly repeat: number;
+  readonly verbose: boolean;
 }
 
-/** `dicomnet echo HOST PORT`: C-ECHO, repeated on one association (PS3.4 Annex A). */
-export function echoCommand(io: CommandIo): Command {
-  const command = new Command('echo')
-    .description(
-      'verify a DICOM peer answers (C-ECHO), optionally several times on one association',
-    )
-    .argument('<host>', 'peer host name or address')
-    .argument('<port>', 'peer TCP port', port)
-    .option('--repeat <n>', 'echoes to send on the one association', positiveInteger, 1);
-  for (const option of networkOptions()) command.addOption(option);
-  return command.action(async (host: string, peerPort: number, options: EchoOptions) => {
-    const out = createOutput(options.json, io.stdout, io.stderr);
-    const started = performance.now();
-    const times: number[] = [];
-    try {
-      const client = await connect({
-        host,
-        port: peerPort,
-        callingAeTitle: options.aet,
-        calledAeTitle: options.called,
-        contexts: [{ abstractSyntax: VERIFICATION, transferSyntaxes: TRANSFER_SYNTAXES }],
-        connectTimeout: options.timeout * 1000,
-        artimTimeout: options.timeout * 1000,
-        dimseTimeout: options.timeout * 1000,
-      });
-      try {
-        for (let i = 0; i < options.repeat; i++) {
-          const before = performance.now();
-          const result = await client.echo();
-          times.push(performance.now() - before);
-          out.line(
-            `C-ECHO ${i + 1}/${options.repeat}: ${result.meaning} (${times.at(-1)?.toFixed(1)} ms)`,
-          );
-        }
-      } finally {
-        await client.release();
-      }
-      const total = performance.now() - started;
-      out.line(
-        `${options.repeat} echo(es) to ${options.called} at ${host}:${peerPort} in ${total.toFixed(0)} ms`,
-      );
-      out.result({
-        ok: true,
-        host,
-        port: peerPort,
-        calledAeTitle: options.called,
-        echoes: times.length,
-        milliseconds: times,
-      });
-      io.setExitCode(ExitCode.Ok);
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      out.warn(`dicomnet echo: ${message}`);
-      out.result({
-        ok: false,
-        error: { code: (error as { code?: string }).code, message },
-        echoes: times.length,
-      });
-      io.setExitCode(exitCodeFor(error));
-    }
-  });
-}
+/**
+ * `dicomnet echo HOST PORT`: C-ECHO, repeated on one association (PS3.4 Annex A). Only the
+ * definition lives here; the networking code is loaded when the command runs.
+ */
+export const echoCommand: CommandSpec = {
+  name: 'echo',
+  description: 'verify a DICOM peer answers (C-ECHO), optionally several times on one association',
+  arguments: [
+    { name: 'host', description: 'peer host name or address' },
+    { name: 'port', description: 'peer TCP port', parse: port },
+  ],
+  options: [
+    {
+      flags: '--repeat <n>',
+      description: 'echoes to send on the one association',
+      default: 1,
+      parse: positiveInteger,
+    },
+    { flags: '--verbose', description: 'print one line per echo, not only the summary' },
+    ...networkOptions(),
+    ...tlsOptions('scu'),
+    ...identityOptions(),
+  ],
+  async run(io, [host, peerPort], options) {
+    const { runEcho } = await import('../actions/echo.js');
+    // The casts are safe: the arguments' and options' parsers above produce exactly these types.
+    await runEcho(io, host as string, peerPort as number, options as unknown as EchoOptions);
+  },
+};

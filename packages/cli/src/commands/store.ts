@@ -1,219 +1,65 @@
-import { Command, InvalidArgumentError, Option } from 'commander';
-import type { InstanceFile } from '@dicomnet/dimse';
-import { connect, openInstanceFiles, storeFiles, TransferSyntax } from '@dicomnet/dimse';
-import { formatStatus } from '@dicomnet/status-codes';
-import type { CommandIo } from '../command-io.js';
-import { ExitCode, exitCodeFor } from '../exit-codes.js';
-import { findFiles } from '../find-files.js';
-import { createOutput } from '../output.js';
-import type { Output } from '../output.js';
-import { StoreProgress } from '../store-progress.js';
+import type { CommandSpec } from '../command-line/command-spec.js';
+import { InvalidValueError } from '../command-line/command-spec.js';
 import { networkOptions, port } from './common-options.js';
 import type { NetworkOptions } from './common-options.js';
+import { identityOptions } from './identity-options.js';
+import type { IdentityCommandOptions } from './identity-options.js';
+import { tlsOptions } from './tls-options.js';
+import type { TlsCommandOptions } from './tls-options.js';
 
-interface StoreOptions extends NetworkOptions {
+/** The options of `dicomnet store`. */
+export interface StoreOptions extends NetworkOptions, TlsCommandOptions, IdentityCommandOptions {
   readonly transferSyntax?: string;
   readonly maxPdu?: number;
 }
 
-/** What happened to one file. */
-interface FileOutcome {
-  readonly file: string;
-  readonly sopInstanceUid?: string;
-  readonly status?: number;
-  readonly meaning: string;
-  readonly ok: boolean;
-}
-
-/** The files of one association and the contexts they need. */
-interface Batch {
-  readonly files: InstanceFile[];
-  readonly contexts: { abstractSyntax: string; transferSyntaxes: string[] }[];
-}
-
-/** Most presentation contexts one association can carry (odd IDs 1–255, PS3.8 §9.3.2.2). */
-const MAX_CONTEXTS = 128;
-
+// Written out rather than imported from @dicomnet/dimse, so that defining the command line loads
+// nothing of the networking stack (PS3.5 A.1, A.2, A.4 (deflated), A.3 (retired big endian)).
 const SYNTAX_NAMES: Readonly<Record<string, string>> = {
-  implicit: TransferSyntax.ImplicitVrLittleEndian,
-  explicit: TransferSyntax.ExplicitVrLittleEndian,
-  'big-endian': TransferSyntax.ExplicitVrBigEndian,
-  deflated: TransferSyntax.DeflatedExplicitVrLittleEndian,
+  implicit: '1.2.840.10008.1.2',
+  explicit: '1.2.840.10008.1.2.1',
+  'big-endian': '1.2.840.10008.1.2.2',
+  deflated: '1.2.840.10008.1.2.1.99',
 };
 
 function transferSyntax(value: string): string {
   const uid = SYNTAX_NAMES[value] ?? value;
   if (!/^[0-9.]+$/.test(uid)) {
-    throw new InvalidArgumentError(`a UID or one of ${Object.keys(SYNTAX_NAMES).join(', ')}`);
+    throw new InvalidValueError(`a UID or one of ${Object.keys(SYNTAX_NAMES).join(', ')}`);
   }
   return uid;
 }
 
 /** `dicomnet store HOST PORT FILES|DIRS...`: C-STORE of Part 10 files, sent as they are. */
-export function storeCommand(io: CommandIo): Command {
-  const command = new Command('store')
-    .description('send DICOM Part 10 files to a peer (C-STORE); folders are searched recursively')
-    .argument('<host>', 'peer host name or address')
-    .argument('<port>', 'peer TCP port', port)
-    .argument('<paths...>', 'files and folders to send')
-    .addOption(
-      new Option(
-        '--transfer-syntax <syntax>',
+export const storeCommand: CommandSpec = {
+  name: 'store',
+  description: 'send DICOM Part 10 files to a peer (C-STORE); folders are searched recursively',
+  arguments: [
+    { name: 'host', description: 'peer host name or address' },
+    { name: 'port', description: 'peer TCP port', parse: port },
+    { name: 'paths', description: 'files and folders to send', variadic: true },
+  ],
+  options: [
+    {
+      flags: '--transfer-syntax <syntax>',
+      description:
         'send every file in this syntax (a UID, or implicit, explicit, big-endian, deflated): files in another uncompressed syntax are converted; by default each file goes as it is',
-      ).argParser(transferSyntax),
-    )
-    .addOption(new Option('--max-pdu <bytes>', 'largest PDU we accept').argParser(port));
-  for (const option of networkOptions()) command.addOption(option);
-  return command.action(
-    async (host: string, peerPort: number, paths: string[], options: StoreOptions) => {
-      const out = createOutput(options.json, io.stdout, io.stderr);
-      const outcomes: FileOutcome[] = [];
-      const found: string[] = [];
-      for await (const file of findFiles(paths)) found.push(file);
-      const files: InstanceFile[] = [];
-      for (const opened of await openInstanceFiles(found)) {
-        if ('error' in opened)
-          outcomes.push({ file: opened.path, meaning: opened.error.message, ok: false });
-        else files.push(opened);
-      }
-      const progress = new StoreProgress(
-        out,
-        io.isTty,
-        files.length,
-        sum(files.map((file) => file.size)),
-      );
-      let fatal: unknown;
-      for (const batch of batches(files, options.transferSyntax)) {
-        const done = new Set<string>();
-        if (fatal === undefined) {
-          try {
-            await sendBatch(host, peerPort, options, batch, progress, io.interrupted, (outcome) => {
-              outcomes.push(outcome);
-              done.add(outcome.file);
-            });
-          } catch (error) {
-            fatal = error;
-          }
-        }
-        for (const file of batch.files) {
-          if (done.has(file.path)) continue;
-          outcomes.push({
-            file: file.path,
-            meaning: `not sent: ${(fatal as Error).message}`,
-            ok: false,
-          });
-        }
-      }
-      progress.stop();
-      report(out, outcomes, progress);
-      if (fatal !== undefined) io.setExitCode(exitCodeFor(fatal));
-      else io.setExitCode(outcomes.every((outcome) => outcome.ok) ? ExitCode.Ok : ExitCode.Failed);
+      parse: transferSyntax,
     },
-  );
-}
-
-/** Groups files so that each group's (SOP class, transfer syntax) contexts fit one association. */
-function batches(files: readonly InstanceFile[], syntax: string | undefined): Batch[] {
-  const result: Batch[] = [];
-  let current: Batch = { files: [], contexts: [] };
-  const keys = new Set<string>();
-  for (const file of files) {
-    const transferSyntaxUid = syntax ?? file.transferSyntaxUid;
-    const key = `${file.sopClassUid}|${transferSyntaxUid}`;
-    if (!keys.has(key)) {
-      if (current.contexts.length === MAX_CONTEXTS) {
-        result.push(current);
-        current = { files: [], contexts: [] };
-        keys.clear();
-      }
-      keys.add(key);
-      current.contexts.push({
-        abstractSyntax: file.sopClassUid,
-        transferSyntaxes: [transferSyntaxUid],
-      });
-    }
-    current.files.push(file);
-  }
-  if (current.files.length > 0) result.push(current);
-  return result;
-}
-
-/** Sends one batch on its own association; throws only for an error that ended it. */
-async function sendBatch(
-  host: string,
-  peerPort: number,
-  options: StoreOptions,
-  batch: Batch,
-  progress: StoreProgress,
-  interrupted: AbortSignal,
-  record: (outcome: FileOutcome) => void,
-): Promise<void> {
-  const client = await connect({
-    host,
-    port: peerPort,
-    callingAeTitle: options.aet,
-    calledAeTitle: options.called,
-    contexts: batch.contexts,
-    connectTimeout: options.timeout * 1000,
-    artimTimeout: options.timeout * 1000,
-    dimseTimeout: options.timeout * 1000,
-    ...(options.maxPdu !== undefined && { maxPduLength: options.maxPdu }),
-    signal: interrupted,
-  });
-  let before = progress.bytes;
-  try {
-    const sent = storeFiles(client, batch.files, {
-      signal: interrupted,
-      ...(options.transferSyntax !== undefined && { transferSyntaxUid: options.transferSyntax }),
-      onProgress: (_file, bytes) => progress.update(before + bytes),
-    });
-    for await (const outcome of sent) {
-      const { file } = outcome;
-      const status =
-        outcome.error === undefined
-          ? outcome.result.status
-          : (outcome.error as { status?: number }).status;
-      record({
-        file: file.path,
-        sopInstanceUid: file.sopInstanceUid,
-        ...(status !== undefined && { status }),
-        meaning: outcome.error === undefined ? outcome.result.meaning : outcome.error.message,
-        ok: outcome.error === undefined,
-      });
-      progress.fileDone(before + file.size);
-      before = progress.bytes;
-    }
-  } finally {
-    if (interrupted.aborted) await client.abort();
-    else await client.release().catch(() => client.abort());
-  }
-}
-
-function report(out: Output, outcomes: readonly FileOutcome[], progress: StoreProgress): void {
-  const byMeaning = new Map<string, number>();
-  for (const outcome of outcomes) {
-    const key =
-      outcome.status === undefined
-        ? 'error'
-        : `${formatStatus(outcome.status)} ${outcome.ok ? outcome.meaning : 'failure'}`;
-    byMeaning.set(key, (byMeaning.get(key) ?? 0) + 1);
-  }
-  const sent = outcomes.filter((outcome) => outcome.ok).length;
-  out.line(`${sent} of ${outcomes.length} file(s) stored, ${progress.summary()}`);
-  for (const [meaning, count] of byMeaning) out.line(`  ${String(count).padStart(6)}  ${meaning}`);
-  for (const outcome of outcomes.filter((candidate) => !candidate.ok)) {
-    out.warn(`failed: ${outcome.file}: ${outcome.meaning}`);
-  }
-  out.result({
-    ok: outcomes.every((outcome) => outcome.ok),
-    stored: sent,
-    failed: outcomes.length - sent,
-    bytes: progress.bytes,
-    seconds: progress.seconds,
-    files: outcomes,
-  });
-}
-
-function sum(values: readonly number[]): number {
-  return values.reduce((total, value) => total + value, 0);
-}
+    { flags: '--max-pdu <bytes>', description: 'largest PDU we accept', parse: port },
+    ...networkOptions(),
+    ...tlsOptions('scu'),
+    ...identityOptions(),
+  ],
+  async run(io, [host, peerPort, paths], options) {
+    const { runStore } = await import('../actions/store.js');
+    // The casts are safe: the arguments' and options' parsers above produce exactly these types.
+    await runStore(
+      io,
+      host as string,
+      peerPort as number,
+      paths as string[],
+      options as unknown as StoreOptions,
+    );
+  },
+};
