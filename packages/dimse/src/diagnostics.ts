@@ -44,13 +44,12 @@ export function publishMessageReceived(event: DimseMessageEvent): void {
   if (received.hasSubscribers) received.publish(event);
 }
 
-/** Publishes a DIMSE-level failure; a throwing subscriber cannot reach the association. */
+/**
+ * Publishes a DIMSE-level failure. (Node itself turns an exception thrown by a subscriber into
+ * an 'uncaughtException' on the next tick: `publish` never throws here, and nothing here can
+ * catch a subscriber's bug.)
+ */
 export function publishDimseError(event: DimseErrorEvent): void {
   if (debug.enabled) debug('%s dimse error %s', event.associationId, event.error.message);
-  if (!errors.hasSubscribers) return;
-  try {
-    errors.publish(event);
-  } catch {
-    // A subscriber's bug must not end or crash the association that reported (containment).
-  }
+  if (errors.hasSubscribers) errors.publish(event);
 }

@@ -413,9 +413,7 @@ export class DimseAssociation {
       if (set.commandField === CommandField.CCancelRq) return hasDataSet ? DISCARD : undefined;
       const status = (error as { status?: unknown }).status; // CommandValidationError carries one
       if (typeof status !== 'number' || set.messageId === undefined) throw error;
-      this.#answerLater(
-        this.#sendRaw(context.id, failureResponse(set, status, (error as Error).message)),
-      );
+      this.#answerLater(this.#sendRaw(context.id, failureResponse(set, status, messageOf(error))));
       return hasDataSet ? DISCARD : undefined;
     }
     if (parsed.kind === 'C-CANCEL-RQ') {
@@ -491,10 +489,7 @@ export class DimseAssociation {
         response = await this.#dispatch(request);
       } catch (error) {
         const status = request.message.kind === 'C-STORE-RQ' ? 0xc000 : 0x0110; // cannot understand / processing failure
-        await this.#sendRaw(
-          request.context.id,
-          failureResponse(set, status, (error as Error).message ?? 'handler failed'),
-        );
+        await this.#sendRaw(request.context.id, failureResponse(set, status, messageOf(error)));
         return;
       } finally {
         request.stream?.discard(); // the handler is done: drop any data set it did not read
@@ -509,7 +504,7 @@ export class DimseAssociation {
       } catch (error) {
         await this.#sendRaw(
           request.context.id,
-          failureResponse(set, 0x0110, `invalid response: ${(error as Error).message}`),
+          failureResponse(set, 0x0110, `invalid response: ${messageOf(error)}`),
         );
         return;
       }
@@ -668,4 +663,10 @@ function allowsErrorComment(status: number): boolean {
 /** Error Comment is LO: at most 64 characters of the default repertoire, no backslash (PS3.5 §6.2). */
 function printable(text: string): string {
   return text.replace(/[^\x20-\x5b\x5d-\x7e]/g, ' ').slice(0, 64);
+}
+
+/** The text of anything thrown: handlers may throw non-errors (`throw undefined`, a string). */
+function messageOf(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return typeof error === 'string' ? error : 'handler failed';
 }
