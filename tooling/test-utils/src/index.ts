@@ -39,3 +39,7 @@ export type {
   TestTransferSyntax,
 } from './generate-instances.js';
 export { randomUid, RANDOM_UID_LENGTH } from './random-uid.js';
+export { makeTlsCertificates, makeTlsIdentity } from './tls-certificates.js';
+export type { TlsCertificates, TlsIdentity } from './tls-certificates.js';
+export { startTlsStorescp } from './start-tls-storescp.js';
+export type { TlsStorescpOptions } from './start-tls-storescp.js';

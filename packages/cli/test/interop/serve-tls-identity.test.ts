@@ -1,0 +1,176 @@
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  freePort,
+  generateInstances,
+  makeTlsCertificates,
+  runTool,
+  tempDir,
+} from '@dicomnet/test-utils';
+import type { GeneratedInstance, TlsCertificates } from '@dicomnet/test-utils';
+import { ExitCode } from '../../src/exit-codes.js';
+import { runCli } from '../run-cli.js';
+
+const TIMEOUTS = ['-to', '5', '-ta', '5', '-td', '5'];
+
+interface LogEvent {
+  readonly event: string;
+  readonly user?: string;
+  readonly reason?: string;
+  readonly stored?: number;
+}
+
+describe('dicomnet serve --tls --accept-user, against echoscu and storescu +tls -usr/-pwd', () => {
+  let dir: Awaited<ReturnType<typeof tempDir>>;
+  let certificates: TlsCertificates;
+  let instances: GeneratedInstance[];
+  let port: number;
+  let dcmtkTls: string[];
+  let ourTls: string[];
+  const stop = new AbortController();
+  let serving: ReturnType<typeof runCli>;
+
+  const storescu = (identity: readonly string[]): ReturnType<typeof runTool> =>
+    runTool('storescu', [
+      ...TIMEOUTS,
+      ...dcmtkTls,
+      ...identity,
+      '-aec',
+      'DICOMNET',
+      '127.0.0.1',
+      String(port),
+      path.join(dir.path, 'send'),
+      '+sd',
+    ]);
+  const echo = (options: readonly string[]): ReturnType<typeof runCli> =>
+    runCli([
+      'echo',
+      '127.0.0.1',
+      String(port),
+      '--called',
+      'DICOMNET',
+      '--timeout',
+      '5',
+      ...ourTls,
+      ...options,
+    ]);
+
+  beforeAll(async () => {
+    dir = await tempDir();
+    certificates = await makeTlsCertificates(dir.path);
+    const { server, client } = certificates;
+    instances = await generateInstances(path.join(dir.path, 'send'), { count: 2 });
+    dcmtkTls = ['+tls', client.key, client.cert, '+cf', server.cert];
+    ourTls = ['--tls-ca', server.cert, '--tls-cert', client.cert, '--tls-key', client.key];
+    port = await freePort();
+    serving = runCli(
+      [
+        'serve',
+        '--port',
+        String(port),
+        '--storage',
+        path.join(dir.path, 'storage'),
+        '--tls-cert',
+        server.cert,
+        '--tls-key',
+        server.key,
+        '--tls-ca',
+        client.cert,
+        '--accept-user',
+        'alice:s3cret',
+        '--accept-user',
+        'bob',
+        '--json',
+      ],
+      { interrupted: stop.signal },
+    );
+    let ready = await echo(['--user', 'alice', '--password', 's3cret']);
+    for (let tries = 0; ready.code !== ExitCode.Ok && tries < 50; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      ready = await echo(['--user', 'alice', '--password', 's3cret']);
+    }
+    expect(ready.code, ready.stderr).toBe(ExitCode.Ok);
+  });
+  afterAll(async () => {
+    stop.abort();
+    await serving;
+    await dir?.remove();
+  });
+
+  it('stores from storescu +tls with a listed user name and passcode (type 2) or user name (type 1)', async () => {
+    const alice = await storescu(['-usr', 'alice', '-pwd', 's3cret']);
+    expect(alice.code, alice.stderr).toBe(0);
+    const bob = await storescu(['-usr', 'bob']);
+    expect(bob.code, bob.stderr).toBe(0);
+    const stored = await readdir(path.join(dir.path, 'storage'));
+    expect(stored.sort()).toEqual(
+      instances.map((instance) => `${instance.sopInstanceUid}.dcm`).sort(),
+    );
+  });
+
+  it('rejects a wrong passcode, an unlisted user and a type the list cannot check', async () => {
+    for (const identity of [
+      ['-usr', 'alice', '-pwd', 'wrong'],
+      ['-usr', 'eve', '-pwd', 's3cret'],
+      ['-usr', 'bob', '-pwd', 'anything'], // bob is listed without a passcode: type 1 only
+      ['-usr', 'alice'], // alice needs her passcode
+    ]) {
+      const result = await storescu(identity);
+      expect(result.code, identity.join(' ')).not.toBe(0);
+      expect(result.stderr, identity.join(' ')).toContain('Association Rejected');
+    }
+    const ours = await echo(['--user', 'alice', '--password', 'wrong', '--json']);
+    expect(ours.code).toBe(ExitCode.Rejected);
+  });
+
+  it('refuses a peer that sends no user identity, and peers without a trusted certificate', async () => {
+    const anonymous = await storescu([]);
+    expect(anonymous.code).not.toBe(0);
+    expect(anonymous.stderr).toContain('Peer aborted Association');
+    // serve requires a trusted client certificate by default (DCMTK's -rc).
+    const noCertificate = await runTool('echoscu', [
+      ...TIMEOUTS,
+      '+tla',
+      '+cf',
+      certificates.server.cert,
+      '-aec',
+      'DICOMNET',
+      '127.0.0.1',
+      String(port),
+    ]);
+    expect(noCertificate.code).not.toBe(0);
+    const plain = await runTool('echoscu', [
+      ...TIMEOUTS,
+      '-aec',
+      'DICOMNET',
+      '127.0.0.1',
+      String(port),
+    ]);
+    expect(plain.code).not.toBe(0);
+    // ...and it is still serving.
+    const after = await echo(['--user', 'bob']);
+    expect(after.code, after.stderr).toBe(ExitCode.Ok);
+  });
+
+  it('logs the user of each association and the refusals', async () => {
+    stop.abort();
+    const result = await serving;
+    expect(result.code).toBe(ExitCode.Ok);
+    const events = result.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as LogEvent);
+    expect(events[0]).toMatchObject({ event: 'listening', tls: true });
+    const users = events
+      .filter((event) => event.event === 'association')
+      .map((event) => event.user);
+    expect(users).toEqual(expect.arrayContaining(['alice', 'bob']));
+    expect(
+      events.some((event) => event.event === 'refused' && event.reason === 'no user identity'),
+    ).toBe(true);
+    expect(
+      events.filter((event) => event.event === 'association-end' && event.stored === 2),
+    ).toHaveLength(2);
+  });
+});
