@@ -21,7 +21,7 @@ export class TlsFileError extends DicomnetError {
 }
 
 /**
- * The TCP connection was made but the TLS handshake failed (PS3.15 B.1): the peer's certificate
+ * The TCP connection was made but the TLS handshake failed (PS3.15 Annex B): the peer's certificate
  * was not trusted or did not match the host, the peer refused ours, or the peer does not speak
  * TLS. The command exits with {@link ExitCode.TlsFailed} (6). `cause` is Node's TLS error.
  */

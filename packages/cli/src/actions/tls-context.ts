@@ -11,8 +11,10 @@ interface TlsFiles {
   readonly ca?: Buffer[];
 }
 
-// PS3.15 B.1 was written for TLS 1.0; its successors (the BCP 195 profiles, B.9-B.11) require
-// TLS 1.2 or later, as DCMTK's default profile does.
+// PS3.15 B.1 (Basic TLS) names TLS 1.0 and Triple DES; the current profiles follow BCP 195:
+// "Servers and clients shall support TLS 1.2 and may support TLS 1.3. Clients shall attempt to
+// negotiate TLS 1.3" (B.12), and never TLS 1.0 or 1.1 (B.10, DCMTK's default +py). Node offers
+// TLS 1.3 first and refuses below this minimum.
 const MIN_VERSION = 'TLSv1.2';
 
 /** Errors of the TCP connect itself; anything else after a TLS connect is the handshake's. */

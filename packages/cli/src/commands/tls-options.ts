@@ -1,6 +1,6 @@
 import type { OptionSpec } from '../command-line/command-spec.js';
 
-/** The TLS options as the command line gives them (PS3.15 B.1, the Secure Transport Connection profiles). */
+/** The TLS options as the command line gives them (PS3.15 Annex B, the Secure Transport Connection profiles). */
 export interface TlsCommandOptions {
   readonly tls?: boolean;
   readonly tlsCert?: string;
@@ -16,7 +16,7 @@ export interface TlsCommandOptions {
  */
 export function tlsOptions(side: 'scu' | 'scp'): OptionSpec[] {
   return [
-    { flags: '--tls', description: 'use a TLS connection (TLS 1.2 or later, PS3.15 B.1)' },
+    { flags: '--tls', description: 'use a TLS connection (TLS 1.2 or later, PS3.15 B.12)' },
     {
       flags: '--tls-cert <file>',
       description:

@@ -16,7 +16,7 @@ function errorCode(stdout: string): unknown {
   return (JSON.parse(stdout) as { error?: { code?: string } }).error?.code;
 }
 
-describe('dicomnet echo and store over TLS against storescp +tls (PS3.15 B.1)', () => {
+describe('dicomnet echo and store over TLS against storescp +tls (PS3.15 B.12)', () => {
   let dir: Awaited<ReturnType<typeof tempDir>>;
   let certificates: TlsCertificates;
   let scp: DcmtkScp;
