@@ -159,6 +159,14 @@ export class DimseAssociation {
   readonly #dimseTimeout: number;
   readonly #highWaterMark: number;
   readonly #maxStreamedBytes: number;
+  /**
+   * The peer's requests we answer at once before we stop reading its input: the negotiated
+   * asynchronous operations window. A peer that sends requests without reading our answers
+   * would otherwise make us hold every answer it never reads.
+   */
+  readonly #maxAnswering: number;
+  /** Input paused until fewer requests are being answered. */
+  #waitingForRoom: (() => void)[] = [];
   readonly #idleTimeout: number;
   #idleTimer: NodeJS.Timeout | undefined;
   /** The DIMSE-level error that made us abort, if any. */
@@ -171,6 +179,13 @@ export class DimseAssociation {
     this.#dimseTimeout = limits.dimseTimeout ?? DEFAULT_DIMSE_TIMEOUT;
     this.#highWaterMark = limits.streamHighWaterMark ?? DEFAULT_STREAM_HIGH_WATER_MARK;
     this.#maxStreamedBytes = limits.maxStreamedDataSetBytes ?? DEFAULT_MAX_STREAMED_DATA_SET_BYTES;
+    const negotiatedWindow = association.negotiated.asynchronousOperationsWindow;
+    const widest = Math.max(
+      negotiatedWindow.maxOperationsInvoked,
+      negotiatedWindow.maxOperationsPerformed,
+    );
+    // PS3.7 D.3.3.3: 0 means unlimited; we still hold at most 64 answers' worth.
+    this.#maxAnswering = widest === 0 ? 64 : Math.max(1, widest);
     this.#idleTimeout = limits.idleTimeout ?? 0;
     // PS3.7 D.3.3.3: as requestor we may invoke what the AC granted; as acceptor, what it asked.
     const window = association.negotiated.asynchronousOperationsWindow;
@@ -187,12 +202,18 @@ export class DimseAssociation {
     association.setHandlers({
       onPData: (pdu) => {
         this.#touch();
+        let pending: Promise<void> | undefined;
         try {
           // A PDU resumed after backpressure can still break a rule or pass a limit.
-          return this.#assembler.push(pdu)?.catch((error: unknown) => this.#protocolError(error));
+          pending = this.#assembler
+            .push(pdu)
+            ?.catch((error: unknown) => this.#protocolError(error));
         } catch (error) {
           return this.#protocolError(error);
         }
+        const room = this.#roomToAnswer();
+        if (room === undefined) return pending;
+        return pending === undefined ? room : Promise.all([pending, room]).then(() => undefined);
       },
       onReleaseRequest: () => this.#settled(),
       onEnd: (error) => this.#onEnd(error),
@@ -537,8 +558,21 @@ export class DimseAssociation {
       .finally(() => {
         this.#answering.delete(tracked);
         if (performing !== undefined) this.#performing.delete(performing);
+        if (this.#answering.size <= this.#maxAnswering) this.#resumeInput();
       });
     this.#answering.add(tracked);
+  }
+
+  /** A promise that holds the peer's input while too many of its requests wait for answers. */
+  #roomToAnswer(): Promise<void> | undefined {
+    if (this.#answering.size <= this.#maxAnswering || this.#ended.signal.aborted) return undefined;
+    return new Promise<void>((resolve) => this.#waitingForRoom.push(resolve));
+  }
+
+  #resumeInput(): void {
+    const waiting = this.#waitingForRoom;
+    this.#waitingForRoom = [];
+    for (const resume of waiting) resume();
   }
 
   #publish(publish: (event: DimseMessageEvent) => void, contextId: number, set: CommandSet): void {
@@ -597,6 +631,7 @@ export class DimseAssociation {
     for (const pending of [...this.#pending.values()]) pending.settle(reason);
     this.#pending.clear();
     this.#ended.abort(reason);
+    this.#resumeInput();
   }
 }
 
