@@ -28,7 +28,17 @@ const TCP_ERRORS: ReadonlySet<string> = new Set([
   'EADDRNOTAVAIL',
 ]);
 
-async function readPem(option: string, path: string, label: RegExp): Promise<Buffer> {
+/** What a PEM file must hold, by kind. */
+const PEM_LABELS = {
+  certificate: /-----BEGIN CERTIFICATE-----/,
+  'private key': /-----BEGIN (RSA |EC )?PRIVATE KEY-----/,
+} as const;
+
+async function readPem(
+  option: string,
+  path: string,
+  kind: keyof typeof PEM_LABELS,
+): Promise<Buffer> {
   let bytes: Buffer;
   try {
     bytes = await readFile(path);
@@ -36,17 +46,20 @@ async function readPem(option: string, path: string, label: RegExp): Promise<Buf
     const reason = (error as NodeJS.ErrnoException).code ?? 'cannot be read';
     throw new TlsFileError(option, path, `cannot be read (${reason})`, { cause: error });
   }
-  if (/-----BEGIN ENCRYPTED PRIVATE KEY-----|Proc-Type: 4,ENCRYPTED/.test(bytes.toString())) {
+  const text = bytes.toString('latin1');
+  if (/-----BEGIN ENCRYPTED PRIVATE KEY-----|Proc-Type: 4,ENCRYPTED/.test(text)) {
     throw new TlsFileError(option, path, 'the key is encrypted; give an unencrypted key');
   }
-  if (!label.test(bytes.toString())) {
-    throw new TlsFileError(
-      option,
-      path,
-      `holds no PEM ${label.source.replace(/\\s|\(.*\)/g, ' ')}`,
-    );
-  }
+  if (!PEM_LABELS[kind].test(text)) throw new TlsFileError(option, path, `holds no PEM ${kind}`);
   return bytes;
+}
+
+function checkContext(option: string, path: string | undefined, files: TlsFiles): void {
+  try {
+    tls.createSecureContext({ ...files, minVersion: MIN_VERSION });
+  } catch (error) {
+    throw new TlsFileError(option, path ?? '', (error as Error).message, { cause: error });
+  }
 }
 
 /**
@@ -59,36 +72,29 @@ async function readTlsFiles(
   needsCertificate: boolean,
 ): Promise<TlsFiles> {
   const { tlsCert, tlsKey } = options;
-  if (
-    (tlsCert === undefined) !== (tlsKey === undefined) ||
-    (needsCertificate && tlsCert === undefined)
-  ) {
-    const [option, path] =
-      tlsCert === undefined ? ['--tls-cert', '(missing)'] : ['--tls-key', '(missing)'];
-    throw new TlsFileError(option, path, '--tls-cert and --tls-key go together');
+  if (tlsCert === undefined || tlsKey === undefined) {
+    if (tlsCert !== undefined) {
+      throw new TlsFileError('--tls-key', '(none)', 'the key of --tls-cert is needed too');
+    }
+    if (tlsKey !== undefined) {
+      throw new TlsFileError('--tls-cert', '(none)', 'the certificate of --tls-key is needed too');
+    }
+    if (needsCertificate) {
+      throw new TlsFileError('--tls-cert', '(none)', 'a TLS server needs --tls-cert and --tls-key');
+    }
   }
   const cert =
-    tlsCert === undefined
-      ? undefined
-      : await readPem('--tls-cert', tlsCert, /-----BEGIN CERTIFICATE-----/);
-  const key =
-    tlsKey === undefined
-      ? undefined
-      : await readPem('--tls-key', tlsKey, /-----BEGIN (RSA |EC )?PRIVATE KEY-----/);
+    tlsCert === undefined ? undefined : await readPem('--tls-cert', tlsCert, 'certificate');
+  const key = tlsKey === undefined ? undefined : await readPem('--tls-key', tlsKey, 'private key');
   const ca =
     options.tlsCa === undefined
       ? undefined
-      : await Promise.all(
-          options.tlsCa.map((file) => readPem('--tls-ca', file, /-----BEGIN CERTIFICATE-----/)),
-        );
+      : await Promise.all(options.tlsCa.map((file) => readPem('--tls-ca', file, 'certificate')));
+  // Each part on its own, so that the error names the file at fault (a key that does not match
+  // its certificate, a CA file OpenSSL cannot parse).
+  if (cert !== undefined && key !== undefined) checkContext('--tls-key', tlsKey, { cert, key });
+  if (ca !== undefined) checkContext('--tls-ca', options.tlsCa?.join(', '), { ca });
   const files: TlsFiles = { ...(cert && { cert }), ...(key && { key }), ...(ca && { ca }) };
-  try {
-    tls.createSecureContext({ ...files, minVersion: MIN_VERSION });
-  } catch (error) {
-    const [option, path] =
-      tlsKey !== undefined ? ['--tls-key', tlsKey] : ['--tls-ca', options.tlsCa?.join(', ') ?? ''];
-    throw new TlsFileError(option, path, (error as Error).message, { cause: error });
-  }
   return files;
 }
 

@@ -122,7 +122,7 @@ describe('dicomnet echo and store over TLS against storescp +tls (PS3.15 B.12)',
     const missing = path.join(dir.path, 'no-such.pem');
     const cases: [string[], string][] = [
       [['--tls-ca', missing], 'cannot be read'],
-      [['--tls-cert', certificates.client.cert], 'go together'],
+      [['--tls-cert', certificates.client.cert], 'is needed too'],
       [['--tls-cert', certificates.client.cert, '--tls-key', certificates.client.cert], 'no PEM'],
       [['--tls-cert', certificates.client.cert, '--tls-key', certificates.server.key], 'mismatch'],
     ];
@@ -134,5 +134,10 @@ describe('dicomnet echo and store over TLS against storescp +tls (PS3.15 B.12)',
     }
     const store = await runCli(['store', ...peer, __filename, '--tls-ca', missing]);
     expect(store.code).toBe(ExitCode.Usage);
+    // A TLS server needs its own certificate; serve stops before listening.
+    const storage = path.join(dir.path, 'serve-storage');
+    const serve = await runCli(['serve', '--storage', storage, '--port', '0', '--tls']);
+    expect(serve.code).toBe(ExitCode.Usage);
+    expect(serve.stderr).toContain('needs --tls-cert and --tls-key');
   });
 });
