@@ -116,6 +116,33 @@ export class AssociateAcMismatchError extends DicomnetError {
   }
 }
 
+/**
+ * While our handler held input, the PDUs already read and waiting for it passed
+ * `maxPendingPdus` or `maxPendingBytes` (each PDU costs its body plus a fixed overhead). The
+ * association is aborted with A-ABORT source 2, reason 0 (PS3.8 Table 9-26: no reason fits a
+ * local resource limit) and this error as the abort's `cause`.
+ */
+export class PendingPdusLimitError extends DicomnetError {
+  /**
+   * @param pendingPdus - PDUs waiting when the limit was passed.
+   * @param pendingBytes - What they cost, in bytes.
+   * @param maxPendingPdus - The count limit.
+   * @param maxPendingBytes - The byte limit.
+   */
+  constructor(
+    readonly pendingPdus: number,
+    readonly pendingBytes: number,
+    readonly maxPendingPdus: number,
+    readonly maxPendingBytes: number,
+  ) {
+    super(
+      'DICOMNET_PDU_PENDING_LIMIT',
+      `${pendingPdus} PDUs (${pendingBytes} bytes) pending while the handler is busy; ` +
+        `limits ${maxPendingPdus} PDUs, ${maxPendingBytes} bytes`,
+    );
+  }
+}
+
 /** A local request that the association's state does not allow, e.g. sending after release. */
 export class InvalidStateError extends DicomnetError {
   constructor(

@@ -111,6 +111,8 @@ export type { AssociationHandlers, AssociationLimits } from './association/assoc
 export {
   Association,
   DEFAULT_ARTIM_TIMEOUT,
+  DEFAULT_MAX_PENDING_BYTES,
+  DEFAULT_MAX_PENDING_PDUS,
   DEFAULT_USER_RESPONSE_TIMEOUT,
 } from './association/association.js';
 export type { DataSource, OutgoingMessage } from './association/message-writer.js';
@@ -131,6 +133,7 @@ export {
   ConnectError,
   ConnectTimeoutError,
   InvalidStateError,
+  PendingPdusLimitError,
   TransportClosedError,
   UserResponseTimeoutError,
 } from './association-errors.js';

@@ -3,6 +3,8 @@ import type { AssociateAc, AssociateRj, AssociateRq, PDataTf, Pdu } from '../cod
 import {
   AbortReason,
   AbortSource,
+  DEFAULT_MAX_ASSOCIATE_PDU_LENGTH,
+  DEFAULT_MAX_UNBOUNDED_PDU_LENGTH,
   encodePdu,
   RejectReason,
   RejectResult,
@@ -81,7 +83,25 @@ export interface AssociationLimits {
    * association ends with `DICOMNET_USER_RESPONSE_TIMEOUT`.
    */
   readonly releaseResponseTimeout?: number;
+  /**
+   * Most PDUs read but not yet handled while a handler holds input (its `onPData` promise is
+   * pending). Default 4096. Past it, or past `maxPendingBytes`, the association is aborted
+   * (A-ABORT 2/0) with `DICOMNET_PDU_PENDING_LIMIT` as the cause.
+   */
+  readonly maxPendingPdus?: number;
+  /**
+   * Most bytes those pending PDUs may cost: each counts its body plus 256 bytes of overhead.
+   * Default 4 MiB plus one PDU of the largest size we accept (`maxPduLength`, or 64 MiB when it
+   * is 0, or `maxAssociatePduLength` if larger), so one whole PDU always fits.
+   */
+  readonly maxPendingBytes?: number;
 }
+
+/** Default of {@link AssociationLimits.maxPendingPdus}. */
+export const DEFAULT_MAX_PENDING_PDUS = 4096;
+
+/** The part of the default {@link AssociationLimits.maxPendingBytes} beyond one largest PDU. */
+export const DEFAULT_MAX_PENDING_BYTES = 4 * 1024 * 1024;
 
 /** Default of {@link AssociationLimits.artimTimeout}. */
 export const DEFAULT_ARTIM_TIMEOUT = 30_000;
@@ -179,13 +199,21 @@ export class Association {
       limits.associateResponseTimeout ?? DEFAULT_USER_RESPONSE_TIMEOUT;
     this.#releaseResponseTimeout = limits.releaseResponseTimeout ?? DEFAULT_USER_RESPONSE_TIMEOUT;
     this.closed = this.#closed.promise;
+    const maxAssociatePduLength = limits.maxAssociatePduLength ?? DEFAULT_MAX_ASSOCIATE_PDU_LENGTH;
+    const largestPdu = Math.max(
+      maxPduLength === 0 ? DEFAULT_MAX_UNBOUNDED_PDU_LENGTH : maxPduLength,
+      maxAssociatePduLength,
+    );
     this.#inbound = new InboundPdus({
       maxPduLength,
-      maxAssociatePduLength: limits.maxAssociatePduLength ?? 1024 * 1024,
+      maxAssociatePduLength,
+      maxPendingPdus: limits.maxPendingPdus ?? DEFAULT_MAX_PENDING_PDUS,
+      maxPendingBytes: limits.maxPendingBytes ?? DEFAULT_MAX_PENDING_BYTES + largestPdu,
       associationId: this.id,
       onPdu: (pdu) => this.#onPdu(pdu),
       onInvalid: (error) => this.#fire('Evt19', error),
       onFailure: (where, error) => this.#contain(where, error),
+      onLimit: (error) => this.#endByProvider(error),
     });
     this.#writer = new MessageWriter({
       associationId: this.id,
@@ -695,21 +723,31 @@ export class Association {
         : new AssociationInternalError(where, error);
     try {
       this.#publishFailure(failure);
-      const state = this.#state;
-      if (state === 'Sta1') return;
-      if (state === 'Sta2' || state === 'Sta4' || state === 'Sta13') {
-        this.#endWith(failure);
-        if (state !== 'Sta13') this.#enter('Sta1');
-        this.#closeTransport();
-        return;
-      }
-      this.#providerAbort(
-        new AssociationAbortedError('provider', AbortSource.ServiceProvider, 0, { cause: failure }),
-      );
+      this.#endByProvider(failure);
     } catch {
       // A second failure while containing the first: drop the connection, the last resort.
       this.#socket?.destroy();
     }
+  }
+
+  /**
+   * Ends the association on our provider's initiative because of `cause`: A-ABORT source 2,
+   * reason 0 where an association exists or is being negotiated (the user sees an
+   * {@link AssociationAbortedError} with `cause`); a plain close before the A-ASSOCIATE-RQ
+   * (Sta2), while connecting (Sta4) or after the end (Sta13), where there is nothing to abort.
+   */
+  #endByProvider(cause: DicomnetError): void {
+    const state = this.#state;
+    if (state === 'Sta1') return;
+    if (state === 'Sta2' || state === 'Sta4' || state === 'Sta13') {
+      this.#endWith(cause);
+      if (state !== 'Sta13') this.#enter('Sta1');
+      this.#closeTransport();
+      return;
+    }
+    this.#providerAbort(
+      new AssociationAbortedError('provider', AbortSource.ServiceProvider, 0, { cause }),
+    );
   }
 
   /** A-ABORT source 2, reason 0 on our provider's initiative (PS3.8 7.4), then Sta13 as AA-8. */
