@@ -169,15 +169,21 @@ class RawClient {
     });
   }
 
-  /** Writes `bytes`, waiting for the socket to drain; false once the server hung up. */
-  async write(bytes: Uint8Array): Promise<boolean> {
+  /**
+   * Writes `bytes`, waiting for the socket to drain; false once the server hung up or stopped
+   * reading for `stallMs`.
+   */
+  async write(bytes: Uint8Array, stallMs = 30_000): Promise<boolean> {
     if (this.closed || this.socket.destroyed) return false;
     if (this.socket.write(bytes)) return true;
-    await Promise.race([
-      new Promise((resolve) => this.socket.once('drain', resolve)),
-      this.#closedPromise,
+    let timer: NodeJS.Timeout | undefined;
+    const drained = await Promise.race([
+      new Promise<boolean>((resolve) => this.socket.once('drain', () => resolve(true))),
+      this.#closedPromise.then(() => false),
+      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), stallMs))),
     ]);
-    return !this.closed;
+    clearTimeout(timer);
+    return drained && !this.closed;
   }
 
   close(): void {
@@ -194,6 +200,8 @@ interface Shape {
   readonly opening: readonly Buffer[];
   readonly repeat: Buffer | undefined;
   readonly bytes: number;
+  /** Never read what the server answers (its answers pile up on its side, if anywhere). */
+  readonly unread?: boolean;
 }
 
 function shapes(quick: boolean): Shape[] {
@@ -204,6 +212,11 @@ function shapes(quick: boolean): Shape[] {
     context: contexts[index % contexts.length] ?? 1,
     header: 0x01,
     fragment: echoCommand(1).subarray(0, 8),
+  }));
+  const echoes = fullPdu(echoCommand(1).length, (index) => ({
+    context: 1,
+    header: 0x03,
+    fragment: echoCommand((index % 60_000) + 1),
   }));
   const uid = '1.2.826.0.1.3680043.8.498.1313';
   const data = pData([{ context: 3, header: 0x00, fragment: Buffer.alloc(PDU_BODY - 6) }]);
@@ -228,6 +241,14 @@ function shapes(quick: boolean): Shape[] {
       opening: [],
       repeat: openMessages,
       bytes: quick ? 3_000_000 : 30_000_000,
+    },
+    {
+      id: 'unread-answers',
+      label: 'C-ECHO requests, answers never read',
+      opening: [],
+      repeat: echoes,
+      bytes: quick ? 3_000_000 : 30_000_000,
+      unread: true,
     },
     {
       id: 'endless-data-set',
@@ -278,14 +299,24 @@ async function feed(port: number, shape: Shape): Promise<{ sent: number; ended: 
     return { sent: 0, ended: PDU_NAMES[answer] ?? String(answer) };
   }
   client.types.length = 0;
+  if (shape.unread === true) client.socket.pause();
   let sent = 0;
+  let stalled = false;
   for (const pdu of shape.opening) if (await client.write(pdu)) sent += pdu.length;
   const repeat = shape.repeat;
   if (repeat !== undefined) {
-    while (sent < shape.bytes && client.types.length === 0) {
-      if (!(await client.write(repeat))) break;
+    // Stop at the cap, at an A-ABORT, or once the server has stopped reading for 3 s.
+    while (sent < shape.bytes && !client.types.includes(7)) {
+      if (!(await client.write(repeat, 3_000))) {
+        stalled = !client.closed;
+        break;
+      }
       sent += repeat.length;
     }
+  }
+  if (stalled) {
+    client.close();
+    return { sent, ended: 'stopped reading' };
   }
   // Past the cap the server may never answer (the shape was within its limits): wait briefly.
   const ended = await client.waitFor([7], sent >= shape.bytes ? 2_000 : 30_000);
