@@ -345,6 +345,12 @@ export class Association {
     socket.on('error', (error) => {
       this.#inbound.noteTransportError(error);
     });
+    // The peer ended its side: it can send no PDU any more, so we end ours too, as a TCP socket
+    // without allowHalfOpen does. The 'close' that follows is the transport's closed indication
+    // (Evt17). A Duplex that allows half-open connections would otherwise leave us waiting.
+    socket.once('end', () => {
+      if (socket.writable) socket.end();
+    });
     socket.once('close', () => {
       try {
         this.#fire('Evt17');

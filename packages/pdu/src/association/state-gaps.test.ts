@@ -224,3 +224,22 @@ describe('user-response timeouts (Sta3, Sta8)', () => {
     await acceptor.close();
   });
 });
+
+describe('a peer that ends its side of the transport', () => {
+  it('ends the association (Evt17, AA-4) even over a Duplex that allows half-open connections', async () => {
+    const accepted: Association[] = [];
+    const acceptor = new Acceptor({
+      policy,
+      onAssociation: (association) => accepted.push(association),
+    });
+    const [ours, theirs] = duplexPair();
+    acceptor.handle(ours);
+    const requestor = await requestAssociation({ ...proposal, transport: async () => theirs });
+    theirs.end(); // FIN, no A-RELEASE-RQ
+    const subject = accepted[0] as Association; // accepted above
+    await subject.closed;
+    expect(subject.error?.code).toBe('DICOMNET_TRANSPORT_CLOSED');
+    await requestor.closed;
+    await acceptor.close();
+  });
+});
