@@ -95,7 +95,7 @@ export async function runEcho(
     io.setExitCode(ExitCode.Ok);
   } catch (caught) {
     const error = wantsTls(options)
-      ? (await import('./tls-context.js')).classifyTlsError(caught, host, peerPort)
+      ? (await import('../actions/tls-context.js')).classifyTlsError(caught, host, peerPort)
       : caught;
     const message = error instanceof Error ? error.message : String(error);
     out.warn(`dicomnet echo: ${message}`);

@@ -59,7 +59,7 @@ export async function peerOptions(
     dimseTimeout: timeout,
     // node:tls (with crypto) is loaded only when TLS is asked for.
     ...(wantsTls(options) && {
-      tls: await (await import('./tls-context.js')).clientTlsOptions(options),
+      tls: await (await import('../actions/tls-context.js')).clientTlsOptions(options),
     }),
     ...(identity !== undefined && { userIdentity: identity }),
   };

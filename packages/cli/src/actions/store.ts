@@ -76,7 +76,7 @@ export async function runStore(
         });
       } catch (error) {
         fatal = wantsTls(options)
-          ? (await import('./tls-context.js')).classifyTlsError(error, host, peerPort)
+          ? (await import('../actions/tls-context.js')).classifyTlsError(error, host, peerPort)
           : error;
       }
     }

@@ -1,4 +1,5 @@
 import type { CommandSpec } from '../command-line/command-spec.js';
+import { loadDemo } from '../command-actions.js';
 import { positiveInteger } from './common-options.js';
 
 /** The options of `dicomnet demo`. */
@@ -28,7 +29,7 @@ export const demoCommand: CommandSpec = {
     { flags: '--json', description: 'print one JSON document for scripts' },
   ],
   async run(io, _args, options) {
-    const { runDemo } = await import('../actions/demo.js');
+    const { runDemo } = await loadDemo();
     // The cast is safe: the options' parsers and defaults above produce exactly these types.
     await runDemo(io, options as unknown as DemoOptions);
   },

@@ -1,4 +1,5 @@
 import type { CommandSpec } from '../command-line/command-spec.js';
+import { loadEcho } from '../command-actions.js';
 import { networkOptions, port, positiveInteger } from './common-options.js';
 import type { NetworkOptions } from './common-options.js';
 import { identityOptions } from './identity-options.js';
@@ -36,7 +37,7 @@ export const echoCommand: CommandSpec = {
     ...identityOptions(),
   ],
   async run(io, [host, peerPort], options) {
-    const { runEcho } = await import('../actions/echo.js');
+    const { runEcho } = await loadEcho();
     // The casts are safe: the arguments' and options' parsers above produce exactly these types.
     await runEcho(io, host as string, peerPort as number, options as unknown as EchoOptions);
   },

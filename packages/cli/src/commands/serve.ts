@@ -1,4 +1,5 @@
 import type { CommandSpec } from '../command-line/command-spec.js';
+import { loadServe } from '../command-actions.js';
 import { aeTitle, port, positiveInteger } from './common-options.js';
 import { acceptUserOption } from './identity-options.js';
 import type { AcceptedUser } from './identity-options.js';
@@ -60,7 +61,7 @@ export const serveCommand: CommandSpec = {
     acceptUserOption(),
   ],
   async run(io, _args, options) {
-    const { runServe } = await import('../actions/serve.js');
+    const { runServe } = await loadServe();
     // The cast is safe: the options' parsers and defaults above produce exactly these types.
     await runServe(io, options as unknown as ServeOptions);
   },

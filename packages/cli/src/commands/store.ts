@@ -1,4 +1,5 @@
 import type { CommandSpec } from '../command-line/command-spec.js';
+import { loadStore } from '../command-actions.js';
 import { InvalidValueError } from '../command-line/command-spec.js';
 import { networkOptions, port } from './common-options.js';
 import type { NetworkOptions } from './common-options.js';
@@ -52,7 +53,7 @@ export const storeCommand: CommandSpec = {
     ...identityOptions(),
   ],
   async run(io, [host, peerPort, paths], options) {
-    const { runStore } = await import('../actions/store.js');
+    const { runStore } = await loadStore();
     // The casts are safe: the arguments' and options' parsers above produce exactly these types.
     await runStore(
       io,

@@ -1,0 +1,16 @@
+// Each command's implementation, imported only when the command runs. These paths are left as
+// they are by the bundler (tsup.config.ts marks them external): they are relative to this
+// file's folder, src/, and equally to dist/, where bin.js and the built actions/ sit.
+import type * as DemoAction from './actions/demo.js';
+import type * as EchoAction from './actions/echo.js';
+import type * as ServeAction from './actions/serve.js';
+import type * as StoreAction from './actions/store.js';
+
+/** `dicomnet echo`'s implementation. */
+export const loadEcho = (): Promise<typeof EchoAction> => import('./actions/echo.js');
+/** `dicomnet store`'s implementation. */
+export const loadStore = (): Promise<typeof StoreAction> => import('./actions/store.js');
+/** `dicomnet serve`'s implementation. */
+export const loadServe = (): Promise<typeof ServeAction> => import('./actions/serve.js');
+/** `dicomnet demo`'s implementation. */
+export const loadDemo = (): Promise<typeof DemoAction> => import('./actions/demo.js');
