@@ -36,10 +36,10 @@ describe('FragmentChannel', () => {
       for await (const fragment of channel) received.push(fragment.length);
     })();
     await settle();
-    channel.write(bytes(2));
+    void channel.write(bytes(2));
     await settle();
     expect(received).toEqual([2]);
-    channel.write(bytes(4));
+    void channel.write(bytes(4));
     channel.end();
     await reading;
     expect(received).toEqual([2, 4]);
@@ -74,7 +74,7 @@ describe('FragmentChannel', () => {
 
   it('fail(): the reader gets the error, fragments still waiting are dropped, the writer is released', async () => {
     const channel = new FragmentChannel(10);
-    channel.write(bytes(8));
+    void channel.write(bytes(8));
     const blocked = watch(channel.write(bytes(8)));
     const reason = new DimseProtocolError('the association was aborted');
     channel.fail(reason);
@@ -100,7 +100,7 @@ describe('FragmentChannel', () => {
 
   it('discard(): drops what waits, releases the writer, and swallows the rest of the data set', async () => {
     const channel = new FragmentChannel(10);
-    channel.write(bytes(8));
+    void channel.write(bytes(8));
     const blocked = watch(channel.write(bytes(8)));
     channel.discard();
     await settle();
@@ -114,7 +114,7 @@ describe('FragmentChannel', () => {
 
   it('an early break discards: the writer never waits again', async () => {
     const channel = new FragmentChannel(10);
-    channel.write(bytes(6, 1));
+    void channel.write(bytes(6, 1));
     const blocked = watch(channel.write(bytes(6, 2)));
     for await (const fragment of channel) {
       expect(fragment[0]).toBe(1);
@@ -128,7 +128,7 @@ describe('FragmentChannel', () => {
 
   it('an error thrown by the reader discards too', async () => {
     const channel = new FragmentChannel(10);
-    channel.write(bytes(6));
+    void channel.write(bytes(6));
     const blocked = watch(channel.write(bytes(6)));
     await expect(
       (async () => {
@@ -142,7 +142,7 @@ describe('FragmentChannel', () => {
 
   it('a reader that reads everything leaves nothing to discard', async () => {
     const channel = new FragmentChannel(10);
-    channel.write(bytes(4));
+    void channel.write(bytes(4));
     channel.end();
     for await (const _fragment of channel) {
       // read it all
@@ -165,7 +165,7 @@ describe('FragmentChannel', () => {
   it('refuses a data set longer than maxBytes in total, even one nobody reads', () => {
     const channel = new FragmentChannel(1 << 20, 1000);
     channel.discard();
-    for (let index = 0; index < 10; index++) channel.write(bytes(100));
+    for (let index = 0; index < 10; index++) void channel.write(bytes(100));
     expect(() => channel.write(bytes(1))).toThrow(MessageTooLargeError);
   });
 });

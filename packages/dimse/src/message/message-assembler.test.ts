@@ -109,7 +109,7 @@ describe('MessageAssembler', () => {
 
   it.each(sizes)('reassembles %i-byte fragments sent all in one P-DATA-TF', (size) => {
     const { assembler, commands, sinks } = recorder();
-    assembler.push(pdu(...pdvsOf(STORE_RQ, DATA, size)));
+    void assembler.push(pdu(...pdvsOf(STORE_RQ, DATA, size)));
     expect(commands.map((c) => c.bytes.equals(STORE_RQ))).toEqual([true]);
     expect(sinks[0]?.bytes.equals(DATA)).toBe(true);
     expect(sinks[0]?.ends).toBe(1);
@@ -118,7 +118,7 @@ describe('MessageAssembler', () => {
   it('hands data set fragments on as views, never copies', () => {
     const { assembler, sinks } = recorder();
     const items = pdvsOf(STORE_RQ, DATA, 16_372);
-    assembler.push(pdu(...items));
+    void assembler.push(pdu(...items));
     const dataPdvs = items.filter((item) => !item.isCommand);
     expect(sinks[0]?.pieces).toHaveLength(dataPdvs.length);
     sinks[0]?.pieces.forEach((piece, index) => expect(piece).toBe(dataPdvs[index]?.fragment));
@@ -126,7 +126,7 @@ describe('MessageAssembler', () => {
 
   it('takes the whole command and the whole data set in one P-DATA-TF, then the next message', () => {
     const { assembler, commands, sinks } = recorder();
-    assembler.push(
+    void assembler.push(
       pdu(
         pdv(1, true, true, STORE_RQ),
         pdv(1, false, false, DATA.subarray(0, 30_000)),
@@ -152,7 +152,7 @@ describe('MessageAssembler', () => {
           const { assembler, commands, sinks } = recorder();
           const items = pdvsOf(STORE_RQ, DATA, commandSize, dataSize);
           for (let at = 0; at < items.length; at += perPdu)
-            assembler.push(pdu(...items.slice(at, at + perPdu)));
+            void assembler.push(pdu(...items.slice(at, at + perPdu)));
           expect(commands.map((c) => c.bytes.equals(STORE_RQ))).toEqual([true]);
           expect(sinks[0]?.bytes.equals(DATA)).toBe(true);
           expect(sinks[0]?.ends).toBe(1);
@@ -202,7 +202,7 @@ describe('MessageAssembler', () => {
       const { assembler } = recorder();
       let error: unknown;
       try {
-        for (const item of items) assembler.push(pdu(item));
+        for (const item of items) void assembler.push(pdu(item));
       } catch (caught) {
         error = caught;
       }
@@ -227,17 +227,17 @@ describe('MessageAssembler', () => {
   it('refuses a command costing more than maxCommandLength as soon as the fragments pass it', () => {
     // One piece costs its bytes plus the overhead of holding it.
     const exact = recorder(STORE_RQ.length + FRAGMENT_OVERHEAD_BYTES);
-    exact.assembler.push(pdu(...pdvsOf(STORE_RQ, DATA, 16_372)));
+    void exact.assembler.push(pdu(...pdvsOf(STORE_RQ, DATA, 16_372)));
     expect(exact.commands).toHaveLength(1);
 
     expect(STORE_RQ.length).toBe(124);
     const limit = STORE_RQ.length + 4 * FRAGMENT_OVERHEAD_BYTES - 1; // four pieces, one byte short
     const { assembler, commands } = recorder(limit);
     const items = pdvsOf(STORE_RQ, undefined, 40); // 40 + 40 + 40 + 4 bytes
-    for (const item of items.slice(0, 3)) assembler.push(pdu(item));
+    for (const item of items.slice(0, 3)) void assembler.push(pdu(item));
     let error: unknown;
     try {
-      assembler.push(pdu(items[3] as Pdv)); // four pieces: the last one exists
+      void assembler.push(pdu(items[3] as Pdv)); // four pieces: the last one exists
     } catch (caught) {
       error = caught;
     }
@@ -253,7 +253,7 @@ describe('MessageAssembler', () => {
   it('counts empty command fragments against maxPdvFragments and holds none of them', () => {
     const { assembler, commands } = recorder(64 * 1024, 1000);
     const empty = pdv(1, true, false, new Uint8Array(0));
-    assembler.push(pdu(...Array.from({ length: 999 }, () => empty)));
+    void assembler.push(pdu(...Array.from({ length: 999 }, () => empty)));
     expect(assembler.retained).toEqual({ fragments: 0, cost: 0 });
     expect(() => assembler.push(pdu(empty, empty))).toThrow(TooManyFragmentsError);
     expect(commands).toEqual([]);
@@ -262,7 +262,7 @@ describe('MessageAssembler', () => {
   it('charges the per-fragment overhead for 1-byte command fragments', () => {
     const { assembler } = recorder(10 * (1 + FRAGMENT_OVERHEAD_BYTES));
     const one = pdv(1, true, false, Uint8Array.of(0));
-    assembler.push(pdu(...Array.from({ length: 10 }, () => one)));
+    void assembler.push(pdu(...Array.from({ length: 10 }, () => one)));
     expect(assembler.retained).toEqual({ fragments: 10, cost: 10 * (1 + FRAGMENT_OVERHEAD_BYTES) });
     expect(() => assembler.push(pdu(one))).toThrow(MessageTooLargeError);
   });
@@ -271,7 +271,7 @@ describe('MessageAssembler', () => {
     const { assembler, sinks } = recorder(64 * 1024, 10);
     // Two whole messages of 10 PDVs each (2-byte fragments of a 124-byte command would be more).
     for (let round = 0; round < 2; round++) {
-      assembler.push(pdu(...pdvsOf(STORE_RQ, DATA.subarray(0, 9 * 100), 124, 100)));
+      void assembler.push(pdu(...pdvsOf(STORE_RQ, DATA.subarray(0, 9 * 100), 124, 100)));
     }
     expect(sinks).toHaveLength(2);
     expect(() =>
@@ -281,7 +281,7 @@ describe('MessageAssembler', () => {
 
   it('refuses the start of a second message on another context while one is open (PS3.8 E.1)', () => {
     const { assembler } = recorder();
-    assembler.push(pdu(pdv(1, true, false, STORE_RQ.subarray(0, 10))));
+    void assembler.push(pdu(pdv(1, true, false, STORE_RQ.subarray(0, 10))));
     expect(() => assembler.push(pdu(pdv(3, true, false, ECHO_RQ.subarray(0, 10))))).toThrow(
       DimseProtocolError,
     );
@@ -332,14 +332,16 @@ describe('MessageAssembler', () => {
 
   it('fails the sink of a message in progress on fail(), and starts afresh after', () => {
     const { assembler, sinks, commands } = recorder();
-    assembler.push(pdu(pdv(1, true, true, STORE_RQ), pdv(1, false, false, DATA.subarray(0, 10))));
+    void assembler.push(
+      pdu(pdv(1, true, true, STORE_RQ), pdv(1, false, false, DATA.subarray(0, 10))),
+    );
     expect(assembler.busy).toBe(true);
     const reason = new DimseProtocolError('the association ended');
     assembler.fail(reason);
     expect(sinks[0]?.failure).toBe(reason);
     expect(sinks[0]?.ends).toBe(0);
     expect(assembler.busy).toBe(false);
-    assembler.push(pdu(pdv(1, true, true, ECHO_RQ)));
+    void assembler.push(pdu(pdv(1, true, true, ECHO_RQ)));
     expect(commands).toHaveLength(2);
   });
 });
