@@ -162,8 +162,12 @@ export const containFailure = Symbol('containFailure');
  * ```
  *  requestor: Sta1 -Evt1-> Sta4 -Evt2-> Sta5 -Evt3-> Sta6      acceptor: Sta1 -Evt5-> Sta2 -Evt6-> Sta3 -Evt7-> Sta6
  *  Sta6 -release()-> Sta7 -A-RELEASE-RP-> Sta1                 Sta6 -A-RELEASE-RQ-> Sta8 -answer-> Sta13 -close-> Sta1
- *  any -abort()-> Sta13 -close-> Sta1
+ *  any -abort()-> Sta13 -close-> Sta1                          Sta2 -abort()-> Sta1 (nothing sent)
  * ```
+ *
+ * Nothing thrown on the association's path (decoding, encoding, the policy, handlers, timers,
+ * socket events) leaves it: such an exception ends this association (A-ABORT 2/0 or a close)
+ * and is published on `dicomnet:pdu:association-error`.
  */
 export class Association {
   /** Identifies the association in diagnostics messages. */
@@ -280,7 +284,8 @@ export class Association {
 
   /**
    * Aborts the association at once (A-ABORT, PS3.8 §7.3) and closes the connection. Queued and
-   * future sends reject. Resolves when the transport has closed; idempotent.
+   * future sends reject. Resolves when the transport has closed; idempotent. Before the peer's
+   * A-ASSOCIATE-RQ (Sta2) there is no association: the connection is closed and nothing sent.
    */
   async abort(): Promise<void> {
     if (this.#socket === undefined && this.#state === 'Sta1') {
@@ -295,7 +300,7 @@ export class Association {
 
   /** @internal See {@link fireEvent}. */
   [fireEvent](event: Event, input?: Pdu | DicomnetError): void | Promise<void> {
-    return this.#fire(event, input);
+    return this.#dispatch(event, input);
   }
 
   /** @internal See {@link containFailure}. */
@@ -367,13 +372,22 @@ export class Association {
     if (pdu.type === 'A-ASSOCIATE-AC' && this.#state === 'Sta5') {
       // An AC that answers what we did not propose is an invalid PDU (Evt19): A-ABORT 2/6.
       const mismatch = checkAssociateAc(requireValue(this.#request), pdu);
-      if (mismatch !== undefined) return this.#fire('Evt19', mismatch);
+      if (mismatch !== undefined) return this.#dispatch('Evt19', mismatch);
     }
-    return this.#fire(PDU_EVENTS[pdu.type], pdu);
+    return this.#dispatch(PDU_EVENTS[pdu.type], pdu);
   }
 
-  /** Runs the action of Table 9-10 for `event` in the current state. */
-  #fire(event: Event, input?: Pdu | DicomnetError): void | Promise<void> {
+  /** Runs the action of Table 9-10 for `event`; only P-DATA delivery has a promise to drop. */
+  #fire(event: Event, input?: Pdu | DicomnetError): void {
+    // The promise of DT-2/AR-6 never rejects (#deliver contains the handler's failure).
+    void this.#dispatch(event, input);
+  }
+
+  /**
+   * Runs the action of Table 9-10 for `event` in the current state. Returns the P-DATA
+   * handler's promise (DT-2, AR-6), which holds further input until it settles.
+   */
+  #dispatch(event: Event, input?: Pdu | DicomnetError): void | Promise<void> {
     const from = this.#state;
     // In Sta1 there is no connection any more: late transport, timer and PDU events are moot.
     if (from === 'Sta1' && event !== 'Evt1' && event !== 'Evt5') return undefined;

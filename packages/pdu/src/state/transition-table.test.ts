@@ -214,7 +214,7 @@ const FIXTURES: Record<State, () => Promise<Fixture>> = {
     const fixture = await releasing();
     fixture.peer?.send({ type: 'A-RELEASE-RQ' });
     await until(() => fixture.subject.state === 'Sta9');
-    fixture.subject[fireEvent]('Evt14'); // the local user answers the collision
+    void fixture.subject[fireEvent]('Evt14'); // the local user answers the collision
     return fixture;
   },
   Sta12: async () => {
