@@ -90,4 +90,34 @@ describe('decideAssociation echoes only values the encoder takes', () => {
     const calling = await decideAssociation({ ...base, callingAeTitle: 'ÄE' }, anything);
     expect(calling.pdu).toEqual({ type: 'A-ASSOCIATE-RJ', result: 1, source: 1, reason: 3 });
   });
+
+  it('never echoes what it cannot vouch for: unknown sub-items, identities, implementation fields, common extended negotiation', async () => {
+    const rq: AssociateRq = {
+      ...base,
+      userInformation: {
+        ...base.userInformation,
+        implementationClassUid: 'not a UID \u00c3',
+        implementationVersionName: 'BAD\u0000\u001b[2J',
+        userIdentityRequest: {
+          identityType: 200,
+          positiveResponseRequested: true,
+          primaryField: new Uint8Array(70_000).subarray(0, 65_535),
+          secondaryField: new Uint8Array([0xff]),
+        },
+        sopClassCommonExtendedNegotiations: [
+          { sopClassUid: 'x', serviceClassUid: 'y', relatedGeneralSopClassUids: ['z'] },
+        ],
+        unknownSubItems: [{ itemType: 0x51, data: new Uint8Array(3) }],
+      },
+    };
+    const ac = await accept(rq);
+    const info = ac.userInformation;
+    expect(info.implementationClassUid).not.toBe(rq.userInformation.implementationClassUid);
+    expect(info.implementationVersionName).not.toBe(rq.userInformation.implementationVersionName);
+    expect(info.sopClassCommonExtendedNegotiations).toEqual([]);
+    expect(info.unknownSubItems).toEqual([]);
+    expect(info.userIdentityResponse).toBeUndefined(); // no authenticate: nothing verified
+    expect(ac.calledAeTitle).toBe(rq.calledAeTitle); // the only echoes: checked by the provider
+    expect(ac.presentationContexts.map((context) => context.id)).toEqual([1, 3]);
+  });
 });
