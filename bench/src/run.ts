@@ -8,6 +8,7 @@
  * tables as Markdown for the README; `--no-save` leaves results/ alone.
  */
 import type { Benchmark } from './benchmark.js';
+import { cliStartupBenchmark } from './cli/cli-startup.bench.js';
 import { dcmjsCodecBenchmark } from './dcmjs/dcmjs-codec.bench.js';
 import { dcmjsLargeBenchmark } from './dcmjs/dcmjs-large.bench.js';
 import { dcmjsSequenceBenchmark } from './dcmjs/dcmjs-sequence.bench.js';
@@ -16,6 +17,7 @@ import { dimseStoreBenchmark } from './dimse/dimse-store.bench.js';
 import { machineInfo } from './machine.js';
 import { pduCodecBenchmark } from './pdu/pdu-codec.bench.js';
 import { pduLoopbackBenchmark } from './pdu/pdu-loopback.bench.js';
+import { serveHostileBenchmark } from './serve/serve-hostile.bench.js';
 import type { ResultEntry } from './results-file.js';
 import { saveResults } from './results-file.js';
 import { markdownTable, textTable } from './table.js';
@@ -29,6 +31,8 @@ const BENCHMARKS: readonly Benchmark[] = [
   dcmjsCodecBenchmark,
   dcmjsSequenceBenchmark,
   dcmjsLargeBenchmark,
+  serveHostileBenchmark,
+  cliStartupBenchmark,
 ];
 
 function select(names: readonly string[]): Benchmark[] {
