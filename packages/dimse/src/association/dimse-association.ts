@@ -26,7 +26,7 @@ import {
   ResponseMismatchError,
 } from '../errors.js';
 import type { DataSink } from '../message/data-sink.js';
-import { DISCARD, MemorySink } from '../message/data-sink.js';
+import { DiscardSink, MemorySink } from '../message/data-sink.js';
 import { FragmentChannel } from '../message/fragment-channel.js';
 import type { AssemblerRetained } from '../message/message-assembler.js';
 import { MessageAssembler } from '../message/message-assembler.js';
@@ -58,9 +58,11 @@ export interface DimseLimits {
    */
   readonly maxReassembledBytes?: number;
   /**
-   * Most bytes one streamed C-STORE data set may have in total, so that a data set that never
-   * ends cannot fill a disk through a streaming handler. Default 4 GiB. Past it: A-ABORT,
-   * `DICOMNET_DIMSE_MESSAGE_TOO_LARGE`, and the handler's stream fails (nothing is stored).
+   * Most bytes any one received data set may have in total, held or not: a streamed C-STORE
+   * data set (so that one that never ends cannot fill a disk through a streaming handler), one
+   * past `maxReassembledBytes` that is only counted, one that is dropped. Default 4 GiB. Past
+   * it: A-ABORT, `DICOMNET_DIMSE_MESSAGE_TOO_LARGE`, and a handler's stream fails (nothing is
+   * stored).
    */
   readonly maxStreamedDataSetBytes?: number;
   /** How long to wait for each response to a request we sent; 0 = forever. Default 60,000. */
@@ -417,7 +419,13 @@ export class DimseAssociation {
       (result) =>
         result instanceof MessageTooLargeError ? pending.settle(result) : deliver(result),
       (error) => pending.settle(error),
+      this.#maxStreamedBytes,
     );
+  }
+
+  /** A sink for a data set nobody wants, bounded like any data set that never ends. */
+  #discard(): DataSink {
+    return new DiscardSink(this.#maxStreamedBytes);
   }
 
   #onRequest(
@@ -431,15 +439,16 @@ export class DimseAssociation {
     } catch (error) {
       // C-CANCEL has no response (PS3.7 §9.3.2.3): a malformed one is dropped, not answered
       // with a 8FFFH command that does not exist.
-      if (set.commandField === CommandField.CCancelRq) return hasDataSet ? DISCARD : undefined;
+      if (set.commandField === CommandField.CCancelRq)
+        return hasDataSet ? this.#discard() : undefined;
       const status = (error as { status?: unknown }).status; // CommandValidationError carries one
       if (typeof status !== 'number' || set.messageId === undefined) throw error;
       this.#answerLater(this.#sendRaw(context.id, failureResponse(set, status, messageOf(error))));
-      return hasDataSet ? DISCARD : undefined;
+      return hasDataSet ? this.#discard() : undefined;
     }
     if (parsed.kind === 'C-CANCEL-RQ') {
       // Nothing we perform can be cancelled yet (C-FIND, C-GET, C-MOVE); a late cancel is moot.
-      return hasDataSet ? DISCARD : undefined;
+      return hasDataSet ? this.#discard() : undefined;
     }
     const message = parsed;
     const refusal = this.#refusal(message, context);
@@ -447,7 +456,7 @@ export class DimseAssociation {
       this.#answerLater(
         this.#sendRaw(context.id, failureResponse(set, refusal.status, refusal.comment)),
       );
-      return hasDataSet ? DISCARD : undefined;
+      return hasDataSet ? this.#discard() : undefined;
     }
     const signal = this.#ended.signal;
     if (message.kind === 'C-STORE-RQ' && hasDataSet) {
@@ -472,6 +481,7 @@ export class DimseAssociation {
         }
       },
       () => {},
+      this.#maxStreamedBytes,
     );
   }
 

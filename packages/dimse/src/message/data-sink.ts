@@ -21,6 +21,8 @@ export interface DataSink {
  */
 export class MemorySink implements DataSink {
   readonly #limit: number;
+  readonly #maxTotal: number;
+  #total = 0;
   readonly #onDone: (result: Uint8Array | MessageTooLargeError) => void;
   readonly #onFail: (error: Error) => void;
   #pieces: Uint8Array[] = [];
@@ -31,8 +33,10 @@ export class MemorySink implements DataSink {
     limit: number,
     onDone: (result: Uint8Array | MessageTooLargeError) => void,
     onFail: (error: Error) => void,
+    maxTotal = Number.POSITIVE_INFINITY,
   ) {
     this.#limit = limit;
+    this.#maxTotal = maxTotal;
     this.#onDone = onDone;
     this.#onFail = onFail;
   }
@@ -47,7 +51,13 @@ export class MemorySink implements DataSink {
     return this.#overflow ? 0 : this.#cost;
   }
 
+  /**
+   * @throws {@link MessageTooLargeError} once the data set passes `maxTotal` bytes, held or
+   *   not: a data set that never ends ends the association.
+   */
   write(fragment: Uint8Array): void {
+    this.#total += fragment.byteLength;
+    if (this.#total > this.#maxTotal) throw new MessageTooLargeError('data set', this.#maxTotal);
     if (this.#overflow || fragment.byteLength === 0) return;
     this.#cost += fragment.byteLength + FRAGMENT_OVERHEAD_BYTES;
     if (this.#cost > this.#limit) {
@@ -76,5 +86,25 @@ export class MemorySink implements DataSink {
   }
 }
 
-/** Reads and forgets a data set nobody wants (a late response, a refused request). */
-export const DISCARD: DataSink = { write() {}, end() {}, fail() {} };
+/**
+ * Reads and forgets a data set nobody wants (a late response, a refused request), up to
+ * `maxTotal` bytes: past that a data set that never ends ends the association.
+ */
+export class DiscardSink implements DataSink {
+  readonly #maxTotal: number;
+  #total = 0;
+
+  constructor(maxTotal = Number.POSITIVE_INFINITY) {
+    this.#maxTotal = maxTotal;
+  }
+
+  /** @throws {@link MessageTooLargeError} once more than `maxTotal` bytes arrived. */
+  write(fragment: Uint8Array): void {
+    this.#total += fragment.byteLength;
+    if (this.#total > this.#maxTotal) throw new MessageTooLargeError('data set', this.#maxTotal);
+  }
+
+  end(): void {}
+
+  fail(): void {}
+}

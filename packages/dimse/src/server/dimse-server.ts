@@ -97,7 +97,15 @@ export function createServer(options: ServerOptions): DimseServer {
       }),
     },
     onAssociation: (association) => {
-      const client = attachClient(association, options.handlers, codec, options);
+      let client: DimseClient;
+      try {
+        client = attachClient(association, options.handlers, codec, options);
+      } catch (error) {
+        // Our own bug or bad options: end only this association, keep serving the others.
+        publishDimseError({ associationId: association.id, error: asError(error) });
+        void association.abort();
+        return;
+      }
       const negotiated = association.negotiated;
       void association.closed.then(() => {
         // Containment: a throwing user callback must not become an unhandled rejection.

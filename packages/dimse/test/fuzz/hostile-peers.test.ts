@@ -4,6 +4,7 @@ import type { DicomnetError, Pdv } from '@dicomnet/pdu';
 import { duplexPair } from '@dicomnet/test-utils';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { DimseLimits } from '../../src/association/dimse-association.js';
+import { encodeCommandSet, toCommandSet } from '../../src/command/index.js';
 import { createServer } from '../../src/server/dimse-server.js';
 import type { ServerOptions } from '../../src/server/dimse-server.js';
 import {
@@ -170,6 +171,48 @@ describe('hostile peers against a live server', () => {
     const chunk = new Uint8Array(16_000);
     flood(peer, 200, 1, () => ({
       presentationContextId: 3,
+      isCommand: false,
+      isLast: false,
+      fragment: chunk,
+    }));
+    expect((await peer.untilEnd()).type).toMatch(/A-ABORT|closed/);
+    await expect.poll(() => server.ended.length, { timeout: 5_000 }).toBe(1);
+    expect(server.ended[0]?.code).toBe('DICOMNET_DIMSE_MESSAGE_TOO_LARGE');
+    await stillAnswersEcho(server);
+  });
+
+  it.each([
+    ['an N-ACTION data set past maxReassembledBytes, only counted', 'action'],
+    ['a refused request’s data set, dropped', 'refused'],
+  ] as const)('%s, that never ends: A-ABORT at maxStreamedDataSetBytes', async (_name, which) => {
+    const server = harness({ maxReassembledBytes: 64 * 1024, maxStreamedDataSetBytes: 1 << 20 });
+    const peer = await server.connect();
+    const command = encodeCommandSet(
+      which === 'action'
+        ? toCommandSet({
+            kind: 'N-ACTION-RQ',
+            messageId: 1,
+            requestedSopClassUid: SECONDARY_CAPTURE,
+            requestedSopInstanceUid: '1.2.3',
+            actionTypeId: 1,
+            hasDataSet: true,
+          })
+        : {
+            // C-ECHO with a data set: mistyped, answered 0x0212, its data set dropped.
+            commandField: 0x0030,
+            messageId: 1,
+            affectedSopClassUid: VERIFICATION,
+            commandDataSetType: 0x0102,
+            otherElements: [],
+          },
+    );
+    const contextId = which === 'action' ? 3 : 1;
+    peer.sendPdvs([
+      { presentationContextId: contextId, isCommand: true, isLast: true, fragment: command },
+    ]);
+    const chunk = new Uint8Array(16_000);
+    flood(peer, 200, 1, () => ({
+      presentationContextId: contextId,
       isCommand: false,
       isLast: false,
       fragment: chunk,
