@@ -107,14 +107,15 @@ export {
 } from './state/transition-table.js';
 
 // ---- associations and transports ----
-export type { AssociationHandlers, AssociationLimits } from './association/association.js';
+export type { AssociationHandlers } from './association/association.js';
+export type { AssociationLimits } from './association/association-limits.js';
+export { Association } from './association/association.js';
 export {
-  Association,
   DEFAULT_ARTIM_TIMEOUT,
   DEFAULT_MAX_PENDING_BYTES,
   DEFAULT_MAX_PENDING_PDUS,
   DEFAULT_USER_RESPONSE_TIMEOUT,
-} from './association/association.js';
+} from './association/association-limits.js';
 export type { DataSource, OutgoingMessage } from './association/message-writer.js';
 export { maxFragment } from './association/message-writer.js';
 export type { RequestAssociationOptions } from './association/request-association.js';

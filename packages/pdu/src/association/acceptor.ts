@@ -7,7 +7,7 @@ import { RejectReason, RejectResult, RejectSource } from '../codec/index.js';
 import type { AcceptorPolicy } from '../negotiation/acceptor-policy.js';
 import { decideAssociation } from '../negotiation/acceptor-policy.js';
 import { Association, containFailure } from './association.js';
-import type { AssociationLimits } from './association.js';
+import type { AssociationLimits } from './association-limits.js';
 
 /** How an acceptor runs: its policy, what to do with each association, and its limits. */
 export interface AcceptorOptions extends AssociationLimits {

@@ -5,7 +5,7 @@ import type { AssociationProposal } from '../negotiation/association-request.js'
 import type { ConnectOptions } from '../transport/connect.js';
 import { connectTransport } from '../transport/connect.js';
 import { Association } from './association.js';
-import type { AssociationLimits } from './association.js';
+import type { AssociationLimits } from './association-limits.js';
 
 /** Everything a requestor needs: whom to call, what to propose, limits, and the transport. */
 export interface RequestAssociationOptions extends AssociationProposal, AssociationLimits {
