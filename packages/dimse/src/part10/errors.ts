@@ -12,6 +12,20 @@ export class NotPart10Error extends DicomnetError {
 }
 
 /**
+ * The file is the temporary file of a transfer that never finished (`.<uid>.dcm.<random>.part`,
+ * left by a process killed while storing): never a complete instance, so it is not read as one.
+ * Code `DICOMNET_PART10_UNFINISHED`.
+ */
+export class UnfinishedFileError extends DicomnetError {
+  constructor(readonly path: string) {
+    super(
+      'DICOMNET_PART10_UNFINISHED',
+      `${path} is the temporary file of an unfinished transfer, not an instance`,
+    );
+  }
+}
+
+/**
  * The File Meta Information of a Part 10 file is broken: it ends early, an element overruns the
  * group length, a VR is unknown, a Type 1 element (Media Storage SOP Class/Instance UID, Transfer
  * Syntax UID) is missing (PS3.10 Table 7.1-1). Code `DICOMNET_PART10_MALFORMED`.

@@ -31,5 +31,6 @@ export {
   NotPart10Error,
   Part10MalformedError,
   Part10MetaTooLargeError,
+  UnfinishedFileError,
 } from './errors.js';
 export type { InflateErrorCode } from './errors.js';

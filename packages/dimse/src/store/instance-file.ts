@@ -1,8 +1,10 @@
 import { open } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
+import { basename } from 'node:path';
 import type { StoreInstance } from '../client/dimse-client.js';
 import type { FileMetaInformation, Part10Header } from '../part10/index.js';
-import { openPart10File, parsePart10Header } from '../part10/index.js';
+import { openPart10File, parsePart10Header, UnfinishedFileError } from '../part10/index.js';
+import { isStoreLeftover } from './store-leftovers.js';
 
 /** A Part 10 file ready to send with C-STORE, without its data set having been read. */
 export interface InstanceFile {
@@ -31,10 +33,14 @@ const CHUNK_BYTES = 256 * 1024;
  * Opens a Part 10 file for sending (PS3.10 §7.1): reads only its header, then reads the data
  * set from disk when sent, in its own transfer syntax, without decoding it. Few file system
  * calls per file, since small instances are bound by them.
- * @throws `DICOMNET_PART10_NOT_PART10` for a file without preamble and `DICM`, other
+ * @throws `DICOMNET_PART10_NOT_PART10` for a file without preamble and `DICM`,
+ *   `DICOMNET_PART10_UNFINISHED` for the temporary file of a transfer that never finished, other
  *   `DICOMNET_PART10_*` codes for a broken header, or the file system's error.
  */
 export async function openInstanceFile(path: string): Promise<InstanceFile> {
+  // A leftover of a killed storeToDirectory has a whole header and a cut data set: refuse it
+  // by name, before it could be sent as a truncated instance.
+  if (isStoreLeftover(basename(path))) throw new UnfinishedFileError(path);
   const handle = await open(path, 'r');
   let header: Part10Header;
   let fileSize: number;

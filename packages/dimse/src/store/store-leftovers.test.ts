@@ -1,8 +1,10 @@
-import { mkdir, readdir, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rename, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { tempDir } from '@dicomnet/test-utils';
 import { describe, expect, it } from 'vitest';
-import { AtomicFileWriter } from '../part10/index.js';
+import { AtomicFileWriter, writePart10File } from '../part10/index.js';
+import { openInstanceFile } from './instance-file.js';
+import { openInstanceFiles } from './store-files.js';
 import { isStoreLeftover, removeStoreLeftovers } from './store-leftovers.js';
 import { storeToDirectory } from './store-to-directory.js';
 
@@ -66,6 +68,37 @@ describe('leftovers of storeToDirectory', () => {
       });
       expect(reported).toEqual([leftover]);
       expect(await readdir(dir.path)).toEqual([]);
+    } finally {
+      await dir.remove();
+    }
+  });
+
+  it('a leftover is never opened as an instance, though its header is whole', async () => {
+    const dir = await tempDir();
+    try {
+      // A complete file renamed to a leftover's name: what a killed transfer leaves, but whole.
+      const whole = path.join(dir.path, '1.2.3.dcm');
+      await writePart10File(
+        whole,
+        {
+          mediaStorageSopClassUid: '1.2.840.10008.5.1.4.1.1.7',
+          mediaStorageSopInstanceUid: '1.2.3',
+          transferSyntaxUid: '1.2.840.10008.1.2.1',
+        },
+        [new Uint8Array(64)],
+        { fsync: false },
+      );
+      expect((await openInstanceFile(whole)).sopInstanceUid).toBe('1.2.3');
+      const leftover = path.join(dir.path, '.1.2.3.dcm.0123456789ab.part');
+      await rename(whole, leftover);
+      await expect(openInstanceFile(leftover)).rejects.toMatchObject({
+        code: 'DICOMNET_PART10_UNFINISHED',
+      });
+      const [entry] = await openInstanceFiles([leftover]);
+      expect(entry).toMatchObject({
+        path: leftover,
+        error: { code: 'DICOMNET_PART10_UNFINISHED' },
+      });
     } finally {
       await dir.remove();
     }
