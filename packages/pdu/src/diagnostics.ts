@@ -43,6 +43,15 @@ export interface AssociationErrorMessage {
   readonly error: AssociationInternalError;
 }
 
+/**
+ * Message on `dicomnet:pdu:acceptor-error`: a listening server reported an error that belongs
+ * to no association (e.g. `accept` failing with EMFILE when a peer opens too many connections).
+ * The server keeps listening.
+ */
+export interface AcceptorErrorMessage {
+  readonly error: Error;
+}
+
 /** Names of the diagnostics channels this package publishes on (public API). */
 export const DIAGNOSTICS_CHANNELS = {
   pduReceived: 'dicomnet:pdu:pdu-received',
@@ -50,6 +59,7 @@ export const DIAGNOSTICS_CHANNELS = {
   stateChanged: 'dicomnet:pdu:state-changed',
   associationEnded: 'dicomnet:pdu:association-ended',
   associationError: 'dicomnet:pdu:association-error',
+  acceptorError: 'dicomnet:pdu:acceptor-error',
 } as const;
 
 const pduReceived = channel(DIAGNOSTICS_CHANNELS.pduReceived);
@@ -57,6 +67,7 @@ const pduSent = channel(DIAGNOSTICS_CHANNELS.pduSent);
 const stateChanged = channel(DIAGNOSTICS_CHANNELS.stateChanged);
 const associationEnded = channel(DIAGNOSTICS_CHANNELS.associationEnded);
 const associationError = channel(DIAGNOSTICS_CHANNELS.associationError);
+const acceptorError = channel(DIAGNOSTICS_CHANNELS.acceptorError);
 const debug = debuglog('dicomnet');
 
 export function publishPduReceived(message: PduTrafficMessage): void {
@@ -99,4 +110,9 @@ export function publishAssociationError(message: AssociationErrorMessage): void 
     debug('%s %s failed: %s', message.role, message.associationId, message.error.message);
   }
   if (associationError.hasSubscribers) associationError.publish(message);
+}
+
+export function publishAcceptorError(message: AcceptorErrorMessage): void {
+  if (debug.enabled) debug('acceptor error: %s', message.error.message);
+  if (acceptorError.hasSubscribers) acceptorError.publish(message);
 }

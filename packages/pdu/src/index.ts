@@ -141,6 +141,7 @@ export {
 
 // ---- observability ----
 export type {
+  AcceptorErrorMessage,
   AssociationEndedMessage,
   AssociationErrorMessage,
   PduTrafficMessage,

@@ -6,6 +6,7 @@ import type { AssociateAc, AssociateRj, AssociateRq } from '../codec/index.js';
 import { RejectReason, RejectResult, RejectSource } from '../codec/index.js';
 import type { AcceptorPolicy } from '../negotiation/acceptor-policy.js';
 import { decideAssociation } from '../negotiation/acceptor-policy.js';
+import { publishAcceptorError } from '../diagnostics.js';
 import { Association, containFailure } from './association.js';
 import type { AssociationLimits } from './association-limits.js';
 
@@ -114,6 +115,9 @@ export class Acceptor {
       server.once('error', reject);
       server.listen(listenOptions.port, listenOptions.host ?? '127.0.0.1', () => {
         server.off('error', reject);
+        // A listening server's own errors (accept failing with EMFILE under a flood of
+        // connections) belong to no association: without a listener they would end the process.
+        server.on('error', (error) => publishAcceptorError({ error }));
         resolve(server.address() as AddressInfo); // a listening TCP server has an AddressInfo
       });
     });
