@@ -1,8 +1,12 @@
 import { DicomnetError } from '@dicomnet/pdu';
+import { FRAGMENT_OVERHEAD_BYTES } from '../message/fragment-cost.js';
 import { readDataSetUids } from '../part10/index.js';
 import type { StatusReply } from '../services/results.js';
 
-/** Most of a data set's start held while looking for its SOP UIDs: 1 MiB. */
+/**
+ * Most of a data set's start held while looking for its SOP UIDs: 1 MiB, counting
+ * `FRAGMENT_OVERHEAD_BYTES` per fragment.
+ */
 export const MAX_UID_PREFIX_BYTES = 1 << 20;
 
 /** A streamed data set whose start has been read and checked. */
@@ -34,7 +38,8 @@ export async function checkDataSetUids(
 ): Promise<CheckedDataSet | StatusReply> {
   const iterator = dataSet[Symbol.asyncIterator]();
   const prefix: Uint8Array[] = [];
-  let held = 0;
+  let held = 0; // bytes plus the overhead of each fragment held
+  let parsedAt = 0;
   let ended = false;
   let found: ReturnType<typeof readDataSetUids> = { complete: false };
   for (;;) {
@@ -43,8 +48,12 @@ export async function checkDataSetUids(
       ended = true;
     } else {
       prefix.push(next.value);
-      held += next.value.byteLength;
+      held += next.value.byteLength + FRAGMENT_OVERHEAD_BYTES;
     }
+    // Parse again only once the prefix has doubled: tiny fragments cost linear time, not
+    // quadratic (each parse joins and walks the whole prefix).
+    if (!ended && held < MAX_UID_PREFIX_BYTES && held < 2 * parsedAt) continue;
+    parsedAt = held;
     const start = prefix.length === 1 ? (prefix[0] as Uint8Array) : Buffer.concat(prefix);
     try {
       found = readDataSetUids(start, command.transferSyntaxUid);

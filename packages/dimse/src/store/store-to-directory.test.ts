@@ -110,4 +110,28 @@ describe('storeToDirectory checks the data set against the command (PS3.4 B.2.3)
     expect(await store('1.2.3.77', bytes, 6)).toBe(status);
     expect(await readdir(dir.path)).toEqual(before); // no instance, no temporary file
   });
+
+  /** An OB element of `length` bytes before the UIDs (tag (0008,0001), Explicit VR, 4-byte length). */
+  function bulkyStart(length: number, uid: string): Buffer {
+    const header = Buffer.alloc(12);
+    header.writeUInt16LE(0x0008, 0);
+    header.writeUInt16LE(0x0001, 2);
+    header.write('OB', 4, 'latin1');
+    header.writeUInt32LE(length, 8);
+    return Buffer.concat([
+      header,
+      Buffer.alloc(length),
+      dataSet(SECONDARY_CAPTURE, uid).subarray(24),
+    ]);
+  }
+
+  it('finds UIDs behind 200 KB of other elements, sent in 4,000-byte fragments', async () => {
+    expect(await store('1.2.3.200', bulkyStart(200_000, '1.2.3.200'), 4000)).toBe(0x0000);
+  });
+
+  it('gives up past 1 MiB without the UIDs: 0xC000, nothing written', async () => {
+    const before = await readdir(dir.path);
+    expect(await store('1.2.3.201', bulkyStart(2_000_000, '1.2.3.201'), 16_000)).toBe(0xc000);
+    expect(await readdir(dir.path)).toEqual(before);
+  });
 });
