@@ -17,7 +17,7 @@ export interface AssociationLimits {
   /**
    * How long `onReleaseRequest` may take after the peer asked to release (Sta8, and Sta9/Sta12
    * in a release collision), in ms. Default 30,000. On expiry we send A-ABORT source 2, reason 0
-   * rather than an A-RELEASE-RP that would claim an orderly release (PS3.8 7.2), and the
+   * rather than an A-RELEASE-RP that would claim a normal release (PS3.8 7.2.2), and the
    * association ends with `DICOMNET_USER_RESPONSE_TIMEOUT`.
    */
   readonly releaseResponseTimeout?: number;

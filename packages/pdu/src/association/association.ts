@@ -409,8 +409,9 @@ export class Association {
       return;
     }
     if (USER_STATES.has(state)) {
-      // Our release handler did not finish: an A-RELEASE-RP would claim an orderly release
-      // "without loss of information" (PS3.8 7.2) that did not happen; abort instead (7.4).
+      // Our release handler did not finish: an A-RELEASE-RP would claim a normal release that
+      // did not happen. PS3.8 7.2.2 lets the acceptor answer an A-RELEASE indication with
+      // A-ABORT, which releases "with the possible loss of information in transit": the truth.
       this.#providerAbort(new UserResponseTimeoutError(state, this.#releaseResponseTimeout));
       return;
     }
@@ -599,8 +600,9 @@ export class Association {
   /**
    * Asks the user (onReleaseRequest) and answers A-RELEASE-RP when it has settled (Evt14). A
    * handler that throws or rejects cannot refuse the release, but it has not finished either:
-   * answering A-RELEASE-RP would claim an orderly release "without loss of information" (PS3.8
-   * 7.2), so the association is aborted instead (7.4).
+   * answering A-RELEASE-RP would claim a normal release, so the association is aborted instead,
+   * which PS3.8 7.2.2 allows in answer to an A-RELEASE indication ("the association is released
+   * with the possible loss of information in transit").
    */
   #answerRelease(): void {
     this.#releaseAnswer ??= Promise.resolve()
