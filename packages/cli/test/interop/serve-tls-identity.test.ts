@@ -174,3 +174,71 @@ describe('dicomnet serve --tls --accept-user, against echoscu and storescu +tls 
     ).toHaveLength(2);
   });
 });
+
+describe('dicomnet serve --tls without an accept-list, against echoscu +tls and +tla', () => {
+  it('answers echoscu with a trusted certificate; with --tls-no-verify, anonymous clients too', async () => {
+    const dir = await tempDir();
+    try {
+      const { server, client, stranger } = await makeTlsCertificates(dir.path);
+      for (const [serveOptions, accepted, refused] of [
+        [
+          ['--tls-ca', client.cert],
+          [['+tls', client.key, client.cert, '+cf', server.cert]],
+          [
+            ['+tla', '+cf', server.cert],
+            ['+tls', stranger.key, stranger.cert, '+cf', server.cert],
+          ],
+        ],
+        [['--tls-no-verify'], [['+tla', '+cf', server.cert]], [['+tla', '+cf', stranger.cert]]],
+      ] as const) {
+        const stop = new AbortController();
+        const port = await freePort();
+        const serving = runCli(
+          [
+            'serve',
+            '--port',
+            String(port),
+            '--storage',
+            path.join(dir.path, 'storage'),
+            '--tls-cert',
+            server.cert,
+            '--tls-key',
+            server.key,
+            ...serveOptions,
+          ],
+          { interrupted: stop.signal },
+        );
+        try {
+          const echoscu = (tlsArgs: readonly string[]): ReturnType<typeof runTool> =>
+            runTool('echoscu', [
+              ...TIMEOUTS,
+              ...tlsArgs,
+              '-aec',
+              'DICOMNET',
+              '127.0.0.1',
+              String(port),
+            ]);
+          let ready = await echoscu(accepted[0]);
+          for (let tries = 0; ready.code !== 0 && tries < 50; tries++) {
+            await new Promise((resolve) => setTimeout(resolve, 50));
+            ready = await echoscu(accepted[0]);
+          }
+          for (const tlsArgs of accepted) {
+            const result = await echoscu(tlsArgs);
+            expect(result.code, `${tlsArgs.join(' ')}: ${result.stderr}`).toBe(0);
+            expect(result.stderr).not.toContain('Failed');
+          }
+          for (const tlsArgs of refused) {
+            const result = await echoscu(tlsArgs);
+            expect(result.code, tlsArgs.join(' ')).not.toBe(0);
+          }
+        } finally {
+          stop.abort();
+          expect((await serving).code).toBe(ExitCode.Ok);
+        }
+      }
+    } finally {
+      await dir.remove();
+    }
+  });
+});
