@@ -21,6 +21,19 @@ export default tseslint.config(
     },
   },
   {
+    // Typed rules: an unhandled rejection ends a server process as surely as a throw does, so
+    // every promise is awaited, handled, or marked `void` on purpose, and no async function is
+    // passed where a void callback is expected (an event handler whose rejection nobody sees).
+    files: ['**/*.ts'],
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+    },
+  },
+  {
     // Libraries never print: progress and traces go through events and diagnostics_channel.
     files: ['packages/*/src/**/*.ts'],
     ignores: ['packages/cli/src/**', '**/*.test.ts'],
