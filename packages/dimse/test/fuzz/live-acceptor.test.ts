@@ -19,6 +19,7 @@ import { storeToDirectory } from '../../src/store/store-to-directory.js';
 import { checkBounded } from '../helpers/bounded-check.js';
 import {
   echoRq,
+  encodePDataTfUnchecked,
   EXPLICIT,
   IMPLICIT,
   SECONDARY_CAPTURE,
@@ -214,25 +215,6 @@ function pdvsOf(item: Step): Uint8Array[] {
     case 'release':
       return [Uint8Array.of(0x05, 0, 0, 0, 0, 4, 0, 0, 0, 0)];
   }
-}
-
-/** A P-DATA-TF with whatever PDVs it is given (odd lengths, any context ID), unchecked. */
-function encodePDataTfUnchecked(pdvs: readonly Pdv[]): Uint8Array {
-  let length = 0;
-  for (const pdv of pdvs) length += 6 + pdv.fragment.byteLength;
-  const bytes = new Uint8Array(6 + length);
-  const view = new DataView(bytes.buffer);
-  bytes[0] = 0x04;
-  view.setUint32(2, length);
-  let at = 6;
-  for (const pdv of pdvs) {
-    view.setUint32(at, pdv.fragment.byteLength + 2);
-    bytes[at + 4] = pdv.presentationContextId;
-    bytes[at + 5] = (pdv.isCommand ? 1 : 0) | (pdv.isLast ? 2 : 0);
-    bytes.set(pdv.fragment, at + 6);
-    at += 6 + pdv.fragment.byteLength;
-  }
-  return bytes;
 }
 
 const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));

@@ -54,26 +54,9 @@ export class WirePeer {
     return true;
   }
 
-  /**
-   * Sends one P-DATA-TF holding `pdvs`, encoded here without any check (odd lengths included),
-   * as a hostile peer would (PS3.8 9.3.5: item length, context ID, control header, fragment).
-   */
+  /** Sends one P-DATA-TF holding `pdvs`, unchecked: see {@link encodePDataTfUnchecked}. */
   sendPdvs(pdvs: readonly Pdv[]): boolean {
-    let length = 0;
-    for (const pdv of pdvs) length += 6 + pdv.fragment.byteLength;
-    const bytes = new Uint8Array(6 + length);
-    const view = new DataView(bytes.buffer);
-    bytes[0] = 0x04;
-    view.setUint32(2, length);
-    let at = 6;
-    for (const pdv of pdvs) {
-      view.setUint32(at, pdv.fragment.byteLength + 2);
-      bytes[at + 4] = pdv.presentationContextId;
-      bytes[at + 5] = (pdv.isCommand ? 1 : 0) | (pdv.isLast ? 2 : 0);
-      bytes.set(pdv.fragment, at + 6);
-      at += 6 + pdv.fragment.byteLength;
-    }
-    return this.write(bytes);
+    return this.write(encodePDataTfUnchecked(pdvs));
   }
 
   /** Sends an A-ASSOCIATE-RQ and returns the answer (AC, RJ, an abort or the close). */
@@ -144,6 +127,28 @@ export class WirePeer {
 }
 
 /** The command set of a C-ECHO-RQ (PS3.7 Table 9.3-12). */
+/**
+ * A P-DATA-TF holding `pdvs`, encoded without any check (odd lengths, any context ID), as a
+ * hostile peer would (PS3.8 9.3.5: item length, context ID, control header, fragment).
+ */
+export function encodePDataTfUnchecked(pdvs: readonly Pdv[]): Uint8Array {
+  let length = 0;
+  for (const pdv of pdvs) length += 6 + pdv.fragment.byteLength;
+  const bytes = new Uint8Array(6 + length);
+  const view = new DataView(bytes.buffer);
+  bytes[0] = 0x04;
+  view.setUint32(2, length);
+  let at = 6;
+  for (const pdv of pdvs) {
+    view.setUint32(at, pdv.fragment.byteLength + 2);
+    bytes[at + 4] = pdv.presentationContextId;
+    bytes[at + 5] = (pdv.isCommand ? 1 : 0) | (pdv.isLast ? 2 : 0);
+    bytes.set(pdv.fragment, at + 6);
+    at += 6 + pdv.fragment.byteLength;
+  }
+  return bytes;
+}
+
 export function echoRq(messageId: number, sopClassUid = VERIFICATION): Uint8Array {
   return encodeCommandSet(
     toCommandSet({ kind: 'C-ECHO-RQ', messageId, affectedSopClassUid: sopClassUid }),
