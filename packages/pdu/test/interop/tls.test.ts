@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, runTool, spawnPeer, tempDir } from '@dicomnet/test-utils';
+import { freePort, makeTlsIdentity, runTool, spawnPeer, tempDir } from '@dicomnet/test-utils';
 import { Acceptor, requestAssociation } from '../../src/index.js';
 import { echoRsp, readUsValues } from './raw-dimse.js';
 
@@ -17,26 +16,7 @@ describe('TLS with DCMTK', () => {
 
   beforeAll(async () => {
     dir = await tempDir();
-    key = path.join(dir.path, 'key.pem');
-    cert = path.join(dir.path, 'cert.pem');
-    const made = await runTool('openssl', [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-keyout',
-      key,
-      '-out',
-      cert,
-      '-days',
-      '2',
-      '-subj',
-      '/CN=localhost',
-      '-addext',
-      'subjectAltName=IP:127.0.0.1,DNS:localhost',
-    ]);
-    expect(made.code, made.stderr).toBe(0);
+    ({ key, cert } = await makeTlsIdentity(dir.path, 'localhost'));
     certPem = await readFile(cert);
   });
   afterAll(async () => {
