@@ -53,8 +53,16 @@ export interface AcceptorPolicy {
   readonly maxOperationsInvoked?: number;
   readonly maxOperationsPerformed?: number;
   /**
+   * Requires a User Identity sub-item (PS3.7 D.3.3.7.1) in every A-ASSOCIATE-RQ; a request
+   * without one is rejected 1/1/1 (permanent, service-user, no-reason-given). Default false.
+   * Needs {@link AcceptorPolicy.authenticate}: without it no identity can be verified, so every
+   * request is rejected 1/1/1 (fail closed) rather than any identity accepted unchecked.
+   */
+  readonly requireUserIdentity?: boolean;
+  /**
    * Checks a user identity; `false` rejects the association 1/1/1 (PS3.15 B.6 leaves the reason
-   * to us). Without it identities are accepted without a response.
+   * to us). Without it identities are accepted without a response, unless
+   * {@link AcceptorPolicy.requireUserIdentity} is set.
    */
   readonly authenticate?: (
     identity: UserIdentityRequest,
@@ -80,7 +88,8 @@ function reject(result: number, source: number, reason: number): AcceptorDecisio
 /**
  * Answers an A-ASSOCIATE-RQ. Checks, in order: the provider's checks of {@link checkAssociateRq}
  * (protocol version bit 0, 1/2/2; AE titles that are not valid AE values, 1/1/7 and 1/1/3),
- * application context (1/1/2), called AE title (1/1/7), calling AE title (1/1/3), user identity;
+ * application context (1/1/2), called AE title (1/1/7), calling AE title (1/1/3), user identity
+ * (1/1/1: a missing one when required, or one refused);
  * then answers each presentation context (PS3.8 Table 9-18): abstract syntax not supported (3),
  * transfer syntaxes not supported (4), user rejection (1) when no usable role remains.
  */
@@ -115,6 +124,14 @@ export async function decideAssociation(
     );
   }
   const identity = request.userInformation.userIdentityRequest;
+  // PS3.7 D.3.3.7 and PS3.15 B.6 define no reject reason for a missing or refused identity; of
+  // the service-user reasons of PS3.8 Table 9-21 only 1 (no-reason-given) fits, and it tells an
+  // unauthenticated peer nothing about which check failed. Permanent: retrying cannot help.
+  if (policy.requireUserIdentity === true) {
+    if (identity === undefined || policy.authenticate === undefined) {
+      return reject(RejectResult.Permanent, RejectSource.ServiceUser, RejectReason.NoReasonGiven);
+    }
+  }
   let verdict: IdentityVerdict | undefined;
   if (identity !== undefined && policy.authenticate !== undefined) {
     verdict = await policy.authenticate(identity, request);
