@@ -35,7 +35,13 @@ export interface ServerOptions extends DimseLimits, AssociationLimits {
   readonly maxAssociations?: number;
   /** Most requests a peer may have outstanding at once when it asks for more (PS3.7 D.3.3.3). Default 1. */
   readonly maxOperationsPerformed?: number;
-  /** Checks a user identity (PS3.7 D.3.3.7); `false` rejects the association. */
+  /**
+   * Rejects 1/1/1 an A-ASSOCIATE-RQ without a User Identity sub-item (PS3.7 D.3.3.7.1), so an
+   * anonymous peer never reaches a handler. Needs `authenticate`: without it every request is
+   * rejected (see `AcceptorPolicy.requireUserIdentity`). Default false.
+   */
+  readonly requireUserIdentity?: boolean;
+  /** Checks a user identity (PS3.7 D.3.3.7); `false` rejects the association 1/1/1. */
   readonly authenticate?: (
     identity: UserIdentityRequest,
   ) => IdentityVerdict | Promise<IdentityVerdict>;
@@ -91,6 +97,9 @@ export function createServer(options: ServerOptions): DimseServer {
       ...(options.maxOperationsPerformed !== undefined && {
         maxOperationsPerformed: options.maxOperationsPerformed,
         maxOperationsInvoked: options.maxOperationsPerformed,
+      }),
+      ...(options.requireUserIdentity !== undefined && {
+        requireUserIdentity: options.requireUserIdentity,
       }),
       ...(authenticate !== undefined && {
         authenticate: (identity: UserIdentityRequest) => authenticate(identity),
