@@ -1,4 +1,5 @@
 import type { Writable } from 'node:stream';
+import { terminalSafe, terminalSafeJson } from './terminal-safe.js';
 
 /** Where a command writes: people get lines on stdout, scripts get one JSON document. */
 export interface Output {
@@ -13,20 +14,24 @@ export interface Output {
   result(value: unknown): void;
 }
 
-/** Creates the output of one command run. */
+/**
+ * Creates the output of one command run. Every line and JSON document goes through
+ * {@link terminalSafe} / {@link terminalSafeJson}: lines carry peer values (AE titles, error
+ * comments) that must not reach a terminal as control characters.
+ */
 export function createOutput(json: boolean, stdout: Writable, stderr: Writable): Output {
   return {
     json,
     stdout,
     stderr,
     line: (text) => {
-      if (!json) stdout.write(`${text}\n`);
+      if (!json) stdout.write(`${terminalSafe(text)}\n`);
     },
     warn: (text) => {
-      stderr.write(`${text}\n`);
+      stderr.write(`${terminalSafe(text)}\n`);
     },
     result: (value) => {
-      if (json) stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+      if (json) stdout.write(`${terminalSafeJson(value, 2)}\n`);
     },
   };
 }
