@@ -1,5 +1,10 @@
 import { mkdir } from 'node:fs/promises';
-import type { NegotiatedAssociation } from '@dicomnet/pdu';
+import type {
+  AssociationRejectedError,
+  NegotiatedAssociation,
+  UserIdentityRequest,
+} from '@dicomnet/pdu';
+import { DicomnetError, UserIdentityType } from '@dicomnet/pdu';
 import { createServer, isStorageSopClass, storeToDirectory, TransferSyntax } from '@dicomnet/dimse';
 import { statusCategory } from '@dicomnet/status-codes';
 import type { CommandIo } from '../command-io.js';
@@ -7,6 +12,7 @@ import type { ServeOptions } from '../commands/serve.js';
 import { wantsTls } from '../commands/tls-options.js';
 import { exitCodeFor } from '../exit-code-for.js';
 import { ExitCode } from '../exit-codes.js';
+import { terminalSafe, terminalSafeJson } from '../terminal-safe.js';
 import { acceptListCheck } from './accept-list.js';
 import { serverTlsOptions } from './tls-context.js';
 
@@ -28,28 +34,56 @@ interface AssociationLog {
   failed: number;
 }
 
+/** The A-ASSOCIATE-RJ fields of an error, when it is a rejection. */
+function rejectionOf(error: Error): AssociationRejectedError | undefined {
+  return DicomnetError.isInstance(error) && error.code === 'DICOMNET_ASSOCIATION_REJECTED'
+    ? (error as AssociationRejectedError)
+    : undefined;
+}
+
 /** Runs `dicomnet serve` until the user interrupts it. */
 export async function runServe(io: CommandIo, options: ServeOptions): Promise<void> {
+  // The one place serve's lines are written: AE titles, user names and error texts in them come
+  // from peers, so both forms go through the terminal-safe writers.
   const log = (event: Record<string, unknown>, text: string): void => {
     io.stdout.write(
       options.json
-        ? `${JSON.stringify({ time: new Date().toISOString(), ...event })}\n`
-        : `${text}\n`,
+        ? `${terminalSafeJson({ time: new Date().toISOString(), ...event })}\n`
+        : `${terminalSafe(text)}\n`,
     );
+  };
+  const fail = (text: string): void => {
+    io.stderr.write(`dicomnet serve: ${terminalSafe(text)}\n`);
   };
   let tls;
   try {
     await mkdir(options.storage, { recursive: true });
     tls = wantsTls(options) ? await serverTlsOptions(options) : undefined;
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    io.stderr.write(`dicomnet serve: ${message}\n`);
+    fail(error instanceof Error ? error.message : String(error));
     io.setExitCode(exitCodeFor(error));
     return;
   }
   const acceptUsers = options.acceptUser;
   const perAssociation = new WeakMap<NegotiatedAssociation, AssociationLog>();
-  const store = storeToDirectory(options.storage, { fsync: options.fsync });
+  const store = storeToDirectory(options.storage, {
+    fsync: options.fsync,
+    // One line per file: there are at most as many as transfers were open when a process died.
+    onLeftoversRemoved: (paths) => {
+      for (const file of paths) {
+        log(
+          { event: 'leftover-removed', path: file },
+          `removed ${file}: the unfinished transfer of a process that was stopped`,
+        );
+      }
+    },
+    onLeftoverError: (error) =>
+      log(
+        { event: 'leftover-error', storage: options.storage, reason: error.message },
+        `cannot remove unfinished transfers in ${options.storage}: ${error.message}`,
+      ),
+  });
+  const check = acceptUsers === undefined ? undefined : acceptListCheck(acceptUsers);
   const server = createServer({
     aeTitles: [options.aet],
     maxAssociations: options.maxAssociations,
@@ -65,7 +99,21 @@ export async function runServe(io: CommandIo, options: ServeOptions): Promise<vo
       },
       { abstractSyntax: isStorageSopClass, transferSyntaxes: ACCEPTED_SYNTAXES },
     ],
-    ...(acceptUsers !== undefined && { authenticate: acceptListCheck(acceptUsers) }),
+    // An anonymous peer is rejected 1/1/1 at negotiation, before it can send a request.
+    ...(check !== undefined && {
+      requireUserIdentity: true,
+      authenticate: (identity: UserIdentityRequest) => {
+        const accepted = check(identity);
+        if (!accepted) {
+          const user = userNameOf(identity);
+          log(
+            { event: 'refused', reason: 'user not accepted', ...(user !== undefined && { user }) },
+            `user identity ${user === undefined ? `of type ${identity.identityType}` : user} not accepted`,
+          );
+        }
+        return accepted;
+      },
+    }),
     handlers: {
       async store(request) {
         const reply = await store(request);
@@ -79,23 +127,9 @@ export async function runServe(io: CommandIo, options: ServeOptions): Promise<vo
     },
     onAssociation: (client) => {
       const negotiated = client.negotiated;
-      if (acceptUsers !== undefined && negotiated.userIdentity === undefined) {
-        // The acceptor's policy consults the accept-list only when a User Identity sub-item
-        // came; a peer that sent none is not on the list, so it is aborted before any request.
-        log(
-          { event: 'refused', calling: negotiated.callingAeTitle, reason: 'no user identity' },
-          `association from ${negotiated.callingAeTitle} refused: no user identity`,
-        );
-        void client.abort();
-        return;
-      }
       perAssociation.set(negotiated, { stored: 0, failed: 0 });
-      // PS3.15 B.4: the user name identifies the user, e.g. in logs; only types 1 and 2 hold one.
       const identity = negotiated.userIdentity;
-      const user =
-        identity !== undefined && identity.identityType <= 2
-          ? new TextDecoder().decode(identity.primaryField)
-          : undefined;
+      const user = identity === undefined ? undefined : userNameOf(identity);
       log(
         {
           event: 'association',
@@ -120,11 +154,30 @@ export async function runServe(io: CommandIo, options: ServeOptions): Promise<vo
         `association from ${negotiated.callingAeTitle} ended: ${counts.stored} stored, ${counts.failed} failed, ${how}`,
       );
     },
-    onFailure: (error) =>
+    onFailure: (error) => {
+      const rejection = rejectionOf(error);
+      if (rejection === undefined) {
+        log(
+          { event: 'refused', reason: error.message },
+          `connection refused or lost: ${error.message}`,
+        );
+        return;
+      }
+      const { result, source, reason } = rejection;
+      // With an accept-list, 1/1/1 is the user identity check: missing, or refused above.
+      const why =
+        check !== undefined && result === 1 && source === 1 && reason === 1
+          ? 'no user identity, or one not accepted'
+          : undefined;
       log(
-        { event: 'refused', reason: error.message },
-        `connection refused or lost: ${error.message}`,
-      ),
+        {
+          event: 'rejected',
+          rejection: `${result}/${source}/${reason}`,
+          reason: why ?? error.message,
+        },
+        `association rejected ${result}/${source}/${reason}: ${why ?? error.message}`,
+      );
+    },
   });
   let address;
   try {
@@ -134,7 +187,7 @@ export async function runServe(io: CommandIo, options: ServeOptions): Promise<vo
       ...(tls !== undefined && { tls }),
     });
   } catch (error) {
-    io.stderr.write(`dicomnet serve: cannot listen: ${(error as Error).message}\n`);
+    fail(`cannot listen: ${(error as Error).message}`);
     io.setExitCode(ExitCode.Failed);
     return;
   }
@@ -157,4 +210,12 @@ export async function runServe(io: CommandIo, options: ServeOptions): Promise<vo
   await server.abortAll();
   await server.close();
   io.setExitCode(ExitCode.Ok);
+}
+
+/** PS3.15 B.4: the user name identifies the user, e.g. in logs; only types 1 and 2 hold one. */
+function userNameOf(identity: UserIdentityRequest): string | undefined {
+  return identity.identityType === UserIdentityType.Username ||
+    identity.identityType === UserIdentityType.UsernameAndPasscode
+    ? new TextDecoder().decode(identity.primaryField)
+    : undefined;
 }

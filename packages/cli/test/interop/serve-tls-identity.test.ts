@@ -18,6 +18,7 @@ interface LogEvent {
   readonly event: string;
   readonly user?: string;
   readonly reason?: string;
+  readonly rejection?: string;
   readonly stored?: number;
 }
 
@@ -124,10 +125,18 @@ describe('dicomnet serve --tls --accept-user, against echoscu and storescu +tls 
     expect(ours.code).toBe(ExitCode.Rejected);
   });
 
-  it('refuses a peer that sends no user identity, and peers without a trusted certificate', async () => {
+  it('rejects a peer that sends no user identity (A-ASSOCIATE-RJ 1/1/1), and peers without a trusted certificate', async () => {
     const anonymous = await storescu([]);
-    expect(anonymous.code).not.toBe(0);
-    expect(anonymous.stderr).toContain('Peer aborted Association');
+    // storescu exits 1 on a rejection (PEERS.md) and prints the A-ASSOCIATE-RJ it got: permanent,
+    // service-user, no-reason-given. No association was accepted, so nothing was aborted.
+    expect(anonymous.code).toBe(1);
+    expect(anonymous.stderr).toContain('Association Rejected');
+    expect(anonymous.stderr).toMatch(/Result: Rejected Permanent/);
+    expect(anonymous.stderr).toMatch(/Source: Service User/);
+    expect(anonymous.stderr).toMatch(/Reason: No Reason/);
+    expect(anonymous.stderr).not.toContain('aborted');
+    const ours = await echo(['--json']);
+    expect(ours.code).toBe(ExitCode.Rejected);
     // serve requires a trusted client certificate by default (DCMTK's -rc).
     const noCertificate = await runTool('echoscu', [
       ...TIMEOUTS,
@@ -166,9 +175,20 @@ describe('dicomnet serve --tls --accept-user, against echoscu and storescu +tls 
       .filter((event) => event.event === 'association')
       .map((event) => event.user);
     expect(users).toEqual(expect.arrayContaining(['alice', 'bob']));
+    expect(events).toContainEqual(
+      expect.objectContaining({
+        event: 'rejected',
+        rejection: '1/1/1',
+        reason: 'no user identity, or one not accepted',
+      }),
+    );
+    expect(events).toContainEqual(
+      expect.objectContaining({ event: 'refused', reason: 'user not accepted', user: 'eve' }),
+    );
+    // No association of an anonymous peer was ever accepted (and then aborted).
     expect(
-      events.some((event) => event.event === 'refused' && event.reason === 'no user identity'),
-    ).toBe(true);
+      events.filter((event) => event.event === 'association' && event.user === undefined),
+    ).toEqual([]);
     expect(
       events.filter((event) => event.event === 'association-end' && event.stored === 2),
     ).toHaveLength(2);
