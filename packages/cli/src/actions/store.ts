@@ -22,6 +22,12 @@ interface FileOutcome {
   readonly ok: boolean;
 }
 
+/** A file below a folder named that was not sent, and why. */
+interface SkippedFile {
+  readonly file: string;
+  readonly reason: string;
+}
+
 /** The files of one association and the contexts they need. */
 interface Batch {
   readonly files: InstanceFile[];
@@ -52,7 +58,9 @@ export async function runStore(
   }
   const outcomes: FileOutcome[] = [];
   const found: string[] = [];
-  for await (const file of findFiles(paths)) found.push(file);
+  const skipped: SkippedFile[] = [];
+  const onSkip = (file: string, reason: string): void => void skipped.push({ file, reason });
+  for await (const file of findFiles(paths, { onSkip })) found.push(file);
   const files: InstanceFile[] = [];
   for (const opened of await openInstanceFiles(found)) {
     if ('error' in opened)
@@ -90,7 +98,7 @@ export async function runStore(
     }
   }
   progress.stop();
-  report(out, outcomes, progress);
+  report(out, outcomes, skipped, progress);
   if (fatal !== undefined) io.setExitCode(exitCodeFor(fatal));
   else io.setExitCode(outcomes.every((outcome) => outcome.ok) ? ExitCode.Ok : ExitCode.Failed);
 }
@@ -165,7 +173,12 @@ async function sendBatch(
   }
 }
 
-function report(out: Output, outcomes: readonly FileOutcome[], progress: StoreProgress): void {
+function report(
+  out: Output,
+  outcomes: readonly FileOutcome[],
+  skipped: readonly SkippedFile[],
+  progress: StoreProgress,
+): void {
   const byMeaning = new Map<string, number>();
   for (const outcome of outcomes) {
     const key =
@@ -180,6 +193,7 @@ function report(out: Output, outcomes: readonly FileOutcome[], progress: StorePr
   for (const outcome of outcomes.filter((candidate) => !candidate.ok)) {
     out.warn(`failed: ${outcome.file}: ${outcome.meaning}`);
   }
+  for (const { file, reason } of skipped) out.warn(`skipped: ${file}: ${reason}`);
   out.result({
     ok: outcomes.every((outcome) => outcome.ok),
     stored: sent,
@@ -187,6 +201,7 @@ function report(out: Output, outcomes: readonly FileOutcome[], progress: StorePr
     bytes: progress.bytes,
     seconds: progress.seconds,
     files: outcomes,
+    skipped,
   });
 }
 
