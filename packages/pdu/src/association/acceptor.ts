@@ -1,13 +1,14 @@
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import tls from 'node:tls';
+import type tls from 'node:tls';
 import type { AssociateAc, AssociateRj, AssociateRq } from '../codec/index.js';
 import { RejectReason, RejectResult, RejectSource } from '../codec/index.js';
 import type { AcceptorPolicy } from '../negotiation/acceptor-policy.js';
 import { decideAssociation } from '../negotiation/acceptor-policy.js';
 import { publishAcceptorError } from '../diagnostics.js';
 import { Association, containFailure } from './association.js';
+import { nodeTls } from '../transport/node-tls.js';
 import type { AssociationLimits } from './association-limits.js';
 
 /** How an acceptor runs: its policy, what to do with each association, and its limits. */
@@ -109,7 +110,7 @@ export class Acceptor {
     const server =
       listenOptions.tls === undefined
         ? net.createServer(onConnection)
-        : tls.createServer(listenOptions.tls, onConnection);
+        : nodeTls().createServer(listenOptions.tls, onConnection);
     this.#servers.push(server);
     return new Promise<AddressInfo>((resolve, reject) => {
       server.once('error', reject);

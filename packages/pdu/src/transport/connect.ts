@@ -1,6 +1,7 @@
 import net from 'node:net';
-import tls from 'node:tls';
+import type tls from 'node:tls';
 import { ConnectError, ConnectTimeoutError } from '../association-errors.js';
+import { nodeTls } from './node-tls.js';
 
 /** Where and how to open the transport connection of a requestor (PS3.8 §9.1.2). */
 export interface ConnectOptions {
@@ -33,7 +34,7 @@ export function connectTransport(options: ConnectOptions): Promise<net.Socket> {
     signal?.throwIfAborted();
     const secure = options.tls !== undefined;
     const socket: net.Socket = secure
-      ? tls.connect({
+      ? nodeTls().connect({
           servername: net.isIP(host) === 0 ? host : undefined,
           ...options.tls,
           host,
