@@ -1,6 +1,5 @@
 // The DataSetCodec over dcmjs 0.52.2, with every workaround of dcmjs-notes.md that applies to
 // small data sets. Defect numbers are those of that file; each one is handled where noted.
-import { constants as zlibConstants, deflateRawSync, inflateRawSync } from 'node:zlib';
 import {
   describeTransferSyntax,
   TransferSyntax,
@@ -19,6 +18,7 @@ import { dcmjsToModel } from './dcmjs-to-model.js';
 import { declareUtf8WhereNeeded } from './character-set.js';
 import { DataSetDecodeError, DataSetEncodeError } from './errors.js';
 import { exactArrayBuffer } from './exact-bytes.js';
+import { nodeZlib } from '../lazy-builtins.js';
 import { modelToDcmjs } from './model-to-dcmjs.js';
 import { validateDataSet } from './validate-data-set.js';
 
@@ -155,7 +155,7 @@ function dcmjsSyntax(syntax: TransferSyntaxInfo): string {
 function inflate(bytes: Uint8Array, maxBytes: number): Uint8Array {
   try {
     // Raw DEFLATE (RFC 1951) as PS3.5 A.5 says; a trailing NUL pad after the stream end is ignored.
-    return inflateRawSync(bytes, { maxOutputLength: maxBytes + 1 });
+    return nodeZlib().inflateRawSync(bytes, { maxOutputLength: maxBytes + 1 });
   } catch (error) {
     if (isCode(error, 'ERR_BUFFER_TOO_LARGE')) {
       throw new DataSetDecodeError(
@@ -177,7 +177,8 @@ function inflate(bytes: Uint8Array, maxBytes: number): Uint8Array {
 }
 
 function deflate(bytes: Uint8Array, level: number): Uint8Array {
-  const deflated = deflateRawSync(bytes, { level, finishFlush: zlibConstants.Z_FINISH });
+  const zlib = nodeZlib();
+  const deflated = zlib.deflateRawSync(bytes, { level, finishFlush: zlib.constants.Z_FINISH });
   if (deflated.byteLength % 2 === 0) return deflated;
   const padded = new Uint8Array(deflated.byteLength + 1); // PS3.5 A.5: one trailing NUL
   padded.set(deflated);

@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
+import { nodeCrypto } from '../lazy-builtins.js';
 import { AtomicWriteError } from './errors.js';
 
 /** Options of {@link AtomicFileWriter.open} and {@link writeFileAtomically}. */
@@ -96,7 +96,7 @@ export class AtomicFileWriter {
     options.signal?.throwIfAborted();
     const temporaryPath = path.join(
       path.dirname(finalPath),
-      temporaryNameOf(path.basename(finalPath), randomBytes(6).toString('hex')),
+      temporaryNameOf(path.basename(finalPath), nodeCrypto().randomBytes(6).toString('hex')),
     );
     let handle: FileHandle;
     try {

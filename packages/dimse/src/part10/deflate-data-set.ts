@@ -1,5 +1,5 @@
 import { Readable, type Transform } from 'node:stream';
-import { createDeflateRaw, createInflateRaw } from 'node:zlib';
+import { nodeZlib } from '../lazy-builtins.js';
 import { InflateError } from './errors.js';
 
 /** Options of {@link deflateDataSet}. */
@@ -25,7 +25,10 @@ export async function* deflateDataSet(
 ): AsyncGenerator<Uint8Array> {
   let total = 0;
   try {
-    for await (const out of throughZlib(chunks, createDeflateRaw({ level: options.level ?? 6 }))) {
+    for await (const out of throughZlib(
+      chunks,
+      nodeZlib().createDeflateRaw({ level: options.level ?? 6 }),
+    )) {
       total += out.byteLength;
       yield out;
     }
@@ -48,7 +51,7 @@ export async function* inflateDataSet(
   const max = options.maxOutputBytes ?? Number.POSITIVE_INFINITY;
   let total = 0;
   try {
-    for await (const out of throughZlib(chunks, createInflateRaw())) {
+    for await (const out of throughZlib(chunks, nodeZlib().createInflateRaw())) {
       total += out.byteLength;
       if (total > max)
         throw new InflateError(

@@ -1,4 +1,3 @@
-import { constants as zlibConstants, inflateRawSync } from 'node:zlib';
 import {
   ITEM_DELIMITATION_TAG,
   ITEM_TAG,
@@ -9,6 +8,7 @@ import {
   type DataSetEncoding,
 } from '../data-set/element-header.js';
 import { DataSetDecodeError } from '../data-set/errors.js';
+import { nodeZlib } from '../lazy-builtins.js';
 import { describeTransferSyntax } from '../transfer-syntax/transfer-syntax.js';
 
 /** What {@link readDataSetUids} found. */
@@ -142,8 +142,9 @@ function skipItemElements(
 function inflateStart(bytes: Uint8Array): Uint8Array {
   try {
     // Z_SYNC_FLUSH: inflate what the window holds instead of failing on the cut stream.
-    return inflateRawSync(bytes.subarray(0, DEFLATED_WINDOW), {
-      finishFlush: zlibConstants.Z_SYNC_FLUSH,
+    const zlib = nodeZlib();
+    return zlib.inflateRawSync(bytes.subarray(0, DEFLATED_WINDOW), {
+      finishFlush: zlib.constants.Z_SYNC_FLUSH,
     });
   } catch (error) {
     throw new DataSetDecodeError(
