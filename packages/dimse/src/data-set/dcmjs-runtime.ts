@@ -16,11 +16,9 @@ let inheritingReadStream: InheritingReadStreamClass | undefined;
 
 function dcmjs(): typeof Dcmjs {
   if (loaded !== undefined) return loaded;
-  // The CJS build has no import.meta (the bundler leaves it empty) but has __filename; the ESM
-  // build never reaches __filename.
-  const base = (import.meta as { url?: string }).url ?? __filename;
-  // The cast is safe: dcmjs.d.ts declares what this package uses of the module it names.
-  loaded = createRequire(base)('dcmjs') as typeof Dcmjs;
+  // In the CJS build the bundler puts the bundle's own URL here (tsup.config.ts). The cast is
+  // safe: dcmjs.d.ts declares what this package uses of the module it names.
+  loaded = createRequire(import.meta.url)('dcmjs') as typeof Dcmjs;
   return loaded;
 }
 
