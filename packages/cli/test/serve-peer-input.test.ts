@@ -3,6 +3,7 @@
 import { access, mkdir, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createServer, isStorageSopClass } from '@dicomnet/dimse';
 import { freePort, generateInstances, tempDir } from '@dicomnet/test-utils';
 import { ExitCode } from '../src/exit-codes.js';
 import { runCli } from './run-cli.js';
@@ -218,4 +219,46 @@ describe('dicomnet serve writes no control character a peer sent', () => {
       }
     });
   }
+});
+
+describe("dicomnet store writes no control character of a peer's error comment", () => {
+  it('escapes them on stderr and in the JSON result', async () => {
+    // A hostile SCP: its Error Comment (LO, where ESC is legal for ISO 2022) clears the screen
+    // and forges a line. The dimse decoder already blanks control characters of an Error
+    // Comment; this checks the whole path to the terminal, the CLI's escaping being the second
+    // defence (its own tests are in src/terminal-safe.test.ts).
+    const comment = '\u001b[2J\u001b[Hno\r\n2 of 2 file(s) stored';
+    const peer = createServer({
+      contexts: [{ abstractSyntax: isStorageSopClass, transferSyntaxes: ['1.2.840.10008.1.2.1'] }],
+      handlers: { store: () => Promise.resolve({ status: 0xa700, errorComment: comment }) },
+    });
+    const { port } = await peer.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      const send = path.join(dir.path, 'send');
+      await generateInstances(send, { count: 1 });
+      for (const json of [false, true]) {
+        const result = await runCli([
+          'store',
+          '127.0.0.1',
+          String(port),
+          send,
+          ...(json ? ['--json'] : []),
+        ]);
+        expect(result.code).toBe(ExitCode.Failed);
+        expect(rawDangers(result.stdout + result.stderr)).toEqual([]);
+        if (json) {
+          const document = JSON.parse(result.stdout) as { files: { meaning: string }[] };
+          expect(document.files[0]?.meaning).toContain('Out of resources');
+        } else {
+          // The forged summary never starts a line of its own.
+          expect(result.stdout.split('\n')).not.toContain('2 of 2 file(s) stored');
+          expect(result.stderr.split('\n')).not.toContain('2 of 2 file(s) stored)');
+          expect(result.stderr).toContain('0xA700');
+        }
+      }
+    } finally {
+      await peer.abortAll();
+      await peer.close();
+    }
+  });
 });
