@@ -69,7 +69,7 @@ describe('spawnPeer', () => {
   it('names the Debian packages when the program is missing', async () => {
     await expect(spawnPeer('no-such-dicom-tool')).rejects.toMatchObject({
       code: 'DICOMNET_TEST_PEER_MISSING',
-      message: expect.stringMatching(/dcmtk and orthanc.*\.ci\/run/),
+      message: expect.stringMatching(/install-peers\.sh.*dcmtk, orthanc and openssl/),
     });
   });
 });
