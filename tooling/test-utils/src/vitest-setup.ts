@@ -1,6 +1,7 @@
 // Libraries never print (STYLE.md §10): a test whose code under test calls console.* fails.
 import fc from 'fast-check';
 import { afterAll, afterEach, vi } from 'vitest';
+import { reportProperty } from './property-reporter.js';
 import { stopAllPeers } from './spawn-peer.js';
 
 const methods = ['log', 'info', 'warn', 'error', 'debug', 'trace'] as const;
@@ -24,6 +25,7 @@ afterAll(async () => {
   await stopAllPeers();
 });
 
-// Property tests stop after a time budget instead of a run count alone, so a loaded CI machine
-// makes them check fewer cases rather than time out (STYLE.md §13: bounded fuzzing).
-fc.configureGlobal({ interruptAfterTimeLimit: 4_000 });
+// Property tests stop after a time budget as well as a run count, so a loaded CI machine makes
+// them check fewer cases rather than time out (STYLE.md §13: bounded fuzzing); the reporter fails
+// a property cut to a handful of cases and prints every property's count.
+fc.configureGlobal({ interruptAfterTimeLimit: 4_000, reporter: reportProperty });
