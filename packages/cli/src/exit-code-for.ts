@@ -15,6 +15,10 @@ export function exitCodeFor(error: unknown): ExitCode {
     case 'DICOMNET_ASSOCIATION_TIMEOUT':
     case 'DICOMNET_DIMSE_TIMEOUT':
     case 'DICOMNET_DIMSE_PROTOCOL':
+    case 'DICOMNET_DIMSE_RESPONSE_MISMATCH': // the peer broke the protocol or a limit: aborted
+    case 'DICOMNET_DIMSE_TOO_MANY_FRAGMENTS':
+    case 'DICOMNET_ASSOCIATE_AC_MISMATCH':
+    case 'DICOMNET_PDU_PENDING_LIMIT':
       return ExitCode.Aborted;
     case 'DICOMNET_CLI_TLS_FILE_UNREADABLE':
       return ExitCode.Usage;
