@@ -11,6 +11,7 @@ import {
   openInstanceFile,
   storeToDirectory,
   TransferSyntax,
+  VERIFICATION_SOP_CLASS,
 } from '@dicomnet/dimse';
 import type { CommandIo } from '../command-io.js';
 import type { DemoOptions } from '../commands/demo.js';
@@ -19,7 +20,6 @@ import { ExitCode } from '../exit-codes.js';
 import { createOutput } from '../output.js';
 import { StoreProgress } from '../store-progress.js';
 
-const VERIFICATION = '1.2.840.10008.1.1';
 const SECONDARY_CAPTURE = '1.2.840.10008.5.1.4.1.1.7';
 const SYNTAX = TransferSyntax.ExplicitVrLittleEndian;
 
@@ -30,7 +30,7 @@ export async function runDemo(io: CommandIo, options: DemoOptions): Promise<void
   const server = createServer({
     aeTitles: ['DEMO-SCP'],
     contexts: [
-      { abstractSyntax: VERIFICATION, transferSyntaxes: [SYNTAX] },
+      { abstractSyntax: VERIFICATION_SOP_CLASS, transferSyntaxes: [SYNTAX] },
       { abstractSyntax: isStorageSopClass, transferSyntaxes: [SYNTAX] },
     ],
     handlers: { store: storeToDirectory(dir) },
@@ -53,7 +53,7 @@ export async function runDemo(io: CommandIo, options: DemoOptions): Promise<void
       callingAeTitle: 'DEMO-SCU',
       calledAeTitle: 'DEMO-SCP',
       contexts: [
-        { abstractSyntax: VERIFICATION, transferSyntaxes: [SYNTAX] },
+        { abstractSyntax: VERIFICATION_SOP_CLASS, transferSyntaxes: [SYNTAX] },
         { abstractSyntax: SECONDARY_CAPTURE, transferSyntaxes: [SYNTAX] },
       ],
     });

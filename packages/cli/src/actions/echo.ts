@@ -1,4 +1,4 @@
-import { connect } from '@dicomnet/dimse';
+import { connect, VERIFICATION_SOP_CLASS } from '@dicomnet/dimse';
 import type { CommandIo } from '../command-io.js';
 import type { EchoOptions } from '../commands/echo.js';
 import { exitCodeFor } from '../exit-code-for.js';
@@ -7,7 +7,6 @@ import { wantsTls } from '../commands/tls-options.js';
 import { createOutput } from '../output.js';
 import { peerOptions } from './peer-options.js';
 
-const VERIFICATION = '1.2.840.10008.1.1';
 const TRANSFER_SYNTAXES = ['1.2.840.10008.1.2.1', '1.2.840.10008.1.2'];
 
 /** Round-trip times of the echoes sent, in milliseconds. */
@@ -59,7 +58,7 @@ export async function runEcho(
   try {
     const client = await connect({
       ...(await peerOptions(host, peerPort, options)),
-      contexts: [{ abstractSyntax: VERIFICATION, transferSyntaxes: TRANSFER_SYNTAXES }],
+      contexts: [{ abstractSyntax: VERIFICATION_SOP_CLASS, transferSyntaxes: TRANSFER_SYNTAXES }],
       signal: io.interrupted,
     });
     try {

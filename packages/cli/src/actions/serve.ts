@@ -5,7 +5,13 @@ import type {
   UserIdentityRequest,
 } from '@dicomnet/pdu';
 import { DicomnetError, UserIdentityType } from '@dicomnet/pdu';
-import { createServer, isStorageSopClass, storeToDirectory, TransferSyntax } from '@dicomnet/dimse';
+import {
+  createServer,
+  isStorageSopClass,
+  storeToDirectory,
+  TransferSyntax,
+  VERIFICATION_SOP_CLASS,
+} from '@dicomnet/dimse';
 import { statusCategory } from '@dicomnet/status-codes';
 import type { CommandIo } from '../command-io.js';
 import type { ServeOptions } from '../commands/serve.js';
@@ -15,8 +21,6 @@ import { ExitCode } from '../exit-codes.js';
 import { terminalSafe, terminalSafeJson } from '../terminal-safe.js';
 import { acceptListCheck } from './accept-list.js';
 import { serverTlsOptions } from './tls-context.js';
-
-const VERIFICATION = '1.2.840.10008.1.1';
 
 /** Every transfer syntax we store as received: uncompressed first, then the encapsulated ones. */
 const ACCEPTED_SYNTAXES = [
@@ -91,7 +95,7 @@ export async function runServe(io: CommandIo, options: ServeOptions): Promise<vo
     idleTimeout: 300_000,
     contexts: [
       {
-        abstractSyntax: VERIFICATION,
+        abstractSyntax: VERIFICATION_SOP_CLASS,
         transferSyntaxes: [
           TransferSyntax.ExplicitVrLittleEndian,
           TransferSyntax.ImplicitVrLittleEndian,

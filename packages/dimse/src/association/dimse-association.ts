@@ -31,6 +31,7 @@ import { FragmentChannel } from '../message/fragment-channel.js';
 import type { AssemblerRetained } from '../message/message-assembler.js';
 import { MessageAssembler } from '../message/message-assembler.js';
 import { MessageIds, Window } from './message-ids.js';
+import { VERIFICATION_SOP_CLASS } from '../services/verification.js';
 
 /**
  * Limits and timers of the DIMSE layer, in bytes and milliseconds. Every buffer a peer can fill
@@ -133,7 +134,6 @@ export const DEFAULT_MAX_PDV_FRAGMENTS = 1 << 20;
 export const DEFAULT_MAX_STREAMED_DATA_SET_BYTES = 4 * 1024 ** 3;
 /** Default of {@link DimseLimits.streamHighWaterMark}. */
 export const DEFAULT_STREAM_HIGH_WATER_MARK = 1 << 20;
-const VERIFICATION_SOP_CLASS = '1.2.840.10008.1.1'; // PS3.4 A.4
 /** Default of {@link DimseLimits.maxReassembledBytes}. */
 export const DEFAULT_MAX_REASSEMBLED_BYTES = 16 * 1024 * 1024;
 /** Default of {@link DimseLimits.dimseTimeout}. */

@@ -13,6 +13,7 @@ import type { DimseAssociation, ReceivedResponse } from '../association/dimse-as
 import { NoPresentationContextError } from '../errors.js';
 import type { DimseResult } from '../services/results.js';
 import { resultOf } from '../services/results.js';
+import { VERIFICATION_SOP_CLASS } from '../services/verification.js';
 
 /** Options every operation takes. */
 export interface OperationOptions {
@@ -91,7 +92,7 @@ export class DimseClient {
   async echo(
     options: OperationOptions & { readonly sopClassUid?: string } = {},
   ): Promise<DimseResult> {
-    const sopClassUid = options.sopClassUid ?? VERIFICATION;
+    const sopClassUid = options.sopClassUid ?? VERIFICATION_SOP_CLASS;
     const context = this.#context(sopClassUid);
     const { message } = await this.#dimse.invoke(
       { kind: 'C-ECHO-RQ', affectedSopClassUid: sopClassUid },
@@ -289,7 +290,6 @@ export class DimseClient {
   }
 }
 
-const VERIFICATION = '1.2.840.10008.1.1';
 const DEFLATED = '1.2.840.10008.1.2.1.99';
 
 /**
