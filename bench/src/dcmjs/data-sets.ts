@@ -8,7 +8,7 @@
  *   Groups Sequence or an Inventory), about 200 bytes per item;
  * - the small set plus 50 MB of OW Pixel Data.
  */
-import type { DataElement, DataSet } from '@dicomnet/dimse';
+import type { DataElement, DataSet } from '@dicomnet/data';
 
 /** A small, fast, seeded PRNG (mulberry32): the same seed gives the same data sets. */
 export function seededRandom(seed: number): () => number {

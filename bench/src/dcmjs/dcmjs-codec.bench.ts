@@ -4,8 +4,8 @@
  * the adapter's cost as a multiple of raw dcmjs's. dicomnet has no codec of its own yet, so
  * there is no third column (dcmjs-notes.md "When to replace dcmjs").
  */
-import type { DataSet, DataSetCodec } from '@dicomnet/dimse';
-import { createDcmjsCodec } from '@dicomnet/dimse';
+import type { DataSet, DataSetCodec } from '@dicomnet/data';
+import { createDcmjsCodec } from '@dicomnet/data';
 import type { DcmjsDict, NaturalDataSet } from 'dcmjs';
 import type { Benchmark, BenchmarkOptions, BenchmarkResult, Cell } from '../benchmark.js';
 import { median, now, secondsSince } from '../measure.js';
@@ -168,7 +168,7 @@ async function run(options: BenchmarkOptions): Promise<BenchmarkResult> {
     notes: [
       `Sets built from seed ${SEED}; ${WARMUP_ROUND_TRIPS} round trips through each variant first; then per syntax ${count.toLocaleString('en-US')} encodes and then ${count.toLocaleString('en-US')} decodes through each variant, timed in ${roundCount} rounds of ${perRound.toLocaleString('en-US')} sets with the variants interleaved round by round (garbage collected before each when run with --expose-gc). Figures are medians over rounds.`,
       'dcmjs raw: DicomMessage.write of its dict / DicomMessage._read of an exact ArrayBuffer (prepared untimed). dcmjs + (de)naturalize: the same through the keyword form most dcmjs code uses (denaturalizeDataset before write, naturalizeDataset after read).',
-      'adapter: createDcmjsCodec().encode(model) / .decode(bytes) of @dicomnet/dimse: validation, our model ↔ dcmjs dict conversion, an independent structure walk and cross-check around dcmjs (dcmjs-notes.md defects 1–19). Both load dcmjs through import: one instance.',
+      'adapter: createDcmjsCodec().encode(model) / .decode(bytes) of @dicomnet/data: validation, our model ↔ dcmjs dict conversion, an independent structure walk and cross-check around dcmjs (dcmjs-notes.md defects 1–19). Both load dcmjs through import: one instance.',
       'adapter time ÷ raw = median over rounds of (adapter time ÷ raw dcmjs time in the same round): the adapter\'s overhead factor. dicomnet has no codec of its own yet (dcmjs-notes.md "When to replace dcmjs").',
     ],
     seconds: secondsSince(start),

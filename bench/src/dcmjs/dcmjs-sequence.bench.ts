@@ -3,7 +3,7 @@
  * raw and through our adapter, each encode and decode timed once: dcmjs's encode time grows
  * faster than linearly with the items (dcmjs-notes.md "Measured speeds").
  */
-import { createDcmjsCodec } from '@dicomnet/dimse';
+import { createDcmjsCodec } from '@dicomnet/data';
 import type { Benchmark, BenchmarkOptions, BenchmarkResult, Cell } from '../benchmark.js';
 import { MEGABYTE, now, secondsSince } from '../measure.js';
 import { bigSequenceDataSet, SEED, seededRandom } from './data-sets.js';

@@ -4,8 +4,8 @@
  * reports times and memory over IPC. One child per (codec, operation), so that its peak RSS
  * belongs to that operation alone.
  */
-import type { DataSet } from '@dicomnet/dimse';
-import { createDcmjsCodec } from '@dicomnet/dimse';
+import type { DataSet } from '@dicomnet/data';
+import { createDcmjsCodec } from '@dicomnet/data';
 import { now, secondsSince } from '../measure.js';
 import { pixelDataSet, SEED, seededRandom } from './data-sets.js';
 import { collectGarbage } from './gc.js';

@@ -1,6 +1,6 @@
 /**
  * dcmjs 0.52.2 called directly, as a dcmjs user would: the baseline of the adapter's overhead.
- * Loaded through `import`, like @dicomnet/dimse loads it, so both use one instance (its ESM and
+ * Loaded through `import`, like @dicomnet/data loads it, so both use one instance (its ESM and
  * CJS builds are separate instances, dcmjs-notes.md "How to load it").
  */
 import type { DcmjsDict, NaturalDataSet } from 'dcmjs';

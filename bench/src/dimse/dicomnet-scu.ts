@@ -1,12 +1,8 @@
 /** The dicomnet SCU side of the DIMSE benchmarks, run in the benchmark's own process. */
 import { readFile } from 'node:fs/promises';
 import type { DimseClient, InstanceFile, StoreInstance } from '@dicomnet/dimse';
-import {
-  connect,
-  openInstanceFiles,
-  readPart10Header,
-  storeFiles as sendFiles,
-} from '@dicomnet/dimse';
+import { readPart10Header } from '@dicomnet/data';
+import { connect, openInstanceFiles, storeFiles as sendFiles } from '@dicomnet/dimse';
 import { SECONDARY_CAPTURE } from './instances.js';
 
 const VERIFICATION = '1.2.840.10008.1.1';

@@ -61,12 +61,3 @@ export { DIMSE_DIAGNOSTICS_CHANNELS } from './diagnostics.js';
 
 // ---- command sets and messages (PS3.7 §6.3, §9.3, §10.3, Annex E) ----
 export * from './command/index.js';
-
-// ---- data sets (PS3.18 F.2 model, dcmjs-based codec) ----
-export * from './data-set/index.js';
-
-// ---- transfer syntaxes (PS3.5 §10, PS3.6 Annex A) ----
-export * from './transfer-syntax/index.js';
-
-// ---- Part 10 files (PS3.10) ----
-export * from './part10/index.js';

@@ -34,6 +34,16 @@ export class DicomnetError extends Error {
   static isInstance(value: unknown): value is DicomnetError {
     return typeof value === 'object' && value !== null && BRAND in value;
   }
+
+  /**
+   * `instanceof DicomnetError` is the brand check, so it also holds for errors of
+   * `@dicomnet/data`, which carries its own copy of this class; subclasses keep the prototype
+   * check.
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    if (this !== DicomnetError) return Function.prototype[Symbol.hasInstance].call(this, value);
+    return DicomnetError.isInstance(value);
+  }
 }
 
 /**

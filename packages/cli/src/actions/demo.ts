@@ -2,15 +2,14 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { DataSet } from '@dicomnet/dimse';
+import type { DataSet } from '@dicomnet/data';
+import { createDcmjsCodec, TransferSyntax } from '@dicomnet/data';
 import {
   connect,
-  createDcmjsCodec,
   createServer,
   isStorageSopClass,
   openInstanceFile,
   storeToDirectory,
-  TransferSyntax,
   VERIFICATION_SOP_CLASS,
 } from '@dicomnet/dimse';
 import type { CommandIo } from '../command-io.js';

@@ -5,11 +5,11 @@ import type {
   UserIdentityRequest,
 } from '@dicomnet/pdu';
 import { DicomnetError, UserIdentityType } from '@dicomnet/pdu';
+import { TransferSyntax } from '@dicomnet/data';
 import {
   createServer,
   isStorageSopClass,
   storeToDirectory,
-  TransferSyntax,
   VERIFICATION_SOP_CLASS,
 } from '@dicomnet/dimse';
 import { statusCategory } from '@dicomnet/status-codes';

@@ -1,7 +1,7 @@
 import type { Association } from '@dicomnet/pdu';
 import type { DimseLimits } from '../association/dimse-association.js';
 import { DimseAssociation } from '../association/dimse-association.js';
-import type { DataSetCodec } from '../data-set/index.js';
+import type { DataSetCodec } from '@dicomnet/data';
 import { createDispatcher } from '../services/dispatch.js';
 import type { DimseHandlers } from '../services/handlers.js';
 import { DimseClient } from './dimse-client.js';

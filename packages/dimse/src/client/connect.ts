@@ -8,8 +8,8 @@ import type {
 } from '@dicomnet/pdu';
 import { requestAssociation } from '@dicomnet/pdu';
 import type { DimseLimits } from '../association/dimse-association.js';
-import type { DataSetCodec } from '../data-set/index.js';
-import { createDcmjsCodec } from '../data-set/index.js';
+import type { DataSetCodec } from '@dicomnet/data';
+import { createDcmjsCodec } from '@dicomnet/data';
 import type { DimseHandlers } from '../services/handlers.js';
 import { attachClient } from './attach-client.js';
 import type { DimseClient } from './dimse-client.js';

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { DataSet } from '../data-set/index.js';
+import type { DataSet } from '@dicomnet/data';
 import { connect } from './connect.js';
 import { createServer } from '../server/dimse-server.js';
 import type { DimseServer } from '../server/dimse-server.js';

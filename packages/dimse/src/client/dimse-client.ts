@@ -8,7 +8,7 @@ import { findContext } from '@dicomnet/pdu';
 import type { ServiceName } from '@dicomnet/status-codes';
 import { Priority } from '../command/index.js';
 import type { DimseResponse } from '../command/index.js';
-import type { DataSet, DataSetCodec } from '../data-set/index.js';
+import type { DataSet, DataSetCodec } from '@dicomnet/data';
 import type { DimseAssociation, ReceivedResponse } from '../association/dimse-association.js';
 import { NoPresentationContextError } from '../errors.js';
 import type { DimseResult } from '../services/results.js';

@@ -14,8 +14,8 @@ import { Acceptor } from '@dicomnet/pdu';
 import type { DimseLimits } from '../association/dimse-association.js';
 import { attachClient } from '../client/attach-client.js';
 import type { DimseClient } from '../client/dimse-client.js';
-import type { DataSetCodec } from '../data-set/index.js';
-import { createDcmjsCodec } from '../data-set/index.js';
+import type { DataSetCodec } from '@dicomnet/data';
+import { createDcmjsCodec } from '@dicomnet/data';
 import { publishDimseError } from '../diagnostics.js';
 import type { DimseHandlers } from '../services/handlers.js';
 

@@ -1,6 +1,6 @@
 import { Priority } from '../command/index.js';
 import type { DimseRequest } from '../command/index.js';
-import type { DataSet, DataSetCodec } from '../data-set/index.js';
+import type { DataSet, DataSetCodec } from '@dicomnet/data';
 import type {
   IncomingRequest,
   OutgoingResponse,

@@ -1,7 +1,7 @@
 import type { NegotiatedAssociation } from '@dicomnet/pdu';
 import type { DimseClient } from '../client/dimse-client.js';
 import type { Priority } from '../command/index.js';
-import type { DataSet } from '../data-set/index.js';
+import type { DataSet } from '@dicomnet/data';
 import type { StatusReply } from './results.js';
 
 /** What every handler learns about the request's association. */

@@ -1,6 +1,6 @@
 import { DicomnetError } from '@dicomnet/pdu';
 import { FRAGMENT_OVERHEAD_BYTES } from '../message/fragment-cost.js';
-import { readDataSetUids } from '../part10/index.js';
+import { readDataSetUids } from '@dicomnet/data';
 import type { StatusReply } from '../services/results.js';
 
 /**

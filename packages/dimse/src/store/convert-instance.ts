@@ -1,9 +1,7 @@
 import { readFile } from 'node:fs/promises';
+import { createDcmjsCodec, DataSetEncodeError, describeTransferSyntax } from '@dicomnet/data';
+import type { DataSetCodec } from '@dicomnet/data';
 import type { StoreInstance } from '../client/dimse-client.js';
-import { createDcmjsCodec } from '../data-set/index.js';
-import type { DataSetCodec } from '../data-set/index.js';
-import { DataSetEncodeError } from '../data-set/index.js';
-import { describeTransferSyntax } from '../transfer-syntax/index.js';
 import type { InstanceFile } from './instance-file.js';
 
 /** Largest data set {@link convertInstance} decodes in memory by default. */

@@ -2,8 +2,8 @@ import { open } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { StoreInstance } from '../client/dimse-client.js';
-import type { FileMetaInformation, Part10Header } from '../part10/index.js';
-import { openPart10File, parsePart10Header, UnfinishedFileError } from '../part10/index.js';
+import type { FileMetaInformation, Part10Header } from '@dicomnet/data';
+import { openPart10File, parsePart10Header, UnfinishedFileError } from '@dicomnet/data';
 import { isStoreLeftover } from './store-leftovers.js';
 
 /** A Part 10 file ready to send with C-STORE, without its data set having been read. */

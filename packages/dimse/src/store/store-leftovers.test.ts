@@ -2,7 +2,7 @@ import { mkdir, readdir, rename, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { tempDir } from '@dicomnet/test-utils';
 import { describe, expect, it } from 'vitest';
-import { AtomicFileWriter, writePart10File } from '../part10/index.js';
+import { AtomicFileWriter, writePart10File } from '@dicomnet/data';
 import { openInstanceFile } from './instance-file.js';
 import { openInstanceFiles } from './store-files.js';
 import { isStoreLeftover, removeStoreLeftovers } from './store-leftovers.js';

@@ -1,6 +1,6 @@
 import { readdir, unlink } from 'node:fs/promises';
 import path from 'node:path';
-import { atomicWriterTargetOf } from '../part10/index.js';
+import { atomicWriterTargetOf } from '@dicomnet/data';
 import { isStorableUid } from './storable-uid.js';
 
 /**

@@ -2,7 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { duplexPair, tempDir } from '@dicomnet/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readPart10Header } from '../part10/index.js';
+import { readPart10Header } from '@dicomnet/data';
 import { createServer } from '../server/dimse-server.js';
 import type { DimseServer } from '../server/dimse-server.js';
 import {

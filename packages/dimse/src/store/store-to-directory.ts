@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { openPart10FileWriter } from '../part10/index.js';
+import { openPart10FileWriter } from '@dicomnet/data';
 import type { StoreRequest } from '../services/handlers.js';
 import type { StatusReply } from '../services/results.js';
 import { checkDataSetUids } from './check-data-set-uids.js';

@@ -8,9 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateInstances, randomUid, startOrthanc, tempDir } from '@dicomnet/test-utils';
 import type { GeneratedInstance, OrthancPeer, OrthancRestError } from '@dicomnet/test-utils';
 import { connect } from '../../src/index.js';
+import type { DataSet } from '@dicomnet/data';
 import type {
   ActionRequest,
-  DataSet,
   DimseClient,
   EventReportRequest,
   HandlerResult,

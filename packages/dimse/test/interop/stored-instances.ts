@@ -6,7 +6,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { inflateRawSync } from 'node:zlib';
 import { expect } from 'vitest';
-import { openPart10File } from '../../src/index.js';
+import { openPart10File } from '@dicomnet/data';
 import { DEFLATED } from './uids.js';
 
 /** One Part 10 file: its meta UIDs and its data set exactly as stored. */

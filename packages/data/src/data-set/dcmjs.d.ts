@@ -1,5 +1,5 @@
 // Hand-written types for the few parts of dcmjs 0.52.2 that dcmjs-codec.ts calls (dcmjs ships no
-// types). Nothing here is exported from @dicomnet/dimse. Checked against build/dcmjs.es.js.
+// types). Nothing here is exported from @dicomnet/data. Checked against build/dcmjs.es.js.
 declare module 'dcmjs' {
   /** One element of dcmjs's raw ("dict") form: tag key → { vr, Value, _rawValue }. */
   export interface DcmjsElement {

@@ -2,7 +2,7 @@
 // a decoder gives back (no trailing padding, no single empty value, float32-exact FL…), and every
 // tag has its dictionary VR, so Implicit VR round trips too.
 import fc from 'fast-check';
-import type { DataElement, DataElementValue, DataSet } from '../../src/data-set/index.js';
+import type { DataElement, DataElementValue, DataSet } from '../../src/index.js';
 
 /** One tag per VR whose PS3.6 VR is that VR. */
 const TAGS: Readonly<Record<string, string>> = {

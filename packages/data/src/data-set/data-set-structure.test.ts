@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DicomnetError } from '@dicomnet/pdu';
+import { DicomnetError } from '../dicomnet-error.js';
 import { fromHex } from '@dicomnet/test-utils';
 import { fixture } from '../../test/contract/data-set-fixtures.js';
 import { readDataSetStructure, type StructureOptions } from './data-set-structure.js';

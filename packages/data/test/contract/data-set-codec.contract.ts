@@ -4,8 +4,8 @@
 import { inflateRawSync } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DicomnetError } from '@dicomnet/pdu';
-import type { DataSet, DataSetCodec } from '../../src/data-set/index.js';
+import { DicomnetError } from '../../src/index.js';
+import type { DataSet, DataSetCodec } from '../../src/index.js';
 import { arbitraryDataSet } from './data-set-arbitrary.js';
 import { ALL_VRS, fixture, SYNTAXES } from './data-set-fixtures.js';
 

@@ -2,7 +2,7 @@
 // by hand from data-set-all-vrs.dump and `dcmdump` of the files.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { DataSet } from '../../src/data-set/index.js';
+import type { DataSet } from '../../src/index.js';
 
 /** Reads a file of test/fixtures. */
 export function fixture(name: string): Uint8Array {

@@ -1,5 +1,5 @@
 // Built-ins that only deflate and Part 10 file writing use, loaded when first called rather than
-// when @dicomnet/dimse is imported: static imports of `node:zlib` and `node:crypto` cost every
+// when @dicomnet/data is imported: static imports of `node:zlib` and `node:crypto` cost every
 // importer 5-10 ms at start-up (Node 20 builds an ES module facade over all of a built-in's
 // exports; `node:crypto`'s loads WebCrypto), and a C-ECHO uses neither (bench/README.md,
 // cli-startup). `process.getBuiltinModule` (Node 20.16) is synchronous, works alike in the ESM

@@ -1,4 +1,4 @@
-import { DicomnetError } from '@dicomnet/pdu';
+import { DicomnetError } from '../dicomnet-error.js';
 
 /**
  * The bytes are not a DICOM Part 10 file: shorter than the 128-byte preamble and the prefix, or

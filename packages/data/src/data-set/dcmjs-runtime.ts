@@ -1,7 +1,7 @@
 // The one place that loads dcmjs 0.52.2 and the shims the adapter needs. The defect numbers are
 // those of the project notes spec/dcmjs-notes.md ("Known defects").
 //
-// dcmjs is loaded on first use, not when @dicomnet/dimse is imported: it is 1.4 MB of JavaScript
+// dcmjs is loaded on first use, not when @dicomnet/data is imported: it is 1.4 MB of JavaScript
 // that takes 60-90 ms to compile, and a C-ECHO or a C-STORE of files never decodes a data set.
 // Loading must stay synchronous (DataSetCodec is synchronous), hence `require`; both builds of
 // this package (ESM and CJS) thus use dcmjs's one CJS instance (dcmjs-notes.md "How to load it":

@@ -1,4 +1,4 @@
-import { DicomnetError } from '@dicomnet/pdu';
+import { DicomnetError } from '../dicomnet-error.js';
 
 /** Codes a {@link DataSetDecodeError} carries. */
 export type DataSetDecodeErrorCode = 'DICOMNET_DATASET_MALFORMED' | 'DICOMNET_DATASET_UNSUPPORTED';

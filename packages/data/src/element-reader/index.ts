@@ -1,0 +1,2 @@
+// The element reader's public API (issue 14); filled in as it lands.
+export {};
