@@ -29,7 +29,7 @@ const client = await dimse.connect(peer);
 const { status } = await client.echo();
 await client.release();
 const afterEcho = heavy();
-dimse.createDcmjsCodec().encode({ '00100020': { vr: 'LO', Value: ['ID1'] } }, '1.2.840.10008.1.2.1.99');
+(await import('@dicomnet/data')).createDcmjsCodec().encode({ '00100020': { vr: 'LO', Value: ['ID1'] } }, '1.2.840.10008.1.2.1.99');
 const afterDeflate = heavy();
 // storescp speaks no TLS: the handshake fails, but the attempt has to load node:tls.
 const tlsFailed = await dimse.connect({ ...peer, tls: {} }).then(

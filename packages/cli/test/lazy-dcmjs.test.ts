@@ -17,8 +17,8 @@ export async function resolve(specifier, context, next) {
   return result;
 }`;
 
-// Runs in a fresh Node process (this one has loaded half the world): importing
-// @dicomnet/dimse must not load dcmjs (60-90 ms to compile), through import or require; the
+// Runs in a fresh Node process (this one has loaded half the world): importing @dicomnet/dimse
+// and @dicomnet/data must not load dcmjs (60-90 ms to compile), through import or require; the
 // first data set encoded or decoded must load it.
 const SCRIPT = `
 import { createRequire, register } from 'node:module';
@@ -39,15 +39,17 @@ const loaded = async () => {
   await flush();
   return [...Object.keys(require.cache), ...resolved].some((name) => name.includes('/dcmjs/'));
 };
-const dimse = await import('@dicomnet/dimse');
+await import('@dicomnet/dimse');
+const data = await import('@dicomnet/data');
 const afterImport = await loaded();
-const codec = dimse.createDcmjsCodec();
+const codec = data.createDcmjsCodec();
 const afterCreate = await loaded();
 const bytes = codec.encode({ '00100020': { vr: 'LO', Value: ['ID1'] } }, '1.2.840.10008.1.2.1');
 const decoded = codec.decode(bytes, '1.2.840.10008.1.2.1');
 const afterUse = await loaded();
 const sawDimse = resolved.some((url) => url.includes('/dimse/dist/'));
-console.log(JSON.stringify({ sawDimse, afterImport, afterCreate, afterUse, decoded }));
+const sawData = resolved.some((url) => url.includes('/data/dist/'));
+console.log(JSON.stringify({ sawDimse, sawData, afterImport, afterCreate, afterUse, decoded }));
 port1.close();
 `;
 
@@ -59,6 +61,7 @@ it('loads dcmjs only when a data set is first encoded or decoded', async () => {
   );
   expect(JSON.parse(stdout)).toEqual({
     sawDimse: true, // the hook does see the modules the loader resolves
+    sawData: true,
     afterImport: false,
     afterCreate: false,
     afterUse: true,
