@@ -1,2 +1,15 @@
-// The element writer's public API (issue 14); filled in as it lands.
-export {};
+// The element writer's public API (issue 14).
+export { writeElements, dataSetTokens } from './write-elements.js';
+export { writePart10FileFromElements } from './write-part10-elements.js';
+export type { WritePart10ElementsOptions } from './write-part10-elements.js';
+export {
+  DEFAULT_MAX_BUFFERED_BYTES,
+  DEFAULT_WRITER_CHUNK_BYTES,
+  DEFAULT_WRITER_MAX_DEPTH,
+} from './writer-input.js';
+export type {
+  ElementWriterInput,
+  ElementWriterOptions,
+  ModelElementToken,
+  ModelItemToken,
+} from './writer-input.js';
