@@ -169,6 +169,8 @@ export class DimseAssociation {
   readonly #maxAnswering: number;
   /** Input paused until fewer requests are being answered. */
   #waitingForRoom: (() => void)[] = [];
+  /** Waiting for every request in either direction to have its answer (release). */
+  #waitingForSettled: (() => void)[] = [];
   readonly #idleTimeout: number;
   #idleTimer: NodeJS.Timeout | undefined;
   /** The DIMSE-level error that made us abort, if any. */
@@ -301,6 +303,7 @@ export class DimseAssociation {
         } else {
           this.#forget(messageId);
         }
+        this.#notifyIfSettled();
         if (result instanceof Error) reject(result);
         else resolve(result);
       };
@@ -569,6 +572,7 @@ export class DimseAssociation {
         this.#answering.delete(tracked);
         if (performing !== undefined) this.#performing.delete(performing);
         if (this.#answering.size <= this.#maxAnswering) this.#resumeInput();
+        this.#notifyIfSettled();
       });
     this.#answering.add(tracked);
   }
@@ -611,10 +615,22 @@ export class DimseAssociation {
     void this.#association.abort();
   }
 
-  async #settled(): Promise<void> {
-    while (this.#answering.size > 0 || this.#activePending() > 0) {
-      await Promise.race([...this.#answering, new Promise((resolve) => setTimeout(resolve, 10))]);
-    }
+  /** Resolves once no request in either direction waits for its answer. */
+  #settled(): Promise<void> {
+    if (this.#isSettled()) return Promise.resolve();
+    return new Promise<void>((resolve) => this.#waitingForSettled.push(resolve));
+  }
+
+  #isSettled(): boolean {
+    return this.#answering.size === 0 && this.#activePending() === 0;
+  }
+
+  /** Called wherever an answer is sent or a request of ours settles. */
+  #notifyIfSettled(): void {
+    if (this.#waitingForSettled.length === 0 || !this.#isSettled()) return;
+    const waiting = this.#waitingForSettled;
+    this.#waitingForSettled = [];
+    for (const resume of waiting) resume();
   }
 
   #activePending(): number {
