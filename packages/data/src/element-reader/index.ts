@@ -1,2 +1,30 @@
-// The element reader's public API (issue 14); filled in as it lands.
-export {};
+// The element reader's public API (issue 14).
+export {
+  ElementParser,
+  DEFAULT_MAX_DEPTH,
+  DEFAULT_MAX_VALUE_BYTES,
+  type ElementParserOptions,
+} from './element-parser.js';
+export {
+  readElements,
+  readElementsSync,
+  DEFAULT_MAX_INFLATED_BYTES,
+  type ElementSource,
+  type ReadElementsOptions,
+} from './read-elements.js';
+export { decodeValue, type DecodeValueContext } from './decode-value.js';
+export { textDecoding, type TextDecoding } from './character-sets.js';
+export { dictionaryVr } from './data-dictionary.js';
+export type { AttributeTag, Attributes } from './attribute-collector.js';
+export {
+  readAttributes,
+  readAttributesSync,
+  type ReadAttributesOptions,
+} from './read-attributes.js';
+export {
+  readPart10Attributes,
+  readPart10AttributesSync,
+  DEFAULT_CHUNK_BYTES,
+  type Part10Attributes,
+  type ReadPart10AttributesOptions,
+} from './read-part10-attributes.js';

@@ -1,0 +1,143 @@
+// Collects the requested top-level attributes (a requested sequence whole, with its items) from
+// a token stream, tells the parser which values to deliver and where to stop, and decodes them.
+import type { DataElement, DataSet } from '../data-set/data-set.js';
+import type { ElementToken } from '../element-stream/element-token.js';
+import { textDecoding, type TextDecoding } from './character-sets.js';
+import { decodeValue } from './decode-value.js';
+import type { ElementParserOptions } from './element-parser.js';
+
+/** A tag as `0xggggeeee` or as its 8-hex-digit key (`'0020000D'`). */
+export type AttributeTag = number | string;
+
+/** The attributes found, by tag key (`ggggeeee`); a requested tag that is absent has no key. */
+export type Attributes = Record<string, DataElement>;
+
+const SPECIFIC_CHARACTER_SET = 0x00080005;
+
+interface RawElement {
+  readonly tag: number;
+  readonly vr: string;
+  readonly value?: Uint8Array;
+  readonly items?: RawElement[][];
+}
+
+/** The parser options and the token sink of one attribute read. */
+export class AttributeCollector {
+  readonly #wanted: Set<number>;
+  readonly #elements: RawElement[] = [];
+  /** Open requested sequences and their current item, innermost last. */
+  readonly #open: { element: RawElement; items: RawElement[][]; item: RawElement[] | undefined }[] =
+    [];
+  #characterSet: readonly string[] | undefined;
+  /** Depth of unrequested sequences entered (their content is skipped). */
+  #skipping = 0;
+  readonly parserOptions: ElementParserOptions;
+
+  /**
+   * @param tags - The requested top-level tags.
+   * @param options - Limits passed on to the parser.
+   */
+  constructor(tags: Iterable<AttributeTag>, options: Omit<ElementParserOptions, 'wantValue'>) {
+    this.#wanted = new Set<number>();
+    for (const tag of tags) this.#wanted.add(toTagNumber(tag));
+    let last = -1;
+    for (const tag of this.#wanted) last = Math.max(last, tag);
+    this.parserOptions = {
+      ...options,
+      stopAfter: Math.min(last, options.stopAfter ?? Number.POSITIVE_INFINITY),
+      wantValue: (tag, _vr, _length, depth) =>
+        depth === 0
+          ? this.#wanted.has(tag) || tag === SPECIFIC_CHARACTER_SET
+          : this.#open.length > 0 && this.#skipping === 0,
+    };
+  }
+
+  /** Takes the next token of the stream. */
+  add(token: ElementToken): void {
+    const top = this.#open[this.#open.length - 1];
+    switch (token.kind) {
+      case 'element': {
+        if (token.value === undefined) return;
+        const element: RawElement = { tag: token.tag, vr: token.vr, value: token.value };
+        if (top === undefined) {
+          if (token.tag === SPECIFIC_CHARACTER_SET) this.#characterSet = splitTerms(token.value);
+          if (this.#wanted.has(token.tag)) this.#elements.push(element);
+        } else if (this.#skipping === 0) {
+          top.item?.push(element);
+        }
+        return;
+      }
+      case 'sequence':
+      case 'encapsulated': {
+        const requested = top === undefined ? this.#wanted.has(token.tag) : this.#skipping === 0;
+        if (!requested || token.kind === 'encapsulated') {
+          this.#skipping++; // until its sequence-end
+          return;
+        }
+        const items: RawElement[][] = [];
+        const element: RawElement = { tag: token.tag, vr: 'SQ', items };
+        if (top === undefined) this.#elements.push(element);
+        else top.item?.push(element);
+        this.#open.push({ element, items, item: undefined });
+        return;
+      }
+      case 'item':
+        if (this.#skipping === 0 && top !== undefined) {
+          top.item = [];
+          top.items.push(top.item);
+        }
+        return;
+      case 'item-end':
+        return;
+      case 'sequence-end':
+        if (this.#skipping > 0) this.#skipping--;
+        else this.#open.pop();
+        return;
+      case 'fragment':
+        return;
+    }
+  }
+
+  /**
+   * The decoded attributes, text in the top-level Specific Character Set.
+   * @param littleEndian - The stream's byte order.
+   */
+  result(littleEndian: boolean): Attributes {
+    const text = textDecoding(this.#characterSet);
+    return decodeElements(this.#elements, { littleEndian, text });
+  }
+}
+
+function decodeElements(
+  elements: readonly RawElement[],
+  context: { littleEndian: boolean; text: TextDecoding },
+): Attributes {
+  const result: Attributes = {};
+  for (const element of elements) {
+    const key = (element.tag >>> 0).toString(16).toUpperCase().padStart(8, '0');
+    if (element.items !== undefined) {
+      const items: DataSet[] = element.items.map((item) => decodeElements(item, context));
+      result[key] = items.length === 0 ? { vr: 'SQ' } : { vr: 'SQ', Value: items };
+    } else {
+      result[key] = decodeValue(element.vr, element.value ?? new Uint8Array(0), context);
+    }
+  }
+  return result;
+}
+
+function splitTerms(bytes: Uint8Array): string[] {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+    .toString('latin1')
+    .split('\\')
+    .map((term) => term.replace(/[ \0]+$/, '').trim());
+}
+
+/** `0xggggeeee` of a tag given as a number or a key. */
+export function toTagNumber(tag: AttributeTag): number {
+  if (typeof tag === 'number') {
+    if (Number.isInteger(tag) && tag >= 0 && tag <= 0xffffffff) return tag;
+  } else if (/^[0-9A-Fa-f]{8}$/.test(tag)) {
+    return Number.parseInt(tag, 16);
+  }
+  throw new TypeError(`not a tag: ${String(tag)} (expected 0xggggeeee or 8 hex digits)`);
+}

@@ -1,0 +1,102 @@
+// Decoding text of the VRs that use Specific Character Set (0008,0005) (PS3.5 6.1; the Defined
+// Terms are PS3.3 C.12.1.1.2). Single-byte sets and ISO_IR 192 / GB18030 / GBK decode fully.
+// ISO 2022 code extensions ("ISO 2022 IR …") decode while the text holds no escape sequence, in
+// the set of the first term (its G1 is what unescaped bytes above 0x7F mean, PS3.5 6.1.2.5.3);
+// text with an ESC byte is refused as DICOMNET_DATASET_UNSUPPORTED (feature `iso-2022-escapes`).
+import { DataSetDecodeError } from '../data-set/errors.js';
+
+/** Turns the bytes of one text value into a string. */
+export type TextDecoding = (bytes: Uint8Array) => string;
+
+const ESC = 0x1b;
+
+/** WHATWG encoding label of each Defined Term (without the `ISO 2022 ` / `ISO_IR ` prefix). */
+const LABELS: Readonly<Record<string, string>> = {
+  'IR 6': 'latin1-exact',
+  'IR 100': 'latin1-exact', // Latin-1; WHATWG's "iso-8859-1" is windows-1252, so Buffer's latin1
+  'IR 101': 'iso-8859-2',
+  'IR 109': 'iso-8859-3',
+  'IR 110': 'iso-8859-4',
+  'IR 144': 'iso-8859-5',
+  'IR 127': 'iso-8859-6',
+  'IR 126': 'iso-8859-7',
+  'IR 138': 'iso-8859-8',
+  'IR 148': 'iso-8859-9', // WHATWG: windows-1254, the same but for 0x80–0x9F (C1 controls)
+  'IR 203': 'iso-8859-15',
+  'IR 166': 'windows-874', // TIS 620-2533, of which windows-874 is a superset
+  'IR 13': 'shift_jis', // JIS X 0201 single bytes read the same in Shift_JIS
+  'IR 192': 'utf-8',
+  GB18030: 'gb18030',
+  GBK: 'gbk',
+};
+
+const cache = new Map<string, TextDecoding>();
+
+function latin1(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+}
+
+/** Text of the default repertoire (PS3.5 6.1.2.1), and of VRs that never use another. */
+export const defaultDecoding: TextDecoding = latin1;
+
+/**
+ * The decoding for the values of Specific Character Set (0008,0005); the default repertoire
+ * when it is absent or empty.
+ * @throws {@link DataSetDecodeError} `DICOMNET_DATASET_UNSUPPORTED` (feature `character-set`) for
+ *   a term not listed in PS3.3 C.12.1.1.2.
+ */
+export function textDecoding(specificCharacterSet: readonly string[] | undefined): TextDecoding {
+  const terms = (specificCharacterSet ?? []).map((term) => term.trim());
+  const key = terms.join('\\');
+  const cached = cache.get(key);
+  if (cached !== undefined) return cached;
+  const decoding = build(terms);
+  cache.set(key, decoding);
+  return decoding;
+}
+
+function build(terms: readonly string[]): TextDecoding {
+  const extended = terms.some((term) => term.startsWith('ISO 2022 '));
+  const first = terms[0] ?? '';
+  const name = first === '' ? 'IR 6' : first.replace(/^ISO_IR /, 'IR ').replace(/^ISO 2022 /, '');
+  const label = LABELS[name];
+  if (label === undefined) {
+    throw new DataSetDecodeError(
+      'DICOMNET_DATASET_UNSUPPORTED',
+      `unknown Specific Character Set "${terms.join('\\')}" (PS3.3 C.12.1.1.2)`,
+      {},
+      'character-set',
+    );
+  }
+  const base: TextDecoding =
+    label === 'latin1-exact' ? latin1 : textDecoderFor(label, terms.join('\\'));
+  if (!extended) return base;
+  return (bytes) => {
+    if (bytes.includes(ESC)) {
+      throw new DataSetDecodeError(
+        'DICOMNET_DATASET_UNSUPPORTED',
+        `ISO 2022 escape sequences in text of "${terms.join('\\')}" (PS3.5 6.1.2.5)`,
+        {},
+        'iso-2022-escapes',
+      );
+    }
+    return base(bytes);
+  };
+}
+
+function textDecoderFor(label: string, terms: string): TextDecoding {
+  let decoder: InstanceType<typeof TextDecoder>;
+  try {
+    decoder = new TextDecoder(label);
+  } catch (error) {
+    // A Node.js built without full ICU lacks the legacy encodings.
+    throw new DataSetDecodeError(
+      'DICOMNET_DATASET_UNSUPPORTED',
+      `this Node.js cannot decode "${terms}" (${label})`,
+      {},
+      'character-set',
+      { cause: error },
+    );
+  }
+  return (bytes) => decoder.decode(bytes);
+}

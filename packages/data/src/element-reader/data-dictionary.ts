@@ -1,0 +1,63 @@
+// The data dictionary for Implicit VR (PS3.5 7.1.3: the VR is "determined by the Tag"). The
+// table is generated (scripts/make-dictionary.mjs) and only parsed when a first Implicit VR
+// element asks, so that `import '@dicomnet/data'` does not pay for it.
+import { DICTIONARY_ENTRIES, DICTIONARY_RANGES } from './dictionary-table.js';
+
+interface Range {
+  readonly firstGroup: number;
+  readonly lastGroup: number;
+  readonly firstElement: number;
+  readonly lastElement: number;
+  readonly vr: string;
+}
+
+let tags: Map<number, string> | undefined;
+let ranges: readonly Range[] | undefined;
+
+function load(): Map<number, string> {
+  const map = new Map<number, string>();
+  for (let i = 0; i + 10 <= DICTIONARY_ENTRIES.length; i += 10) {
+    map.set(
+      Number.parseInt(DICTIONARY_ENTRIES.slice(i, i + 8), 16),
+      DICTIONARY_ENTRIES.slice(i + 8, i + 10),
+    );
+  }
+  ranges = DICTIONARY_RANGES.map((entry) => ({
+    firstGroup: Number.parseInt(entry.slice(0, 4), 16),
+    lastGroup: Number.parseInt(entry.slice(4, 8), 16),
+    firstElement: Number.parseInt(entry.slice(8, 12), 16),
+    lastElement: Number.parseInt(entry.slice(12, 16), 16),
+    vr: entry.slice(16, 18),
+  }));
+  tags = map;
+  return map;
+}
+
+/**
+ * The VR of `tag` (`0xggggeeee`) in PS3.6, as read from Implicit VR:
+ * - multi-VR entries resolved as PS3.5 A.1 reads them: "OB or OW" (Pixel, Overlay, Waveform
+ *   Data) as OW, "US or SS" as US, LUT Data "US or SS or OW" as OW;
+ * - group lengths (gggg,0000) UL (PS3.5 7.2); private creators (odd gggg, 0010–00FF) LO (PS3.5
+ *   7.8.1); repeating groups 50xx, 60xx and 7Fxx for even groups only (PS3.5 7.6);
+ * - `UN` for any other private tag and for a tag this edition of the dictionary does not know
+ *   (PS3.5 6.2.2).
+ */
+export function dictionaryVr(tag: number): string {
+  const known = (tags ?? load()).get(tag);
+  if (known !== undefined) return known;
+  const group = tag >>> 16;
+  const element = tag & 0xffff;
+  if (element === 0) return 'UL';
+  if (group % 2 === 1) return element >= 0x0010 && element <= 0x00ff ? 'LO' : 'UN';
+  for (const range of ranges ?? []) {
+    if (
+      group >= range.firstGroup &&
+      group <= range.lastGroup &&
+      element >= range.firstElement &&
+      element <= range.lastElement
+    ) {
+      return range.vr;
+    }
+  }
+  return 'UN';
+}

@@ -1,0 +1,481 @@
+// The synchronous core of the element reader: bytes in (push), tokens out (read). Everything else
+// (async sources, Deflate, attributes, Part 10 files) is built on it. It keeps a list of chunks
+// and copies only what spans two of them: a header (into 12 scratch bytes) or a delivered value
+// (into a buffer of its exact length); a value inside one chunk is delivered as a view of it.
+import { formatTag } from '../data-set/data-set.js';
+import {
+  ITEM_DELIMITATION_TAG,
+  ITEM_TAG,
+  readElementHeader,
+  SEQUENCE_DELIMITATION_TAG,
+  UNDEFINED_LENGTH,
+  viewOf,
+  type DataSetEncoding,
+  type ElementHeader,
+} from '../data-set/element-header.js';
+import { DataSetDecodeError } from '../data-set/errors.js';
+import type { ElementToken, FragmentToken, ValueToken } from '../element-stream/element-token.js';
+import { dictionaryVr } from './data-dictionary.js';
+
+/** Limits and choices of the element reader. */
+export interface ElementParserOptions {
+  /** Deepest nesting of sequences (and encapsulated pixel data); a top-level one is 1. Default 64. */
+  readonly maxDepth?: number;
+  /**
+   * Longest value delivered, in bytes; a longer value (or fragment) is skipped, its token's
+   * `value` undefined. Default 64 MiB.
+   */
+  readonly maxValueBytes?: number;
+  /**
+   * Most bytes buffered for one delivered value that spans input chunks (a value inside one chunk
+   * is a view and costs nothing); past it, a `DICOMNET_DATASET_UNSUPPORTED` error (feature
+   * `value-too-large`). Default: `maxValueBytes`.
+   */
+  readonly maxBufferedBytes?: number;
+  /**
+   * Which values to deliver (`value` set) rather than skip. Called once per element that is not
+   * a sequence, with its nesting depth (0 at the top level). Default: all.
+   */
+  readonly wantValue?: (tag: number, vr: string, length: number, depth: number) => boolean;
+  /** Deliver the bytes of encapsulated pixel data fragments (PS3.5 A.4). Default false. */
+  readonly fragments?: boolean;
+  /**
+   * Stop after the top-level element with this tag (`0xggggeeee`), or before the first top-level
+   * element with a larger tag (PS3.5 7.1: ascending order), reading no further input.
+   */
+  readonly stopAfter?: number;
+}
+
+/** Default of {@link ElementParserOptions.maxDepth}. */
+export const DEFAULT_MAX_DEPTH = 64;
+/** Default of {@link ElementParserOptions.maxValueBytes}: 64 MiB. */
+export const DEFAULT_MAX_VALUE_BYTES = 64 * 1024 * 1024;
+
+const PIXEL_DATA = 0x7fe00010;
+const IMPLICIT_LITTLE: DataSetEncoding = { explicitVr: false, littleEndian: true };
+const EMPTY = new Uint8Array(0);
+
+// Kinds of frame, and states of the reader (plain numbers: cheap to compare).
+const FrameKind = { DataSet: 0, Sequence: 1, Encapsulated: 2 } as const;
+type FrameKind = (typeof FrameKind)[keyof typeof FrameKind];
+const State = { Header: 0, Collect: 1, Skip: 2, Done: 3 } as const;
+type State = (typeof State)[keyof typeof State];
+
+/** One open container: the top-level data set, an item, a sequence or encapsulated pixels. */
+interface Frame {
+  readonly kind: FrameKind;
+  /** Absolute offset just past the container; -1 for undefined length (ended by a delimiter). */
+  readonly end: number;
+  readonly encoding: DataSetEncoding;
+  /** The sequence's tag, or the item's index, for tag paths in errors. */
+  readonly label: number;
+  /** Items (or fragments) seen so far. */
+  count: number;
+}
+
+/**
+ * Walks an encoded data set (PS3.5 7) from chunks of bytes and yields {@link ElementToken}s.
+ * Push chunks with {@link ElementParser.push}, call {@link ElementParser.end} after the last,
+ * and drain {@link ElementParser.read} after each: it returns undefined when it needs more input
+ * or is {@link ElementParser.done}.
+ * @throws {@link DataSetDecodeError} from `read` for malformed input: `DICOMNET_DATASET_MALFORMED`
+ *   with the tag path and the byte offset (from the first byte pushed).
+ */
+export class ElementParser {
+  readonly #maxDepth: number;
+  readonly #maxValueBytes: number;
+  readonly #maxBufferedBytes: number;
+  readonly #wantValue: ElementParserOptions['wantValue'];
+  readonly #fragments: boolean;
+  readonly #stopAfter: number;
+
+  readonly #chunks: Uint8Array[] = [];
+  #head: DataView | undefined;
+  /** Offset of the next unread byte in `#chunks[0]`. */
+  #first = 0;
+  #available = 0;
+  /** Absolute offset of the next unread byte. */
+  #offset = 0;
+  #ended = false;
+  readonly #scratch = new Uint8Array(12);
+  readonly #scratchView = viewOf(this.#scratch);
+
+  readonly #frames: Frame[];
+  #depth = 0;
+  #state: State = State.Header;
+  #lastTopTag = -1;
+  /** The token waiting for its value to be collected or skipped. */
+  #pending: ElementToken | undefined;
+  #collected: Uint8Array = EMPTY;
+  #filled = 0;
+  #remaining = 0;
+  #stopped = false;
+
+  /**
+   * @param encoding - VR form and byte order of the data set (from its transfer syntax).
+   * @param options - Limits and choices.
+   */
+  constructor(encoding: DataSetEncoding, options: ElementParserOptions = {}) {
+    this.#maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
+    this.#maxValueBytes = options.maxValueBytes ?? DEFAULT_MAX_VALUE_BYTES;
+    this.#maxBufferedBytes = options.maxBufferedBytes ?? this.#maxValueBytes;
+    this.#wantValue = options.wantValue;
+    this.#fragments = options.fragments ?? false;
+    this.#stopAfter = options.stopAfter ?? Number.POSITIVE_INFINITY;
+    this.#frames = [{ kind: FrameKind.DataSet, end: -1, encoding, label: -1, count: 0 }];
+  }
+
+  /** True once the data set has ended, or the reader stopped after `stopAfter`. */
+  get done(): boolean {
+    return this.#state === State.Done;
+  }
+
+  /** True when the reader stopped because of `stopAfter` rather than at the end of input. */
+  get stopped(): boolean {
+    return this.#stopped;
+  }
+
+  /** Absolute offset of the next byte the reader will consume. */
+  get offset(): number {
+    return this.#offset;
+  }
+
+  /** Adds the next chunk of input. The reader keeps views of it; do not modify it afterwards. */
+  push(chunk: Uint8Array): void {
+    if (this.#ended) throw new TypeError('push() after end()');
+    if (chunk.byteLength === 0) return;
+    // Values are views of the chunks: plain Uint8Arrays, also when a Buffer (zlib's, fs's) came.
+    this.#chunks.push(
+      Buffer.isBuffer(chunk)
+        ? new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength)
+        : chunk,
+    );
+    if (this.#chunks.length === 1) this.#head = undefined;
+    this.#available += chunk.byteLength;
+  }
+
+  /** Says that no more input will come. */
+  end(): void {
+    this.#ended = true;
+  }
+
+  /** The next token, or undefined when more input is needed or the reader is done. */
+  read(): ElementToken | undefined {
+    for (;;) {
+      switch (this.#state) {
+        case State.Done:
+          return undefined;
+        case State.Collect:
+          if (!this.#collect()) return undefined;
+          return this.#release();
+        case State.Skip:
+          if (!this.#skip()) return undefined;
+          return this.#release();
+        case State.Header: {
+          const token = this.#next();
+          if (token !== null) return token;
+        }
+      }
+    }
+  }
+
+  /** The next token from a header; null when the state changed without one; undefined to wait. */
+  #next(): ElementToken | undefined | null {
+    const frame = this.#frames[this.#frames.length - 1] as Frame; // never empty
+    if (frame.end !== -1 && this.#offset === frame.end) return this.#close(frame);
+    if (this.#frames.length === 1 && this.#lastTopTag >= this.#stopAfter) return this.#stop();
+    const header = this.#header(frame);
+    if (header === undefined) return undefined;
+    switch (frame.kind) {
+      case FrameKind.DataSet:
+        return this.#element(frame, header);
+      case FrameKind.Sequence:
+        return this.#item(frame, header);
+      case FrameKind.Encapsulated:
+        return this.#fragment(frame, header);
+    }
+  }
+
+  #element(frame: Frame, header: ElementHeader): ElementToken | undefined | null {
+    const { tag, length } = header;
+    if (tag >>> 16 === 0xfffe) {
+      if (tag === ITEM_DELIMITATION_TAG && frame.end === -1 && this.#frames.length > 1) {
+        if (length !== 0) this.#fail('item delimiter with non-zero length (PS3.5 7.5.2)');
+        this.#consume(8);
+        return this.#close(frame);
+      }
+      this.#fail(`${formatTag(tag)} outside a sequence (PS3.5 7.5)`);
+    }
+    if (this.#frames.length === 1) {
+      if (tag > this.#stopAfter) return this.#stop();
+      this.#lastTopTag = tag;
+    }
+    const vr = header.vr ?? dictionaryVr(tag);
+    const undefinedLength = length === UNDEFINED_LENGTH;
+    if (!undefinedLength) this.#checkLength(frame, header, formatTag(tag));
+    if (vr === 'SQ' || (vr === 'UN' && undefinedLength)) {
+      this.#enter(tag);
+      this.#consume(header.headerLength);
+      this.#frames.push({
+        kind: FrameKind.Sequence,
+        end: undefinedLength ? -1 : this.#offset + length,
+        // PS3.5 6.2.2: a UN of undefined length holds a sequence in Implicit VR Little Endian.
+        encoding: vr === 'UN' ? IMPLICIT_LITTLE : frame.encoding,
+        label: tag,
+        count: 0,
+      });
+      return { kind: 'sequence', tag, vr, length: undefinedLength ? undefined : length };
+    }
+    if (undefinedLength) {
+      // PS3.5 A.4: only Pixel Data (OB or OW) may be encapsulated.
+      if (tag !== PIXEL_DATA || (vr !== 'OB' && vr !== 'OW'))
+        this.#fail(`undefined length on a ${vr} element ${formatTag(tag)}`);
+      this.#enter(tag);
+      this.#consume(header.headerLength);
+      this.#frames.push({
+        kind: FrameKind.Encapsulated,
+        end: -1,
+        encoding: frame.encoding,
+        label: tag,
+        count: 0,
+      });
+      return { kind: 'encapsulated', tag, vr };
+    }
+    this.#consume(header.headerLength);
+    const deliver =
+      length <= this.#maxValueBytes &&
+      (this.#wantValue === undefined || this.#wantValue(tag, vr, length, this.#depth));
+    return this.#value({ kind: 'element', tag, vr, length, value: undefined }, length, deliver);
+  }
+
+  #item(frame: Frame, header: ElementHeader): ElementToken | undefined | null {
+    if (header.tag === SEQUENCE_DELIMITATION_TAG && frame.end === -1) {
+      if (header.length !== 0) this.#fail('sequence delimiter with non-zero length (PS3.5 7.5.2)');
+      this.#consume(8);
+      return this.#close(frame);
+    }
+    if (header.tag !== ITEM_TAG)
+      this.#fail(`expected an item, found ${formatTag(header.tag)} (PS3.5 7.5)`);
+    const undefinedLength = header.length === UNDEFINED_LENGTH;
+    if (!undefinedLength) this.#checkLength(frame, header, `[${frame.count}]`);
+    this.#consume(8);
+    const index = frame.count++;
+    this.#frames.push({
+      kind: FrameKind.DataSet,
+      end: undefinedLength ? -1 : this.#offset + header.length,
+      encoding: frame.encoding,
+      label: index,
+      count: 0,
+    });
+    return { kind: 'item', index, length: undefinedLength ? undefined : header.length };
+  }
+
+  #fragment(frame: Frame, header: ElementHeader): ElementToken | undefined | null {
+    if (header.tag === SEQUENCE_DELIMITATION_TAG) {
+      if (header.length !== 0) this.#fail('sequence delimiter with non-zero length (PS3.5 7.5.2)');
+      this.#consume(8);
+      return this.#close(frame);
+    }
+    // PS3.5 A.4: fragments are Items of defined, even length.
+    if (header.tag !== ITEM_TAG || header.length === UNDEFINED_LENGTH)
+      this.#fail(`expected a fragment item, found ${formatTag(header.tag)} (PS3.5 A.4)`);
+    this.#checkLength(frame, header, `[${frame.count}]`);
+    this.#consume(8);
+    const index = frame.count++;
+    const deliver = this.#fragments && header.length <= this.#maxValueBytes;
+    return this.#value(
+      { kind: 'fragment', index, length: header.length, value: undefined },
+      header.length,
+      deliver,
+    );
+  }
+
+  /** Odd lengths and lengths past the container are malformed (PS3.5 7.1.1, 7.5). */
+  #checkLength(frame: Frame, header: ElementHeader, what: string): void {
+    if (header.length % 2 === 1) this.#fail(`odd length ${header.length} of ${what} (PS3.5 7.1.1)`);
+    const end = this.#offset + header.headerLength + header.length;
+    if (frame.end !== -1 && end > frame.end)
+      this.#fail(`length ${header.length} of ${what} overruns its container`);
+  }
+
+  #enter(tag: number): void {
+    if (this.#depth + 1 > this.#maxDepth)
+      this.#fail(`${formatTag(tag)} nests deeper than maxDepth ${this.#maxDepth}`);
+    this.#depth += 1;
+  }
+
+  #close(frame: Frame): ElementToken {
+    this.#frames.pop();
+    if (frame.kind === FrameKind.DataSet) return { kind: 'item-end' };
+    this.#depth -= 1;
+    return { kind: 'sequence-end' };
+  }
+
+  #stop(): undefined {
+    this.#state = State.Done;
+    this.#stopped = true;
+    return undefined;
+  }
+
+  /** Sets up delivery or skipping of `length` value bytes for `token`. */
+  #value(
+    token: ValueToken | FragmentToken,
+    length: number,
+    deliver: boolean,
+  ): ElementToken | undefined | null {
+    if (!deliver) {
+      this.#pending = token;
+      this.#remaining = length;
+      this.#state = State.Skip;
+      return null;
+    }
+    if (length === 0) return { ...token, value: EMPTY };
+    const chunk = this.#chunks[0];
+    if (chunk !== undefined && chunk.byteLength - this.#first >= length) {
+      const value = chunk.subarray(this.#first, this.#first + length);
+      this.#consume(length);
+      return { ...token, value };
+    }
+    // Whatever the chunking, the same tokens come before the error; this only spares the buffer.
+    if (this.#ended && length > this.#available) this.#fail('data ends inside a value');
+    if (length > this.#maxBufferedBytes) {
+      throw new DataSetDecodeError(
+        'DICOMNET_DATASET_UNSUPPORTED',
+        `a value of ${length} bytes spans input chunks and exceeds maxBufferedBytes ${this.#maxBufferedBytes}`,
+        this.#where(),
+        'value-too-large',
+      );
+    }
+    this.#pending = token;
+    this.#collected = new Uint8Array(length);
+    this.#filled = 0;
+    this.#state = State.Collect;
+    return null;
+  }
+
+  #release(): ElementToken {
+    const token = this.#pending as ElementToken; // set with the state
+    this.#pending = undefined;
+    this.#state = State.Header;
+    if (this.#collected === EMPTY) return token;
+    const value = this.#collected;
+    this.#collected = EMPTY;
+    return { ...(token as ValueToken | FragmentToken), value }; // a collected value's token
+  }
+
+  /** Copies available bytes into the value buffer; true when it is full. */
+  #collect(): boolean {
+    while (this.#filled < this.#collected.byteLength) {
+      const chunk = this.#chunks[0];
+      if (chunk === undefined) {
+        if (this.#ended) this.#fail('data ends inside a value');
+        return false;
+      }
+      const take = Math.min(
+        chunk.byteLength - this.#first,
+        this.#collected.byteLength - this.#filled,
+      );
+      this.#collected.set(chunk.subarray(this.#first, this.#first + take), this.#filled);
+      this.#filled += take;
+      this.#consume(take);
+    }
+    return true;
+  }
+
+  /** Drops available bytes of a skipped value; true when all are gone. */
+  #skip(): boolean {
+    while (this.#remaining > 0) {
+      if (this.#available === 0) {
+        if (this.#ended) this.#fail('data ends inside a value');
+        return false;
+      }
+      const take = Math.min(this.#available, this.#remaining);
+      this.#consume(take);
+      this.#remaining -= take;
+    }
+    return true;
+  }
+
+  /** The header at the current offset, or undefined if more input is needed. */
+  #header(frame: Frame): ElementHeader | undefined {
+    if (this.#available < 8) {
+      if (!this.#ended) return undefined;
+      if (this.#available === 0 && this.#frames.length === 1) {
+        this.#state = State.Done;
+        return undefined;
+      }
+      if (this.#available === 0)
+        this.#fail('data ends before the end of a sequence or item (PS3.5 7.5)');
+      this.#fail('data ends inside an element header');
+    }
+    // Items and delimiters have the 8-byte form in every encoding (readElementHeader, PS3.5 7.5).
+    const encoding = frame.encoding;
+    const chunk = this.#chunks[0] as Uint8Array; // #available > 0
+    this.#head ??= viewOf(chunk);
+    let header = readElementHeader(this.#head, this.#first, chunk.byteLength, encoding);
+    if ('problem' in header && header.problem === 'need-more') {
+      const size = this.#gather(Math.min(12, this.#available));
+      header = readElementHeader(this.#scratchView, 0, size, encoding);
+    }
+    if ('problem' in header) {
+      if (header.problem === 'unknown-vr')
+        this.#fail(`unknown VR "${escape(header.vr)}" for ${formatTag(header.tag)} (PS3.5 6.2)`);
+      if (this.#ended) this.#fail('data ends inside an element header');
+      return undefined;
+    }
+    return header;
+  }
+
+  /** Copies the next `size` bytes (across chunks) into the scratch buffer. */
+  #gather(size: number): number {
+    let filled = 0;
+    let first = this.#first;
+    for (const chunk of this.#chunks) {
+      const take = Math.min(chunk.byteLength - first, size - filled);
+      this.#scratch.set(chunk.subarray(first, first + take), filled);
+      filled += take;
+      first = 0;
+      if (filled === size) break;
+    }
+    return filled;
+  }
+
+  #consume(count: number): void {
+    this.#offset += count;
+    this.#available -= count;
+    let left = count;
+    while (left > 0) {
+      const chunk = this.#chunks[0] as Uint8Array; // count <= #available
+      const rest = chunk.byteLength - this.#first;
+      if (left < rest) {
+        this.#first += left;
+        return;
+      }
+      left -= rest;
+      this.#chunks.shift();
+      this.#head = undefined;
+      this.#first = 0;
+    }
+  }
+
+  #where(): { path?: string; offset: number } {
+    let path = '';
+    for (const frame of this.#frames) {
+      if (frame.label === -1) continue;
+      path += frame.kind === FrameKind.DataSet ? `[${frame.label}]` : formatTag(frame.label);
+    }
+    return path === '' ? { offset: this.#offset } : { path, offset: this.#offset };
+  }
+
+  #fail(detail: string): never {
+    this.#state = State.Done;
+    throw new DataSetDecodeError('DICOMNET_DATASET_MALFORMED', detail, this.#where());
+  }
+}
+
+function escape(text: string): string {
+  return text.replace(
+    /[^\x20-\x7e]/g,
+    (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
+  );
+}

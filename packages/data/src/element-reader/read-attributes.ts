@@ -1,0 +1,64 @@
+import { ElementParser, type ElementParserOptions } from './element-parser.js';
+import { AttributeCollector, type AttributeTag, type Attributes } from './attribute-collector.js';
+import {
+  readElements,
+  elementEncoding,
+  inflateSync,
+  type ElementSource,
+  type ReadElementsOptions,
+} from './read-elements.js';
+
+/** Options of {@link readAttributes}: those of {@link readElements} but the value choices. */
+export type ReadAttributesOptions = Omit<
+  ReadElementsOptions,
+  'wantValue' | 'fragments' | 'stopAfter'
+>;
+
+/**
+ * Reads the requested top-level attributes of an encoded data set (a requested sequence comes
+ * whole, with all its items), decoded into the model (see {@link decodeValue}; text in the data
+ * set's Specific Character Set). Only the requested values are kept; reading stops after the
+ * largest requested tag (PS3.5 7.1: ascending order) and the source is released.
+ * @returns The attributes by tag key (`ggggeeee`); absent tags have no key.
+ * @throws As {@link readElements}; {@link DataSetDecodeError} from decoding a value.
+ */
+export async function readAttributes(
+  source: ElementSource,
+  tags: Iterable<AttributeTag>,
+  options: ReadAttributesOptions,
+): Promise<Attributes> {
+  const collector = new AttributeCollector(tags, options);
+  for await (const token of readElements(source, {
+    ...options,
+    ...collector.parserOptions,
+  })) {
+    collector.add(token);
+  }
+  return collector.result(elementEncoding(options.transferSyntaxUid).littleEndian);
+}
+
+/**
+ * {@link readAttributes} over a data set held in memory, without waiting.
+ * @throws As {@link readAttributes}.
+ */
+export function readAttributesSync(
+  bytes: Uint8Array,
+  tags: Iterable<AttributeTag>,
+  options: Omit<ReadAttributesOptions, 'signal'>,
+): Attributes {
+  const encoding = elementEncoding(options.transferSyntaxUid);
+  const collector = new AttributeCollector(tags, options);
+  const parser = new ElementParser(encoding, collector.parserOptions);
+  parser.push(encoding.deflated ? inflateSync(bytes, options.maxInflatedBytes) : bytes);
+  parser.end();
+  drain(parser, collector);
+  return collector.result(encoding.littleEndian);
+}
+
+/** Feeds every token the parser has to the collector. */
+export function drain(parser: ElementParser, collector: AttributeCollector): void {
+  for (let token = parser.read(); token !== undefined; token = parser.read()) collector.add(token);
+}
+
+/** The limits {@link readPart10Attributes} passes to the parser. */
+export type ParserLimits = Omit<ElementParserOptions, 'wantValue' | 'fragments' | 'stopAfter'>;

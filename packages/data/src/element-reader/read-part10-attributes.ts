@@ -1,0 +1,225 @@
+// Attributes of Part 10 files for an archive index: the header, then only as much of the data set
+// as the requested tags need, read in chunks from one file handle that is closed at once.
+import { closeSync, openSync, readSync } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
+import type { FileMetaInformation } from '../part10/file-meta-information.js';
+import { DEFAULT_MAX_META_BYTES, parsePart10Header } from '../part10/parse-file-meta.js';
+import type { Part10Header } from '../part10/parse-file-meta.js';
+import { AttributeCollector, type AttributeTag, type Attributes } from './attribute-collector.js';
+import { ElementParser } from './element-parser.js';
+import { drain, type ReadAttributesOptions } from './read-attributes.js';
+import {
+  DEFAULT_MAX_INFLATED_BYTES,
+  elementEncoding,
+  inflateSync,
+  readElements,
+} from './read-elements.js';
+
+/** Options of {@link readPart10Attributes}. */
+export interface ReadPart10AttributesOptions extends Omit<
+  ReadAttributesOptions,
+  'transferSyntaxUid'
+> {
+  /** Bytes read from the file at a time; default 64 KiB. */
+  readonly chunkBytes?: number;
+  /** Largest File Meta Information accepted after `DICM`; default 64 KiB. */
+  readonly maxMetaBytes?: number;
+}
+
+/** What {@link readPart10Attributes} found in a file. */
+export interface Part10Attributes {
+  /** The File Meta Information (PS3.10 7.1); its transfer syntax is the data set's. */
+  readonly meta: FileMetaInformation;
+  /** Offset of the first data set byte in the file. */
+  readonly dataSetOffset: number;
+  /** The requested data set attributes, by tag key (`ggggeeee`). */
+  readonly attributes: Attributes;
+  /** Bytes of the file read (at most the chunks it took to pass the requested tags). */
+  readonly bytesRead: number;
+}
+
+/** Default of {@link ReadPart10AttributesOptions.chunkBytes}: 64 KiB. */
+export const DEFAULT_CHUNK_BYTES = 64 * 1024;
+
+/**
+ * Reads the File Meta Information of a Part 10 file and the requested top-level attributes of its
+ * data set (see {@link readAttributes}), reading the file in `chunkBytes` pieces only until the
+ * largest requested tag is passed, then closing it. Any transfer syntax of {@link readElements},
+ * Deflated included.
+ * @throws {@link NotPart10Error}, {@link Part10MalformedError}, {@link Part10MetaTooLargeError}
+ *   for the header; as {@link readAttributes} for the data set; Node.js file system errors
+ *   (`ENOENT`…) as they are; the `signal`'s reason.
+ */
+export async function readPart10Attributes(
+  path: string,
+  tags: Iterable<AttributeTag>,
+  options: ReadPart10AttributesOptions = {},
+): Promise<Part10Attributes> {
+  options.signal?.throwIfAborted();
+  const chunkBytes = options.chunkBytes ?? DEFAULT_CHUNK_BYTES;
+  const handle = await open(path, 'r');
+  try {
+    const file = new HandleChunks(handle, chunkBytes, options.signal);
+    const { header, rest } = await readHeader(file, options.maxMetaBytes);
+    const transferSyntaxUid = header.meta.transferSyntaxUid;
+    const encoding = elementEncoding(transferSyntaxUid);
+    const collector = new AttributeCollector(tags, options);
+    if (encoding.deflated) {
+      const chunks = (async function* () {
+        if (rest.byteLength > 0) yield rest;
+        for (let chunk = await file.next(); chunk !== undefined; chunk = await file.next())
+          yield chunk;
+      })();
+      for await (const token of readElements(chunks, {
+        ...options,
+        transferSyntaxUid,
+        ...collector.parserOptions,
+      })) {
+        collector.add(token);
+      }
+    } else {
+      const parser = new ElementParser(encoding, collector.parserOptions);
+      parser.push(rest);
+      for (;;) {
+        drain(parser, collector);
+        if (parser.done) break;
+        const chunk = await file.next();
+        if (chunk === undefined) parser.end();
+        else parser.push(chunk);
+      }
+    }
+    return {
+      meta: header.meta,
+      dataSetOffset: header.dataSetOffset,
+      attributes: collector.result(encoding.littleEndian),
+      bytesRead: file.position,
+    };
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * {@link readPart10Attributes} with synchronous file reads: no waiting between chunks, for batch
+ * jobs that read many files one after the other. Deflated data sets are inflated whole (within
+ * `maxInflatedBytes`).
+ * @throws As {@link readPart10Attributes}.
+ */
+export function readPart10AttributesSync(
+  path: string,
+  tags: Iterable<AttributeTag>,
+  options: Omit<ReadPart10AttributesOptions, 'signal'> = {},
+): Part10Attributes {
+  const chunkBytes = options.chunkBytes ?? DEFAULT_CHUNK_BYTES;
+  const fd = openSync(path, 'r');
+  try {
+    let position = 0;
+    const next = (): Uint8Array | undefined => {
+      const chunk = new Uint8Array(chunkBytes);
+      const count = readSync(fd, chunk, 0, chunkBytes, position);
+      position += count;
+      return count === 0 ? undefined : chunk.subarray(0, count);
+    };
+    let bytes: Uint8Array = new Uint8Array(0);
+    let ended = false;
+    let header: Part10Header | undefined;
+    while (header === undefined) {
+      const parsed = parsePart10Header(
+        bytes,
+        ended,
+        options.maxMetaBytes ?? DEFAULT_MAX_META_BYTES,
+      );
+      if ('header' in parsed) {
+        header = parsed.header;
+        break;
+      }
+      const chunk = next();
+      if (chunk === undefined) ended = true;
+      else bytes = bytes.byteLength === 0 ? chunk : concat(bytes, chunk);
+    }
+    const encoding = elementEncoding(header.meta.transferSyntaxUid);
+    const collector = new AttributeCollector(tags, options);
+    const parser = new ElementParser(encoding, collector.parserOptions);
+    const rest = bytes.subarray(header.dataSetOffset);
+    if (encoding.deflated) {
+      const parts = [rest];
+      for (let chunk = next(); chunk !== undefined; chunk = next()) parts.push(chunk);
+      parser.push(
+        inflateSync(concat(...parts), options.maxInflatedBytes ?? DEFAULT_MAX_INFLATED_BYTES),
+      );
+      parser.end();
+      drain(parser, collector);
+    } else {
+      parser.push(rest);
+      if (ended) parser.end();
+      for (;;) {
+        drain(parser, collector);
+        if (parser.done) break;
+        const chunk = next();
+        if (chunk === undefined) parser.end();
+        else parser.push(chunk);
+      }
+    }
+    return {
+      meta: header.meta,
+      dataSetOffset: header.dataSetOffset,
+      attributes: collector.result(encoding.littleEndian),
+      bytesRead: position,
+    };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Chunks of a file handle, each a new buffer (the parser keeps views of them). */
+class HandleChunks {
+  position = 0;
+  #ended = false;
+
+  constructor(
+    readonly handle: FileHandle,
+    readonly chunkBytes: number,
+    readonly signal: AbortSignal | undefined,
+  ) {}
+
+  get ended(): boolean {
+    return this.#ended;
+  }
+
+  async next(): Promise<Uint8Array | undefined> {
+    if (this.#ended) return undefined;
+    this.signal?.throwIfAborted();
+    const chunk = new Uint8Array(this.chunkBytes);
+    const { bytesRead } = await this.handle.read(chunk, 0, this.chunkBytes, this.position);
+    this.position += bytesRead;
+    if (bytesRead === 0) {
+      this.#ended = true;
+      return undefined;
+    }
+    return chunk.subarray(0, bytesRead);
+  }
+}
+
+async function readHeader(
+  file: HandleChunks,
+  maxMetaBytes = DEFAULT_MAX_META_BYTES,
+): Promise<{ header: Part10Header; rest: Uint8Array }> {
+  let bytes: Uint8Array = new Uint8Array(0);
+  for (;;) {
+    const parsed = parsePart10Header(bytes, file.ended, maxMetaBytes);
+    if ('header' in parsed)
+      return { header: parsed.header, rest: bytes.subarray(parsed.header.dataSetOffset) };
+    const chunk = await file.next();
+    if (chunk !== undefined) bytes = bytes.byteLength === 0 ? chunk : concat(bytes, chunk);
+  }
+}
+
+function concat(...parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.byteLength, 0));
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.byteLength;
+  }
+  return out;
+}
