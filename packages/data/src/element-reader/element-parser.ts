@@ -109,6 +109,8 @@ export class ElementParser {
   #collected: Uint8Array = EMPTY;
   #filled = 0;
   #remaining = 0;
+  /** Offset of the first byte of the pending value, for errors. */
+  #valueOffset = 0;
   #stopped = false;
 
   /**
@@ -323,6 +325,7 @@ export class ElementParser {
     length: number,
     deliver: boolean,
   ): ElementToken | undefined | null {
+    this.#valueOffset = this.#offset;
     if (!deliver) {
       this.#pending = token;
       this.#remaining = length;
@@ -368,7 +371,7 @@ export class ElementParser {
     while (this.#filled < this.#collected.byteLength) {
       const chunk = this.#chunks[0];
       if (chunk === undefined) {
-        if (this.#ended) this.#fail('data ends inside a value');
+        if (this.#ended) this.#fail('data ends inside a value', this.#valueOffset);
         return false;
       }
       const take = Math.min(
@@ -386,7 +389,7 @@ export class ElementParser {
   #skip(): boolean {
     while (this.#remaining > 0) {
       if (this.#available === 0) {
-        if (this.#ended) this.#fail('data ends inside a value');
+        if (this.#ended) this.#fail('data ends inside a value', this.#valueOffset);
         return false;
       }
       const take = Math.min(this.#available, this.#remaining);
@@ -458,18 +461,18 @@ export class ElementParser {
     }
   }
 
-  #where(): { path?: string; offset: number } {
+  #where(offset = this.#offset): { path?: string; offset: number } {
     let path = '';
     for (const frame of this.#frames) {
       if (frame.label === -1) continue;
       path += frame.kind === FrameKind.DataSet ? `[${frame.label}]` : formatTag(frame.label);
     }
-    return path === '' ? { offset: this.#offset } : { path, offset: this.#offset };
+    return path === '' ? { offset } : { path, offset };
   }
 
-  #fail(detail: string): never {
+  #fail(detail: string, offset = this.#offset): never {
     this.#state = State.Done;
-    throw new DataSetDecodeError('DICOMNET_DATASET_MALFORMED', detail, this.#where());
+    throw new DataSetDecodeError('DICOMNET_DATASET_MALFORMED', detail, this.#where(offset));
   }
 }
 
