@@ -1,0 +1,171 @@
+// The element writer against DCMTK 3.6.7: golden bytes from `dump2dcm` (the equivalent dump text,
+// every native syntax, both of DCMTK's length encodings), and `dcmconv` rewriting what we write
+// byte for byte, and `dcmdump` parsing it.
+import { readFile, writeFile } from 'node:fs/promises';
+import { inflateRawSync } from 'node:zlib';
+import { fileURLToPath } from 'node:url';
+import { runTool, tempDir, toHex } from '@dicomnet/test-utils';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dataSetTokens, writeElements } from '../../src/index.js';
+import type { DataSet, ElementWriterInput, ElementWriterOptions } from '../../src/index.js';
+import { arbitraryDataSet } from '../contract/data-set-arbitrary.js';
+import { ALL_VRS, SYNTAXES } from '../contract/data-set-fixtures.js';
+
+const TOOL = { timeoutMs: 20_000 } as const;
+const fixturePath = (name: string): string =>
+  fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url));
+
+const uint32 = (...values: number[]): Uint8Array => new Uint8Array(Uint32Array.from(values).buffer);
+const uint64 = (...values: bigint[]): Uint8Array =>
+  new Uint8Array(BigUint64Array.from(values).buffer);
+
+/** element-writer-extra.dump as a model, written by hand from the dump text. */
+const EXTRA: DataSet = {
+  '00080005': { vr: 'CS', Value: ['ISO_IR 192'] },
+  '00080008': { vr: 'CS', Value: ['DERIVED', '', 'SECONDARY'] },
+  '00080020': { vr: 'DA' },
+  '00081140': {
+    vr: 'SQ',
+    Value: [
+      {
+        '00081150': { vr: 'UI', Value: ['1.2.840.10008.5.1.4.1.1.7'] },
+        '00081155': { vr: 'UI', Value: ['1.2.3.4.5'] },
+        '00081160': { vr: 'IS', Value: [1, 2, '3'] },
+      },
+      {},
+      {
+        '00089215': {
+          vr: 'SQ',
+          Value: [
+            {
+              '00080100': { vr: 'SH', Value: ['121322'] },
+              '00080102': { vr: 'SH', Value: ['DCM'] },
+              '00080104': { vr: 'LO', Value: ['Source image for image processing operation'] },
+            },
+            { '00080104': { vr: 'LO', Value: ['Grüße'] } },
+          ],
+        },
+      },
+    ],
+  },
+  '00100010': { vr: 'PN', Value: [{ Ideographic: '山田^太郎' }] },
+  '00100020': { vr: 'LO', Value: ['ID 1'] },
+  '00660129': { vr: 'OL', InlineBinary: uint32(1, 4294967294) },
+  '00720082': { vr: 'SV', Value: [-(2n ** 63n), 2n ** 63n - 1n] },
+  '7FE00001': { vr: 'OV', InlineBinary: uint64(578437695752307201n, 1n) },
+};
+
+const NATIVE = [
+  ['Implicit VR LE', '+ti', '-ti', SYNTAXES.implicit],
+  ['Explicit VR LE', '+te', '-te', SYNTAXES.explicit],
+  ['Explicit VR BE', '+tb', '-tb', SYNTAXES.bigEndian],
+] as const;
+const LENGTHS = [
+  ['undefined', '-e'],
+  ['defined', '+e'],
+] as const;
+
+let dir: Awaited<ReturnType<typeof tempDir>>;
+let runs = 0;
+beforeAll(async () => {
+  dir = await tempDir('dicomnet-element-writer-');
+});
+afterAll(async () => {
+  await dir.remove();
+});
+
+async function write(
+  input: Iterable<ElementWriterInput>,
+  options: ElementWriterOptions,
+): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = [];
+  for await (const chunk of writeElements(input, options)) chunks.push(chunk);
+  return new Uint8Array(Buffer.concat(chunks));
+}
+
+/** Runs a DCMTK tool that writes `out`; returns its bytes. */
+async function dcmtk(command: string, args: string[], out: string): Promise<Uint8Array> {
+  const result = await runTool(command, [...args, out], TOOL);
+  expect(result.stderr).toBe('');
+  expect(result.code).toBe(0);
+  return new Uint8Array(await readFile(out));
+}
+
+describe.each([
+  ['data-set-all-vrs.dump', ALL_VRS],
+  ['element-writer-extra.dump', EXTRA],
+] as const)('dump2dcm %s', (dump, model) => {
+  describe.each(NATIVE)('%s', (_name, writeOption, _readOption, syntax) => {
+    it.each(LENGTHS)("%s lengths: our bytes are dump2dcm's", async (lengths, lengthOption) => {
+      const out = `${dir.path}/${dump}${writeOption}${lengthOption}.bin`;
+      const expected = await dcmtk(
+        'dump2dcm',
+        ['-F', writeOption, lengthOption, fixturePath(dump)],
+        out,
+      );
+      const ours = await write(dataSetTokens(model), { transferSyntaxUid: syntax, lengths });
+      expect(toHex(ours)).toBe(toHex(expected));
+    });
+  });
+
+  it('Deflated: inflates to the bytes of dump2dcm +td (PS3.5 A.5)', async () => {
+    const out = `${dir.path}/${dump}+td.bin`;
+    const expected = await dcmtk('dump2dcm', ['-F', '+td', '-e', fixturePath(dump)], out);
+    const ours = await write(dataSetTokens(model), {
+      transferSyntaxUid: SYNTAXES.deflated,
+      lengths: 'undefined',
+    });
+    expect(ours.byteLength % 2).toBe(0);
+    expect(toHex(inflateRawSync(ours))).toBe(toHex(inflateRawSync(expected)));
+  });
+});
+
+describe('dcmconv rewrites what we write byte for byte', () => {
+  it('arbitrary data sets, every native syntax, both length encodings', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        arbitraryDataSet,
+        fc.constantFrom(...NATIVE),
+        fc.constantFrom(...LENGTHS),
+        async (dataSet, [, writeOption, readOption, syntax], [lengths, lengthOption]) => {
+          const n = runs++;
+          const ours = await write(dataSetTokens(dataSet), { transferSyntaxUid: syntax, lengths });
+          const input = `${dir.path}/arbitrary-${n}.bin`;
+          await writeFile(input, ours);
+          const rewritten = await dcmtk(
+            'dcmconv',
+            ['-f', readOption, '-F', writeOption, lengthOption, input],
+            `${dir.path}/arbitrary-${n}-dcmconv.bin`,
+          );
+          expect(toHex(ours)).toBe(toHex(rewritten));
+        },
+      ),
+      { numRuns: 40, interruptAfterTimeLimit: 20_000 },
+    );
+  }, 60_000);
+});
+
+describe('dcmdump parses a long sequence we write', () => {
+  it.each(LENGTHS)('10,000 items, %s lengths', async (lengths) => {
+    function* tokens(): Generator<ElementWriterInput> {
+      yield { kind: 'sequence', tag: 0x00081140, vr: 'SQ', length: undefined };
+      for (let index = 0; index < 10_000; index++) {
+        yield {
+          kind: 'model-item',
+          dataSet: { '00081155': { vr: 'UI', Value: [`1.2.3.${index}`] } },
+        };
+      }
+      yield { kind: 'sequence-end' };
+    }
+    const path = `${dir.path}/long-${lengths}.bin`;
+    await writeFile(path, await write(tokens(), { transferSyntaxUid: SYNTAXES.explicit, lengths }));
+    const result = await runTool('dcmdump', ['-f', '-te', '+L', path], TOOL);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe('');
+    const items = result.stdout.split('\n').filter((line) => line.includes('(fffe,e000)'));
+    expect(items).toHaveLength(10_000);
+    expect(result.stdout).toContain('[1.2.3.9999]');
+    expect(items[0]).toContain(lengths === 'defined' ? 'explicit length' : 'undefined length');
+  });
+});
