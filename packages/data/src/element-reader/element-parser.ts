@@ -214,7 +214,7 @@ export class ElementParser {
     }
     const vr = header.vr ?? dictionaryVr(tag);
     const undefinedLength = length === UNDEFINED_LENGTH;
-    if (!undefinedLength) this.#checkLength(frame, header, formatTag(tag));
+    if (!undefinedLength) this.#checkLength(frame, header, tag);
     if (vr === 'SQ' || (vr === 'UN' && undefinedLength)) {
       this.#enter(tag);
       this.#consume(header.headerLength);
@@ -259,7 +259,7 @@ export class ElementParser {
     if (header.tag !== ITEM_TAG)
       this.#fail(`expected an item, found ${formatTag(header.tag)} (PS3.5 7.5)`);
     const undefinedLength = header.length === UNDEFINED_LENGTH;
-    if (!undefinedLength) this.#checkLength(frame, header, `[${frame.count}]`);
+    if (!undefinedLength) this.#checkLength(frame, header, -1 - frame.count);
     this.#consume(8);
     const index = frame.count++;
     this.#frames.push({
@@ -281,7 +281,7 @@ export class ElementParser {
     // PS3.5 A.4: fragments are Items of defined, even length.
     if (header.tag !== ITEM_TAG || header.length === UNDEFINED_LENGTH)
       this.#fail(`expected a fragment item, found ${formatTag(header.tag)} (PS3.5 A.4)`);
-    this.#checkLength(frame, header, `[${frame.count}]`);
+    this.#checkLength(frame, header, -1 - frame.count);
     this.#consume(8);
     const index = frame.count++;
     const deliver = this.#fragments && header.length <= this.#maxValueBytes;
@@ -292,12 +292,20 @@ export class ElementParser {
     );
   }
 
-  /** Odd lengths and lengths past the container are malformed (PS3.5 7.1.1, 7.5). */
-  #checkLength(frame: Frame, header: ElementHeader, what: string): void {
-    if (header.length % 2 === 1) this.#fail(`odd length ${header.length} of ${what} (PS3.5 7.1.1)`);
-    const end = this.#offset + header.headerLength + header.length;
-    if (frame.end !== -1 && end > frame.end)
-      this.#fail(`length ${header.length} of ${what} overruns its container`);
+  /**
+   * Odd lengths and lengths past the container are malformed (PS3.5 7.1.1, 7.5).
+   * @param which - The element's tag, or -1 - the index of an item or fragment.
+   */
+  #checkLength(frame: Frame, header: ElementHeader, which: number): void {
+    const odd = header.length % 2 === 1;
+    if (
+      !odd &&
+      (frame.end === -1 || this.#offset + header.headerLength + header.length <= frame.end)
+    )
+      return;
+    const what = which < 0 ? `item [${-1 - which}]` : formatTag(which);
+    if (odd) this.#fail(`odd length ${header.length} of ${what} (PS3.5 7.1.1)`);
+    this.#fail(`length ${header.length} of ${what} overruns its container`);
   }
 
   #enter(tag: number): void {

@@ -89,11 +89,21 @@ export function* readElementsSync(
   for (let token = parser.read(); token !== undefined; token = parser.read()) yield token;
 }
 
-/** Inflates a whole Deflated data set (PS3.5 A.5) within `maxBytes`. */
-export function inflateSync(bytes: Uint8Array, maxBytes = DEFAULT_MAX_INFLATED_BYTES): Uint8Array {
+/**
+ * Inflates a Deflated data set (PS3.5 A.5) within `maxBytes`; with `partial`, `bytes` may be only
+ * the start of the stream and what it inflates to is returned.
+ */
+export function inflateSync(
+  bytes: Uint8Array,
+  maxBytes = DEFAULT_MAX_INFLATED_BYTES,
+  partial = false,
+): Uint8Array {
   const zlib = nodeZlib();
   try {
-    return zlib.inflateRawSync(bytes, { maxOutputLength: maxBytes });
+    return zlib.inflateRawSync(bytes, {
+      maxOutputLength: maxBytes,
+      ...(partial ? { finishFlush: zlib.constants.Z_SYNC_FLUSH } : {}),
+    });
   } catch (error) {
     const tooLarge = error instanceof RangeError;
     throw new InflateError(

@@ -40,6 +40,8 @@ export interface Part10Attributes {
 
 /** Default of {@link ReadPart10AttributesOptions.chunkBytes}: 64 KiB. */
 export const DEFAULT_CHUNK_BYTES = 64 * 1024;
+/** Deflated bytes inflated by the first try of {@link readPart10AttributesSync}. */
+const DEFLATED_WINDOW = 8 * 1024;
 
 /**
  * Reads the File Meta Information of a Part 10 file and the requested top-level attributes of its
@@ -101,8 +103,8 @@ export async function readPart10Attributes(
 
 /**
  * {@link readPart10Attributes} with synchronous file reads: no waiting between chunks, for batch
- * jobs that read many files one after the other. Deflated data sets are inflated whole (within
- * `maxInflatedBytes`).
+ * jobs that read many files one after the other. A Deflated data set is inflated from the start
+ * of its stream as far as the requested tags need (a prefix four times longer at each retry).
  * @throws As {@link readPart10Attributes}.
  */
 export function readPart10AttributesSync(
@@ -115,7 +117,8 @@ export function readPart10AttributesSync(
   try {
     let position = 0;
     const next = (): Uint8Array | undefined => {
-      const chunk = new Uint8Array(chunkBytes);
+      // Not zero-filled: only the bytes read are ever looked at.
+      const chunk = Buffer.allocUnsafe(chunkBytes);
       const count = readSync(fd, chunk, 0, chunkBytes, position);
       position += count;
       return count === 0 ? undefined : chunk.subarray(0, count);
@@ -138,18 +141,30 @@ export function readPart10AttributesSync(
       else bytes = bytes.byteLength === 0 ? chunk : concat(bytes, chunk);
     }
     const encoding = elementEncoding(header.meta.transferSyntaxUid);
-    const collector = new AttributeCollector(tags, options);
-    const parser = new ElementParser(encoding, collector.parserOptions);
     const rest = bytes.subarray(header.dataSetOffset);
+    let collector = new AttributeCollector(tags, options);
     if (encoding.deflated) {
-      const parts = [rest];
-      for (let chunk = next(); chunk !== undefined; chunk = next()) parts.push(chunk);
-      parser.push(
-        inflateSync(concat(...parts), options.maxInflatedBytes ?? DEFAULT_MAX_INFLATED_BYTES),
-      );
-      parser.end();
-      drain(parser, collector);
+      // Inflate a growing prefix of the deflated bytes until the requested tags are passed:
+      // the attributes of an index lie in the first few KiB, the pixel data is never inflated.
+      let deflated = rest;
+      let complete = ended;
+      for (let window = DEFLATED_WINDOW; ; window *= 4) {
+        while (!complete && deflated.byteLength < window) {
+          const chunk = next();
+          if (chunk === undefined) complete = true;
+          else deflated = concat(deflated, chunk);
+        }
+        const whole = complete && deflated.byteLength <= window;
+        collector = new AttributeCollector(tags, options);
+        const parser = new ElementParser(encoding, collector.parserOptions);
+        const max = options.maxInflatedBytes ?? DEFAULT_MAX_INFLATED_BYTES;
+        parser.push(inflateSync(deflated.subarray(0, window), max, !whole));
+        if (whole) parser.end();
+        drain(parser, collector);
+        if (parser.done) break;
+      }
     } else {
+      const parser = new ElementParser(encoding, collector.parserOptions);
       parser.push(rest);
       if (ended) parser.end();
       for (;;) {
@@ -189,7 +204,7 @@ class HandleChunks {
   async next(): Promise<Uint8Array | undefined> {
     if (this.#ended) return undefined;
     this.signal?.throwIfAborted();
-    const chunk = new Uint8Array(this.chunkBytes);
+    const chunk = Buffer.allocUnsafe(this.chunkBytes); // only the bytes read are looked at
     const { bytesRead } = await this.handle.read(chunk, 0, this.chunkBytes, this.position);
     this.position += bytesRead;
     if (bytesRead === 0) {
