@@ -1,5 +1,7 @@
 import { channel } from 'node:diagnostics_channel';
 import { debuglog } from 'node:util';
+import type { CommandSet } from './command/index.js';
+import { commandFieldName } from './command/index.js';
 
 /** Message on `dicomnet:dimse:message-sent` and `dicomnet:dimse:message-received`. */
 export interface DimseMessageEvent {
@@ -52,4 +54,19 @@ export function publishMessageReceived(event: DimseMessageEvent): void {
 export function publishDimseError(event: DimseErrorEvent): void {
   if (debug.enabled) debug('%s dimse error %s', event.associationId, event.error.message);
   if (errors.hasSubscribers) errors.publish(event);
+}
+
+/** The event of a command set sent or received on presentation context `contextId`. */
+export function commandEvent(
+  associationId: string,
+  contextId: number,
+  set: CommandSet,
+): DimseMessageEvent {
+  return {
+    associationId,
+    kind: commandFieldName(set.commandField),
+    messageId: set.messageId ?? set.messageIdBeingRespondedTo ?? 0,
+    presentationContextId: contextId,
+    ...(set.status !== undefined && { status: set.status }),
+  };
 }

@@ -37,14 +37,14 @@ export { openInstanceFiles, storeFiles } from './store/store-files.js';
 export type { StoreToDirectoryOptions } from './store/store-to-directory.js';
 export { storeToDirectory } from './store/store-to-directory.js';
 export { isStoreLeftover, removeStoreLeftovers } from './store/store-leftovers.js';
-export type { DimseLimits } from './association/dimse-association.js';
+export type { DimseLimits } from './association/dimse-limits.js';
 export {
   DEFAULT_DIMSE_TIMEOUT,
   DEFAULT_MAX_PDV_FRAGMENTS,
   DEFAULT_MAX_REASSEMBLED_BYTES,
   DEFAULT_MAX_STREAMED_DATA_SET_BYTES,
   DEFAULT_STREAM_HIGH_WATER_MARK,
-} from './association/dimse-association.js';
+} from './association/dimse-limits.js';
 export { FRAGMENT_OVERHEAD_BYTES } from './message/fragment-cost.js';
 export {
   DimseProtocolError,

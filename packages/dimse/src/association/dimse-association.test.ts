@@ -3,7 +3,7 @@ import { runInNewContext } from 'node:vm';
 import { fromHex, toHex } from '@dicomnet/test-utils';
 import { describe, expect, it } from 'vitest';
 import type { ProposedContext, SupportedContext } from '@dicomnet/pdu';
-import type { IncomingRequest, OutgoingResponse } from './dimse-association.js';
+import type { IncomingRequest, OutgoingResponse } from './incoming-requests.js';
 import {
   VERIFICATION,
   SECONDARY_CAPTURE,

@@ -1,5 +1,5 @@
 import type { Association } from '@dicomnet/pdu';
-import type { DimseLimits } from '../association/dimse-association.js';
+import type { DimseLimits } from '../association/dimse-limits.js';
 import { DimseAssociation } from '../association/dimse-association.js';
 import type { DataSetCodec } from '@dicomnet/data';
 import { createDispatcher } from '../services/dispatch.js';

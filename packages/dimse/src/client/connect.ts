@@ -7,7 +7,7 @@ import type {
   UserIdentityRequest,
 } from '@dicomnet/pdu';
 import { requestAssociation } from '@dicomnet/pdu';
-import type { DimseLimits } from '../association/dimse-association.js';
+import type { DimseLimits } from '../association/dimse-limits.js';
 import type { DataSetCodec } from '@dicomnet/data';
 import { createDcmjsCodec } from '@dicomnet/data';
 import type { DimseHandlers } from '../services/handlers.js';

@@ -12,7 +12,7 @@ import { DIMSE_DIAGNOSTICS_CHANNELS } from '../diagnostics.js';
 import type { DimseErrorEvent } from '../diagnostics.js';
 import { createServer } from './dimse-server.js';
 import type { ServerOptions } from './dimse-server.js';
-import type { RequestDispatcher } from '../association/dimse-association.js';
+import type { RequestDispatcher } from '../association/incoming-requests.js';
 import {
   commandOf,
   EXPLICIT,

@@ -11,7 +11,7 @@ import type {
   UserIdentityRequest,
 } from '@dicomnet/pdu';
 import { Acceptor } from '@dicomnet/pdu';
-import type { DimseLimits } from '../association/dimse-association.js';
+import type { DimseLimits } from '../association/dimse-limits.js';
 import { attachClient } from '../client/attach-client.js';
 import type { DimseClient } from '../client/dimse-client.js';
 import type { DataSetCodec } from '@dicomnet/data';

@@ -5,7 +5,7 @@ import type {
   IncomingRequest,
   OutgoingResponse,
   RequestDispatcher,
-} from '../association/dimse-association.js';
+} from '../association/incoming-requests.js';
 import { namesTypeId } from '../association/type-id-rule.js';
 import type { DimseClient } from '../client/dimse-client.js';
 import type { DimseHandlers, HandlerResult, ReplyWithDataSet, RequestContext } from './handlers.js';

@@ -3,7 +3,7 @@ import { runInNewContext } from 'node:vm';
 import type { DicomnetError, Pdv } from '@dicomnet/pdu';
 import { duplexPair } from '@dicomnet/test-utils';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { DimseLimits } from '../../src/association/dimse-association.js';
+import type { DimseLimits } from '../../src/association/dimse-limits.js';
 import { encodeCommandSet, toCommandSet } from '../../src/command/index.js';
 import { createServer } from '../../src/server/dimse-server.js';
 import type { ServerOptions } from '../../src/server/dimse-server.js';

@@ -11,11 +11,11 @@ import { duplexPair, fromHex } from '@dicomnet/test-utils';
 import { decodeCommandSet } from '../../src/command/index.js';
 import type { CommandSet } from '../../src/command/index.js';
 import { DimseAssociation } from '../../src/association/dimse-association.js';
+import type { DimseLimits } from '../../src/association/dimse-limits.js';
 import type {
-  DimseLimits,
   IncomingRequest,
   RequestDispatcher,
-} from '../../src/association/dimse-association.js';
+} from '../../src/association/incoming-requests.js';
 
 /*
  * A raw DICOM peer for tests of the DIMSE layer: it speaks the Upper Layer only (hand-made

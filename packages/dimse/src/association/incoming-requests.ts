@@ -1,0 +1,263 @@
+import type { Association, NegotiatedContext } from '@dicomnet/pdu';
+import type { CCancelRq, CommandSet, DimseRequest, DimseResponse } from '../command/index.js';
+import { CommandField, encodeCommandSet, parseCommand } from '../command/index.js';
+import { commandEvent, publishMessageSent } from '../diagnostics.js';
+import { MessageTooLargeError } from '../errors.js';
+import type { DataSink } from '../message/data-sink.js';
+import { DiscardSink, MemorySink } from '../message/data-sink.js';
+import { FragmentChannel } from '../message/fragment-channel.js';
+import { VERIFICATION_SOP_CLASS } from '../services/verification.js';
+import type { DistributiveOmit } from './distributive-omit.js';
+import { encodeResponse, failureResponse, messageOf } from './failure-response.js';
+
+/** A request the peer sent us, as handed to the layer that answers it. */
+export interface IncomingRequest {
+  readonly message: DimseRequest;
+  readonly context: NegotiatedContext;
+  /** For C-STORE: the data set, streamed as it arrives. */
+  readonly stream: FragmentChannel | undefined;
+  /** For other requests with a data set: the whole data set (at most `maxReassembledBytes`). */
+  readonly dataSet: Uint8Array | undefined;
+  /** Aborted when the association ends before the answer is sent. */
+  readonly signal: AbortSignal;
+}
+
+/** The answer to an {@link IncomingRequest}: a response without `messageIdBeingRespondedTo`. */
+export interface OutgoingResponse {
+  readonly message: DistributiveOmit<DimseResponse, 'messageIdBeingRespondedTo'>;
+  readonly dataSet?: Uint8Array;
+}
+
+/** Answers requests from the peer; a thrown error becomes a failure status. */
+export type RequestDispatcher = (request: IncomingRequest) => Promise<OutgoingResponse>;
+
+/** What {@link IncomingRequests} needs of the association it answers on. */
+export interface IncomingHost {
+  readonly association: Association;
+  /** Aborted when the association ends. */
+  readonly ended: AbortSignal;
+  /** A message failed part-way and cannot be withdrawn: the association must go. */
+  abandon(): void;
+  /** An answer has been sent (or failed to be). */
+  settled(): void;
+}
+
+/** The limits {@link IncomingRequests} applies, resolved to numbers. */
+export interface IncomingLimits {
+  /** Requests answered at once before the peer's input is paused. */
+  readonly maxAnswering: number;
+  readonly highWaterMark: number;
+  readonly maxReassembledBytes: number;
+  readonly maxStreamedBytes: number;
+}
+
+/**
+ * The requests the peer sends us on one association (PS3.7 §9.3, §10.3): refused with the right
+ * status where this side may not perform them, handed to the dispatcher otherwise, and answered
+ * on their own presentation context; the peer's input waits while too many are being answered.
+ */
+export class IncomingRequests {
+  readonly #host: IncomingHost;
+  readonly #dispatch: RequestDispatcher;
+  readonly #limits: IncomingLimits;
+  /** Message IDs of the peer's requests we are performing (for 0x0210 Duplicate invocation). */
+  readonly #performing = new Set<number>();
+  /** Answers still being worked on or sent, refusals included. */
+  readonly #answering = new Set<Promise<void>>();
+  /** Input paused until fewer requests are being answered. */
+  #waitingForRoom: (() => void)[] = [];
+
+  constructor(host: IncomingHost, dispatch: RequestDispatcher, limits: IncomingLimits) {
+    this.#host = host;
+    this.#dispatch = dispatch;
+    this.#limits = limits;
+  }
+
+  /** Answers being worked on or sent. */
+  get active(): number {
+    return this.#answering.size;
+  }
+
+  /**
+   * Takes a request the peer sent: where its data set (if any) goes.
+   * @throws The command's own error when it cannot even be answered (no Message ID).
+   */
+  onRequest(
+    set: CommandSet,
+    context: NegotiatedContext,
+    hasDataSet: boolean,
+  ): DataSink | undefined {
+    let parsed: DimseRequest | CCancelRq;
+    try {
+      parsed = parseCommand(set) as DimseRequest | CCancelRq; // the response bit is clear
+    } catch (error) {
+      // C-CANCEL has no response (PS3.7 §9.3.2.3): a malformed one is dropped, not answered
+      // with a 8FFFH command that does not exist.
+      if (set.commandField === CommandField.CCancelRq)
+        return hasDataSet ? this.#discard() : undefined;
+      const status = (error as { status?: unknown }).status; // CommandValidationError carries one
+      if (typeof status !== 'number' || set.messageId === undefined) throw error;
+      this.#answerLater(this.#sendRaw(context.id, failureResponse(set, status, messageOf(error))));
+      return hasDataSet ? this.#discard() : undefined;
+    }
+    if (parsed.kind === 'C-CANCEL-RQ') {
+      // Nothing we perform can be cancelled yet (C-FIND, C-GET, C-MOVE); a late cancel is moot.
+      return hasDataSet ? this.#discard() : undefined;
+    }
+    const message = parsed;
+    const refusal = this.#refusal(message, context);
+    if (refusal !== undefined) {
+      this.#answerLater(
+        this.#sendRaw(context.id, failureResponse(set, refusal.status, refusal.comment)),
+      );
+      return hasDataSet ? this.#discard() : undefined;
+    }
+    const signal = this.#host.ended;
+    if (message.kind === 'C-STORE-RQ' && hasDataSet) {
+      const stream = new FragmentChannel(this.#limits.highWaterMark, this.#limits.maxStreamedBytes);
+      this.#answer(set, { message, context, stream, dataSet: undefined, signal });
+      return stream;
+    }
+    if (!hasDataSet) {
+      this.#answer(set, { message, context, stream: undefined, dataSet: undefined, signal });
+      return undefined;
+    }
+    return new MemorySink(
+      this.#limits.maxReassembledBytes,
+      (result) => {
+        if (result instanceof MessageTooLargeError) {
+          const status = message.kind.startsWith('N-') ? 0x0213 : 0xa700; // resource limitation / out of resources
+          this.#answerLater(
+            this.#sendRaw(context.id, failureResponse(set, status, result.message)),
+          );
+        } else {
+          this.#answer(set, { message, context, stream: undefined, dataSet: result, signal });
+        }
+      },
+      () => {},
+      this.#limits.maxStreamedBytes,
+    );
+  }
+
+  /**
+   * A promise that holds the peer's input while more of its requests are being answered than
+   * the window allows: a peer that sends requests without reading our answers would otherwise
+   * make us hold every answer it never reads. Undefined when there is room.
+   */
+  roomToAnswer(): Promise<void> | undefined {
+    if (this.#answering.size <= this.#limits.maxAnswering || this.#host.ended.aborted)
+      return undefined;
+    return new Promise<void>((resolve) => this.#waitingForRoom.push(resolve));
+  }
+
+  /** Lets held input go (there is room, or the association ended). */
+  resumeInput(): void {
+    const waiting = this.#waitingForRoom;
+    this.#waitingForRoom = [];
+    for (const resume of waiting) resume();
+  }
+
+  /** A sink for a data set nobody wants, bounded like any data set that never ends. */
+  #discard(): DataSink {
+    return new DiscardSink(this.#limits.maxStreamedBytes);
+  }
+
+  /** Requests the peer may not send on this context, with the status that says why. */
+  #refusal(
+    message: DimseRequest,
+    context: NegotiatedContext,
+  ): { status: number; comment: string } | undefined {
+    if (this.#performing.has(message.messageId)) {
+      return { status: 0x0210, comment: `Message ID ${message.messageId} is already outstanding` };
+    }
+    // N-EVENT-REPORT is invoked by the SOP class's SCP; every other request by its SCU (PS3.7 §10.1.1).
+    const weMustBe = message.kind === 'N-EVENT-REPORT-RQ' ? context.localIsScu : context.localIsScp;
+    if (!weMustBe) {
+      return {
+        status: 0x0211,
+        comment: `${message.kind} is not agreed on context ${context.id} in this role`,
+      };
+    }
+    // C-ECHO is the Verification SOP class's only operation (PS3.4 A.4, PS3.7 §9.1.5): on a
+    // context of any other SOP class it is an operation not agreed between the DIMSE users,
+    // Unrecognized Operation (PS3.7 C.5.23, listed for C-ECHO in §9.1.5.1.4).
+    if (message.kind === 'C-ECHO-RQ' && context.abstractSyntax !== VERIFICATION_SOP_CLASS) {
+      return {
+        status: 0x0211,
+        comment: `C-ECHO on context ${context.id}, which is not Verification`,
+      };
+    }
+    return undefined;
+  }
+
+  #answer(set: CommandSet, request: IncomingRequest): void {
+    const association = this.#host.association;
+    const work = (async (): Promise<void> => {
+      let response: OutgoingResponse;
+      try {
+        response = await this.#dispatch(request);
+      } catch (error) {
+        const status = request.message.kind === 'C-STORE-RQ' ? 0xc000 : 0x0110; // cannot understand / processing failure
+        await this.#sendRaw(request.context.id, failureResponse(set, status, messageOf(error)));
+        return;
+      } finally {
+        request.stream?.discard(); // the handler is done: drop any data set it did not read
+      }
+      const message = {
+        ...response.message,
+        messageIdBeingRespondedTo: request.message.messageId,
+      } as DimseResponse; // kind-specific fields unchanged
+      let command: Uint8Array;
+      try {
+        command = encodeResponse(message, request.message);
+      } catch (error) {
+        await this.#sendRaw(
+          request.context.id,
+          failureResponse(set, 0x0110, `invalid response: ${messageOf(error)}`),
+        );
+        return;
+      }
+      publishMessageSent({
+        associationId: association.id,
+        kind: message.kind,
+        messageId: message.messageIdBeingRespondedTo,
+        presentationContextId: request.context.id,
+        status: message.status,
+      });
+      await association
+        .sendMessage({
+          presentationContextId: request.context.id,
+          command,
+          ...(response.dataSet !== undefined && { dataSet: response.dataSet }),
+        })
+        .catch((error: unknown) => {
+          this.#host.abandon();
+          throw error;
+        });
+    })();
+    this.#answerLater(work, request.message.messageId);
+  }
+
+  /** Tracks an answer until it is sent; `performing` marks the peer's Message ID as in use. */
+  #answerLater(work: Promise<void>, performing?: number): void {
+    if (performing !== undefined) this.#performing.add(performing);
+    const tracked: Promise<void> = work
+      .catch(() => {})
+      .finally(() => {
+        this.#answering.delete(tracked);
+        if (performing !== undefined) this.#performing.delete(performing);
+        if (this.#answering.size <= this.#limits.maxAnswering) this.resumeInput();
+        this.#host.settled();
+      });
+    this.#answering.add(tracked);
+  }
+
+  async #sendRaw(contextId: number, set: CommandSet): Promise<void> {
+    const association = this.#host.association;
+    publishMessageSent(commandEvent(association.id, contextId, set));
+    return association.sendMessage({
+      presentationContextId: contextId,
+      command: encodeCommandSet(set),
+    });
+  }
+}

@@ -1,0 +1,236 @@
+import type { Association, DataSource, NegotiatedContext } from '@dicomnet/pdu';
+import { statusCategory } from '@dicomnet/status-codes';
+import type { CommandSet, DimseRequest, DimseResponse } from '../command/index.js';
+import { encodeCommandSet, parseCommand, toCommandSet } from '../command/index.js';
+import { publishMessageSent } from '../diagnostics.js';
+import {
+  DimseProtocolError,
+  DimseTimeoutError,
+  MessageTooLargeError,
+  ResponseMismatchError,
+} from '../errors.js';
+import type { DataSink } from '../message/data-sink.js';
+import { MemorySink } from '../message/data-sink.js';
+import type { DistributiveOmit } from './distributive-omit.js';
+import { MessageIds, Window } from './message-ids.js';
+
+/** A response to a request we sent, with its data set if it carried one. */
+export interface ReceivedResponse {
+  readonly message: DimseResponse;
+  readonly dataSet: Uint8Array | undefined;
+}
+
+/** How to send one request. */
+export interface InvokeOptions {
+  readonly context: NegotiatedContext;
+  readonly dataSet?: DataSource;
+  readonly signal?: AbortSignal;
+  /** Called for each Pending response (0xFF00/0xFF01) before the final one. */
+  readonly onPending?: (response: ReceivedResponse) => void;
+}
+
+/** What {@link OutgoingRequests} needs of the association it sends on. */
+export interface OutgoingHost {
+  readonly association: Association;
+  /** Aborted when the association ends. */
+  readonly ended: AbortSignal;
+  /** There was traffic (restarts the idle timer). */
+  touch(): void;
+  /** A message failed part-way and cannot be withdrawn: the association must go. */
+  abandon(): void;
+  /** A request of ours has settled (its answer came, or the caller gave up). */
+  settled(): void;
+}
+
+/** The limits {@link OutgoingRequests} applies, resolved to numbers. */
+export interface OutgoingLimits {
+  readonly dimseTimeout: number;
+  readonly maxReassembledBytes: number;
+  readonly maxStreamedBytes: number;
+}
+
+interface Pending {
+  readonly operation: string;
+  /** The caller gave up; only the Message ID waits for its answer. */
+  readonly late: boolean;
+  readonly settle: (result: ReceivedResponse | Error) => void;
+  readonly onPending: ((response: ReceivedResponse) => void) | undefined;
+  readonly restartTimer: () => void;
+}
+
+/**
+ * The requests we send on one association and their responses (PS3.7 §9.3, §10.3): Message IDs,
+ * the asynchronous operations window we may invoke within (PS3.7 D.3.3.3), a timer per request,
+ * and the matching of each response to its request.
+ */
+export class OutgoingRequests {
+  readonly #host: OutgoingHost;
+  readonly #limits: OutgoingLimits;
+  readonly #ids = new MessageIds();
+  readonly #window: Window;
+  readonly #pending = new Map<number, Pending>();
+
+  constructor(host: OutgoingHost, limits: OutgoingLimits) {
+    this.#host = host;
+    this.#limits = limits;
+    // PS3.7 D.3.3.3: as requestor we may invoke what the AC granted; as acceptor, what it asked.
+    const { association } = host;
+    const window = association.negotiated.asynchronousOperationsWindow;
+    this.#window = new Window(
+      association.role === 'requestor'
+        ? window.maxOperationsInvoked
+        : window.maxOperationsPerformed,
+    );
+  }
+
+  /** Requests still waiting for their final response (not those the caller gave up on). */
+  get active(): number {
+    let active = 0;
+    for (const pending of this.#pending.values()) if (!pending.late) active++;
+    return active;
+  }
+
+  /**
+   * Sends a request and waits for its final response (Pending ones go to `onPending`). The
+   * Message ID is assigned here; pass the message without one.
+   */
+  async invoke(
+    request: DistributiveOmit<DimseRequest, 'messageId'>,
+    options: InvokeOptions,
+  ): Promise<ReceivedResponse> {
+    const host = this.#host;
+    const signal =
+      options.signal === undefined ? host.ended : AbortSignal.any([options.signal, host.ended]);
+    await this.#window.acquire(signal);
+    const messageId = this.#ids.take();
+    const operation = request.kind.replace(/-RQ$/, '');
+    let command: Uint8Array;
+    try {
+      const message = { ...request, messageId } as DimseRequest; // the kind-specific fields are unchanged
+      command = encodeCommandSet(toCommandSet(message));
+    } catch (error) {
+      this.#ids.release(messageId);
+      this.#window.release();
+      throw error;
+    }
+    const response = new Promise<ReceivedResponse>((resolve, reject) => {
+      let timer: NodeJS.Timeout | undefined;
+      const finish = (result: ReceivedResponse | Error): void => {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', onAbort);
+        this.#window.release();
+        if (result instanceof Error && !host.ended.aborted) {
+          // Given up locally (timeout, caller's signal): keep the Message ID reserved until the
+          // answer comes, so it is never taken for the answer to a newer request.
+          this.#pending.set(messageId, {
+            operation,
+            late: true,
+            settle: () => this.#forget(messageId),
+            onPending: undefined,
+            restartTimer: () => {},
+          });
+        } else {
+          this.#forget(messageId);
+        }
+        host.settled();
+        if (result instanceof Error) reject(result);
+        else resolve(result);
+      };
+      const onAbort = (): void => finish(host.association.error ?? (signal.reason as Error));
+      const restartTimer = (): void => {
+        const timeout = this.#limits.dimseTimeout;
+        if (timeout === 0) return;
+        clearTimeout(timer);
+        timer = setTimeout(() => finish(new DimseTimeoutError(operation, timeout)), timeout);
+        timer.unref();
+      };
+      this.#pending.set(messageId, {
+        operation,
+        late: false,
+        settle: finish,
+        onPending: options.onPending,
+        restartTimer,
+      });
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
+    const dataSet = options.dataSet;
+    host.touch();
+    publishMessageSent({
+      associationId: host.association.id,
+      kind: request.kind,
+      messageId,
+      presentationContextId: options.context.id,
+    });
+    host.association
+      .sendMessage({
+        presentationContextId: options.context.id,
+        command,
+        ...(dataSet !== undefined && { dataSet }),
+      })
+      .then(
+        () => this.#pending.get(messageId)?.restartTimer(),
+        (error: Error) => {
+          this.#pending.get(messageId)?.settle(error);
+          host.abandon();
+        },
+      );
+    return response;
+  }
+
+  /**
+   * Takes a response the peer sent: where its data set (if any) goes.
+   * @throws {@link DimseProtocolError} for a response to no request of ours;
+   *   {@link ResponseMismatchError} for one of another operation.
+   */
+  onResponse(set: CommandSet, hasDataSet: boolean): DataSink | undefined {
+    const message = parseCommand(set) as DimseResponse; // the response bit is set
+    const id = message.messageIdBeingRespondedTo;
+    const pending = this.#pending.get(id);
+    if (pending === undefined) {
+      throw new DimseProtocolError(
+        `a ${message.kind} answers Message ID ${id}, which we did not send`,
+      );
+    }
+    // PS3.7 §9.3 / §10.3: each request has exactly one response type, its Command Field with
+    // bit 15 set. Any other answer is not an answer; nothing it says can be trusted.
+    if (message.kind !== `${pending.operation}-RSP`) {
+      throw new ResponseMismatchError(`${pending.operation}-RQ`, message.kind, id);
+    }
+    const deliver = (dataSet: Uint8Array | undefined): void => {
+      const received: ReceivedResponse = { message, dataSet };
+      if (statusCategory(message.status) === 'Pending') {
+        pending.restartTimer();
+        pending.onPending?.(received);
+        return;
+      }
+      pending.settle(received);
+    };
+    if (!hasDataSet) {
+      deliver(undefined);
+      return undefined;
+    }
+    return new MemorySink(
+      this.#limits.maxReassembledBytes,
+      (result) =>
+        result instanceof MessageTooLargeError ? pending.settle(result) : deliver(result),
+      (error) => pending.settle(error),
+      this.#limits.maxStreamedBytes,
+    );
+  }
+
+  /** Rejects every request still waiting with `reason`. */
+  failAll(reason: Error): void {
+    for (const pending of [...this.#pending.values()]) pending.settle(reason);
+  }
+
+  /** The association has ended: rejects every request still waiting, forgets the late ones. */
+  end(reason: Error): void {
+    this.failAll(reason);
+    this.#pending.clear();
+  }
+
+  #forget(messageId: number): void {
+    this.#pending.delete(messageId);
+    this.#ids.release(messageId);
+  }
+}
