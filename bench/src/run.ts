@@ -9,6 +9,7 @@
  */
 import type { Benchmark } from './benchmark.js';
 import { cliStartupBenchmark } from './cli/cli-startup.bench.js';
+import { dataIndexBenchmark } from './data/data-index.bench.js';
 import { dcmjsCodecBenchmark } from './dcmjs/dcmjs-codec.bench.js';
 import { dcmjsLargeBenchmark } from './dcmjs/dcmjs-large.bench.js';
 import { dcmjsSequenceBenchmark } from './dcmjs/dcmjs-sequence.bench.js';
@@ -31,6 +32,7 @@ const BENCHMARKS: readonly Benchmark[] = [
   dcmjsCodecBenchmark,
   dcmjsSequenceBenchmark,
   dcmjsLargeBenchmark,
+  dataIndexBenchmark,
   serveHostileBenchmark,
   cliStartupBenchmark,
 ];
