@@ -51,6 +51,7 @@ export async function* readElements(
   source: ElementSource,
   options: ReadElementsOptions,
 ): AsyncGenerator<ElementToken, void, undefined> {
+  options.signal?.throwIfAborted();
   const encoding = elementEncoding(options.transferSyntaxUid);
   const parser = new ElementParser(encoding, options);
   const raw = asyncIterator(source, encoding.deflated);

@@ -121,7 +121,7 @@ export function readPart10AttributesSync(
       const chunk = Buffer.allocUnsafe(chunkBytes);
       const count = readSync(fd, chunk, 0, chunkBytes, position);
       position += count;
-      return count === 0 ? undefined : chunk.subarray(0, count);
+      return count === 0 ? undefined : new Uint8Array(chunk.buffer, chunk.byteOffset, count);
     };
     let bytes: Uint8Array = new Uint8Array(0);
     let ended = false;
@@ -211,7 +211,7 @@ class HandleChunks {
       this.#ended = true;
       return undefined;
     }
-    return chunk.subarray(0, bytesRead);
+    return new Uint8Array(chunk.buffer, chunk.byteOffset, bytesRead);
   }
 }
 
