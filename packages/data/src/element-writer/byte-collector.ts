@@ -22,8 +22,8 @@ export class ByteCollector {
     readonly maxBlock: number,
     firstBlock: number = maxBlock,
   ) {
-    this.#block = new Uint8Array(Math.min(firstBlock, maxBlock));
-    this.#view = new DataView(this.#block.buffer);
+    this.#block = uninitialized(Math.min(firstBlock, maxBlock));
+    this.#view = new DataView(this.#block.buffer, this.#block.byteOffset, this.#block.byteLength);
   }
 
   /**
@@ -91,10 +91,17 @@ export class ByteCollector {
   #nextBlock(atLeast: number): void {
     this.#cut();
     const size = Math.min(this.maxBlock, Math.max(this.#block.byteLength * 2, atLeast));
-    // A new block every time: completed chunks are handed out and must never change.
-    this.#block = new Uint8Array(Math.max(size, 16));
-    this.#view = new DataView(this.#block.buffer);
+    // A new block every time: completed chunks are handed out and must never change. Not zeroed:
+    // only the bytes written (#start to #used) ever leave the collector.
+    this.#block = uninitialized(Math.max(size, 16));
+    this.#view = new DataView(this.#block.buffer, this.#block.byteOffset, this.#block.byteLength);
     this.#start = 0;
     this.#used = 0;
   }
+}
+
+/** A plain Uint8Array over unzeroed memory (maybe a slice of Node's shared pool: mind byteOffset). */
+function uninitialized(size: number): Uint8Array {
+  const buffer = Buffer.allocUnsafe(size);
+  return new Uint8Array(buffer.buffer, buffer.byteOffset, size);
 }

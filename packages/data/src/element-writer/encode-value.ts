@@ -45,7 +45,25 @@ function textOf(element: DataElement, info: VrInfo): string {
 
 /** UTF-8 bytes of `text`, with one `pad` byte when their count is odd. */
 export function encodeText(text: string, pad: number): Uint8Array {
-  if (text === '') return EMPTY;
+  const count = text.length;
+  if (count === 0) return EMPTY;
+  if (count <= SHORT_TEXT) {
+    // Most values are short ASCII (UIDs, codes, dates): copied directly, faster than encodeInto.
+    const bytes = new Uint8Array(count + (count & 1));
+    for (let i = 0; i < count; i++) {
+      const code = text.charCodeAt(i);
+      if (code > 0x7f) return encodeUtf8(text, pad);
+      bytes[i] = code;
+    }
+    if (count & 1) bytes[count] = pad;
+    return bytes;
+  }
+  return encodeUtf8(text, pad);
+}
+
+const SHORT_TEXT = 64;
+
+function encodeUtf8(text: string, pad: number): Uint8Array {
   const length = Buffer.byteLength(text, 'utf8');
   const bytes = new Uint8Array(length + (length & 1));
   utf8.encodeInto(text, bytes);
