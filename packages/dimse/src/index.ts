@@ -2,6 +2,8 @@
 export type { ConnectOptions } from './client/connect.js';
 export { connect } from './client/connect.js';
 export type {
+  FindOptions,
+  FindQuery,
   NResult,
   NTarget,
   OperationOptions,

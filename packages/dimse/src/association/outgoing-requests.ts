@@ -25,8 +25,18 @@ export interface InvokeOptions {
   readonly context: NegotiatedContext;
   readonly dataSet?: DataSource;
   readonly signal?: AbortSignal;
-  /** Called for each Pending response (0xFF00/0xFF01) before the final one. */
-  readonly onPending?: (response: ReceivedResponse) => void;
+  /**
+   * Called for each Pending response (0xFF00/0xFF01) before the final one. A promise it returns
+   * holds the peer's input until it settles (for a Pending response with a data set: the
+   * backpressure of a stream of C-FIND matches).
+   */
+  readonly onPending?: (response: ReceivedResponse) => void | Promise<void>;
+  /**
+   * Cancels the operation at the peer: once this signal aborts, a C-CANCEL-RQ is sent (PS3.7
+   * §9.3.2.3, §9.3.3.3, §9.3.4.3) after the request itself, and the request still waits for its
+   * final response (normally 0xFE00 Cancel). Unlike `signal`, nothing is given up locally.
+   */
+  readonly cancel?: AbortSignal;
 }
 
 /** What {@link OutgoingRequests} needs of the association it sends on. */
@@ -54,8 +64,10 @@ interface Pending {
   /** The caller gave up; only the Message ID waits for its answer. */
   readonly late: boolean;
   readonly settle: (result: ReceivedResponse | Error) => void;
-  readonly onPending: ((response: ReceivedResponse) => void) | undefined;
+  readonly onPending: ((response: ReceivedResponse) => void | Promise<void>) | undefined;
   readonly restartTimer: () => void;
+  /** A C-CANCEL-RQ has been sent for it. */
+  cancelled: boolean;
 }
 
 /**
@@ -113,11 +125,13 @@ export class OutgoingRequests {
       this.#window.release();
       throw error;
     }
+    const onCancel = (): void => this.#cancel(messageId, options.context);
     const response = new Promise<ReceivedResponse>((resolve, reject) => {
       let timer: NodeJS.Timeout | undefined;
       const finish = (result: ReceivedResponse | Error): void => {
         clearTimeout(timer);
         signal.removeEventListener('abort', onAbort);
+        options.cancel?.removeEventListener('abort', onCancel);
         this.#window.release();
         if (result instanceof Error && !host.ended.aborted) {
           // Given up locally (timeout, caller's signal): keep the Message ID reserved until the
@@ -128,6 +142,7 @@ export class OutgoingRequests {
             settle: () => this.#forget(messageId),
             onPending: undefined,
             restartTimer: () => {},
+            cancelled: false,
           });
         } else {
           this.#forget(messageId);
@@ -150,6 +165,7 @@ export class OutgoingRequests {
         settle: finish,
         onPending: options.onPending,
         restartTimer,
+        cancelled: false,
       });
       signal.addEventListener('abort', onAbort, { once: true });
     });
@@ -168,7 +184,12 @@ export class OutgoingRequests {
         ...(dataSet !== undefined && { dataSet }),
       })
       .then(
-        () => this.#pending.get(messageId)?.restartTimer(),
+        () => {
+          this.#pending.get(messageId)?.restartTimer();
+          // Only now: a C-CANCEL must follow the whole request on the wire.
+          if (options.cancel?.aborted === true) onCancel();
+          else options.cancel?.addEventListener('abort', onCancel, { once: true });
+        },
         (error: Error) => {
           this.#pending.get(messageId)?.settle(error);
           host.abandon();
@@ -196,17 +217,16 @@ export class OutgoingRequests {
     if (message.kind !== `${pending.operation}-RSP`) {
       throw new ResponseMismatchError(`${pending.operation}-RQ`, message.kind, id);
     }
-    const deliver = (dataSet: Uint8Array | undefined): void => {
+    const deliver = (dataSet: Uint8Array | undefined): void | Promise<void> => {
       const received: ReceivedResponse = { message, dataSet };
       if (statusCategory(message.status) === 'Pending') {
         pending.restartTimer();
-        pending.onPending?.(received);
-        return;
+        return pending.onPending?.(received);
       }
       pending.settle(received);
     };
     if (!hasDataSet) {
-      deliver(undefined);
+      void deliver(undefined); // a promise here has no input of its own to hold
       return undefined;
     }
     return new MemorySink(
@@ -227,6 +247,26 @@ export class OutgoingRequests {
   end(reason: Error): void {
     this.failAll(reason);
     this.#pending.clear();
+  }
+
+  /** Sends C-CANCEL-RQ for a request still waiting for its final response (PS3.7 §9.3.2.3). */
+  #cancel(messageId: number, context: NegotiatedContext): void {
+    const pending = this.#pending.get(messageId);
+    if (pending === undefined || pending.late || pending.cancelled) return;
+    pending.cancelled = true;
+    const association = this.#host.association;
+    publishMessageSent({
+      associationId: association.id,
+      kind: 'C-CANCEL-RQ',
+      messageId,
+      presentationContextId: context.id,
+    });
+    const command = encodeCommandSet(
+      toCommandSet({ kind: 'C-CANCEL-RQ', messageIdBeingRespondedTo: messageId }),
+    );
+    association.sendMessage({ presentationContextId: context.id, command }).catch(() => {
+      this.#host.abandon(); // a C-CANCEL cut short leaves the peer a broken message
+    });
   }
 
   #forget(messageId: number): void {

@@ -15,6 +15,7 @@ import { NoPresentationContextError } from '../errors.js';
 import type { DimseResult } from '../services/results.js';
 import { resultOf } from '../services/results.js';
 import { VERIFICATION_SOP_CLASS } from '../services/verification.js';
+import { ResponseHandoff } from './response-handoff.js';
 
 /** Options every operation takes. */
 export interface OperationOptions {
@@ -40,6 +41,31 @@ export interface StoreOptions extends OperationOptions {
   readonly moveOriginator?: { readonly aeTitle: string; readonly messageId: number };
   /** Called as data-set bytes are handed to the socket, with the running total. */
   readonly onProgress?: (bytesSent: number) => void;
+}
+
+/** What to look for with C-FIND (PS3.4 C.4.1.1). */
+export interface FindQuery {
+  /**
+   * The FIND SOP class of the Information Model, e.g. Study Root
+   * `1.2.840.10008.5.1.4.1.2.2.1` (PS3.4 C.6); a context for it must be accepted.
+   */
+  readonly sopClassUid: string;
+  /**
+   * The Identifier (PS3.4 C.4.1.1.3.1): Query/Retrieve Level (0008,0052), the keys to match and
+   * the keys to return (empty values).
+   */
+  readonly identifier: DataSet;
+}
+
+/** Options of {@link DimseClient.find}. */
+export interface FindOptions extends OperationOptions {
+  /** Default Medium (PS3.7 §9.1.2.1.4). */
+  readonly priority?: Priority;
+  /**
+   * Matches held for a consumer that has not taken them before the peer's input is paused.
+   * Default 16.
+   */
+  readonly highWaterMark?: number;
 }
 
 /** The outcome of an N-service request, with the data set its response carried if any. */
@@ -127,6 +153,67 @@ export class DimseClient {
       { context, dataSet, ...signalOf(options) },
     );
     return resultOf('C-STORE', message, 'Storage');
+  }
+
+  /**
+   * C-FIND (PS3.7 §9.1.2, PS3.4 C.4.1): yields the Identifier of each match as its Pending
+   * response arrives, and returns the final result. Leaving the loop early (`break`, `return`,
+   * a throw) or aborting `signal` sends C-CANCEL-RQ and waits for the final response (PS3.7
+   * §9.3.2.3) before the association is used for anything else; an aborted `signal` then
+   * rejects with its reason.
+   * @throws {@link NoPresentationContextError} when no accepted context has the FIND SOP class.
+   * @throws {@link DimseStatusError} for a Failure status (e.g. 0xA900 Identifier does not match
+   *   SOP Class, 0xC000 Unable to process).
+   */
+  async *find(
+    query: FindQuery,
+    options: FindOptions = {},
+  ): AsyncGenerator<DataSet, DimseResult, undefined> {
+    const context = this.#context(query.sopClassUid);
+    const identifier = this.#codec.encode(query.identifier, context.transferSyntax);
+    const matches = new ResponseHandoff<Uint8Array>(options.highWaterMark ?? 16);
+    const cancel = new AbortController();
+    const onAbort = (): void => cancel.abort();
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    if (options.signal?.aborted === true) cancel.abort();
+    let done = false;
+    const final = this.#dimse
+      .invoke(
+        {
+          kind: 'C-FIND-RQ',
+          affectedSopClassUid: query.sopClassUid,
+          priority: options.priority ?? Priority.Medium,
+        },
+        {
+          context,
+          dataSet: identifier,
+          cancel: cancel.signal,
+          // PS3.7 §9.1.2.1.6: a Pending response carries one match; others carry none.
+          onPending: (response) =>
+            response.dataSet === undefined ? undefined : matches.push(response.dataSet),
+        },
+      )
+      .finally(() => matches.end());
+    void final.catch(() => {}); // awaited below; handled now, so a slow consumer is no unhandled rejection
+    try {
+      for (;;) {
+        const bytes = await matches.next();
+        if (bytes === undefined) break;
+        yield this.#codec.decode(bytes, context.transferSyntax);
+      }
+      const { message } = await final;
+      done = true;
+      options.signal?.throwIfAborted();
+      return resultOf('C-FIND', message, 'QueryRetrieveFind');
+    } finally {
+      options.signal?.removeEventListener('abort', onAbort);
+      if (!done) {
+        // Left early: cancel at the peer, drop the matches still coming, wait for the end.
+        cancel.abort();
+        matches.discard();
+        await final.catch(() => {});
+      }
+    }
   }
 
   /** N-EVENT-REPORT (PS3.7 §10.1.1): we, the SOP class's SCP, report an event to the SCU. */

@@ -23,7 +23,7 @@ export class MemorySink implements DataSink {
   readonly #limit: number;
   readonly #maxTotal: number;
   #total = 0;
-  readonly #onDone: (result: Uint8Array | MessageTooLargeError) => void;
+  readonly #onDone: (result: Uint8Array | MessageTooLargeError) => void | Promise<void>;
   readonly #onFail: (error: Error) => void;
   #pieces: Uint8Array[] = [];
   #cost = 0;
@@ -31,7 +31,7 @@ export class MemorySink implements DataSink {
 
   constructor(
     limit: number,
-    onDone: (result: Uint8Array | MessageTooLargeError) => void,
+    onDone: (result: Uint8Array | MessageTooLargeError) => void | Promise<void>,
     onFail: (error: Error) => void,
     maxTotal = Number.POSITIVE_INFINITY,
   ) {
@@ -68,14 +68,12 @@ export class MemorySink implements DataSink {
     this.#pieces.push(fragment);
   }
 
-  end(): void {
-    if (this.#overflow) {
-      this.#onDone(new MessageTooLargeError('data set', this.#limit));
-      return;
-    }
+  /** Hands the data set to its consumer; a promise it returns holds the peer's input. */
+  end(): void | Promise<void> {
+    if (this.#overflow) return this.#onDone(new MessageTooLargeError('data set', this.#limit));
     const pieces = this.#pieces;
     this.#pieces = [];
-    this.#onDone(
+    return this.#onDone(
       pieces.length === 1 && pieces[0] !== undefined ? pieces[0] : Buffer.concat(pieces),
     );
   }

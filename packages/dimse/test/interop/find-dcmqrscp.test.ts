@@ -1,0 +1,180 @@
+// Our C-FIND SCU against DCMTK's dcmqrscp: studies, series and instances stored there first (with
+// our C-STORE) are found again field by field, and a C-FIND left early is cancelled at the peer.
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { DataSet } from '@dicomnet/data';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateInstances, startDcmqrscp, tempDir } from '@dicomnet/test-utils';
+import type { Dcmqrscp, GeneratedInstance } from '@dicomnet/test-utils';
+import { connect, DIMSE_DIAGNOSTICS_CHANNELS, openInstanceFile } from '../../src/index.js';
+import type { DimseClient, DimseMessageEvent } from '../../src/index.js';
+import { EXPLICIT, IMPLICIT, VERIFICATION } from './uids.js';
+
+const STUDY_ROOT_FIND = '1.2.840.10008.5.1.4.1.2.2.1';
+const SECONDARY_CAPTURE = '1.2.840.10008.5.1.4.1.1.7';
+const LEVEL = '00080052';
+const STUDY_UID = '0020000D';
+const SERIES_UID = '0020000E';
+const SOP_INSTANCE_UID = '00080018';
+const PATIENT_ID = '00100020';
+const BIG_STUDY_SIZE = 400;
+
+let qrscp: Dcmqrscp;
+const studies: { patientId: string; instances: GeneratedInstance[] }[] = [];
+let work: Awaited<ReturnType<typeof tempDir>>;
+
+function open(): Promise<DimseClient> {
+  return connect({
+    host: '127.0.0.1',
+    port: qrscp.port,
+    callingAeTitle: 'DICOMNET',
+    calledAeTitle: qrscp.aeTitle,
+    contexts: [
+      { abstractSyntax: VERIFICATION, transferSyntaxes: [IMPLICIT] },
+      { abstractSyntax: STUDY_ROOT_FIND, transferSyntaxes: [EXPLICIT, IMPLICIT] },
+      { abstractSyntax: SECONDARY_CAPTURE, transferSyntaxes: [EXPLICIT] },
+    ],
+    connectTimeout: 10_000,
+  });
+}
+
+function value(dataSet: DataSet, tag: string): unknown {
+  return dataSet[tag]?.Value?.[0];
+}
+
+async function collect(client: DimseClient, identifier: DataSet): Promise<DataSet[]> {
+  const found: DataSet[] = [];
+  for await (const match of client.find({ sopClassUid: STUDY_ROOT_FIND, identifier })) {
+    found.push(match);
+  }
+  return found;
+}
+
+beforeAll(async () => {
+  work = await tempDir('dicomnet-find-');
+  qrscp = await startDcmqrscp();
+  const sizes = [3, 2, BIG_STUDY_SIZE];
+  for (const [index, count] of sizes.entries()) {
+    const patientId = `FIND${index + 1}`;
+    const folder = path.join(work.path, `study-${index}`);
+    await mkdir(folder);
+    const instances = await generateInstances(folder, {
+      count,
+      pixelBytes: 64,
+      patientId,
+      patientName: `Find^Study${index + 1}`,
+    });
+    studies.push({ patientId, instances });
+  }
+  const client = await open();
+  try {
+    for (const { instances } of studies) {
+      for (const instance of instances) {
+        const file = await openInstanceFile(instance.path);
+        await client.store(file.instance());
+      }
+    }
+  } finally {
+    await client.release();
+  }
+}, 120_000);
+
+afterAll(async () => {
+  await qrscp?.stop();
+  await work?.remove();
+});
+
+describe('our C-FIND SCU against dcmqrscp', () => {
+  it('finds every study with its Patient ID, and nothing else', async () => {
+    const client = await open();
+    try {
+      const found = await collect(client, {
+        [LEVEL]: { vr: 'CS', Value: ['STUDY'] },
+        [STUDY_UID]: { vr: 'UI' },
+        [PATIENT_ID]: { vr: 'LO' },
+      });
+      const expected = studies.map(({ patientId, instances }) => ({
+        studyUid: instances[0]?.studyInstanceUid,
+        patientId,
+      }));
+      const actual = found.map((match) => ({
+        studyUid: value(match, STUDY_UID),
+        patientId: value(match, PATIENT_ID),
+      }));
+      expect(actual).toHaveLength(expected.length);
+      expect(actual).toEqual(expect.arrayContaining(expected));
+    } finally {
+      await client.release();
+    }
+  });
+
+  it('finds the series of a study and the instances of a series', async () => {
+    const client = await open();
+    try {
+      const [study] = studies;
+      const instances = study?.instances ?? [];
+      const studyUid = instances[0]?.studyInstanceUid ?? '';
+      const seriesUid = instances[0]?.seriesInstanceUid ?? '';
+      const series = await collect(client, {
+        [LEVEL]: { vr: 'CS', Value: ['SERIES'] },
+        [STUDY_UID]: { vr: 'UI', Value: [studyUid] },
+        [SERIES_UID]: { vr: 'UI' },
+      });
+      expect(series.map((match) => value(match, SERIES_UID))).toEqual([seriesUid]);
+      const images = await collect(client, {
+        [LEVEL]: { vr: 'CS', Value: ['IMAGE'] },
+        [STUDY_UID]: { vr: 'UI', Value: [studyUid] },
+        [SERIES_UID]: { vr: 'UI', Value: [seriesUid] },
+        [SOP_INSTANCE_UID]: { vr: 'UI' },
+      });
+      expect(images.map((match) => value(match, SOP_INSTANCE_UID)).sort()).toEqual(
+        instances.map((instance) => instance.sopInstanceUid).sort(),
+      );
+    } finally {
+      await client.release();
+    }
+  });
+
+  it('cancels a large C-FIND left early, and the association goes on', async () => {
+    const big = studies[2]?.instances ?? [];
+    const events: DimseMessageEvent[] = [];
+    const record = (event: unknown): void => void events.push(event as DimseMessageEvent);
+    subscribe(DIMSE_DIAGNOSTICS_CHANNELS.messageSent, record);
+    subscribe(DIMSE_DIAGNOSTICS_CHANNELS.messageReceived, record);
+    const client = await open();
+    try {
+      let seen = 0;
+      for await (const _match of client.find(
+        {
+          sopClassUid: STUDY_ROOT_FIND,
+          identifier: {
+            [LEVEL]: { vr: 'CS', Value: ['IMAGE'] },
+            [STUDY_UID]: { vr: 'UI', Value: [big[0]?.studyInstanceUid ?? ''] },
+            [SERIES_UID]: { vr: 'UI', Value: [big[0]?.seriesInstanceUid ?? ''] },
+            [SOP_INSTANCE_UID]: { vr: 'UI' },
+          },
+        },
+        { highWaterMark: 1 },
+      )) {
+        if (++seen === 3) break;
+      }
+      expect((await client.echo()).status).toBe(0);
+    } finally {
+      await client.release();
+      unsubscribe(DIMSE_DIAGNOSTICS_CHANNELS.messageSent, record);
+      unsubscribe(DIMSE_DIAGNOSTICS_CHANNELS.messageReceived, record);
+    }
+    const kinds = events.map((event) => event.kind);
+    expect(kinds).toContain('C-CANCEL-RQ');
+    const final = events.find(
+      (event) => event.kind === 'C-FIND-RSP' && event.status !== 0xff00 && event.status !== 0xff01,
+    );
+    // dcmqrscp looks for a C-CANCEL between its responses (PS3.4 C.4.1.3.2): Cancel, 0xFE00.
+    expect(final?.status).toBe(0xfe00);
+    const matches = events.filter(
+      (event) => event.kind === 'C-FIND-RSP' && event.status === 0xff00,
+    );
+    expect(matches.length).toBeLessThan(BIG_STUDY_SIZE);
+  });
+});
