@@ -1,5 +1,5 @@
 // The element writer's public API (issue 14).
-export { writeElements, dataSetTokens } from './write-elements.js';
+export { writeElements, writeElementsSync, dataSetTokens } from './write-elements.js';
 export { writePart10FileFromElements } from './write-part10-elements.js';
 export type { WritePart10ElementsOptions } from './write-part10-elements.js';
 export {
@@ -13,3 +13,5 @@ export type {
   ModelElementToken,
   ModelItemToken,
 } from './writer-input.js';
+export { createElementCodec, DEFAULT_MAX_ELEMENT_CODEC_BYTES } from './element-codec.js';
+export type { ElementCodecOptions } from './element-codec.js';

@@ -1,7 +1,11 @@
 import { tagNumber, type DataElement, type DataSet } from '../data-set/data-set.js';
 import { DataSetEncodeError } from '../data-set/errors.js';
 import { deflateDataSet } from '../part10/deflate-data-set.js';
-import { describeTransferSyntax } from '../transfer-syntax/transfer-syntax.js';
+import { nodeZlib } from '../lazy-builtins.js';
+import {
+  describeTransferSyntax,
+  type TransferSyntaxInfo,
+} from '../transfer-syntax/transfer-syntax.js';
 import {
   DEFAULT_MAX_BUFFERED_BYTES,
   DEFAULT_WRITER_MAX_DEPTH,
@@ -38,12 +42,47 @@ export function writeElements(
   input: AsyncIterable<ElementWriterInput> | Iterable<ElementWriterInput>,
   options: ElementWriterOptions,
 ): AsyncGenerator<Uint8Array> {
+  const { syntax, settings } = writerSettings(options);
+  const plain = writePlain(input, settings, options.signal);
+  return syntax.deflated ? deflateDataSet(plain, withLevel(options.deflateLevel)) : plain;
+}
+
+/**
+ * {@link writeElements} for synchronous input and output, e.g. to encode a whole data set at
+ * once: the same tokens, checks and bytes. Input is read as the output is iterated. For a
+ * Deflated syntax the data set is gathered and deflated whole at the end (zlib has no
+ * synchronous streaming API), so use {@link writeElements} for large deflated output.
+ * @throws As {@link writeElements}, from the iterator.
+ */
+export function* writeElementsSync(
+  input: Iterable<ElementWriterInput>,
+  options: Omit<ElementWriterOptions, 'signal'>,
+): Generator<Uint8Array> {
+  const { syntax, settings } = writerSettings(options);
+  if (!syntax.deflated) {
+    yield* writePlainSync(input, settings);
+    return;
+  }
+  const zlib = nodeZlib();
+  const deflated = zlib.deflateRawSync(Buffer.concat([...writePlainSync(input, settings)]), {
+    level: options.deflateLevel ?? 6,
+  });
+  yield new Uint8Array(deflated.buffer, deflated.byteOffset, deflated.byteLength);
+  if (deflated.byteLength % 2 === 1) yield Uint8Array.of(0); // PS3.5 A.5: one trailing NUL
+}
+
+function writerSettings(options: Omit<ElementWriterOptions, 'signal'>): {
+  syntax: TransferSyntaxInfo;
+  settings: WriterSettings;
+} {
   const syntax = describeTransferSyntax(options.transferSyntaxUid);
   const settings: WriterSettings = {
     explicitVr: syntax.explicitVr,
     littleEndian: syntax.littleEndian,
     inputLittleEndian: options.inputLittleEndian ?? syntax.littleEndian,
     encapsulatedAllowed: syntax.encapsulated,
+    // PS3.5 A.4: a known encapsulated syntax carries Pixel Data only as fragments.
+    nativePixelDataAllowed: !(syntax.encapsulated && syntax.known),
     lengths: options.lengths ?? 'as-given',
     maxBufferedBytes: options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES,
     maxDepth: options.maxDepth ?? DEFAULT_WRITER_MAX_DEPTH,
@@ -53,8 +92,7 @@ export function writeElements(
     throw new RangeError(
       `chunkBytes must be an integer of at least 64, not ${settings.chunkBytes}`,
     );
-  const plain = writePlain(input, settings, options.signal);
-  return syntax.deflated ? deflateDataSet(plain, withLevel(options.deflateLevel)) : plain;
+  return { syntax, settings };
 }
 
 function withLevel(level: number | undefined): { level?: number } {
@@ -88,6 +126,32 @@ async function* writePlain(
   } finally {
     // Ends the input early when the write fails or the consumer stops reading.
     await source.iterator.return?.();
+  }
+}
+
+function* writePlainSync(
+  input: Iterable<ElementWriterInput>,
+  settings: WriterSettings,
+): Generator<Uint8Array> {
+  const state = new WriterState(settings);
+  const iterator = input[Symbol.iterator]();
+  try {
+    for (;;) {
+      const expanded = state.nextExpanded();
+      if (expanded !== undefined) {
+        state.write(expanded);
+      } else {
+        const next = iterator.next();
+        if (next.done === true) break;
+        state.write(next.value);
+      }
+      const chunks = state.output.take();
+      if (chunks !== undefined) yield* chunks;
+    }
+    state.end();
+    yield* state.output.finish();
+  } finally {
+    iterator.return?.();
   }
 }
 

@@ -32,6 +32,8 @@ export interface WriterSettings {
   readonly littleEndian: boolean;
   readonly inputLittleEndian: boolean;
   readonly encapsulatedAllowed: boolean;
+  /** False in a known encapsulated syntax: top-level Pixel Data must be fragments (PS3.5 A.4). */
+  readonly nativePixelDataAllowed: boolean;
   readonly lengths: 'as-given' | 'undefined' | 'defined';
   readonly maxBufferedBytes: number;
   readonly maxDepth: number;
@@ -60,6 +62,7 @@ interface Frame {
 }
 
 const SPECIFIC_CHARACTER_SET = 0x00080005;
+const PIXEL_DATA = 0x7fe00010;
 const MAX_DEFINED_LENGTH = 0xfffffffe;
 const IMPLICIT_LITTLE = { explicitVr: false, littleEndian: true, inputLittleEndian: true };
 
@@ -212,6 +215,14 @@ export class WriterState {
   }
 
   #value(frame: Frame, tag: number, vr: string, info: VrInfo, value: Uint8Array): void {
+    if (tag === PIXEL_DATA && frame.kind === 'top' && !this.#settings.nativePixelDataAllowed) {
+      throw new DataSetEncodeError(
+        'DICOMNET_DATASET_UNSUPPORTED',
+        'Pixel Data of defined length in an encapsulated transfer syntax (PS3.5 A.4)',
+        this.#path(tag),
+        'encapsulated-pixel-data',
+      );
+    }
     const limit = frame.explicitVr && !info.longLength ? 0xffff : MAX_DEFINED_LENGTH;
     if (value.byteLength > limit)
       this.#fail(`a ${vr} value of ${value.byteLength} bytes (at most ${limit} here)`, tag);
