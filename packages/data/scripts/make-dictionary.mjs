@@ -16,7 +16,20 @@ const out = new URL('../src/element-reader/dictionary-table.ts', import.meta.url
 const CHOICES = { ox: 'OW', px: 'OW', xs: 'US', lt: 'OW', up: 'UL' };
 const KEEP = new Set(['DICOM', 'DICOM/DICONDE', 'DICOM/DICOS', 'DICOM/retired']);
 
+// "US or SS" tags that follow Pixel Representation (PS3.3 C.7.6.3.1.4: signed when it is 1);
+// the LUT Descriptors stay US (their first and third values are unsigned, PS3.3 C.11.1.1.1).
+const LUT_DESCRIPTORS = new Set([
+  '00281100',
+  '00281101',
+  '00281102',
+  '00281103',
+  '00281111',
+  '00281112',
+  '00281113',
+  '00283002',
+]);
 const single = new Map();
+const signedWithPixels = [];
 const ranges = [];
 for (const line of readFileSync(source, 'latin1').split('\n')) {
   if (line.startsWith('#') || line.trim() === '') continue;
@@ -27,8 +40,9 @@ for (const line of readFileSync(source, 'latin1').split('\n')) {
   const match = /^\(([0-9A-F]{4})(?:-([0-9A-F]{4}))?,([0-9A-F]{4})(?:-([0-9A-F]{4}))?\)$/.exec(key);
   if (match === null) throw new Error(`unexpected tag ${key}`);
   const [, g1, g2, e1, e2] = match;
-  if (g2 === undefined && e2 === undefined) single.set(`${g1}${e1}`, vr);
-  else ranges.push(`${g1}${g2 ?? g1}${e1}${e2 ?? e1}${vr}`);
+  if (g2 !== undefined || e2 !== undefined) ranges.push(`${g1}${g2 ?? g1}${e1}${e2 ?? e1}${vr}`);
+  else single.set(`${g1}${e1}`, vr);
+  if (dictVr === 'xs' && !LUT_DESCRIPTORS.has(`${g1}${e1}`)) signedWithPixels.push(`${g1}${e1}`);
 }
 const entries = [...single.keys()].sort().map((tag) => `${tag}${single.get(tag)}`);
 const chunks = [];
@@ -47,6 +61,9 @@ ${chunks.join(' +\n')};
 
 /** Repeating groups and element ranges. */
 export const DICTIONARY_RANGES: readonly string[] = ${JSON.stringify(ranges)};
+
+/** "US or SS" tags read as SS when Pixel Representation (0028,0103) is 1, \`ggggeeee\` each. */
+export const DICTIONARY_SIGNED_WITH_PIXELS = '${signedWithPixels.sort().join('')}';
 `,
 );
 console.log(`${entries.length} tags, ${ranges.length} ranges → ${out.pathname}`);

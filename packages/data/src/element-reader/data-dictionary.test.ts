@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dictionaryVr } from './data-dictionary.js';
+import { dictionaryVr, isSignedWithPixels } from './data-dictionary.js';
 
 describe('dictionaryVr (PS3.6)', () => {
   it.each(
@@ -27,5 +27,12 @@ describe('dictionaryVr (PS3.6)', () => {
     ].map(([tag, vr]) => [(tag as number).toString(16).padStart(8, '0'), vr] as const),
   )('%s is %s', (tag, vr) => {
     expect(dictionaryVr(Number.parseInt(tag, 16))).toBe(vr);
+  });
+
+  it('knows which "US or SS" tags follow the Pixel Representation', () => {
+    expect(isSignedWithPixels(0x00280106)).toBe(true);
+    expect(isSignedWithPixels(0x00280120)).toBe(true);
+    expect(isSignedWithPixels(0x00283002)).toBe(false); // LUT Descriptor
+    expect(isSignedWithPixels(0x00280010)).toBe(false);
   });
 });

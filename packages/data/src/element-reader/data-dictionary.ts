@@ -1,7 +1,11 @@
 // The data dictionary for Implicit VR (PS3.5 7.1.3: the VR is "determined by the Tag"). The
 // table is generated (scripts/make-dictionary.mjs) and only parsed when a first Implicit VR
 // element asks, so that `import '@dicomnet/data'` does not pay for it.
-import { DICTIONARY_ENTRIES, DICTIONARY_RANGES } from './dictionary-table.js';
+import {
+  DICTIONARY_ENTRIES,
+  DICTIONARY_RANGES,
+  DICTIONARY_SIGNED_WITH_PIXELS,
+} from './dictionary-table.js';
 
 interface Range {
   readonly firstGroup: number;
@@ -13,6 +17,7 @@ interface Range {
 
 let tags: Map<number, string> | undefined;
 let ranges: readonly Range[] | undefined;
+let signedWithPixels: Set<number> | undefined;
 
 function load(): Map<number, string> {
   const map = new Map<number, string>();
@@ -36,7 +41,8 @@ function load(): Map<number, string> {
 /**
  * The VR of `tag` (`0xggggeeee`) in PS3.6, as read from Implicit VR:
  * - multi-VR entries resolved as PS3.5 A.1 reads them: "OB or OW" (Pixel, Overlay, Waveform
- *   Data) as OW, "US or SS" as US, LUT Data "US or SS or OW" as OW;
+ *   Data) as OW, LUT Data "US or SS or OW" as OW, "US or SS" as US (the element reader makes it
+ *   SS after a Pixel Representation of 1: {@link isSignedWithPixels});
  * - group lengths (gggg,0000) UL (PS3.5 7.2); private creators (odd gggg, 0010–00FF) LO (PS3.5
  *   7.8.1); repeating groups 50xx, 60xx and 7Fxx for even groups only (PS3.5 7.6);
  * - `UN` for any other private tag and for a tag this edition of the dictionary does not know
@@ -60,4 +66,18 @@ export function dictionaryVr(tag: number): string {
     }
   }
   return 'UN';
+}
+
+/**
+ * True for the "US or SS" tags whose values take the signedness of the pixels: read as SS when
+ * Pixel Representation (0028,0103) is 1 (PS3.3 C.7.6.3.1.4), as DCMTK does. The LUT Descriptors
+ * stay US (PS3.3 C.11.1.1.1: their first and third values are unsigned).
+ */
+export function isSignedWithPixels(tag: number): boolean {
+  if (signedWithPixels === undefined) {
+    signedWithPixels = new Set<number>();
+    for (let i = 0; i + 8 <= DICTIONARY_SIGNED_WITH_PIXELS.length; i += 8)
+      signedWithPixels.add(Number.parseInt(DICTIONARY_SIGNED_WITH_PIXELS.slice(i, i + 8), 16));
+  }
+  return signedWithPixels.has(tag);
 }

@@ -119,6 +119,32 @@ describe('ElementParser', () => {
     ]);
   });
 
+  it('reads "US or SS" as SS after a Pixel Representation of 1, in Implicit VR (PS3.3 C.7.6.3.1.4)', () => {
+    const bytes = fromHex(`
+      28000301 02000000 0100      # (0028,0103) Pixel Representation 1
+      28000601 02000000 9CFF      # (0028,0106) "US or SS" → SS
+      28000230 02000000 0000      # (0028,3002) LUT Descriptor stays US
+      08001011 FFFFFFFF FEFF00E0 FFFFFFFF
+      28000701 02000000 0100      # inside an item: inherited
+      FEFF0DE0 00000000 FEFFDDE0 00000000`);
+    const expected = [
+      { kind: 'element', tag: 0x00280103, vr: 'US', length: 2, value: undefined },
+      { kind: 'element', tag: 0x00280106, vr: 'SS', length: 2, value: '9cff' },
+      { kind: 'element', tag: 0x00283002, vr: 'US', length: 2, value: '0000' },
+      { kind: 'sequence', tag: 0x00081110, vr: 'SQ', length: undefined },
+      { kind: 'item', index: 0, length: undefined },
+      { kind: 'element', tag: 0x00280107, vr: 'SS', length: 2, value: '0100' },
+      { kind: 'item-end' },
+      { kind: 'sequence-end' },
+    ];
+    const options = { wantValue: (tag: number) => tag !== 0x00280103 };
+    for (const chunks of [[bytes], ...splits(bytes)])
+      expect(tokens(chunks, IMPLICIT_LE, options)).toEqual(expected);
+    const unsigned = new Uint8Array(bytes);
+    unsigned[8] = 0; // Pixel Representation 0
+    expect(tokens([unsigned], IMPLICIT_LE)[1]).toMatchObject({ vr: 'US' });
+  });
+
   it('reads a UN of undefined length as an Implicit VR Little Endian sequence (PS3.5 6.2.2)', () => {
     const full = fromHex(`
       11000110 554E 0000 FFFFFFFF  # private (0011,1001) UN, undefined length

@@ -15,7 +15,7 @@ import {
 } from '../data-set/element-header.js';
 import { DataSetDecodeError } from '../data-set/errors.js';
 import type { ElementToken, FragmentToken, ValueToken } from '../element-stream/element-token.js';
-import { dictionaryVr } from './data-dictionary.js';
+import { dictionaryVr, isSignedWithPixels } from './data-dictionary.js';
 
 /** Limits and choices of the element reader. */
 export interface ElementParserOptions {
@@ -52,6 +52,11 @@ export const DEFAULT_MAX_DEPTH = 64;
 export const DEFAULT_MAX_VALUE_BYTES = 64 * 1024 * 1024;
 
 const PIXEL_DATA = 0x7fe00010;
+const PIXEL_REPRESENTATION = 0x00280103;
+// Whether the pending value is a Pixel Representation to note, and whether to show its value.
+const TRACK_NONE = 0;
+const TRACK_SHOW = 1;
+const TRACK_HIDE = 2;
 const IMPLICIT_LITTLE: DataSetEncoding = { explicitVr: false, littleEndian: true };
 const EMPTY = new Uint8Array(0);
 
@@ -71,6 +76,8 @@ interface Frame {
   readonly label: number;
   /** Items (or fragments) seen so far. */
   count: number;
+  /** Pixel Representation (0028,0103) in effect, for "US or SS" in Implicit VR; -1 unknown. */
+  pixelRepresentation: number;
 }
 
 /**
@@ -112,6 +119,7 @@ export class ElementParser {
   /** Offset of the first byte of the pending value, for errors. */
   #valueOffset = 0;
   #stopped = false;
+  #tracking = TRACK_NONE;
 
   /**
    * @param encoding - VR form and byte order of the data set (from its transfer syntax).
@@ -124,7 +132,9 @@ export class ElementParser {
     this.#wantValue = options.wantValue;
     this.#fragments = options.fragments ?? false;
     this.#stopAfter = options.stopAfter ?? Number.POSITIVE_INFINITY;
-    this.#frames = [{ kind: FrameKind.DataSet, end: -1, encoding, label: -1, count: 0 }];
+    this.#frames = [
+      { kind: FrameKind.DataSet, end: -1, encoding, label: -1, count: 0, pixelRepresentation: -1 },
+    ];
   }
 
   /** True once the data set has ended, or the reader stopped after `stopAfter`. */
@@ -212,7 +222,7 @@ export class ElementParser {
       if (tag > this.#stopAfter) return this.#stop();
       this.#lastTopTag = tag;
     }
-    const vr = header.vr ?? dictionaryVr(tag);
+    const vr = header.vr ?? this.#implicitVr(frame, tag);
     const undefinedLength = length === UNDEFINED_LENGTH;
     if (!undefinedLength) this.#checkLength(frame, header, tag);
     if (vr === 'SQ' || (vr === 'UN' && undefinedLength)) {
@@ -225,6 +235,7 @@ export class ElementParser {
         encoding: vr === 'UN' ? IMPLICIT_LITTLE : frame.encoding,
         label: tag,
         count: 0,
+        pixelRepresentation: frame.pixelRepresentation,
       });
       return { kind: 'sequence', tag, vr, length: undefinedLength ? undefined : length };
     }
@@ -240,6 +251,7 @@ export class ElementParser {
         encoding: frame.encoding,
         label: tag,
         count: 0,
+        pixelRepresentation: frame.pixelRepresentation,
       });
       return { kind: 'encapsulated', tag, vr };
     }
@@ -247,7 +259,28 @@ export class ElementParser {
     const deliver =
       length <= this.#maxValueBytes &&
       (this.#wantValue === undefined || this.#wantValue(tag, vr, length, this.#depth));
-    return this.#value({ kind: 'element', tag, vr, length, value: undefined }, length, deliver);
+    const token: ValueToken = { kind: 'element', tag, vr, length, value: undefined };
+    if (tag === PIXEL_REPRESENTATION && length === 2 && !frame.encoding.explicitVr) {
+      this.#tracking = deliver ? TRACK_SHOW : TRACK_HIDE;
+      return this.#value(token, length, true);
+    }
+    return this.#value(token, length, deliver);
+  }
+
+  /** The VR of an Implicit VR element: the dictionary's, signed "US or SS" for signed pixels. */
+  #implicitVr(frame: Frame, tag: number): string {
+    const vr = dictionaryVr(tag);
+    return vr === 'US' && frame.pixelRepresentation === 1 && isSignedWithPixels(tag) ? 'SS' : vr;
+  }
+
+  /** Notes the Pixel Representation a token carries, and hides it if it was not asked for. */
+  #track(token: (ValueToken | FragmentToken) & { readonly value: Uint8Array }): ElementToken {
+    const tracking = this.#tracking;
+    this.#tracking = TRACK_NONE;
+    const frame = this.#frames[this.#frames.length - 1] as Frame; // never empty
+    // Implicit VR is always Little Endian (PS3.5 A.1).
+    frame.pixelRepresentation = (token.value[0] ?? 0) | ((token.value[1] ?? 0) << 8);
+    return tracking === TRACK_HIDE ? { ...token, value: undefined } : token;
   }
 
   #item(frame: Frame, header: ElementHeader): ElementToken | undefined | null {
@@ -268,6 +301,7 @@ export class ElementParser {
       encoding: frame.encoding,
       label: index,
       count: 0,
+      pixelRepresentation: frame.pixelRepresentation,
     });
     return { kind: 'item', index, length: undefinedLength ? undefined : header.length };
   }
@@ -345,7 +379,7 @@ export class ElementParser {
     if (chunk !== undefined && chunk.byteLength - this.#first >= length) {
       const value = chunk.subarray(this.#first, this.#first + length);
       this.#consume(length);
-      return { ...token, value };
+      return this.#tracking === TRACK_NONE ? { ...token, value } : this.#track({ ...token, value });
     }
     // Whatever the chunking, the same tokens come before the error; this only spares the buffer.
     if (this.#ended && length > this.#available) this.#fail('data ends inside a value');
@@ -371,7 +405,8 @@ export class ElementParser {
     if (this.#collected === EMPTY) return token;
     const value = this.#collected;
     this.#collected = EMPTY;
-    return { ...(token as ValueToken | FragmentToken), value }; // a collected value's token
+    const full = { ...(token as ValueToken | FragmentToken), value }; // a collected value's token
+    return this.#tracking === TRACK_NONE ? full : this.#track(full);
   }
 
   /** Copies available bytes into the value buffer; true when it is full. */
