@@ -4,10 +4,17 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { inflateRawSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
-import { runTool, tempDir, toHex } from '@dicomnet/test-utils';
+import { generateInstances, runTool, tempDir, toHex } from '@dicomnet/test-utils';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dataSetTokens, writeElements } from '../../src/index.js';
+import {
+  dataSetTokens,
+  describeTransferSyntax,
+  readElements,
+  readPart10,
+  writeElements,
+  writePart10FileFromElements,
+} from '../../src/index.js';
 import type { DataSet, ElementWriterInput, ElementWriterOptions } from '../../src/index.js';
 import { arbitraryDataSet } from '../contract/data-set-arbitrary.js';
 import { ALL_VRS, SYNTAXES } from '../contract/data-set-fixtures.js';
@@ -168,4 +175,45 @@ describe('dcmdump parses a long sequence we write', () => {
     expect(result.stdout).toContain('[1.2.3.9999]');
     expect(items[0]).toContain(lengths === 'defined' ? 'explicit length' : 'undefined length');
   });
+});
+
+describe('dciodvfy finds nothing new in a file we rewrote', () => {
+  it.each(NATIVE)(
+    'a DCMTK Secondary Capture instance rewritten in %s',
+    async (name, _w, _r, syntax) => {
+      const [instance] = await generateInstances(
+        `${dir.path}/generated-${name.replace(/ /g, '')}`,
+        {
+          count: 1,
+        },
+      );
+      if (instance === undefined) throw new Error('no instance generated');
+      const file = await readPart10(instance.path);
+      const out = `${dir.path}/rewritten-${name.replace(/ /g, '')}.dcm`;
+      await writePart10FileFromElements(
+        out,
+        { ...file.meta, transferSyntaxUid: syntax },
+        readElements(file.dataSet, { transferSyntaxUid: file.meta.transferSyntaxUid }),
+        {
+          inputLittleEndian: describeTransferSyntax(file.meta.transferSyntaxUid).littleEndian,
+          fsync: false,
+        },
+      );
+      const messages = async (path: string): Promise<string[]> => {
+        const result = await runTool('dciodvfy', [path], TOOL);
+        expect(result.timedOut).toBe(false);
+        return `${result.stdout}${result.stderr}`
+          .split('\n')
+          .filter((line) => /^(Error|Warning)/.test(line))
+          .sort();
+      };
+      const original = await messages(instance.path);
+      expect(original.length).toBeGreaterThan(0); // dciodvfy did run and read the file
+      expect(await messages(out)).toEqual(original);
+      // And DCMTK reads the rewritten file in its new syntax.
+      const dump = await runTool('dcmdump', ['+fo', out], TOOL);
+      expect(dump.code).toBe(0);
+      expect(dump.stdout).toContain(`(0002,0010) UI =`);
+    },
+  );
 });
