@@ -24,6 +24,8 @@ describe('dictionaryVr (PS3.6)', () => {
       [0x50000010, 'US'], // retired Curve: Number of Points
       [0x00203100, 'CS'], // retired element range (0020,3100-31FF)
       [0x00fe0011, 'UN'], // an even group no edition defines
+      [0x00080400, 'SQ'], // Scope of Inventory Sequence, newer than DCMTK 3.6.7's dictionary
+      [0x00080428, 'UV'], // Total Number of Study Records, likewise
     ].map(([tag, vr]) => [(tag as number).toString(16).padStart(8, '0'), vr] as const),
   )('%s is %s', (tag, vr) => {
     expect(dictionaryVr(Number.parseInt(tag, 16))).toBe(vr);
