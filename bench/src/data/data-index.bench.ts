@@ -22,6 +22,12 @@ import { compareRecords } from './index-record.js';
 /** Files read at once by the asynchronous dicomnet line. */
 const ASYNC_CONCURRENCY = 4;
 
+/** Each side repeats its untimed first pass until it has run this long (JIT, caches). */
+const WARMUP_MS = 3000;
+
+/** Each timed round of a side repeats whole passes until it has run this long. */
+const ROUND_MS = 1500;
+
 type SideKind = 'dicomnet' | 'dcmjs' | 'dcmdump';
 
 /** One way of extracting the records of all files. */
@@ -113,13 +119,20 @@ function countValues(records: readonly IndexRecord[]): number {
   return count;
 }
 
-async function timeSide(side: Side, files: readonly string[]): Promise<number> {
+/**
+ * One round of one side: whole passes over the files until `roundMs` have passed (at least one);
+ * its rate in files per second.
+ */
+async function timeRound(side: Side, files: readonly string[], roundMs: number): Promise<number> {
   collectGarbage();
   const start = now();
-  const records = await side.extract(files);
-  const seconds = secondsSince(start);
-  if (records.length !== files.length) throw new Error(`${side.id} lost files`);
-  return seconds;
+  let passes = 0;
+  do {
+    const records = await side.extract(files);
+    if (records.length !== files.length) throw new Error(`${side.id} lost files`);
+    passes++;
+  } while (secondsSince(start) * 1000 < roundMs);
+  return (passes * files.length) / secondsSince(start);
 }
 
 function spread(values: readonly number[], middle: number): string {
@@ -141,19 +154,36 @@ async function run(options: BenchmarkOptions): Promise<BenchmarkResult> {
   const files = chosen.map((file) => file.path);
   const totalBytes = chosen.reduce((sum, file) => sum + file.bytes, 0);
   const rounds = options.quick ? 1 : 5;
+  const warmupMs = options.quick ? 0 : WARMUP_MS;
+  const roundMs = options.quick ? 0 : ROUND_MS;
 
-  // Warm-up and correctness: one untimed pass of every side over every file.
+  // Warm-up and correctness: untimed passes of every side over every file, at least one and at
+  // least WARMUP_MS; the first pass's records are compared.
   const results: IndexRecord[][] = [];
-  for (const side of SIDES) results.push(await side.extract(files));
+  const warmupPasses: number[] = [];
+  for (const side of SIDES) {
+    const warmupStart = now();
+    results.push(await side.extract(files));
+    let passes = 1;
+    while (secondsSince(warmupStart) * 1000 < warmupMs) {
+      await side.extract(files);
+      passes++;
+    }
+    warmupPasses.push(passes);
+  }
   checkAgreement(files, results);
   const valuesCompared = countValues(results[0] ?? []);
 
-  const seconds: number[][] = SIDES.map(() => []);
+  const rates: number[][] = SIDES.map(() => []);
   for (let round = 0; round < rounds; round++) {
-    for (const [index, side] of SIDES.entries()) seconds[index]?.push(await timeSide(side, files));
+    // The order turns each round, so that no side always follows the same one.
+    for (let step = 0; step < SIDES.length; step++) {
+      const index = (round + step) % SIDES.length;
+      const side = SIDES[index];
+      if (side !== undefined) rates[index]?.push(await timeRound(side, files, roundMs));
+    }
   }
 
-  const rates = seconds.map((times) => times.map((time) => files.length / time));
   const ratioTo = (index: number, kind: SideKind): number[] =>
     (rates[index] ?? []).map((rate, round) => {
       const best = Math.max(
@@ -193,8 +223,9 @@ async function run(options: BenchmarkOptions): Promise<BenchmarkResult> {
     rows,
     notes: [
       `Corpus (${corpusDir()}${corpus.generatedSeconds === undefined ? ', cached' : `, generated in ${corpus.generatedSeconds.toFixed(0)} s`}): ${[...bySyntax].map(([syntax, count]) => `${count} ${syntax}`).join(', ')}; ${Math.min(...elements)}–${Math.max(...elements)} elements a file, nested ones included.`,
-      `All sides extracted the same ${valuesCompared.toLocaleString('en-US')} non-null values in the untimed first pass, which also put every file in the page cache.`,
+      `All sides extracted the same ${valuesCompared.toLocaleString('en-US')} non-null values in their untimed first pass, which also put every file in the page cache; each side then repeated it until ${warmupMs / 1000} s had passed (${SIDES.map((side, index) => `${side.id} ${warmupPasses[index]}`).join(', ')} passes in all).`,
       `dcmdump ${dcmdumpArguments({ stopBeforePixelData: false }).slice(0, 6).join(' ')} [+sb 7fe0,0010] +P gggg,eeee ×${ALL_INDEX_ATTRIBUTES.length} FILE…; the processes of one line run one after another; file sizes from fs.statSync.`,
+      `Each round, each side reads all files as many whole times as fit in ${roundMs / 1000} s (at least once); the order of the sides turns from round to round.`,
       '× dcmjs, × fastest dcmdump: the median over rounds of this line’s rate ÷ the best dcmjs (dcmdump) line’s rate in the same round.',
       `Goals: ≥ 20× dcmjs, ≥ 1.0× dcmdump. ${gcExposed() ? 'A full GC ran before each timed pass.' : 'Run with --expose-gc to collect before each timed pass.'}`,
     ],

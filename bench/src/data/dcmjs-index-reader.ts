@@ -35,9 +35,6 @@ export function quietDcmjs(): void {
   log.getLogger('validation.dcmjs').setLevel('silent');
 }
 
-/** `0xggggeeee` as dcmjs's dict key: 8 upper-case hex digits. */
-const dictKey = (tag: number): string => tag.toString(16).toUpperCase().padStart(8, '0');
-
 /** One element's values as text or numbers; a PN value is its Alphabetic group (PS3.18 F.2.2). */
 function valuesOf(element: DcmjsElement | undefined, tag: number): (string | number)[] {
   if (element === undefined) return [];
@@ -57,14 +54,14 @@ function valuesOf(element: DcmjsElement | undefined, tag: number): (string | num
 }
 
 function pick(dict: DcmjsDict, attribute: IndexAttribute): IndexValue {
-  if (attribute.inSequence === undefined) {
-    return canonicalValue(attribute, valuesOf(dict[dictKey(attribute.tag)], attribute.tag));
+  if (attribute.sequenceKey === undefined) {
+    return canonicalValue(attribute, valuesOf(dict[attribute.key], attribute.tag));
   }
-  const items = dict[dictKey(attribute.inSequence)]?.Value;
+  const items = dict[attribute.sequenceKey]?.Value;
   const first: unknown = Array.isArray(items) ? items[0] : undefined;
   if (typeof first !== 'object' || first === null) return null;
   const item = first as DcmjsDict; // an SQ's Value holds dicts
-  return canonicalValue(attribute, valuesOf(item[dictKey(attribute.tag)], attribute.tag));
+  return canonicalValue(attribute, valuesOf(item[attribute.key], attribute.tag));
 }
 
 /** The index record of one file, read and parsed whole by dcmjs. */

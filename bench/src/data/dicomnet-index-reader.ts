@@ -19,8 +19,6 @@ const REQUESTED_TAGS: readonly number[] = [
   ...new Set(INDEX_ATTRIBUTES.map((attribute) => attribute.inSequence ?? attribute.tag)),
 ];
 
-const key = (tag: number): string => tag.toString(16).toUpperCase().padStart(8, '0');
-
 function valuesOf(element: DataElement | undefined): (string | number)[] {
   const out: (string | number)[] = [];
   for (const value of element?.Value ?? []) {
@@ -34,18 +32,20 @@ function valuesOf(element: DataElement | undefined): (string | number)[] {
 }
 
 function pick(attributes: DataSet, attribute: IndexAttribute): IndexValue {
-  if (attribute.inSequence === undefined) {
-    return canonicalValue(attribute, valuesOf(attributes[key(attribute.tag)]));
+  if (attribute.sequenceKey === undefined) {
+    return canonicalValue(attribute, valuesOf(attributes[attribute.key]));
   }
-  const first = attributes[key(attribute.inSequence)]?.Value?.[0];
+  const first = attributes[attribute.sequenceKey]?.Value?.[0];
   if (typeof first !== 'object' || first === null || 'Alphabetic' in first) return null;
   const item = first as DataSet; // an SQ's values are items (data sets)
-  return canonicalValue(attribute, valuesOf(item[key(attribute.tag)]));
+  return canonicalValue(attribute, valuesOf(item[attribute.key]));
 }
 
 function toRecord(found: Part10Attributes, fileSize: number): IndexRecord {
   const values: Record<string, IndexValue> = {
-    [TRANSFER_SYNTAX_UID.keyword]: found.meta.transferSyntaxUid,
+    [TRANSFER_SYNTAX_UID.keyword]: canonicalValue(TRANSFER_SYNTAX_UID, [
+      found.meta.transferSyntaxUid,
+    ]),
   };
   for (const attribute of INDEX_ATTRIBUTES) {
     values[attribute.keyword] = pick(found.attributes, attribute);

@@ -16,31 +16,38 @@ export interface IndexAttribute {
   readonly tag: number;
   readonly vr: string;
   readonly kind: IndexValueKind;
+  /** The tag as 8 upper-case hex digits: the key of dcmjs's dict and of @dicomnet/data's model. */
+  readonly key: string;
   /**
    * The sequence whose first item holds the attribute; undefined for a top-level attribute (the
    * same tag nested anywhere else is not the one the index wants).
    */
   readonly inSequence?: number;
+  /** {@link inSequence} as a key. */
+  readonly sequenceKey?: string;
 }
 
 /** Request Attributes Sequence (0040,0275), General Series module (PS3.3 C.7.3.1). */
 export const REQUEST_ATTRIBUTES_SEQUENCE = 0x00400275;
+
+/** `0xggggeeee` → `GGGGEEEE`. */
+export const tagKey = (tag: number): string => tag.toString(16).toUpperCase().padStart(8, '0');
 
 const text = (keyword: string, tag: number, vr: string): IndexAttribute => ({
   keyword,
   tag,
   vr,
   kind: 'text',
+  key: tagKey(tag),
 });
 const integer = (keyword: string, tag: number, vr: string): IndexAttribute => ({
-  keyword,
-  tag,
-  vr,
+  ...text(keyword, tag, vr),
   kind: 'integer',
 });
 const requested = (keyword: string, tag: number, vr: string): IndexAttribute => ({
   ...text(keyword, tag, vr),
   inSequence: REQUEST_ATTRIBUTES_SEQUENCE,
+  sequenceKey: tagKey(REQUEST_ATTRIBUTES_SEQUENCE),
 });
 
 /** The Transfer Syntax UID of the File Meta Information (PS3.10 7.1). */
