@@ -78,11 +78,15 @@ writeFileSync(
 // do not edit.
 // ${entries.length} tags as \`ggggeeeeVR\`, sorted; repeating groups and element ranges as
 // \`gggg(first)gggg(last)eeee(first)eeee(last)VR\` (PS3.5 7.6: groups 50xx, 60xx, 7Fxx, even only).
-// Kept as strings so that importing the package only allocates them; parsed on first use.
+// Returned by a function, so that importing the package only scans the text (the strings are
+// built, and parsed by data-dictionary.ts, on first use).
 
 /** \`ggggeeeeVR\` entries, sorted by tag. */
-export const DICTIONARY_ENTRIES =
-${chunks.join(' +\n')};
+export function dictionaryEntries(): string {
+  return (
+${chunks.join(' +\n')}
+  );
+}
 
 /** Repeating groups and element ranges. */
 export const DICTIONARY_RANGES: readonly string[] = ${JSON.stringify(ranges)};

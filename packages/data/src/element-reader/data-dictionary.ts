@@ -2,9 +2,9 @@
 // table is generated (scripts/make-dictionary.mjs) and only parsed when a first Implicit VR
 // element asks, so that `import '@dicomnet/data'` does not pay for it.
 import {
-  DICTIONARY_ENTRIES,
   DICTIONARY_RANGES,
   DICTIONARY_SIGNED_WITH_PIXELS,
+  dictionaryEntries,
 } from './dictionary-table.js';
 
 interface Range {
@@ -21,12 +21,9 @@ let signedWithPixels: Set<number> | undefined;
 
 function load(): Map<number, string> {
   const map = new Map<number, string>();
-  for (let i = 0; i + 10 <= DICTIONARY_ENTRIES.length; i += 10) {
-    map.set(
-      Number.parseInt(DICTIONARY_ENTRIES.slice(i, i + 8), 16),
-      DICTIONARY_ENTRIES.slice(i + 8, i + 10),
-    );
-  }
+  const entries = dictionaryEntries();
+  for (let i = 0; i + 10 <= entries.length; i += 10)
+    map.set(Number.parseInt(entries.slice(i, i + 8), 16), entries.slice(i + 8, i + 10));
   ranges = DICTIONARY_RANGES.map((entry) => ({
     firstGroup: Number.parseInt(entry.slice(0, 4), 16),
     lastGroup: Number.parseInt(entry.slice(4, 8), 16),
