@@ -47,9 +47,9 @@ export interface ElementParserOptions {
 }
 
 /** Default of {@link ElementParserOptions.maxDepth}. */
-export const DEFAULT_MAX_DEPTH = 64;
+export const DEFAULT_READER_MAX_DEPTH = 64;
 /** Default of {@link ElementParserOptions.maxValueBytes}: 64 MiB. */
-export const DEFAULT_MAX_VALUE_BYTES = 64 * 1024 * 1024;
+export const DEFAULT_READER_MAX_VALUE_BYTES = 64 * 1024 * 1024;
 
 const PIXEL_DATA = 0x7fe00010;
 const PIXEL_REPRESENTATION = 0x00280103;
@@ -126,8 +126,8 @@ export class ElementParser {
    * @param options - Limits and choices.
    */
   constructor(encoding: DataSetEncoding, options: ElementParserOptions = {}) {
-    this.#maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
-    this.#maxValueBytes = options.maxValueBytes ?? DEFAULT_MAX_VALUE_BYTES;
+    this.#maxDepth = options.maxDepth ?? DEFAULT_READER_MAX_DEPTH;
+    this.#maxValueBytes = options.maxValueBytes ?? DEFAULT_READER_MAX_VALUE_BYTES;
     this.#maxBufferedBytes = options.maxBufferedBytes ?? this.#maxValueBytes;
     this.#wantValue = options.wantValue;
     this.#fragments = options.fragments ?? false;

@@ -1,14 +1,14 @@
 // The element reader's public API (issue 14).
 export {
   ElementParser,
-  DEFAULT_MAX_DEPTH,
-  DEFAULT_MAX_VALUE_BYTES,
+  DEFAULT_READER_MAX_DEPTH,
+  DEFAULT_READER_MAX_VALUE_BYTES,
   type ElementParserOptions,
 } from './element-parser.js';
 export {
   readElements,
   readElementsSync,
-  DEFAULT_MAX_INFLATED_BYTES,
+  DEFAULT_READER_MAX_INFLATED_BYTES,
   type ElementSource,
   type ReadElementsOptions,
 } from './read-elements.js';
@@ -24,7 +24,7 @@ export {
 export {
   readPart10Attributes,
   readPart10AttributesSync,
-  DEFAULT_CHUNK_BYTES,
+  DEFAULT_READER_CHUNK_BYTES,
   type Part10Attributes,
   type ReadPart10AttributesOptions,
 } from './read-part10-attributes.js';

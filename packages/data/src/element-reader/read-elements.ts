@@ -24,7 +24,7 @@ export interface ReadElementsOptions extends ElementParserOptions {
 export type ElementSource = Uint8Array | Iterable<Uint8Array> | AsyncIterable<Uint8Array>;
 
 /** Default of {@link ReadElementsOptions.maxInflatedBytes}: 512 MiB. */
-export const DEFAULT_MAX_INFLATED_BYTES = 512 * 1024 * 1024;
+export const DEFAULT_READER_MAX_INFLATED_BYTES = 512 * 1024 * 1024;
 /** Deflated input is fed to zlib in slices this big, so that a reader that stops early stops. */
 const DEFLATE_SLICE = 16 * 1024;
 
@@ -58,7 +58,7 @@ export async function* readElements(
   const chunks = encoding.deflated
     ? inflateDataSet(
         { [Symbol.asyncIterator]: () => raw },
-        { maxOutputBytes: options.maxInflatedBytes ?? DEFAULT_MAX_INFLATED_BYTES },
+        { maxOutputBytes: options.maxInflatedBytes ?? DEFAULT_READER_MAX_INFLATED_BYTES },
       )
     : raw;
   try {
@@ -96,7 +96,7 @@ export function* readElementsSync(
  */
 export function inflateSync(
   bytes: Uint8Array,
-  maxBytes = DEFAULT_MAX_INFLATED_BYTES,
+  maxBytes = DEFAULT_READER_MAX_INFLATED_BYTES,
   partial = false,
 ): Uint8Array {
   const zlib = nodeZlib();

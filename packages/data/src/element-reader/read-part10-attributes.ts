@@ -9,7 +9,7 @@ import { AttributeCollector, type AttributeTag, type Attributes } from './attrib
 import { ElementParser } from './element-parser.js';
 import { drain, type ReadAttributesOptions } from './read-attributes.js';
 import {
-  DEFAULT_MAX_INFLATED_BYTES,
+  DEFAULT_READER_MAX_INFLATED_BYTES,
   elementEncoding,
   inflateSync,
   readElements,
@@ -39,7 +39,7 @@ export interface Part10Attributes {
 }
 
 /** Default of {@link ReadPart10AttributesOptions.chunkBytes}: 64 KiB. */
-export const DEFAULT_CHUNK_BYTES = 64 * 1024;
+export const DEFAULT_READER_CHUNK_BYTES = 64 * 1024;
 /** Deflated bytes inflated by the first try of {@link readPart10AttributesSync}. */
 const DEFLATED_WINDOW = 8 * 1024;
 
@@ -58,7 +58,7 @@ export async function readPart10Attributes(
   options: ReadPart10AttributesOptions = {},
 ): Promise<Part10Attributes> {
   options.signal?.throwIfAborted();
-  const chunkBytes = options.chunkBytes ?? DEFAULT_CHUNK_BYTES;
+  const chunkBytes = options.chunkBytes ?? DEFAULT_READER_CHUNK_BYTES;
   const handle = await open(path, 'r');
   try {
     const file = new HandleChunks(handle, chunkBytes, options.signal);
@@ -112,7 +112,7 @@ export function readPart10AttributesSync(
   tags: Iterable<AttributeTag>,
   options: Omit<ReadPart10AttributesOptions, 'signal'> = {},
 ): Part10Attributes {
-  const chunkBytes = options.chunkBytes ?? DEFAULT_CHUNK_BYTES;
+  const chunkBytes = options.chunkBytes ?? DEFAULT_READER_CHUNK_BYTES;
   const fd = openSync(path, 'r');
   try {
     let position = 0;
@@ -157,7 +157,7 @@ export function readPart10AttributesSync(
         const whole = complete && deflated.byteLength <= window;
         collector = new AttributeCollector(tags, options);
         const parser = new ElementParser(encoding, collector.parserOptions);
-        const max = options.maxInflatedBytes ?? DEFAULT_MAX_INFLATED_BYTES;
+        const max = options.maxInflatedBytes ?? DEFAULT_READER_MAX_INFLATED_BYTES;
         parser.push(inflateSync(deflated.subarray(0, window), max, !whole));
         if (whole) parser.end();
         drain(parser, collector);
