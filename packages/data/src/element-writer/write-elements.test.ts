@@ -222,6 +222,17 @@ describe('writeElements: values of tokens', () => {
     );
   });
 
+  it('leaves out group lengths unless asked to keep them (PS3.5 7.2)', async () => {
+    const tokens = [value(0x00080000, 'UL', '0a000000'), ACCESSION];
+    const accession = '08005000 02000000 4142';
+    expect(await written(tokens, { transferSyntaxUid: SYNTAXES.implicit })).toBe(
+      toHex(fromHex(accession)),
+    );
+    expect(
+      await written(tokens, { transferSyntaxUid: SYNTAXES.implicit, groupLengths: 'keep' }),
+    ).toBe(toHex(fromHex(`08000000 04000000 0a000000 ${accession}`)));
+  });
+
   it('pads an odd raw value with the VR padding byte (PS3.5 7.1.1)', async () => {
     expect(
       await written([value(0x00080050, 'SH', '414243'), value(0x00080018, 'UI', '31')].reverse(), {

@@ -84,6 +84,7 @@ function writerSettings(options: Omit<ElementWriterOptions, 'signal'>): {
     // PS3.5 A.4: a known encapsulated syntax carries Pixel Data only as fragments.
     nativePixelDataAllowed: !(syntax.encapsulated && syntax.known),
     lengths: options.lengths ?? 'as-given',
+    groupLengths: options.groupLengths ?? 'drop',
     maxBufferedBytes: options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES,
     maxDepth: options.maxDepth ?? DEFAULT_WRITER_MAX_DEPTH,
     chunkBytes: options.chunkBytes ?? DEFAULT_WRITER_CHUNK_BYTES,

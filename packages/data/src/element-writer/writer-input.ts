@@ -57,6 +57,12 @@ export interface ElementWriterOptions {
    */
   readonly lengths?: 'as-given' | 'undefined' | 'defined';
   /**
+   * Group Length (gggg,0000) elements among the tokens: `drop` (the default) leaves them out, as
+   * PS3.5 7.2 allows, since a copied length is wrong once anything in its group is re-encoded;
+   * `keep` writes them as given. Model input never has them (PS3.18 F.2.2).
+   */
+  readonly groupLengths?: 'drop' | 'keep';
+  /**
    * Most bytes held at once for sequences and items of computed length, whose content must be
    * complete before its length is written; default {@link DEFAULT_MAX_BUFFERED_BYTES}. Past it
    * the write fails with `DICOMNET_DATASET_UNSUPPORTED` (feature `defined-length-buffer`).

@@ -35,6 +35,7 @@ export interface WriterSettings {
   /** False in a known encapsulated syntax: top-level Pixel Data must be fragments (PS3.5 A.4). */
   readonly nativePixelDataAllowed: boolean;
   readonly lengths: 'as-given' | 'undefined' | 'defined';
+  readonly groupLengths: 'drop' | 'keep';
   readonly maxBufferedBytes: number;
   readonly maxDepth: number;
   readonly chunkBytes: number;
@@ -153,6 +154,9 @@ export class WriterState {
 
   #rawElement(token: ValueToken): void {
     const frame = this.#dataSet('an element', token.tag);
+    // PS3.5 7.2: Group Length is optional and readers accept or ignore it; a copied one is wrong
+    // as soon as any length in its group changes (VR form, padding, sequence lengths).
+    if ((token.tag & 0xffff) === 0 && this.#settings.groupLengths === 'drop') return;
     const info = vrInfo(token.vr);
     if (info === undefined || info.kind === 'sequence')
       this.#fail(`VR "${token.vr}" cannot be written as a value token`, token.tag);
