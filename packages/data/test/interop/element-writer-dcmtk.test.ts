@@ -217,3 +217,35 @@ describe('dciodvfy finds nothing new in a file we rewrote', () => {
     },
   );
 });
+
+describe('encapsulated pixel data (PS3.5 A.4)', () => {
+  it.each(['rle-lossless', 'jpeg-lossless-sv1'] as const)(
+    'a DCMTK %s instance read and written again is the same bytes',
+    async (transferSyntax) => {
+      const [instance] = await generateInstances(`${dir.path}/encapsulated-${transferSyntax}`, {
+        count: 1,
+        transferSyntax,
+      });
+      if (instance === undefined) throw new Error('no instance generated');
+      const bytes = new Uint8Array(await readFile(instance.path));
+      const file = await readPart10(instance.path);
+      const syntax = file.meta.transferSyntaxUid;
+      const original = bytes.subarray(file.dataSetOffset);
+      let fragments = 0;
+      async function* counted(): AsyncGenerator<ElementWriterInput> {
+        for await (const token of readElements(original, {
+          transferSyntaxUid: syntax,
+          fragments: true,
+        })) {
+          if (token.kind === 'fragment') fragments++;
+          yield token;
+        }
+      }
+      const chunks: Uint8Array[] = [];
+      for await (const chunk of writeElements(counted(), { transferSyntaxUid: syntax }))
+        chunks.push(chunk);
+      expect(fragments).toBeGreaterThanOrEqual(2); // Basic Offset Table and a frame at least
+      expect(toHex(Buffer.concat(chunks))).toBe(toHex(original));
+    },
+  );
+});
