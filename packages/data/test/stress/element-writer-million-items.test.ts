@@ -1,7 +1,8 @@
 // The Inventory IOD case (issue 14): one top-level sequence of a million items, written while
 // the output is hashed, never held: items of undefined length (PS3.5 7.5.2), and items of
 // computed length (PS3.5 7.5.1, each held only until it ends). The retained heap is sampled
-// after a forced GC every 100,000 items and must stay within 64 MB of where it started.
+// after a forced GC every 100,000 items and must stay within 16 MB of where it started
+// (the output is 62-70 MB: holding even a quarter of it would fail).
 import { createHash } from 'node:crypto';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -60,7 +61,7 @@ it.each([
     expect(bytes).toBe(12 + ITEMS * (8 + CONTENT + (definedLength ? 0 : 8)) + 8);
     expect(chunks).toBeLessThan(bytes / 60_000); // gathered into ~64 KiB chunks
     expect(hash.digest('hex')).toBe(expectedHash(definedLength));
-    expect(largestGrowth).toBeLessThan(64 * 1024 * 1024);
+    expect(largestGrowth).toBeLessThan(16 * 1024 * 1024);
     process.stdout.write(
       `[million-items] ${name} lengths: largest retained heap growth ${(largestGrowth / 1048576).toFixed(1)} MiB, ${bytes} bytes in ${chunks} chunks\n`,
     );
