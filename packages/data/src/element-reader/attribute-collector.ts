@@ -116,7 +116,12 @@ function decodeElements(
   for (const element of elements) {
     const key = (element.tag >>> 0).toString(16).toUpperCase().padStart(8, '0');
     if (element.items !== undefined) {
-      const items: DataSet[] = element.items.map((item) => decodeElements(item, context));
+      const items: DataSet[] = element.items.map((item) => {
+        // PS3.5 7.5: a Specific Character Set in an item applies to that item (and below).
+        const own = item.find((inner) => inner.tag === SPECIFIC_CHARACTER_SET)?.value;
+        const text = own === undefined ? context.text : textDecoding(splitTerms(own));
+        return decodeElements(item, { ...context, text });
+      });
       result[key] = items.length === 0 ? { vr: 'SQ' } : { vr: 'SQ', Value: items };
     } else {
       result[key] = decodeValue(element.vr, element.value ?? new Uint8Array(0), context);

@@ -105,6 +105,32 @@ describe('readAttributesSync and readAttributes', () => {
     expect(() => readAttributesSync(bytes, ['0010001'], options)).toThrow(TypeError);
   });
 
+  it('decodes the text of an item in its own Specific Character Set (PS3.5 7.5)', () => {
+    const bytes = fromHex(`
+      08000500 4353 0A00 49534F5F495220313030     # ISO_IR 100
+      08001011 5351 0000 FFFFFFFF FEFF00E0 FFFFFFFF
+      08000500 4353 0A00 49534F5F495220313932     # ISO_IR 192 in the item
+      10001000 504E 0200 C3BC                     # ü in UTF-8
+      FEFF0DE0 00000000 FEFFDDE0 00000000
+      10001000 504E 0200 FC20                     # ü in Latin-1`);
+    expect(
+      readAttributesSync(bytes, ['00081110', '00100010'], {
+        transferSyntaxUid: '1.2.840.10008.1.2.1',
+      }),
+    ).toEqual({
+      '00081110': {
+        vr: 'SQ',
+        Value: [
+          {
+            '00080005': { vr: 'CS', Value: ['ISO_IR 192'] },
+            '00100010': { vr: 'PN', Value: [{ Alphabetic: 'ü' }] },
+          },
+        ],
+      },
+      '00100010': { vr: 'PN', Value: [{ Alphabetic: 'ü' }] },
+    });
+  });
+
   it('stops after the largest requested tag and releases the source', async () => {
     const bytes = fixture('data-set-all-vrs-explicit.bin');
     let pulled = 0;
