@@ -12,15 +12,13 @@ import { collectGarbage, gcExposed } from '../dcmjs/gc.js';
 import { median, MEGABYTE, now, secondsSince } from '../measure.js';
 import type { CorpusFile } from './corpus.js';
 import { corpusDir, loadCorpus } from './corpus.js';
-import { dcmdumpArguments, readIndexRecordsWithDcmdump } from './dcmdump-index-reader.js';
-import { quietDcmjs, readIndexRecordWithDcmjs } from './dcmjs-index-reader.js';
-import { readIndexRecords, readIndexRecordSync } from './dicomnet-index-reader.js';
+import { dcmdumpArguments } from './dcmdump-index-reader.js';
+import { quietDcmjs } from './dcmjs-index-reader.js';
 import { ALL_INDEX_ATTRIBUTES } from './index-attributes.js';
 import type { IndexRecord } from './index-record.js';
 import { compareRecords } from './index-record.js';
-
-/** Files read at once by the asynchronous dicomnet line. */
-const ASYNC_CONCURRENCY = 4;
+import type { Side, SideKind } from './index-sides.js';
+import { SIDES } from './index-sides.js';
 
 /** Each side repeats its untimed first pass until it has run this long (JIT, caches). */
 const WARMUP_MS = 3000;
@@ -28,64 +26,11 @@ const WARMUP_MS = 3000;
 /** Each timed round of a side repeats whole passes until it has run this long. */
 const ROUND_MS = 1500;
 
-type SideKind = 'dicomnet' | 'dcmjs' | 'dcmdump';
-
-/** One way of extracting the records of all files. */
-interface Side {
-  readonly id: string;
-  readonly kind: SideKind;
-  readonly label: string;
-  readonly extract: (files: readonly string[]) => Promise<IndexRecord[]>;
-}
-
-const SIDES: readonly Side[] = [
-  {
-    id: 'dicomnet-sync',
-    kind: 'dicomnet',
-    label: 'dicomnet readPart10AttributesSync, one file after another',
-    extract: (files) => Promise.resolve(files.map((file) => readIndexRecordSync(file))),
-  },
-  {
-    id: `dicomnet-async-${ASYNC_CONCURRENCY}`,
-    kind: 'dicomnet',
-    label: `dicomnet readPart10Attributes, ${ASYNC_CONCURRENCY} files at a time`,
-    extract: (files) => readIndexRecords(files, ASYNC_CONCURRENCY),
-  },
-  {
-    id: 'dcmjs-read-file',
-    kind: 'dcmjs',
-    label: 'dcmjs fs.readFile + DicomMessage.readFile, raw dict, one file after another',
-    extract: async (files) => {
-      const records: IndexRecord[] = [];
-      for (const file of files) records.push(await readIndexRecordWithDcmjs(file));
-      return records;
-    },
-  },
-  {
-    id: 'dcmdump-batch-100',
-    kind: 'dcmdump',
-    label: 'dcmdump +P …, 100 files a process, output parsed in Node',
-    extract: (files) =>
-      readIndexRecordsWithDcmdump(files, { batchSize: 100, stopBeforePixelData: false }),
-  },
-  {
-    id: 'dcmdump-batch-all',
-    kind: 'dcmdump',
-    label: 'dcmdump +P …, all files in one process, output parsed in Node',
-    extract: (files) =>
-      readIndexRecordsWithDcmdump(files, { batchSize: files.length, stopBeforePixelData: false }),
-  },
-  {
-    id: 'dcmdump-batch-all-stop',
-    kind: 'dcmdump',
-    label: 'dcmdump +P … +sb 7fe0,0010, all files in one process, output parsed in Node',
-    extract: (files) =>
-      readIndexRecordsWithDcmdump(files, { batchSize: files.length, stopBeforePixelData: true }),
-  },
-];
-
 /** Fails loudly unless every side extracted the same values as the first, file by file. */
-function checkAgreement(files: readonly string[], results: readonly IndexRecord[][]): void {
+function checkAgreement(
+  files: readonly string[],
+  results: readonly (readonly IndexRecord[])[],
+): void {
   const reference = results[0] ?? [];
   const problems: string[] = [];
   for (const [sideIndex, records] of results.entries()) {
@@ -119,20 +64,40 @@ function countValues(records: readonly IndexRecord[]): number {
   return count;
 }
 
+/** One timed round of one side. */
+interface RoundFigures {
+  /** Files per second of wall time. */
+  readonly rate: number;
+  /** CPU milliseconds per file: this process's (all threads) plus its children's. */
+  readonly cpuMsPerFile: number;
+}
+
 /**
- * One round of one side: whole passes over the files until `roundMs` have passed (at least one);
- * its rate in files per second.
+ * One round of one side: whole passes over the files until `roundMs` have passed (at least one).
  */
-async function timeRound(side: Side, files: readonly string[], roundMs: number): Promise<number> {
+async function timeRound(
+  side: Side,
+  files: readonly string[],
+  roundMs: number,
+): Promise<RoundFigures> {
   collectGarbage();
+  const cpuStart = process.cpuUsage();
   const start = now();
   let passes = 0;
+  let childCpuSeconds = 0;
   do {
-    const records = await side.extract(files);
-    if (records.length !== files.length) throw new Error(`${side.id} lost files`);
+    const run = await side.extract(files);
+    if (run.records.length !== files.length) throw new Error(`${side.id} lost files`);
+    childCpuSeconds += run.childCpuSeconds;
     passes++;
   } while (secondsSince(start) * 1000 < roundMs);
-  return (passes * files.length) / secondsSince(start);
+  const seconds = secondsSince(start);
+  const cpu = process.cpuUsage(cpuStart); // microseconds
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6 + childCpuSeconds;
+  return {
+    rate: (passes * files.length) / seconds,
+    cpuMsPerFile: (cpuSeconds * 1000) / (passes * files.length),
+  };
 }
 
 function spread(values: readonly number[], middle: number): string {
@@ -159,11 +124,11 @@ async function run(options: BenchmarkOptions): Promise<BenchmarkResult> {
 
   // Warm-up and correctness: untimed passes of every side over every file, at least one and at
   // least WARMUP_MS; the first pass's records are compared.
-  const results: IndexRecord[][] = [];
+  const results: (readonly IndexRecord[])[] = [];
   const warmupPasses: number[] = [];
   for (const side of SIDES) {
     const warmupStart = now();
-    results.push(await side.extract(files));
+    results.push((await side.extract(files)).records);
     let passes = 1;
     while (secondsSince(warmupStart) * 1000 < warmupMs) {
       await side.extract(files);
@@ -174,22 +139,28 @@ async function run(options: BenchmarkOptions): Promise<BenchmarkResult> {
   checkAgreement(files, results);
   const valuesCompared = countValues(results[0] ?? []);
 
-  const rates: number[][] = SIDES.map(() => []);
+  const figures: RoundFigures[][] = SIDES.map(() => []);
   for (let round = 0; round < rounds; round++) {
     // The order turns each round, so that no side always follows the same one.
     for (let step = 0; step < SIDES.length; step++) {
       const index = (round + step) % SIDES.length;
       const side = SIDES[index];
-      if (side !== undefined) rates[index]?.push(await timeRound(side, files, roundMs));
+      if (side !== undefined) figures[index]?.push(await timeRound(side, files, roundMs));
     }
   }
 
-  const ratioTo = (index: number, kind: SideKind): number[] =>
-    (rates[index] ?? []).map((rate, round) => {
+  const rates = figures.map((list) => list.map((one) => one.rate));
+  // CPU speed: files per CPU second, so that a ratio > 1 is "faster" in both columns.
+  const cpuRates = figures.map((list) => list.map((one) => 1000 / one.cpuMsPerFile));
+  /** Per round: this side's figure ÷ the best of `kind`'s sides in that round. */
+  const ratioTo = (perSide: number[][], index: number, kind: SideKind): number[] =>
+    (perSide[index] ?? []).map((value, round) => {
       const best = Math.max(
-        ...SIDES.flatMap((side, other) => (side.kind === kind ? [rates[other]?.[round] ?? 0] : [])),
+        ...SIDES.flatMap((side, other) =>
+          side.kind === kind ? [perSide[other]?.[round] ?? 0] : [],
+        ),
       );
-      return rate / best;
+      return value / best;
     });
   const rows = SIDES.map((side, index): Record<string, Cell> => {
     const filesPerSecond = median(rates[index] ?? []);
@@ -200,8 +171,11 @@ async function run(options: BenchmarkOptions): Promise<BenchmarkResult> {
       mbPerSecond: (filesPerSecond * totalBytes) / files.length / MEGABYTE,
       msPerFile: 1000 / filesPerSecond,
       rounds: spread(rates[index] ?? [], filesPerSecond),
-      timesDcmjs: median(ratioTo(index, 'dcmjs')),
-      timesDcmdump: median(ratioTo(index, 'dcmdump')),
+      cpuMsPerFile: median((figures[index] ?? []).map((one) => one.cpuMsPerFile)),
+      timesDcmjs: median(ratioTo(rates, index, 'dcmjs')),
+      timesDcmdump: median(ratioTo(rates, index, 'dcmdump')),
+      cpuTimesDcmjs: median(ratioTo(cpuRates, index, 'dcmjs')),
+      cpuTimesDcmdump: median(ratioTo(cpuRates, index, 'dcmdump')),
     };
   });
 
@@ -219,6 +193,9 @@ async function run(options: BenchmarkOptions): Promise<BenchmarkResult> {
       { key: 'rounds', header: 'rounds, % of median' },
       { key: 'timesDcmjs', header: '× dcmjs', digits: 2 },
       { key: 'timesDcmdump', header: '× fastest dcmdump', digits: 2 },
+      { key: 'cpuMsPerFile', header: 'CPU ms/file', digits: 3 },
+      { key: 'cpuTimesDcmjs', header: 'CPU: × dcmjs', digits: 2 },
+      { key: 'cpuTimesDcmdump', header: 'CPU: × best dcmdump', digits: 2 },
     ],
     rows,
     notes: [
@@ -227,6 +204,7 @@ async function run(options: BenchmarkOptions): Promise<BenchmarkResult> {
       `dcmdump ${dcmdumpArguments({ stopBeforePixelData: false }).slice(0, 6).join(' ')} [+sb 7fe0,0010] +P gggg,eeee ×${ALL_INDEX_ATTRIBUTES.length} FILE…; the processes of one line run one after another; file sizes from fs.statSync.`,
       `Each round, each side reads all files as many whole times as fit in ${roundMs / 1000} s (at least once); the order of the sides turns from round to round.`,
       '× dcmjs, × fastest dcmdump: the median over rounds of this line’s rate ÷ the best dcmjs (dcmdump) line’s rate in the same round.',
+      'CPU ms/file: user + system CPU time of this process (all its threads, the dcmdump output parsing included) and of the dcmdump processes (GNU time, 10 ms resolution), per file; CPU: × …: the same ratios in files per CPU second, less disturbed by other work on the machine than wall time.',
       `Goals: ≥ 20× dcmjs, ≥ 1.0× dcmdump. ${gcExposed() ? 'A full GC ran before each timed pass.' : 'Run with --expose-gc to collect before each timed pass.'}`,
     ],
     seconds: secondsSince(start),

@@ -30,6 +30,16 @@ export interface DcmdumpRunOptions {
 /** A batch that takes longer than this is killed and the run fails. */
 const BATCH_TIMEOUT_MS = 120_000;
 
+/** GNU time, which reports the CPU time of the dcmdump it runs (`%U %S`, seconds). */
+const GNU_TIME = '/usr/bin/time';
+
+/** What the dcmdump processes of one extraction produced and cost. */
+export interface DcmdumpExtraction {
+  readonly records: IndexRecord[];
+  /** User + system CPU time of the dcmdump processes, in seconds (10 ms resolution). */
+  readonly childCpuSeconds: number;
+}
+
 /** The options of every dcmdump run, before the file names. */
 export function dcmdumpArguments(
   options: Pick<DcmdumpRunOptions, 'stopBeforePixelData'>,
@@ -128,10 +138,12 @@ function parseOutput(output: string, files: readonly string[]): IndexRecord[] {
   return records;
 }
 
-/** Runs one dcmdump process over `files` and returns its standard output as latin1 text. */
-function runDcmdump(args: readonly string[]): Promise<string> {
+/** Runs one dcmdump process; its standard output as latin1 text and its CPU seconds. */
+function runDcmdump(args: readonly string[]): Promise<{ output: string; cpuSeconds: number }> {
   return new Promise((resolve, reject) => {
-    const child = spawn('dcmdump', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(GNU_TIME, ['-f', '%U %S', 'dcmdump', ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const chunks: Buffer[] = [];
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -144,8 +156,14 @@ function runDcmdump(args: readonly string[]): Promise<string> {
     });
     child.once('close', (code, signal) => {
       clearTimeout(timer);
-      if (code === 0) resolve(Buffer.concat(chunks).toString('latin1'));
-      else reject(new Error(`dcmdump exited with ${code ?? signal}: ${stderr}`));
+      // dcmdump -q writes nothing to stderr; GNU time's line is the last.
+      const [user, system] = (stderr.trim().split('\n').at(-1) ?? '').split(' ').map(Number);
+      const cpuSeconds = (user ?? Number.NaN) + (system ?? Number.NaN);
+      if (code === 0 && Number.isFinite(cpuSeconds)) {
+        resolve({ output: Buffer.concat(chunks).toString('latin1'), cpuSeconds });
+      } else {
+        reject(new Error(`dcmdump exited with ${code ?? signal}: ${stderr}`));
+      }
     });
   });
 }
@@ -154,12 +172,15 @@ function runDcmdump(args: readonly string[]): Promise<string> {
 export async function readIndexRecordsWithDcmdump(
   files: readonly string[],
   options: DcmdumpRunOptions,
-): Promise<IndexRecord[]> {
+): Promise<DcmdumpExtraction> {
   const base = dcmdumpArguments(options);
   const records: IndexRecord[] = [];
+  let childCpuSeconds = 0;
   for (let start = 0; start < files.length; start += options.batchSize) {
     const batch = files.slice(start, start + options.batchSize);
-    records.push(...parseOutput(await runDcmdump([...base, ...batch]), batch));
+    const { output, cpuSeconds } = await runDcmdump([...base, ...batch]);
+    childCpuSeconds += cpuSeconds;
+    records.push(...parseOutput(output, batch));
   }
-  return records;
+  return { records, childCpuSeconds };
 }
