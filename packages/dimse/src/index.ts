@@ -21,6 +21,8 @@ export type {
   DimseHandlers,
   EchoRequest,
   EventReportRequest,
+  FindMatches,
+  FindRequest,
   GetRequest,
   HandlerResult,
   ReplyWithDataSet,

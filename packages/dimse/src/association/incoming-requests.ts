@@ -18,8 +18,16 @@ export interface IncomingRequest {
   readonly stream: FragmentChannel | undefined;
   /** For other requests with a data set: the whole data set (at most `maxReassembledBytes`). */
   readonly dataSet: Uint8Array | undefined;
-  /** Aborted when the association ends before the answer is sent. */
+  /**
+   * Aborted when the association ends before the answer is sent, or, for C-FIND, C-GET and
+   * C-MOVE, when the peer cancels the operation.
+   */
   readonly signal: AbortSignal;
+  /**
+   * For C-FIND, C-GET and C-MOVE: aborted when the peer sends C-CANCEL-RQ for this request
+   * (PS3.7 §9.3.2.3, §9.3.3.3, §9.3.4.3); undefined for the other operations.
+   */
+  readonly cancel: AbortSignal | undefined;
 }
 
 /** The answer to an {@link IncomingRequest}: a response without `messageIdBeingRespondedTo`. */
@@ -28,8 +36,27 @@ export interface OutgoingResponse {
   readonly dataSet?: Uint8Array;
 }
 
-/** Answers requests from the peer; a thrown error becomes a failure status. */
-export type RequestDispatcher = (request: IncomingRequest) => Promise<OutgoingResponse>;
+/**
+ * The answers to a C-FIND, C-GET or C-MOVE: Pending responses, each sent once the one before it
+ * is written, and the final response last.
+ */
+export interface OutgoingResponses {
+  readonly responses: AsyncIterable<OutgoingResponse>;
+}
+
+/**
+ * Answers requests from the peer with one response, or a stream of them; a thrown error (also
+ * one thrown by the stream) becomes a failure status.
+ */
+export type RequestDispatcher = (
+  request: IncomingRequest,
+) => Promise<OutgoingResponse | OutgoingResponses>;
+
+/** Streamed responses sent before the event loop gets a turn. */
+const RESPONSES_PER_TURN = 8;
+
+/** The operations a C-CANCEL-RQ may cancel (PS3.7 §9.3.2.3, §9.3.3.3, §9.3.4.3). */
+const CANCELLABLE = new Set(['C-FIND-RQ', 'C-GET-RQ', 'C-MOVE-RQ']);
 
 /** What {@link IncomingRequests} needs of the association it answers on. */
 export interface IncomingHost {
@@ -64,6 +91,8 @@ export class IncomingRequests {
   readonly #performing = new Set<number>();
   /** Answers still being worked on or sent, refusals included. */
   readonly #answering = new Set<Promise<void>>();
+  /** Cancellable operations being performed, by Message ID. */
+  readonly #cancels = new Map<number, AbortController>();
   /** Input paused until fewer requests are being answered. */
   #waitingForRoom: (() => void)[] = [];
 
@@ -101,7 +130,8 @@ export class IncomingRequests {
       return hasDataSet ? this.#discard() : undefined;
     }
     if (parsed.kind === 'C-CANCEL-RQ') {
-      // Nothing we perform can be cancelled yet (C-FIND, C-GET, C-MOVE); a late cancel is moot.
+      // A cancel for an operation already answered (or never asked) is moot: nothing to do.
+      this.#cancels.get(parsed.messageIdBeingRespondedTo)?.abort(cancelledByPeer());
       return hasDataSet ? this.#discard() : undefined;
     }
     const message = parsed;
@@ -112,14 +142,23 @@ export class IncomingRequests {
       );
       return hasDataSet ? this.#discard() : undefined;
     }
-    const signal = this.#host.ended;
+    const ended = this.#host.ended;
+    let cancel: AbortSignal | undefined;
+    if (CANCELLABLE.has(message.kind)) {
+      // Registered now, so a C-CANCEL that overtakes the identifier still finds it.
+      const controller = new AbortController();
+      this.#cancels.set(message.messageId, controller);
+      cancel = controller.signal;
+    }
+    const signal = cancel === undefined ? ended : AbortSignal.any([ended, cancel]);
+    const base = { message, context, signal, cancel };
     if (message.kind === 'C-STORE-RQ' && hasDataSet) {
       const stream = new FragmentChannel(this.#limits.highWaterMark, this.#limits.maxStreamedBytes);
-      this.#answer(set, { message, context, stream, dataSet: undefined, signal });
+      this.#answer(set, { ...base, stream, dataSet: undefined });
       return stream;
     }
     if (!hasDataSet) {
-      this.#answer(set, { message, context, stream: undefined, dataSet: undefined, signal });
+      this.#answer(set, { ...base, stream: undefined, dataSet: undefined });
       return undefined;
     }
     return new MemorySink(
@@ -127,11 +166,12 @@ export class IncomingRequests {
       (result) => {
         if (result instanceof MessageTooLargeError) {
           const status = message.kind.startsWith('N-') ? 0x0213 : 0xa700; // resource limitation / out of resources
+          this.#cancels.delete(message.messageId);
           this.#answerLater(
             this.#sendRaw(context.id, failureResponse(set, status, result.message)),
           );
         } else {
-          this.#answer(set, { message, context, stream: undefined, dataSet: result, signal });
+          this.#answer(set, { ...base, stream: undefined, dataSet: result });
         }
       },
       () => {},
@@ -191,51 +231,65 @@ export class IncomingRequests {
   }
 
   #answer(set: CommandSet, request: IncomingRequest): void {
-    const association = this.#host.association;
     const work = (async (): Promise<void> => {
-      let response: OutgoingResponse;
       try {
-        response = await this.#dispatch(request);
+        let answer: OutgoingResponse | OutgoingResponses;
+        try {
+          answer = await this.#dispatch(request);
+        } finally {
+          request.stream?.discard(); // the handler is done: drop any data set it did not read
+        }
+        if (!('responses' in answer)) return await this.#respond(request, answer);
+        // One at a time: the next Pending response is made only once this one is written.
+        let sent = 0;
+        for await (const response of answer.responses) {
+          await this.#respond(request, response);
+          // A write the kernel takes at once resolves without a turn of the event loop; give
+          // other associations (and this one's input: a C-CANCEL) their turn now and then.
+          if (++sent % RESPONSES_PER_TURN === 0) await new Promise(setImmediate);
+        }
       } catch (error) {
-        const status = request.message.kind === 'C-STORE-RQ' ? 0xc000 : 0x0110; // cannot understand / processing failure
+        if (error instanceof ResponseSendError) throw error.cause;
+        const status =
+          error instanceof InvalidResponseError ? 0x0110 : failureStatusOf(request.message);
         await this.#sendRaw(request.context.id, failureResponse(set, status, messageOf(error)));
-        return;
       } finally {
-        request.stream?.discard(); // the handler is done: drop any data set it did not read
+        this.#cancels.delete(request.message.messageId);
       }
-      const message = {
-        ...response.message,
-        messageIdBeingRespondedTo: request.message.messageId,
-      } as DimseResponse; // kind-specific fields unchanged
-      let command: Uint8Array;
-      try {
-        command = encodeResponse(message, request.message);
-      } catch (error) {
-        await this.#sendRaw(
-          request.context.id,
-          failureResponse(set, 0x0110, `invalid response: ${messageOf(error)}`),
-        );
-        return;
-      }
-      publishMessageSent({
-        associationId: association.id,
-        kind: message.kind,
-        messageId: message.messageIdBeingRespondedTo,
-        presentationContextId: request.context.id,
-        status: message.status,
-      });
-      await association
-        .sendMessage({
-          presentationContextId: request.context.id,
-          command,
-          ...(response.dataSet !== undefined && { dataSet: response.dataSet }),
-        })
-        .catch((error: unknown) => {
-          this.#host.abandon();
-          throw error;
-        });
     })();
     this.#answerLater(work, request.message.messageId);
+  }
+
+  /** Sends one response to `request`; a response that cannot be encoded is answered 0x0110. */
+  async #respond(request: IncomingRequest, response: OutgoingResponse): Promise<void> {
+    const association = this.#host.association;
+    const message = {
+      ...response.message,
+      messageIdBeingRespondedTo: request.message.messageId,
+    } as DimseResponse; // kind-specific fields unchanged
+    let command: Uint8Array;
+    try {
+      command = encodeResponse(message, request.message);
+    } catch (error) {
+      throw new InvalidResponseError(messageOf(error), { cause: error });
+    }
+    publishMessageSent({
+      associationId: association.id,
+      kind: message.kind,
+      messageId: message.messageIdBeingRespondedTo,
+      presentationContextId: request.context.id,
+      status: message.status,
+    });
+    await association
+      .sendMessage({
+        presentationContextId: request.context.id,
+        command,
+        ...(response.dataSet !== undefined && { dataSet: response.dataSet }),
+      })
+      .catch((error: unknown) => {
+        this.#host.abandon();
+        throw new ResponseSendError(error);
+      });
   }
 
   /** Tracks an answer until it is sent; `performing` marks the peer's Message ID as in use. */
@@ -260,4 +314,32 @@ export class IncomingRequests {
       command: encodeCommandSet(set),
     });
   }
+}
+
+/** A handler's response the command rules refuse: answered 0x0110 Processing failure. */
+class InvalidResponseError extends Error {
+  constructor(detail: string, options: ErrorOptions) {
+    super(`invalid response: ${detail}`, options);
+  }
+}
+
+/** A response that failed on the wire: nothing more can be sent for its request. */
+class ResponseSendError extends Error {
+  constructor(override readonly cause: unknown) {
+    super('sending a response failed', { cause });
+  }
+}
+
+/**
+ * The status a request gets when its handler fails: 0xC000 Cannot understand for C-STORE
+ * (PS3.4 B.2.3), 0xC000 Unable to process for C-FIND, C-GET and C-MOVE (PS3.4 C.4.1.1.4,
+ * C.4.2.1.5, C.4.3.1.4), 0x0110 Processing failure otherwise (PS3.7 C.5.8).
+ */
+function failureStatusOf(message: DimseRequest): number {
+  return message.kind === 'C-ECHO-RQ' || message.kind.startsWith('N-') ? 0x0110 : 0xc000;
+}
+
+/** The reason a handler's signal carries when the peer cancelled its operation. */
+function cancelledByPeer(): Error {
+  return new DOMException('the peer sent C-CANCEL-RQ', 'AbortError');
 }

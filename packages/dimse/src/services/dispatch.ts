@@ -4,13 +4,15 @@ import type { DataSet, DataSetCodec } from '@dicomnet/data';
 import type {
   IncomingRequest,
   OutgoingResponse,
+  OutgoingResponses,
   RequestDispatcher,
 } from '../association/incoming-requests.js';
 import { namesTypeId } from '../association/type-id-rule.js';
 import type { DimseClient } from '../client/dimse-client.js';
 import type { DimseHandlers, HandlerResult, ReplyWithDataSet, RequestContext } from './handlers.js';
 import type { StatusReply } from './results.js';
-import { replyOf } from './results.js';
+import { replyOf, statusFields } from './results.js';
+import { findResponses } from './find-responses.js';
 
 const UNRECOGNIZED_OPERATION = 0x0211; // PS3.7 C.5.23
 const SOP_CLASS_NOT_SUPPORTED = 0x0122; // PS3.7 C.5.6
@@ -25,7 +27,7 @@ export function createDispatcher(
   codec: DataSetCodec,
   peer: () => DimseClient,
 ): RequestDispatcher {
-  return async (incoming: IncomingRequest): Promise<OutgoingResponse> => {
+  return async (incoming: IncomingRequest): Promise<OutgoingResponse | OutgoingResponses> => {
     const { message, context } = incoming;
     const transferSyntaxUid = context.transferSyntax;
     const client = peer();
@@ -187,7 +189,17 @@ export function createDispatcher(
           },
         };
       }
-      case 'C-FIND-RQ':
+      case 'C-FIND-RQ': {
+        if (handlers.find === undefined) return unsupported(message);
+        const matches = handlers.find({
+          ...base,
+          sopClassUid: message.affectedSopClassUid,
+          priority: message.priority ?? Priority.Medium,
+          identifier: decoded() ?? {},
+        });
+        const encodeMatch = (match: DataSet): Uint8Array => codec.encode(match, transferSyntaxUid);
+        return { responses: findResponses(matches, message, encodeMatch, incoming.cancel) };
+      }
       case 'C-GET-RQ':
       case 'C-MOVE-RQ':
         return unsupported(message);
@@ -221,17 +233,8 @@ function nResponse(
   };
 }
 
-function statusFields(reply: StatusReply): StatusReply {
-  return {
-    status: reply.status,
-    ...(reply.errorComment !== undefined && { errorComment: reply.errorComment }),
-    ...(reply.errorId !== undefined && { errorId: reply.errorId }),
-    ...(reply.offendingElement !== undefined && { offendingElement: reply.offendingElement }),
-  };
-}
-
 function unsupported(message: DimseRequest): OutgoingResponse {
-  // C-FIND, C-GET and C-MOVE arrive with @dicomnet/dimse's Query/Retrieve services.
+  // No handler for the operation: the SOP class is not supported (PS3.4 C.4.1.1.4).
   const kind = message.kind.replace(/-RQ$/, '-RSP') as 'C-FIND-RSP' | 'C-GET-RSP' | 'C-MOVE-RSP';
   return {
     message: {

@@ -42,6 +42,26 @@ export interface StoreRequest extends RequestContext {
   readonly dataSet: AsyncIterable<Uint8Array>;
 }
 
+/** A C-FIND request (PS3.7 §9.1.2, PS3.4 C.4.1). */
+export interface FindRequest extends RequestContext {
+  /** The FIND SOP class of the Information Model (PS3.4 C.6). */
+  readonly sopClassUid: string;
+  readonly priority: Priority;
+  /**
+   * The Identifier, decoded: Query/Retrieve Level (0008,0052), the keys to match and the keys to
+   * return (PS3.4 C.4.1.1.3.1).
+   */
+  readonly identifier: DataSet;
+}
+
+/**
+ * What a C-FIND handler produces: the matches, each sent as a Pending (0xFF00) response once the
+ * one before it is written, and as its return value the final status (Success when it returns
+ * nothing). An `async function*` is the natural shape.
+ */
+export type FindMatches =
+  AsyncIterable<DataSet, HandlerResult, undefined> | Iterable<DataSet, HandlerResult, undefined>;
+
 /** An N-EVENT-REPORT request (PS3.7 §10.1.1). */
 export interface EventReportRequest extends RequestContext {
   readonly sopClassUid: string;
@@ -106,11 +126,17 @@ export type HandlerResult<R extends StatusReply = StatusReply> = R | number | vo
  * The services an AE performs, one async function each (PS3.7 §9, §10). A missing handler makes
  * the request fail with 0x0211 Unrecognized operation for N-services, 0x0122 SOP class not
  * supported for C-services. A handler that throws answers 0x0110 Processing failure (0xC000
- * Cannot understand for C-STORE); the error never reaches the socket.
+ * Cannot understand for C-STORE, 0xC000 Unable to process for C-FIND, also after some matches);
+ * the error never reaches the socket.
  */
 export interface DimseHandlers {
   echo?(request: EchoRequest): HandlerResult | Promise<HandlerResult>;
   store?(request: StoreRequest): HandlerResult | Promise<HandlerResult>;
+  /**
+   * C-FIND: yields the matches. When the peer cancels (C-CANCEL-RQ), `request.signal` aborts,
+   * no more matches are taken, and the final status is 0xFE00 Cancel (PS3.4 C.4.1.3.2).
+   */
+  find?(request: FindRequest): FindMatches;
   eventReport?(
     request: EventReportRequest,
   ): HandlerResult<ReplyWithDataSet> | Promise<HandlerResult<ReplyWithDataSet>>;

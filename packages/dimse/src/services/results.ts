@@ -69,3 +69,13 @@ export function replyOf(value: StatusReply | number | void | undefined): StatusR
   if (typeof value === 'number') return { status: value };
   return value;
 }
+
+/** The status and its companion fields of a reply, without anything else it carries. */
+export function statusFields(reply: StatusReply): StatusReply {
+  return {
+    status: reply.status,
+    ...(reply.errorComment !== undefined && { errorComment: reply.errorComment }),
+    ...(reply.errorId !== undefined && { errorId: reply.errorId }),
+    ...(reply.offendingElement !== undefined && { offendingElement: reply.offendingElement }),
+  };
+}
