@@ -394,17 +394,24 @@ describe('writeElements: streaming', () => {
     expect(ended).toBe(true);
   });
 
-  it('stops with signal.reason once aborted', async () => {
-    const controller = new AbortController();
-    const output = writeElements(
-      Array.from({ length: 10_000 }, (_, index) => value(0x00090010 + index, 'LO', '4142')),
-      { transferSyntaxUid: SYNTAXES.explicit, chunkBytes: 1024, signal: controller.signal },
-    );
-    await output.next();
-    const reason = new Error('stop');
-    controller.abort(reason);
-    await expect(output.next()).rejects.toBe(reason);
-  });
+  it.each([SYNTAXES.explicit, SYNTAXES.deflated])(
+    'stops with signal.reason once aborted (%s)',
+    async (syntax) => {
+      const controller = new AbortController();
+      const output = writeElements(
+        Array.from({ length: 100_000 }, (_, index) => value(0x00090010 + index, 'LO', '4142')),
+        { transferSyntaxUid: syntax, chunkBytes: 1024, signal: controller.signal },
+      );
+      await output.next();
+      const reason = new Error('stop');
+      controller.abort(reason);
+      await expect(
+        (async () => {
+          for (;;) if ((await output.next()).done === true) return 'ended';
+        })(),
+      ).rejects.toBe(reason);
+    },
+  );
 });
 
 describe('writePart10FileFromElements', () => {
