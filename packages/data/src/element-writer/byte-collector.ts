@@ -51,6 +51,11 @@ export class ByteCollector {
       this.#done.push(bytes);
       return;
     }
+    if (length <= this.#block.byteLength - this.#used) {
+      this.#block.set(bytes, this.#used); // the common case: no subarray to make
+      this.#used += length;
+      return;
+    }
     let from = 0;
     while (from < length) {
       if (this.#used === this.#block.byteLength) this.#nextBlock(length - from);
