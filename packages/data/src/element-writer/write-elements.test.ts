@@ -2,6 +2,7 @@ import { inflateRawSync } from 'node:zlib';
 import { fromHex, tempDir, toHex } from '@dicomnet/test-utils';
 import { describe, expect, it } from 'vitest';
 import { ALL_VRS, fixture, SYNTAXES } from '../../test/contract/data-set-fixtures.js';
+import { EXTRA } from '../../test/fixtures/element-writer-extra.js';
 import type { DataSet } from '../data-set/data-set.js';
 import { DataSetEncodeError } from '../data-set/errors.js';
 import type { ElementToken, ValueToken } from '../element-stream/element-token.js';
@@ -51,7 +52,7 @@ const SEQ_END: ElementToken = { kind: 'sequence-end' };
 const ACCESSION = value(0x00080050, 'SH', '4142'); // "AB"
 const UID = value(0x00081150, 'UI', '312e3200'); // "1.2\0"
 
-describe('writeElements: DCMTK golden bytes (test/fixtures/data-set-make-fixtures.sh)', () => {
+describe('writeElements: DCMTK golden bytes (test/fixtures/*-make-fixtures.sh)', () => {
   it.each([
     ['implicit', SYNTAXES.implicit, 'undefined', 'data-set-all-vrs-implicit.bin'],
     ['explicit', SYNTAXES.explicit, 'undefined', 'data-set-all-vrs-explicit.bin'],
@@ -62,6 +63,20 @@ describe('writeElements: DCMTK golden bytes (test/fixtures/data-set-make-fixture
     const bytes = await collect(dataSetTokens(ALL_VRS), { transferSyntaxUid: syntax, lengths });
     expect(toHex(bytes)).toBe(toHex(fixture(file)));
   });
+
+  it.each([
+    [SYNTAXES.implicit, 'implicit'],
+    [SYNTAXES.explicit, 'explicit'],
+    [SYNTAXES.bigEndian, 'big-endian'],
+  ] as const)(
+    '%s: element-writer-extra.dump as dump2dcm wrote it, both lengths',
+    async (syntax, name) => {
+      const undefinedLengths = await collect(dataSetTokens(EXTRA), { transferSyntaxUid: syntax });
+      expect(toHex(undefinedLengths)).toBe(toHex(fixture(`element-writer-extra-${name}.bin`)));
+      const defined = await collect(dataSetTokens(EXTRA, true), { transferSyntaxUid: syntax });
+      expect(toHex(defined)).toBe(toHex(fixture(`element-writer-extra-${name}-lengths.bin`)));
+    },
+  );
 
   it('gives model content computed lengths when the tokens ask (definedLength)', async () => {
     const bytes = await collect(dataSetTokens(ALL_VRS, true), {

@@ -15,53 +15,14 @@ import {
   writeElements,
   writePart10FileFromElements,
 } from '../../src/index.js';
-import type { DataSet, ElementWriterInput, ElementWriterOptions } from '../../src/index.js';
+import type { ElementWriterInput, ElementWriterOptions } from '../../src/index.js';
 import { arbitraryDataSet } from '../contract/data-set-arbitrary.js';
 import { ALL_VRS, SYNTAXES } from '../contract/data-set-fixtures.js';
+import { EXTRA } from '../fixtures/element-writer-extra.js';
 
 const TOOL = { timeoutMs: 20_000 } as const;
 const fixturePath = (name: string): string =>
   fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url));
-
-const uint32 = (...values: number[]): Uint8Array => new Uint8Array(Uint32Array.from(values).buffer);
-const uint64 = (...values: bigint[]): Uint8Array =>
-  new Uint8Array(BigUint64Array.from(values).buffer);
-
-/** element-writer-extra.dump as a model, written by hand from the dump text. */
-const EXTRA: DataSet = {
-  '00080005': { vr: 'CS', Value: ['ISO_IR 192'] },
-  '00080008': { vr: 'CS', Value: ['DERIVED', '', 'SECONDARY'] },
-  '00080020': { vr: 'DA' },
-  '00081140': {
-    vr: 'SQ',
-    Value: [
-      {
-        '00081150': { vr: 'UI', Value: ['1.2.840.10008.5.1.4.1.1.7'] },
-        '00081155': { vr: 'UI', Value: ['1.2.3.4.5'] },
-        '00081160': { vr: 'IS', Value: [1, 2, '3'] },
-      },
-      {},
-      {
-        '00089215': {
-          vr: 'SQ',
-          Value: [
-            {
-              '00080100': { vr: 'SH', Value: ['121322'] },
-              '00080102': { vr: 'SH', Value: ['DCM'] },
-              '00080104': { vr: 'LO', Value: ['Source image for image processing operation'] },
-            },
-            { '00080104': { vr: 'LO', Value: ['Grüße'] } },
-          ],
-        },
-      },
-    ],
-  },
-  '00100010': { vr: 'PN', Value: [{ Ideographic: '山田^太郎' }] },
-  '00100020': { vr: 'LO', Value: ['ID 1'] },
-  '00660129': { vr: 'OL', InlineBinary: uint32(1, 4294967294) },
-  '00720082': { vr: 'SV', Value: [-(2n ** 63n), 2n ** 63n - 1n] },
-  '7FE00001': { vr: 'OV', InlineBinary: uint64(578437695752307201n, 1n) },
-};
 
 const NATIVE = [
   ['Implicit VR LE', '+ti', '-ti', SYNTAXES.implicit],
