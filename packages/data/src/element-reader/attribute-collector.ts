@@ -114,7 +114,7 @@ function decodeElements(
 ): Attributes {
   const result: Attributes = {};
   for (const element of elements) {
-    const key = (element.tag >>> 0).toString(16).toUpperCase().padStart(8, '0');
+    const key = keyOf(element.tag);
     if (element.items !== undefined) {
       const items: DataSet[] = element.items.map((item) => {
         // PS3.5 7.5: a Specific Character Set in an item applies to that item (and below).
@@ -128,6 +128,20 @@ function decodeElements(
     }
   }
   return result;
+}
+
+// Keys of the tags met, so that each is formatted once per process (bounded: hostile input may
+// bring any number of distinct private tags).
+const KEYS = new Map<number, string>();
+const MAX_CACHED_KEYS = 8192;
+
+function keyOf(tag: number): string {
+  let key = KEYS.get(tag);
+  if (key === undefined) {
+    key = (tag >>> 0).toString(16).toUpperCase().padStart(8, '0');
+    if (KEYS.size < MAX_CACHED_KEYS) KEYS.set(tag, key);
+  }
+  return key;
 }
 
 function splitTerms(bytes: Uint8Array): string[] {

@@ -110,16 +110,18 @@ function strings(
   text: TextDecoding | undefined,
 ): DataElement {
   const decoded = (text ?? defaultDecoding)(bytes);
-  const single = info.kind === 'text' || info.kind === 'ascii-text';
-  const parts = single ? [decoded] : decoded.split('\\');
-  const values: DataElementValue[] = parts.map((part) => {
+  const single = info.kind === 'text' || info.kind === 'ascii-text' || !decoded.includes('\\');
+  if (single) {
+    const trimmed = trimPadding(decoded);
+    if (trimmed === '') return { vr };
+    if (info.kind !== 'person-name') return { vr, Value: [trimmed] };
+    const name = personName(trimmed);
+    return Object.keys(name).length === 0 ? { vr } : { vr, Value: [name] };
+  }
+  const values: DataElementValue[] = decoded.split('\\').map((part) => {
     const trimmed = trimPadding(part);
     return info.kind === 'person-name' ? personName(trimmed) : trimmed;
   });
-  if (values.length === 1) {
-    const only = values[0];
-    if (only === '' || (typeof only === 'object' && Object.keys(only).length === 0)) return { vr };
-  }
   return { vr, Value: values };
 }
 

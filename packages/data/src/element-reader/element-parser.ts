@@ -6,16 +6,20 @@ import { formatTag } from '../data-set/data-set.js';
 import {
   ITEM_DELIMITATION_TAG,
   ITEM_TAG,
-  readElementHeader,
   SEQUENCE_DELIMITATION_TAG,
   UNDEFINED_LENGTH,
-  viewOf,
   type DataSetEncoding,
-  type ElementHeader,
 } from '../data-set/element-header.js';
 import { DataSetDecodeError } from '../data-set/errors.js';
 import type { ElementToken, FragmentToken, ValueToken } from '../element-stream/element-token.js';
 import { dictionaryVr, isSignedWithPixels } from './data-dictionary.js';
+import {
+  HEADER_NEED_MORE,
+  HEADER_OK,
+  HEADER_UNKNOWN_VR,
+  readHeader,
+  type HeaderSlot,
+} from './header-reader.js';
 
 /** Limits and choices of the element reader. */
 export interface ElementParserOptions {
@@ -97,7 +101,6 @@ export class ElementParser {
   readonly #stopAfter: number;
 
   readonly #chunks: Uint8Array[] = [];
-  #head: DataView | undefined;
   /** Offset of the next unread byte in `#chunks[0]`. */
   #first = 0;
   #available = 0;
@@ -105,7 +108,7 @@ export class ElementParser {
   #offset = 0;
   #ended = false;
   readonly #scratch = new Uint8Array(12);
-  readonly #scratchView = viewOf(this.#scratch);
+  readonly #slot: HeaderSlot = { tag: 0, vr: undefined, length: 0, headerLength: 0, vrCode: 0 };
 
   readonly #frames: Frame[];
   #depth = 0;
@@ -162,7 +165,6 @@ export class ElementParser {
         ? new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength)
         : chunk,
     );
-    if (this.#chunks.length === 1) this.#head = undefined;
     this.#available += chunk.byteLength;
   }
 
@@ -208,7 +210,7 @@ export class ElementParser {
     }
   }
 
-  #element(frame: Frame, header: ElementHeader): ElementToken | undefined | null {
+  #element(frame: Frame, header: HeaderSlot): ElementToken | undefined | null {
     const { tag, length } = header;
     if (tag >>> 16 === 0xfffe) {
       if (tag === ITEM_DELIMITATION_TAG && frame.end === -1 && this.#frames.length > 1) {
@@ -283,7 +285,7 @@ export class ElementParser {
     return tracking === TRACK_HIDE ? { ...token, value: undefined } : token;
   }
 
-  #item(frame: Frame, header: ElementHeader): ElementToken | undefined | null {
+  #item(frame: Frame, header: HeaderSlot): ElementToken | undefined | null {
     if (header.tag === SEQUENCE_DELIMITATION_TAG && frame.end === -1) {
       if (header.length !== 0) this.#fail('sequence delimiter with non-zero length (PS3.5 7.5.2)');
       this.#consume(8);
@@ -306,7 +308,7 @@ export class ElementParser {
     return { kind: 'item', index, length: undefinedLength ? undefined : header.length };
   }
 
-  #fragment(frame: Frame, header: ElementHeader): ElementToken | undefined | null {
+  #fragment(frame: Frame, header: HeaderSlot): ElementToken | undefined | null {
     if (header.tag === SEQUENCE_DELIMITATION_TAG) {
       if (header.length !== 0) this.#fail('sequence delimiter with non-zero length (PS3.5 7.5.2)');
       this.#consume(8);
@@ -330,7 +332,7 @@ export class ElementParser {
    * Odd lengths and lengths past the container are malformed (PS3.5 7.1.1, 7.5).
    * @param which - The element's tag, or -1 - the index of an item or fragment.
    */
-  #checkLength(frame: Frame, header: ElementHeader, which: number): void {
+  #checkLength(frame: Frame, header: HeaderSlot, which: number): void {
     const odd = header.length % 2 === 1;
     if (
       !odd &&
@@ -443,7 +445,7 @@ export class ElementParser {
   }
 
   /** The header at the current offset, or undefined if more input is needed. */
-  #header(frame: Frame): ElementHeader | undefined {
+  #header(frame: Frame): HeaderSlot | undefined {
     if (this.#available < 8) {
       if (!this.#ended) return undefined;
       if (this.#available === 0 && this.#frames.length === 1) {
@@ -454,22 +456,21 @@ export class ElementParser {
         this.#fail('data ends before the end of a sequence or item (PS3.5 7.5)');
       this.#fail('data ends inside an element header');
     }
-    // Items and delimiters have the 8-byte form in every encoding (readElementHeader, PS3.5 7.5).
-    const encoding = frame.encoding;
+    const { explicitVr, littleEndian } = frame.encoding;
     const chunk = this.#chunks[0] as Uint8Array; // #available > 0
-    this.#head ??= viewOf(chunk);
-    let header = readElementHeader(this.#head, this.#first, chunk.byteLength, encoding);
-    if ('problem' in header && header.problem === 'need-more') {
+    const slot = this.#slot;
+    let result = readHeader(chunk, this.#first, chunk.byteLength, explicitVr, littleEndian, slot);
+    if (result === HEADER_NEED_MORE) {
       const size = this.#gather(Math.min(12, this.#available));
-      header = readElementHeader(this.#scratchView, 0, size, encoding);
+      result = readHeader(this.#scratch, 0, size, explicitVr, littleEndian, slot);
     }
-    if ('problem' in header) {
-      if (header.problem === 'unknown-vr')
-        this.#fail(`unknown VR "${escape(header.vr)}" for ${formatTag(header.tag)} (PS3.5 6.2)`);
-      if (this.#ended) this.#fail('data ends inside an element header');
-      return undefined;
+    if (result === HEADER_OK) return slot;
+    if (result === HEADER_UNKNOWN_VR) {
+      const vr = String.fromCharCode(slot.vrCode >>> 8, slot.vrCode & 0xff);
+      this.#fail(`unknown VR "${escape(vr)}" for ${formatTag(slot.tag)} (PS3.5 6.2)`);
     }
-    return header;
+    if (this.#ended) this.#fail('data ends inside an element header');
+    return undefined;
   }
 
   /** Copies the next `size` bytes (across chunks) into the scratch buffer. */
@@ -499,7 +500,6 @@ export class ElementParser {
       }
       left -= rest;
       this.#chunks.shift();
-      this.#head = undefined;
       this.#first = 0;
     }
   }
