@@ -10,7 +10,6 @@ import { InflateError } from '../part10/errors.js';
 import { describeTransferSyntax } from '../transfer-syntax/transfer-syntax.js';
 import { tokensToModel } from './tokens-to-model.js';
 import { dataSetTokens, writeElementsSync } from './write-elements.js';
-import { DEFAULT_WRITER_MAX_DEPTH } from './writer-input.js';
 
 /** Options of {@link createElementCodec}. */
 export interface ElementCodecOptions {
@@ -29,6 +28,9 @@ export interface ElementCodecOptions {
   readonly implicitVr?: (tag: number) => string | undefined;
 }
 
+/** Default of {@link ElementCodecOptions.maxSequenceDepth}: 32, as the dcmjs codec's. */
+const DEFAULT_ELEMENT_CODEC_DEPTH = 32;
+
 /** Default of {@link ElementCodecOptions.maxDataSetBytes}: 64 MiB. */
 export const DEFAULT_MAX_ELEMENT_CODEC_BYTES = 64 * 1024 * 1024;
 
@@ -43,7 +45,7 @@ export const DEFAULT_MAX_ELEMENT_CODEC_BYTES = 64 * 1024 * 1024;
  */
 export function createElementCodec(options: ElementCodecOptions = {}): DataSetCodec {
   const maxBytes = options.maxDataSetBytes ?? DEFAULT_MAX_ELEMENT_CODEC_BYTES;
-  const maxDepth = options.maxSequenceDepth ?? DEFAULT_WRITER_MAX_DEPTH;
+  const maxDepth = options.maxSequenceDepth ?? DEFAULT_ELEMENT_CODEC_DEPTH;
   return {
     decode(bytes, transferSyntaxUid) {
       const syntax = describeTransferSyntax(transferSyntaxUid);

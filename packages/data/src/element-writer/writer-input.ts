@@ -82,5 +82,8 @@ export interface ElementWriterOptions {
 export const DEFAULT_MAX_BUFFERED_BYTES = 64 * 1024 * 1024;
 /** Default of {@link ElementWriterOptions.chunkBytes}: 64 KiB. */
 export const DEFAULT_WRITER_CHUNK_BYTES = 64 * 1024;
-/** Default of {@link ElementWriterOptions.maxDepth}: 32, as the dcmjs codec (a top-level sequence is depth 1). */
-export const DEFAULT_WRITER_MAX_DEPTH = 32;
+/**
+ * Default of {@link ElementWriterOptions.maxDepth}: 64, as the element reader's, so that what it
+ * reads can be written (a top-level sequence is depth 1).
+ */
+export const DEFAULT_WRITER_MAX_DEPTH = 64;
