@@ -32,7 +32,9 @@ import { WriterState, type WriterSettings } from './writer-state.js';
  * sequences, fragments only in encapsulated pixel data, every start ended); model values are
  * validated as the dcmjs codec validates them, and non-ASCII text needs Specific Character Set
  * `ISO_IR 192` (text is written as UTF-8). Value bytes of tokens are written as given (padded to
- * even length), swapped for binary VRs when `inputLittleEndian` differs from the output.
+ * even length), swapped for binary VRs when `inputLittleEndian` differs from the output. Large
+ * values are passed on by reference, not copied: their bytes must not change until the output
+ * holding them has been read (inside a sequence or item of computed length, until it ends).
  * @throws {@link DataSetEncodeError} (from the output iterator) `DICOMNET_DATASET_INVALID_VALUE`
  *   for input that cannot be written, with its tag path; `DICOMNET_DATASET_UNSUPPORTED` past
  *   `maxBufferedBytes` (feature `defined-length-buffer`) or for encapsulated pixel data in a
