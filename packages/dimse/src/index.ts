@@ -4,13 +4,16 @@ export { connect } from './client/connect.js';
 export type {
   FindOptions,
   FindQuery,
+  MoveQuery,
   NResult,
   NTarget,
   OperationOptions,
+  RetrieveOptions,
   StoreInstance,
   StoreOptions,
 } from './client/dimse-client.js';
 export { DimseClient } from './client/dimse-client.js';
+export type { RetrieveResult, SuboperationProgress } from './client/retrieve-results.js';
 export type { DimseServer, ServerOptions } from './server/dimse-server.js';
 export { createServer } from './server/dimse-server.js';
 export type {

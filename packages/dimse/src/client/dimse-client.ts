@@ -7,7 +7,7 @@ import type {
 import { findContext } from '@dicomnet/pdu';
 import type { ServiceName } from '@dicomnet/status-codes';
 import { Priority } from '../command/index.js';
-import type { DimseResponse } from '../command/index.js';
+import type { CMoveRsp, DimseResponse } from '../command/index.js';
 import type { DataSet, DataSetCodec } from '@dicomnet/data';
 import type { DimseAssociation } from '../association/dimse-association.js';
 import type { ReceivedResponse } from '../association/outgoing-requests.js';
@@ -16,6 +16,9 @@ import type { DimseResult } from '../services/results.js';
 import { resultOf } from '../services/results.js';
 import { VERIFICATION_SOP_CLASS } from '../services/verification.js';
 import { ResponseHandoff } from './response-handoff.js';
+import { streamResponses } from './stream-responses.js';
+import { progressOf, retrieveResultOf } from './retrieve-results.js';
+import type { RetrieveResult, SuboperationProgress } from './retrieve-results.js';
 
 /** Options every operation takes. */
 export interface OperationOptions {
@@ -66,6 +69,25 @@ export interface FindOptions extends OperationOptions {
    * Default 16.
    */
   readonly highWaterMark?: number;
+}
+
+/** What to retrieve with C-MOVE (PS3.4 C.4.2.1), and where to. */
+export interface MoveQuery {
+  /**
+   * The MOVE SOP class of the Information Model, e.g. Study Root
+   * `1.2.840.10008.5.1.4.1.2.2.2` (PS3.4 C.6); a context for it must be accepted.
+   */
+  readonly sopClassUid: string;
+  /** The Identifier: Query/Retrieve Level and the unique keys of what to move (PS3.4 C.4.2.1.4.1). */
+  readonly identifier: DataSet;
+  /** Move Destination (0000,0600): the AE title the peer sends the instances to. */
+  readonly destination: string;
+}
+
+/** Options of {@link DimseClient.move}. */
+export interface RetrieveOptions extends OperationOptions {
+  /** Default Medium (PS3.7 §9.1.4.1.4). */
+  readonly priority?: Priority;
 }
 
 /** The outcome of an N-service request, with the data set its response carried if any. */
@@ -170,50 +192,56 @@ export class DimseClient {
     options: FindOptions = {},
   ): AsyncGenerator<DataSet, DimseResult, undefined> {
     const context = this.#context(query.sopClassUid);
-    const identifier = this.#codec.encode(query.identifier, context.transferSyntax);
-    const matches = new ResponseHandoff<Uint8Array>(options.highWaterMark ?? 16);
-    const cancel = new AbortController();
-    const onAbort = (): void => cancel.abort();
-    options.signal?.addEventListener('abort', onAbort, { once: true });
-    if (options.signal?.aborted === true) cancel.abort();
-    let done = false;
-    const final = this.#dimse
-      .invoke(
-        {
-          kind: 'C-FIND-RQ',
-          affectedSopClassUid: query.sopClassUid,
-          priority: options.priority ?? Priority.Medium,
-        },
-        {
-          context,
-          dataSet: identifier,
-          cancel: cancel.signal,
-          // PS3.7 §9.1.2.1.6: a Pending response carries one match; others carry none.
-          onPending: (response) =>
-            response.dataSet === undefined ? undefined : matches.push(response.dataSet),
-        },
-      )
-      .finally(() => matches.end());
-    void final.catch(() => {}); // awaited below; handled now, so a slow consumer is no unhandled rejection
-    try {
-      for (;;) {
-        const bytes = await matches.next();
-        if (bytes === undefined) break;
-        yield this.#codec.decode(bytes, context.transferSyntax);
-      }
-      const { message } = await final;
-      done = true;
-      options.signal?.throwIfAborted();
-      return resultOf('C-FIND', message, 'QueryRetrieveFind');
-    } finally {
-      options.signal?.removeEventListener('abort', onAbort);
-      if (!done) {
-        // Left early: cancel at the peer, drop the matches still coming, wait for the end.
-        cancel.abort();
-        matches.discard();
-        await final.catch(() => {});
-      }
-    }
+    const transferSyntax = context.transferSyntax;
+    const final = yield* streamResponses(this.#dimse, {
+      request: {
+        kind: 'C-FIND-RQ',
+        affectedSopClassUid: query.sopClassUid,
+        priority: options.priority ?? Priority.Medium,
+      },
+      invoke: { context, dataSet: this.#codec.encode(query.identifier, transferSyntax) },
+      signal: options.signal,
+      handoff: new ResponseHandoff<Uint8Array>(options.highWaterMark ?? 16),
+      // PS3.7 §9.1.2.1.6: a Pending response carries one match; others carry none.
+      itemOf: (response) => response.dataSet,
+      map: (bytes) => this.#codec.decode(bytes, transferSyntax),
+    });
+    return resultOf('C-FIND', final.message, 'QueryRetrieveFind');
+  }
+
+  /**
+   * C-MOVE (PS3.7 §9.1.4, PS3.4 C.4.2): asks the peer to send instances to `destination` with
+   * C-STORE sub-operations of its own, yields the sub-operation counts of each Pending response
+   * (only the latest ones when the loop is slower than the peer), and returns the final result
+   * with the Failed SOP Instance UID List. Leaving the loop early or aborting `signal` sends
+   * C-CANCEL-RQ and waits for the final response, as {@link DimseClient.find} does.
+   * @throws {@link NoPresentationContextError} when no accepted context has the MOVE SOP class.
+   * @throws {@link DimseStatusError} for a Failure status (e.g. 0xA801 Move destination
+   *   unknown, 0xA701 Out of resources, 0xC000 Unable to process) or a Cancel the peer made.
+   */
+  async *move(
+    query: MoveQuery,
+    options: RetrieveOptions = {},
+  ): AsyncGenerator<SuboperationProgress, RetrieveResult, undefined> {
+    const context = this.#context(query.sopClassUid);
+    const transferSyntax = context.transferSyntax;
+    const final = yield* streamResponses(this.#dimse, {
+      request: {
+        kind: 'C-MOVE-RQ',
+        affectedSopClassUid: query.sopClassUid,
+        priority: options.priority ?? Priority.Medium,
+        moveDestination: query.destination,
+      },
+      invoke: { context, dataSet: this.#codec.encode(query.identifier, transferSyntax) },
+      signal: options.signal,
+      handoff: new ResponseHandoff<SuboperationProgress>(2, { latestOnly: true }),
+      itemOf: (response) => progressOf(response.message as CMoveRsp), // the response matched C-MOVE-RQ
+      map: (progress) => progress,
+    });
+    const message = final.message as CMoveRsp;
+    const identifier =
+      final.dataSet === undefined ? undefined : this.#codec.decode(final.dataSet, transferSyntax);
+    return retrieveResultOf(resultOf('C-MOVE', message, 'QueryRetrieveMove'), message, identifier);
   }
 
   /** N-EVENT-REPORT (PS3.7 §10.1.1): we, the SOP class's SCP, report an event to the SCU. */

@@ -2,9 +2,12 @@
  * Hands Pending responses from the association to the loop that consumes them, holding at most
  * `highWaterMark` of them: past that, `push` returns a promise that holds the peer's input until
  * the consumer has taken some, so a fast peer cannot fill memory with matches nobody reads.
+ * With `latestOnly`, an item replaces the one not yet taken (progress, where only the last
+ * counts matter) and nothing is ever held back.
  */
 export class ResponseHandoff<T> {
   readonly #highWaterMark: number;
+  readonly #latestOnly: boolean;
   #items: T[] = [];
   #ended = false;
   #discarding = false;
@@ -13,13 +16,15 @@ export class ResponseHandoff<T> {
   /** The producer waiting for room. */
   #wakeProducer: (() => void) | undefined;
 
-  constructor(highWaterMark: number) {
+  constructor(highWaterMark: number, options: { readonly latestOnly?: boolean } = {}) {
     this.#highWaterMark = highWaterMark;
+    this.#latestOnly = options.latestOnly ?? false;
   }
 
   /** Adds an item; a promise when the consumer must take some before more are read. */
   push(item: T): void | Promise<void> {
     if (this.#discarding) return;
+    if (this.#latestOnly) this.#items = [];
     this.#items.push(item);
     this.#wake('consumer');
     if (this.#items.length < this.#highWaterMark) return;

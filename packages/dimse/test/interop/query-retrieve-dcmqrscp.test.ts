@@ -1,5 +1,6 @@
-// Our C-FIND SCU against DCMTK's dcmqrscp: studies, series and instances stored there first (with
-// our C-STORE) are found again field by field, and a C-FIND left early is cancelled at the peer.
+// Our C-FIND and C-MOVE SCU against DCMTK's dcmqrscp: studies, series and instances stored there
+// first (with our C-STORE) are found again field by field and moved to our store SCP byte for
+// byte; a C-FIND or C-MOVE left early is cancelled at the peer.
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
@@ -8,10 +9,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateInstances, startDcmqrscp, tempDir } from '@dicomnet/test-utils';
 import type { Dcmqrscp, GeneratedInstance } from '@dicomnet/test-utils';
 import { connect, DIMSE_DIAGNOSTICS_CHANNELS, openInstanceFile } from '../../src/index.js';
-import type { DimseClient, DimseMessageEvent } from '../../src/index.js';
+import type { DimseClient, DimseMessageEvent, SuboperationProgress } from '../../src/index.js';
+import { startOurStoreScp } from './our-store-scp.js';
+import type { OurStoreScp } from './our-store-scp.js';
+import { expectFolderHolds } from './stored-instances.js';
 import { EXPLICIT, IMPLICIT, VERIFICATION } from './uids.js';
 
 const STUDY_ROOT_FIND = '1.2.840.10008.5.1.4.1.2.2.1';
+const STUDY_ROOT_MOVE = '1.2.840.10008.5.1.4.1.2.2.2';
 const SECONDARY_CAPTURE = '1.2.840.10008.5.1.4.1.1.7';
 const LEVEL = '00080052';
 const STUDY_UID = '0020000D';
@@ -21,6 +26,7 @@ const PATIENT_ID = '00100020';
 const BIG_STUDY_SIZE = 400;
 
 let qrscp: Dcmqrscp;
+let destination: OurStoreScp;
 const studies: { patientId: string; instances: GeneratedInstance[] }[] = [];
 let work: Awaited<ReturnType<typeof tempDir>>;
 
@@ -33,6 +39,7 @@ function open(): Promise<DimseClient> {
     contexts: [
       { abstractSyntax: VERIFICATION, transferSyntaxes: [IMPLICIT] },
       { abstractSyntax: STUDY_ROOT_FIND, transferSyntaxes: [EXPLICIT, IMPLICIT] },
+      { abstractSyntax: STUDY_ROOT_MOVE, transferSyntaxes: [EXPLICIT, IMPLICIT] },
       { abstractSyntax: SECONDARY_CAPTURE, transferSyntaxes: [EXPLICIT] },
     ],
     connectTimeout: 10_000,
@@ -52,8 +59,11 @@ async function collect(client: DimseClient, identifier: DataSet): Promise<DataSe
 }
 
 beforeAll(async () => {
-  work = await tempDir('dicomnet-find-');
-  qrscp = await startDcmqrscp();
+  work = await tempDir('dicomnet-qr-');
+  destination = await startOurStoreScp(path.join(work.path, 'moved'), { aeTitles: ['MOVEDEST'] });
+  qrscp = await startDcmqrscp({
+    moveDestinations: [{ aeTitle: 'MOVEDEST', port: destination.port }],
+  });
   const sizes = [3, 2, BIG_STUDY_SIZE];
   for (const [index, count] of sizes.entries()) {
     const patientId = `FIND${index + 1}`;
@@ -82,7 +92,88 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await qrscp?.stop();
+  await destination?.close();
   await work?.remove();
+});
+
+function studyIdentifier(instances: readonly GeneratedInstance[]): DataSet {
+  return {
+    [LEVEL]: { vr: 'CS', Value: ['STUDY'] },
+    [STUDY_UID]: { vr: 'UI', Value: [instances[0]?.studyInstanceUid ?? ''] },
+  };
+}
+
+describe('our C-MOVE SCU against dcmqrscp', () => {
+  it('moves a study to our store SCP, every instance byte for byte', async () => {
+    const instances = studies[1]?.instances ?? [];
+    const client = await open();
+    try {
+      const progress: SuboperationProgress[] = [];
+      const moves = client.move({
+        sopClassUid: STUDY_ROOT_MOVE,
+        identifier: studyIdentifier(instances),
+        destination: 'MOVEDEST',
+      });
+      let next = await moves.next();
+      while (next.done !== true) {
+        progress.push(next.value);
+        next = await moves.next();
+      }
+      expect(next.value).toMatchObject({
+        status: 0,
+        completed: instances.length,
+        failed: 0,
+        warning: 0,
+        failedSopInstanceUids: [],
+      });
+      // Pending counts only grow (PS3.4 C.4.2.3.1), and never past the study.
+      const completed = progress.map((step) => step.completed);
+      expect(completed).toEqual([...completed].sort((a, b) => a - b));
+      expect(Math.max(0, ...completed)).toBeLessThanOrEqual(instances.length);
+      await expectFolderHolds(destination.dir, instances);
+    } finally {
+      await client.release();
+    }
+  });
+
+  it('gets 0xA801 Move destination unknown for an AE dcmqrscp does not know', async () => {
+    const client = await open();
+    try {
+      const moves = client.move({
+        sopClassUid: STUDY_ROOT_MOVE,
+        identifier: studyIdentifier(studies[0]?.instances ?? []),
+        destination: 'NOWHERE',
+      });
+      await expect(moves.next()).rejects.toMatchObject({
+        code: 'DICOMNET_DIMSE_FAILURE_STATUS',
+        status: 0xa801,
+      });
+    } finally {
+      await client.release();
+    }
+  });
+
+  it('cancels a large C-MOVE left early: the final response is 0xFE00', async () => {
+    const events: DimseMessageEvent[] = [];
+    const record = (event: unknown): void => void events.push(event as DimseMessageEvent);
+    subscribe(DIMSE_DIAGNOSTICS_CHANNELS.messageReceived, record);
+    const client = await open();
+    try {
+      for await (const step of client.move({
+        sopClassUid: STUDY_ROOT_MOVE,
+        identifier: studyIdentifier(studies[2]?.instances ?? []),
+        destination: 'MOVEDEST',
+      })) {
+        if (step.completed >= 2) break;
+      }
+      expect((await client.echo()).status).toBe(0);
+    } finally {
+      await client.release();
+      unsubscribe(DIMSE_DIAGNOSTICS_CHANNELS.messageReceived, record);
+    }
+    const final = events.find((event) => event.kind === 'C-MOVE-RSP' && event.status !== 0xff00);
+    expect(final?.status).toBe(0xfe00);
+  });
 });
 
 describe('our C-FIND SCU against dcmqrscp', () => {

@@ -1,0 +1,56 @@
+import type { DataSet } from '@dicomnet/data';
+import type { CGetRsp, CMoveRsp } from '../command/index.js';
+import type { DimseResult } from '../services/results.js';
+
+/** The sub-operation counts of a C-GET or C-MOVE Pending response (PS3.4 C.4.2.3.1). */
+export interface SuboperationProgress {
+  /** Number of Remaining Sub-operations (0000,1020); the peer may leave it out. */
+  readonly remaining: number | undefined;
+  /** Number of Completed Sub-operations (0000,1021). */
+  readonly completed: number;
+  /** Number of Failed Sub-operations (0000,1022). */
+  readonly failed: number;
+  /** Number of Warning Sub-operations (0000,1023). */
+  readonly warning: number;
+}
+
+/** The outcome of a C-GET or C-MOVE the peer ended with Success or Warning. */
+export interface RetrieveResult extends DimseResult {
+  readonly completed: number;
+  readonly failed: number;
+  readonly warning: number;
+  /**
+   * Failed SOP Instance UID List (0008,0058) of the final response (PS3.4 C.4.2.1.4.2), empty
+   * when the peer sent none.
+   */
+  readonly failedSopInstanceUids: readonly string[];
+}
+
+const FAILED_SOP_INSTANCE_UID_LIST = '00080058';
+
+/** The counts a C-GET-RSP or C-MOVE-RSP carries; absent counts are 0. */
+export function progressOf(message: CGetRsp | CMoveRsp): SuboperationProgress {
+  return {
+    remaining: message.numberOfRemainingSuboperations,
+    completed: message.numberOfCompletedSuboperations ?? 0,
+    failed: message.numberOfFailedSuboperations ?? 0,
+    warning: message.numberOfWarningSuboperations ?? 0,
+  };
+}
+
+/** A final C-GET-RSP or C-MOVE-RSP as a result, with its Failed SOP Instance UID List. */
+export function retrieveResultOf(
+  result: DimseResult,
+  message: CGetRsp | CMoveRsp,
+  identifier: DataSet | undefined,
+): RetrieveResult {
+  const { completed, failed, warning } = progressOf(message);
+  const failedUids = identifier?.[FAILED_SOP_INSTANCE_UID_LIST]?.Value ?? [];
+  return {
+    ...result,
+    completed,
+    failed,
+    warning,
+    failedSopInstanceUids: failedUids.filter((uid): uid is string => typeof uid === 'string'),
+  };
+}
