@@ -20,7 +20,10 @@ export interface ReadPart10AttributesOptions extends Omit<
   ReadAttributesOptions,
   'transferSyntaxUid'
 > {
-  /** Bytes read from the file at a time; default 64 KiB. */
+  /**
+   * Bytes read from the file at a time; default 64 KiB. The first read takes at most 16 KiB:
+   * the header and the attributes an index wants usually end there.
+   */
   readonly chunkBytes?: number;
   /** Largest File Meta Information accepted after `DICM`; default 64 KiB. */
   readonly maxMetaBytes?: number;
@@ -40,6 +43,8 @@ export interface Part10Attributes {
 
 /** Default of {@link ReadPart10AttributesOptions.chunkBytes}: 64 KiB. */
 export const DEFAULT_READER_CHUNK_BYTES = 64 * 1024;
+/** Most bytes of the first read of a file. */
+const FIRST_READ_BYTES = 16 * 1024;
 /** Deflated bytes inflated by the first try of {@link readPart10AttributesSync}. */
 const DEFLATED_WINDOW = 8 * 1024;
 
@@ -118,8 +123,9 @@ export function readPart10AttributesSync(
     let position = 0;
     const next = (): Uint8Array | undefined => {
       // Not zero-filled: only the bytes read are ever looked at.
-      const chunk = Buffer.allocUnsafe(chunkBytes);
-      const count = readSync(fd, chunk, 0, chunkBytes, position);
+      const size = position === 0 ? Math.min(chunkBytes, FIRST_READ_BYTES) : chunkBytes;
+      const chunk = Buffer.allocUnsafe(size);
+      const count = readSync(fd, chunk, 0, size, position);
       position += count;
       return count === 0 ? undefined : new Uint8Array(chunk.buffer, chunk.byteOffset, count);
     };
@@ -204,8 +210,10 @@ class HandleChunks {
   async next(): Promise<Uint8Array | undefined> {
     if (this.#ended) return undefined;
     this.signal?.throwIfAborted();
-    const chunk = Buffer.allocUnsafe(this.chunkBytes); // only the bytes read are looked at
-    const { bytesRead } = await this.handle.read(chunk, 0, this.chunkBytes, this.position);
+    const size =
+      this.position === 0 ? Math.min(this.chunkBytes, FIRST_READ_BYTES) : this.chunkBytes;
+    const chunk = Buffer.allocUnsafe(size); // only the bytes read are looked at
+    const { bytesRead } = await this.handle.read(chunk, 0, size, this.position);
     this.position += bytesRead;
     if (bytesRead === 0) {
       this.#ended = true;
