@@ -176,6 +176,9 @@ async function run(options: BenchmarkOptions): Promise<BenchmarkResult> {
       timesDcmdump: median(ratioTo(rates, index, 'dcmdump')),
       cpuTimesDcmjs: median(ratioTo(cpuRates, index, 'dcmjs')),
       cpuTimesDcmdump: median(ratioTo(cpuRates, index, 'dcmdump')),
+      // Every round's figures, for results/data.json (not printed).
+      roundFilesPerSecond: (rates[index] ?? []).map((rate) => rate.toFixed(0)).join(' '),
+      roundCpuMsPerFile: (figures[index] ?? []).map((one) => one.cpuMsPerFile.toFixed(3)).join(' '),
     };
   });
 

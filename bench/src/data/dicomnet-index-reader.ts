@@ -7,7 +7,12 @@
  */
 import { stat } from 'node:fs/promises';
 import { statSync } from 'node:fs';
-import type { DataElement, DataSet, Part10Attributes } from '@dicomnet/data';
+import type {
+  DataElement,
+  DataSet,
+  Part10Attributes,
+  ReadPart10AttributesOptions,
+} from '@dicomnet/data';
 import { readPart10Attributes, readPart10AttributesSync } from '@dicomnet/data';
 import type { IndexAttribute } from './index-attributes.js';
 import { INDEX_ATTRIBUTES, TRANSFER_SYNTAX_UID } from './index-attributes.js';
@@ -54,8 +59,11 @@ function toRecord(found: Part10Attributes, fileSize: number): IndexRecord {
 }
 
 /** The index record of one file, read with synchronous file reads. */
-export function readIndexRecordSync(file: string): IndexRecord {
-  return toRecord(readPart10AttributesSync(file, REQUESTED_TAGS), statSync(file).size);
+export function readIndexRecordSync(
+  file: string,
+  options: ReadPart10AttributesOptions = {},
+): IndexRecord {
+  return toRecord(readPart10AttributesSync(file, REQUESTED_TAGS, options), statSync(file).size);
 }
 
 /** The index record of one file, read with asynchronous file reads. */
