@@ -4,16 +4,19 @@ export { connect } from './client/connect.js';
 export type {
   FindOptions,
   FindQuery,
+  GetOptions,
   MoveQuery,
   NResult,
   NTarget,
   OperationOptions,
   RetrieveOptions,
+  RetrieveQuery,
   StoreInstance,
   StoreOptions,
 } from './client/dimse-client.js';
 export { DimseClient } from './client/dimse-client.js';
 export type { RetrieveResult, SuboperationProgress } from './client/retrieve-results.js';
+export type { StoreHandler } from './client/store-route.js';
 export type { DimseServer, ServerOptions } from './server/dimse-server.js';
 export { createServer } from './server/dimse-server.js';
 export type {

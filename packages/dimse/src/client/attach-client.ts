@@ -5,6 +5,7 @@ import type { DataSetCodec } from '@dicomnet/data';
 import { createDispatcher } from '../services/dispatch.js';
 import type { DimseHandlers } from '../services/handlers.js';
 import { DimseClient } from './dimse-client.js';
+import { StoreRoute } from './store-route.js';
 
 /**
  * Puts the DIMSE layer on an established association, on either side: requests we send go
@@ -19,7 +20,12 @@ export function attachClient(
   // Handlers receive the client (to answer on the same association); it exists before any
   // request can arrive, since P-DATA is held until the DIMSE layer installs its handlers.
   const holder: { client?: DimseClient } = {};
-  const dispatch = createDispatcher(handlers, codec, () => holder.client as DimseClient);
-  holder.client = new DimseClient(new DimseAssociation(association, dispatch, limits), codec);
+  const stores = new StoreRoute();
+  const dispatch = createDispatcher(handlers, codec, () => holder.client as DimseClient, stores);
+  holder.client = new DimseClient(
+    new DimseAssociation(association, dispatch, limits),
+    codec,
+    stores,
+  );
   return holder.client;
 }

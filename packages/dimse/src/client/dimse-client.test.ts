@@ -176,7 +176,7 @@ describe('DimseClient and createServer', () => {
   it('answers an N-service without a handler with 0x0211 Unrecognized operation', async () => {
     const client = await open(await serve({}));
     await expect(
-      client.get({ sopClassUid: COMMITMENT, sopInstanceUid: COMMITMENT_INSTANCE }),
+      client.nGet({ sopClassUid: COMMITMENT, sopInstanceUid: COMMITMENT_INSTANCE }),
     ).rejects.toMatchObject({
       status: 0x0211,
     });

@@ -7,7 +7,7 @@ import type {
 import { findContext } from '@dicomnet/pdu';
 import type { ServiceName } from '@dicomnet/status-codes';
 import { Priority } from '../command/index.js';
-import type { CMoveRsp, DimseResponse } from '../command/index.js';
+import type { CGetRq, CGetRsp, CMoveRq, CMoveRsp, DimseResponse } from '../command/index.js';
 import type { DataSet, DataSetCodec } from '@dicomnet/data';
 import type { DimseAssociation } from '../association/dimse-association.js';
 import type { ReceivedResponse } from '../association/outgoing-requests.js';
@@ -17,6 +17,8 @@ import { resultOf } from '../services/results.js';
 import { VERIFICATION_SOP_CLASS } from '../services/verification.js';
 import { ResponseHandoff } from './response-handoff.js';
 import { streamResponses } from './stream-responses.js';
+import { StoreRoute } from './store-route.js';
+import type { StoreHandler } from './store-route.js';
 import { progressOf, retrieveResultOf } from './retrieve-results.js';
 import type { RetrieveResult, SuboperationProgress } from './retrieve-results.js';
 
@@ -71,23 +73,38 @@ export interface FindOptions extends OperationOptions {
   readonly highWaterMark?: number;
 }
 
-/** What to retrieve with C-MOVE (PS3.4 C.4.2.1), and where to. */
-export interface MoveQuery {
+/** What to retrieve with C-GET or C-MOVE (PS3.4 C.4.2.1, C.4.3.1). */
+export interface RetrieveQuery {
   /**
-   * The MOVE SOP class of the Information Model, e.g. Study Root
-   * `1.2.840.10008.5.1.4.1.2.2.2` (PS3.4 C.6); a context for it must be accepted.
+   * The GET or MOVE SOP class of the Information Model, e.g. Study Root MOVE
+   * `1.2.840.10008.5.1.4.1.2.2.2`, GET `1.2.840.10008.5.1.4.1.2.2.3` (PS3.4 C.6); a context for
+   * it must be accepted.
    */
   readonly sopClassUid: string;
-  /** The Identifier: Query/Retrieve Level and the unique keys of what to move (PS3.4 C.4.2.1.4.1). */
+  /** The Identifier: Query/Retrieve Level and the unique keys of what to retrieve (PS3.4 C.4.2.1.4.1). */
   readonly identifier: DataSet;
+}
+
+/** What to move with C-MOVE, and where to. */
+export interface MoveQuery extends RetrieveQuery {
   /** Move Destination (0000,0600): the AE title the peer sends the instances to. */
   readonly destination: string;
 }
 
-/** Options of {@link DimseClient.move}. */
+/** Options of {@link DimseClient.move} and {@link DimseClient.get}. */
 export interface RetrieveOptions extends OperationOptions {
-  /** Default Medium (PS3.7 §9.1.4.1.4). */
+  /** Default Medium (PS3.7 §9.1.3.1.4, §9.1.4.1.4). */
   readonly priority?: Priority;
+}
+
+/** Options of {@link DimseClient.get}. */
+export interface GetOptions extends RetrieveOptions {
+  /**
+   * Receives the C-STORE sub-operations of this C-GET (PS3.4 C.4.3.3), on this association;
+   * without it they go to the `store` handler given to `connect`. C-GETs with their own handler
+   * take turns, since a sub-operation does not say which C-GET it serves.
+   */
+  readonly store?: StoreHandler;
 }
 
 /** The outcome of an N-service request, with the data set its response carried if any. */
@@ -111,11 +128,13 @@ export interface NTarget {
 export class DimseClient {
   readonly #dimse: DimseAssociation;
   readonly #codec: DataSetCodec;
+  readonly #stores: StoreRoute;
 
   /** @internal Use {@link connect}, or the `association` of a server's request context. */
-  constructor(dimse: DimseAssociation, codec: DataSetCodec) {
+  constructor(dimse: DimseAssociation, codec: DataSetCodec, stores = new StoreRoute()) {
     this.#dimse = dimse;
     this.#codec = codec;
+    this.#stores = stores;
   }
 
   /** What was negotiated: AE titles, contexts, maximum lengths, user identity. */
@@ -224,24 +243,49 @@ export class DimseClient {
     options: RetrieveOptions = {},
   ): AsyncGenerator<SuboperationProgress, RetrieveResult, undefined> {
     const context = this.#context(query.sopClassUid);
-    const transferSyntax = context.transferSyntax;
-    const final = yield* streamResponses(this.#dimse, {
-      request: {
+    const final = yield* this.#retrieve(
+      {
         kind: 'C-MOVE-RQ',
         affectedSopClassUid: query.sopClassUid,
-        priority: options.priority ?? Priority.Medium,
         moveDestination: query.destination,
       },
-      invoke: { context, dataSet: this.#codec.encode(query.identifier, transferSyntax) },
-      signal: options.signal,
-      handoff: new ResponseHandoff<SuboperationProgress>(2, { latestOnly: true }),
-      itemOf: (response) => progressOf(response.message as CMoveRsp), // the response matched C-MOVE-RQ
-      map: (progress) => progress,
-    });
-    const message = final.message as CMoveRsp;
-    const identifier =
-      final.dataSet === undefined ? undefined : this.#codec.decode(final.dataSet, transferSyntax);
-    return retrieveResultOf(resultOf('C-MOVE', message, 'QueryRetrieveMove'), message, identifier);
+      query,
+      context,
+      options,
+    );
+    return this.#retrieveResult('C-MOVE', 'QueryRetrieveMove', final, context);
+  }
+
+  /**
+   * C-GET (PS3.7 §9.1.3, PS3.4 C.4.3): asks the peer to send instances back on this association
+   * with C-STORE sub-operations, which go to `options.store` (or the `store` handler given to
+   * `connect`); propose their storage SOP classes with `roles: { scu: false, scp: true }`
+   * (PS3.4 C.4.3.1: SCP/SCU Role Selection). Yields the sub-operation counts and returns the final
+   * result, and cancels like {@link DimseClient.move}.
+   * @throws {@link NoPresentationContextError} when no accepted context has the GET SOP class.
+   * @throws {@link DimseStatusError} for a Failure status (e.g. 0xA702 Out of resources: unable
+   *   to perform sub-operations, 0xC000 Unable to process) or a Cancel the peer made.
+   */
+  async *get(
+    query: RetrieveQuery,
+    options: GetOptions = {},
+  ): AsyncGenerator<SuboperationProgress, RetrieveResult, undefined> {
+    const context = this.#context(query.sopClassUid);
+    const release =
+      options.store === undefined
+        ? undefined
+        : await this.#stores.claim(options.store, options.signal);
+    try {
+      const final = yield* this.#retrieve(
+        { kind: 'C-GET-RQ', affectedSopClassUid: query.sopClassUid },
+        query,
+        context,
+        options,
+      );
+      return this.#retrieveResult('C-GET', 'QueryRetrieveGet', final, context);
+    } finally {
+      release?.();
+    }
   }
 
   /** N-EVENT-REPORT (PS3.7 §10.1.1): we, the SOP class's SCP, report an event to the SCU. */
@@ -264,8 +308,11 @@ export class DimseClient {
     return this.#nResult('N-EVENT-REPORT', response, context);
   }
 
-  /** N-GET (PS3.7 §10.1.2): reads attributes of a managed instance; none listed means all. */
-  async get(
+  /**
+   * N-GET (PS3.7 §10.1.2): reads attributes of a managed instance; none listed means all. (Not
+   * `get`, which is C-GET.)
+   */
+  async nGet(
     target: NTarget & { readonly attributes?: readonly number[] },
     options: OperationOptions = {},
   ): Promise<NResult> {
@@ -368,6 +415,38 @@ export class DimseClient {
   /** Aborts the association at once (A-ABORT); outstanding requests reject. Idempotent. */
   abort(): Promise<void> {
     return this.#dimse.abort();
+  }
+
+  /** A C-GET or C-MOVE whose Pending responses become progress, latest only. */
+  #retrieve(
+    request: Omit<CGetRq, 'messageId' | 'priority'> | Omit<CMoveRq, 'messageId' | 'priority'>,
+    query: RetrieveQuery,
+    context: NegotiatedContext,
+    options: RetrieveOptions,
+  ): AsyncGenerator<SuboperationProgress, ReceivedResponse, undefined> {
+    return streamResponses(this.#dimse, {
+      request: { ...request, priority: options.priority ?? Priority.Medium },
+      invoke: { context, dataSet: this.#codec.encode(query.identifier, context.transferSyntax) },
+      signal: options.signal,
+      handoff: new ResponseHandoff<SuboperationProgress>(2, { latestOnly: true }),
+      // The response matched the request's kind: a C-GET-RSP or C-MOVE-RSP.
+      itemOf: (response) => progressOf(response.message as CGetRsp | CMoveRsp),
+      map: (progress) => progress,
+    });
+  }
+
+  #retrieveResult(
+    operation: 'C-GET' | 'C-MOVE',
+    service: ServiceName,
+    final: ReceivedResponse,
+    context: NegotiatedContext,
+  ): RetrieveResult {
+    const message = final.message as CGetRsp | CMoveRsp; // matched to a C-GET-RQ or C-MOVE-RQ
+    const identifier =
+      final.dataSet === undefined
+        ? undefined
+        : this.#codec.decode(final.dataSet, context.transferSyntax);
+    return retrieveResultOf(resultOf(operation, message, service), message, identifier);
   }
 
   #context(

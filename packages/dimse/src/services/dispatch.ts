@@ -9,6 +9,7 @@ import type {
 } from '../association/incoming-requests.js';
 import { namesTypeId } from '../association/type-id-rule.js';
 import type { DimseClient } from '../client/dimse-client.js';
+import type { StoreRoute } from '../client/store-route.js';
 import type { DimseHandlers, HandlerResult, ReplyWithDataSet, RequestContext } from './handlers.js';
 import type { StatusReply } from './results.js';
 import { replyOf, statusFields } from './results.js';
@@ -26,6 +27,7 @@ export function createDispatcher(
   handlers: DimseHandlers,
   codec: DataSetCodec,
   peer: () => DimseClient,
+  stores?: StoreRoute,
 ): RequestDispatcher {
   return async (incoming: IncomingRequest): Promise<OutgoingResponse | OutgoingResponses> => {
     const { message, context } = incoming;
@@ -60,9 +62,11 @@ export function createDispatcher(
         };
       }
       case 'C-STORE-RQ': {
-        const reply = handlers.store
+        // A C-GET of ours that brought its own handler receives its sub-operations.
+        const store = stores?.current ?? handlers.store?.bind(handlers);
+        const reply = store
           ? replyOf(
-              await handlers.store({
+              await store({
                 ...base,
                 sopClassUid: message.affectedSopClassUid,
                 sopInstanceUid: message.affectedSopInstanceUid,

@@ -8,7 +8,12 @@ import type { DataSet } from '@dicomnet/data';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateInstances, startDcmqrscp, tempDir } from '@dicomnet/test-utils';
 import type { Dcmqrscp, GeneratedInstance } from '@dicomnet/test-utils';
-import { connect, DIMSE_DIAGNOSTICS_CHANNELS, openInstanceFile } from '../../src/index.js';
+import {
+  connect,
+  DIMSE_DIAGNOSTICS_CHANNELS,
+  openInstanceFile,
+  storeToDirectory,
+} from '../../src/index.js';
 import type { DimseClient, DimseMessageEvent, SuboperationProgress } from '../../src/index.js';
 import { startOurStoreScp } from './our-store-scp.js';
 import type { OurStoreScp } from './our-store-scp.js';
@@ -17,6 +22,7 @@ import { EXPLICIT, IMPLICIT, VERIFICATION } from './uids.js';
 
 const STUDY_ROOT_FIND = '1.2.840.10008.5.1.4.1.2.2.1';
 const STUDY_ROOT_MOVE = '1.2.840.10008.5.1.4.1.2.2.2';
+const STUDY_ROOT_GET = '1.2.840.10008.5.1.4.1.2.2.3';
 const SECONDARY_CAPTURE = '1.2.840.10008.5.1.4.1.1.7';
 const LEVEL = '00080052';
 const STUDY_UID = '0020000D';
@@ -40,7 +46,13 @@ function open(): Promise<DimseClient> {
       { abstractSyntax: VERIFICATION, transferSyntaxes: [IMPLICIT] },
       { abstractSyntax: STUDY_ROOT_FIND, transferSyntaxes: [EXPLICIT, IMPLICIT] },
       { abstractSyntax: STUDY_ROOT_MOVE, transferSyntaxes: [EXPLICIT, IMPLICIT] },
-      { abstractSyntax: SECONDARY_CAPTURE, transferSyntaxes: [EXPLICIT] },
+      { abstractSyntax: STUDY_ROOT_GET, transferSyntaxes: [EXPLICIT, IMPLICIT] },
+      // We store there, and receive C-GET's sub-operations (PS3.4 C.4.3.1: role selection).
+      {
+        abstractSyntax: SECONDARY_CAPTURE,
+        transferSyntaxes: [EXPLICIT],
+        roles: { scu: true, scp: true },
+      },
     ],
     connectTimeout: 10_000,
   });
@@ -173,6 +185,57 @@ describe('our C-MOVE SCU against dcmqrscp', () => {
     }
     const final = events.find((event) => event.kind === 'C-MOVE-RSP' && event.status !== 0xff00);
     expect(final?.status).toBe(0xfe00);
+  });
+});
+
+describe('our C-GET SCU against dcmqrscp', () => {
+  it('gets a study back on the same association, every instance byte for byte', async () => {
+    const instances = studies[0]?.instances ?? [];
+    const folder = path.join(work.path, 'got');
+    await mkdir(folder);
+    const client = await open();
+    try {
+      const gets = client.get(
+        { sopClassUid: STUDY_ROOT_GET, identifier: studyIdentifier(instances) },
+        { store: storeToDirectory(folder) },
+      );
+      let next = await gets.next();
+      while (next.done !== true) next = await gets.next();
+      expect(next.value).toMatchObject({ status: 0, completed: instances.length, failed: 0 });
+      await expectFolderHolds(folder, instances);
+    } finally {
+      await client.release();
+    }
+  });
+
+  it('cancels a large C-GET left early: the final response is 0xFE00', async () => {
+    const events: DimseMessageEvent[] = [];
+    const record = (event: unknown): void => void events.push(event as DimseMessageEvent);
+    subscribe(DIMSE_DIAGNOSTICS_CHANNELS.messageReceived, record);
+    let stored = 0;
+    const client = await open();
+    try {
+      for await (const step of client.get(
+        { sopClassUid: STUDY_ROOT_GET, identifier: studyIdentifier(studies[2]?.instances ?? []) },
+        {
+          async store(request) {
+            for await (const _chunk of request.dataSet) {
+              // read and drop
+            }
+            stored++;
+          },
+        },
+      )) {
+        if (step.completed >= 2) break;
+      }
+      expect((await client.echo()).status).toBe(0);
+    } finally {
+      await client.release();
+      unsubscribe(DIMSE_DIAGNOSTICS_CHANNELS.messageReceived, record);
+    }
+    const final = events.find((event) => event.kind === 'C-GET-RSP' && event.status !== 0xff00);
+    expect(final?.status).toBe(0xfe00);
+    expect(stored).toBeLessThan(BIG_STUDY_SIZE);
   });
 });
 
