@@ -210,3 +210,29 @@ describe('encapsulated pixel data (PS3.5 A.4)', () => {
     },
   );
 });
+
+describe('a Deflated Part 10 file we write', () => {
+  it('is inflated by DCMTK to the data set dump2dcm writes', async () => {
+    const path = `${dir.path}/all-vrs-deflated.dcm`;
+    await writePart10FileFromElements(
+      path,
+      {
+        mediaStorageSopClassUid: '1.2.840.10008.5.1.4.1.1.7',
+        mediaStorageSopInstanceUid: '1.2.826.0.1.3680043.8.498.77',
+        transferSyntaxUid: SYNTAXES.deflated,
+      },
+      dataSetTokens(ALL_VRS),
+      { lengths: 'undefined', fsync: false },
+    );
+    const dump = await runTool('dcmdump', ['+fo', path], TOOL);
+    expect(dump.stderr).toBe('');
+    expect(dump.stdout).toContain('Deflated Explicit VR Little Endian');
+    const rewritten = await dcmtk('dcmconv', ['+fo', '-F', '+te', '-e', path], `${path}.bin`);
+    const expected = await dcmtk(
+      'dump2dcm',
+      ['-F', '+te', '-e', fixturePath('data-set-all-vrs.dump')],
+      `${dir.path}/all-vrs-explicit.bin`,
+    );
+    expect(toHex(rewritten)).toBe(toHex(expected));
+  });
+});
