@@ -334,9 +334,9 @@ describe('writeElements: refusals', () => {
     ]);
     expect(error.code).toBe('DICOMNET_DATASET_INVALID_VALUE');
     expect(error.path).toBe('(0008,1110)[1](0028,0010)');
-    expect((await writeError(dataSetTokens({ bad: { vr: 'LO' } }))).code).toBe(
-      'DICOMNET_DATASET_INVALID_VALUE',
-    );
+    const badKey = await writeError(dataSetTokens({ '0010001': { vr: 'LO' } }));
+    expect(badKey.code).toBe('DICOMNET_DATASET_INVALID_VALUE');
+    expect(badKey.message).toContain('"0010001"');
   });
 
   it('refuses short-length VRs longer than 65535 bytes in Explicit VR (PS3.5 7.1.2)', async () => {

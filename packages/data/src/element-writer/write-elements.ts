@@ -1,4 +1,4 @@
-import { tagNumber, type DataElement, type DataSet } from '../data-set/data-set.js';
+import { isTagKey, tagNumber, type DataElement, type DataSet } from '../data-set/data-set.js';
 import { DataSetEncodeError } from '../data-set/errors.js';
 import { deflateDataSet } from '../part10/deflate-data-set.js';
 import { nodeZlib } from '../lazy-builtins.js';
@@ -182,11 +182,17 @@ export function* dataSetTokens(
 ): Generator<ModelElementToken> {
   if (typeof dataSet !== 'object' || dataSet === null)
     throw new DataSetEncodeError('DICOMNET_DATASET_INVALID_VALUE', 'a data set must be an object');
-  // Key order is checked as each token is written; a key that is no tag fails validation there.
+  // Keys of 8 upper-case hex digits sort as their tags; the values are checked as written.
   for (const key of Object.keys(dataSet).sort()) {
+    if (!isTagKey(key)) {
+      throw new DataSetEncodeError(
+        'DICOMNET_DATASET_INVALID_VALUE',
+        `key "${key}" is not 8 upper-case hex digits`,
+      );
+    }
     yield {
       kind: 'model-element',
-      tag: /^[0-9A-F]{8}$/.test(key) ? tagNumber(key) : Number.NaN,
+      tag: tagNumber(key),
       element: dataSet[key] as DataElement,
       definedLength,
     };
