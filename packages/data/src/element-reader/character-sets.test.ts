@@ -31,10 +31,41 @@ describe('textDecoding (PS3.5 6.1)', () => {
     expect(textDecoding(terms)(bytes(...input))).toBe(text);
   });
 
-  it('refuses ISO 2022 escape sequences and unknown terms as DICOMNET_DATASET_UNSUPPORTED', () => {
+  it('decodes ISO 2022 code extensions: the Japanese example of PS3.5 H.3.1', () => {
+    const bytes = Buffer.from(
+      'Yamada^Tarou=\x1b$B;3ED\x1b(B^\x1b$BB@O:\x1b(B=\x1b$B$d$^$@\x1b(B^\x1b$B$?$m$&\x1b(B',
+      'latin1',
+    );
+    expect(textDecoding(['', 'ISO 2022 IR 87'])(new Uint8Array(bytes))).toBe(
+      'Yamada^Tarou=山田^太郎=やまだ^たろう',
+    );
+  });
+
+  it('decodes half-width katakana in G1 (ISO 2022 IR 13) and JIS X 0208 after it', () => {
+    const bytes = Buffer.from('\xd4\xcf\xc0\xde^\xc0\xdb\xb3=\x1b$B;3ED\x1b(J^', 'latin1');
+    expect(textDecoding(['ISO 2022 IR 13', 'ISO 2022 IR 87'])(new Uint8Array(bytes))).toBe(
+      'ﾔﾏﾀﾞ^ﾀﾛｳ=山田^',
+    );
+  });
+
+  it('decodes the Korean example of PS3.5 I.2 (ISO 2022 IR 149)', () => {
+    const bytes = Buffer.from(
+      'Hong^Gildong=\x1b$)C\xfb\xf3^\x1b$)C\xd1\xce\xd4\xd7=\x1b$)C\xc8\xab^\x1b$)C\xb1\xe6\xb5\xbf',
+      'latin1',
+    );
+    expect(textDecoding(['', 'ISO 2022 IR 149'])(new Uint8Array(bytes))).toBe(
+      'Hong^Gildong=洪^吉洞=홍^길동',
+    );
+  });
+
+  it('switches G1 single-byte sets by escape sequence', () => {
+    const bytes = Buffer.from('\x1b-A\xe9 \x1b-L\xb0', 'latin1');
+    expect(textDecoding(['ISO 2022 IR 100', 'ISO 2022 IR 144'])(new Uint8Array(bytes))).toBe('é А');
+  });
+
+  it('refuses unknown terms and escape sequences as DICOMNET_DATASET_UNSUPPORTED', () => {
     const jis = textDecoding(['ISO 2022 IR 6', 'ISO 2022 IR 87']);
-    expect(jis(bytes(0x41))).toBe('A');
-    expect(() => jis(bytes(0x1b, 0x24, 0x42, 0x3b, 0x33))).toThrow(
+    expect(() => jis(bytes(0x1b, 0x24, 0x40, 0x41))).toThrow(
       expect.objectContaining({
         code: 'DICOMNET_DATASET_UNSUPPORTED',
         feature: 'iso-2022-escapes',
@@ -42,6 +73,9 @@ describe('textDecoding (PS3.5 6.1)', () => {
     );
     expect(() => textDecoding(['ISO_IR 999'])).toThrow(DataSetDecodeError);
     expect(() => textDecoding(['KLINGON'])).toThrow(
+      expect.objectContaining({ feature: 'character-set' }),
+    );
+    expect(() => textDecoding(['ISO 2022 IR 6', 'ISO 2022 IR 999'])).toThrow(
       expect.objectContaining({ feature: 'character-set' }),
     );
   });

@@ -1,14 +1,13 @@
 // Decoding text of the VRs that use Specific Character Set (0008,0005) (PS3.5 6.1; the Defined
-// Terms are PS3.3 C.12.1.1.2). Single-byte sets and ISO_IR 192 / GB18030 / GBK decode fully.
-// ISO 2022 code extensions ("ISO 2022 IR …") decode while the text holds no escape sequence, in
-// the set of the first term (its G1 is what unescaped bytes above 0x7F mean, PS3.5 6.1.2.5.3);
-// text with an ESC byte is refused as DICOMNET_DATASET_UNSUPPORTED (feature `iso-2022-escapes`).
+// Terms are PS3.3 C.12.1.1.2). Single-byte sets and ISO_IR 192 / GB18030 / GBK decode fully; so
+// do ISO 2022 code extensions ("ISO 2022 IR …", iso-2022.ts): the single-byte sets, Japanese (IR
+// 13, 87, 159), Korean (IR 149) and Chinese (IR 58). An unknown term or escape sequence is refused
+// as DICOMNET_DATASET_UNSUPPORTED (features `character-set`, `iso-2022-escapes`).
 import { DataSetDecodeError } from '../data-set/errors.js';
+import { iso2022Decoding, isIso2022Term } from './iso-2022.js';
 
 /** Turns the bytes of one text value into a string. */
 export type TextDecoding = (bytes: Uint8Array) => string;
-
-const ESC = 0x1b;
 
 /** WHATWG encoding label of each Defined Term (without the `ISO 2022 ` / `ISO_IR ` prefix). */
 const LABELS: Readonly<Record<string, string>> = {
@@ -56,32 +55,27 @@ export function textDecoding(specificCharacterSet: readonly string[] | undefined
 }
 
 function build(terms: readonly string[]): TextDecoding {
-  const extended = terms.some((term) => term.startsWith('ISO 2022 '));
   const first = terms[0] ?? '';
-  const name = first === '' ? 'IR 6' : first.replace(/^ISO_IR /, 'IR ').replace(/^ISO 2022 /, '');
-  const label = LABELS[name];
-  if (label === undefined) {
-    throw new DataSetDecodeError(
-      'DICOMNET_DATASET_UNSUPPORTED',
-      `unknown Specific Character Set "${terms.join('\\')}" (PS3.3 C.12.1.1.2)`,
-      {},
-      'character-set',
-    );
+  if (terms.some((term) => term.startsWith('ISO 2022 '))) {
+    // PS3.5 6.1.2.5: with code extensions every value names a set; an empty first value is the
+    // default repertoire.
+    if (!terms.every((term, i) => (i === 0 && term === '') || isIso2022Term(term)))
+      unsupported(terms, 'character-set');
+    return iso2022Decoding(first);
   }
-  const base: TextDecoding =
-    label === 'latin1-exact' ? latin1 : textDecoderFor(label, terms.join('\\'));
-  if (!extended) return base;
-  return (bytes) => {
-    if (bytes.includes(ESC)) {
-      throw new DataSetDecodeError(
-        'DICOMNET_DATASET_UNSUPPORTED',
-        `ISO 2022 escape sequences in text of "${terms.join('\\')}" (PS3.5 6.1.2.5)`,
-        {},
-        'iso-2022-escapes',
-      );
-    }
-    return base(bytes);
-  };
+  const name = first === '' ? 'IR 6' : first.replace(/^ISO_IR /, 'IR ');
+  const label = Object.hasOwn(LABELS, name) ? LABELS[name] : undefined;
+  if (label === undefined) unsupported(terms, 'character-set');
+  return label === 'latin1-exact' ? latin1 : textDecoderFor(label, terms.join('\\'));
+}
+
+function unsupported(terms: readonly string[], feature: string): never {
+  throw new DataSetDecodeError(
+    'DICOMNET_DATASET_UNSUPPORTED',
+    `unsupported Specific Character Set "${terms.join('\\')}" (PS3.3 C.12.1.1.2)`,
+    {},
+    feature,
+  );
 }
 
 function textDecoderFor(label: string, terms: string): TextDecoding {
