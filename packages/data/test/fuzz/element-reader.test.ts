@@ -13,6 +13,7 @@ import {
   readElements,
   readElementsSync,
   readPart10Header,
+  textDecoding,
   writeElements,
   type ElementToken,
   type ReadElementsOptions,
@@ -140,6 +141,41 @@ describe('element reader, hostile input', () => {
             transferSyntaxUid,
             maxValueBytes: LIMITS.maxValueBytes,
           });
+        } catch (error) {
+          if (!DicomnetError.isInstance(error)) throw error;
+        }
+      }),
+      RUNS,
+    );
+  });
+});
+
+describe('text decoding, hostile input', () => {
+  it('decodes arbitrary bytes in any character set to a string or a DicomnetError', () => {
+    const terms = fc.constantFrom(
+      [],
+      ['ISO_IR 100'],
+      ['ISO_IR 192'],
+      ['GB18030'],
+      ['ISO_IR 13'],
+      ['', 'ISO 2022 IR 87'],
+      ['ISO 2022 IR 13', 'ISO 2022 IR 87', 'ISO 2022 IR 159'],
+      ['', 'ISO 2022 IR 149'],
+      ['', 'ISO 2022 IR 58'],
+      ['ISO 2022 IR 100', 'ISO 2022 IR 144', 'ISO 2022 IR 126'],
+    );
+    // Escape bytes and delimiters, often, among arbitrary ones.
+    const text = fc.array(
+      fc.oneof(
+        fc.integer({ min: 0, max: 255 }),
+        fc.constantFrom(0x1b, 0x24, 0x28, 0x29, 0x2d, 0x5c),
+      ),
+      { maxLength: 64 },
+    );
+    fc.assert(
+      fc.property(terms, text, (set, codes) => {
+        try {
+          expect(typeof textDecoding(set)(Uint8Array.from(codes))).toBe('string');
         } catch (error) {
           if (!DicomnetError.isInstance(error)) throw error;
         }
