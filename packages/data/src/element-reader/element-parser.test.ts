@@ -293,6 +293,30 @@ describe('ElementParser', () => {
       20,
     ],
     [
+      'an undefined-length item running past its defined-length sequence',
+      '08001111 5351 0000 12000000 FEFF00E0 FFFFFFFF 08005011 5549 0200 3100 10001000 504E 0200 4120',
+      /runs past its container/,
+      30,
+    ],
+    [
+      'an element overrunning the defined-length sequence around its item',
+      '08001111 5351 0000 10000000 FEFF00E0 FFFFFFFF 08005011 5549 0200 3100',
+      /overruns its container/,
+      20,
+    ],
+    [
+      'an undefined-length sequence running past its defined-length item',
+      '08001111 5351 0000 FFFFFFFF FEFF00E0 0C000000 08001011 5351 0000 FFFFFFFF FEFFDDE0 00000000',
+      /runs past its container/,
+      32,
+    ],
+    [
+      'a header overrunning its item',
+      '08001111 5351 0000 FFFFFFFF FEFF00E0 08000000 08001011 5351 0000 FFFFFFFF',
+      /\(0008,1110\) overruns its container/,
+      20,
+    ],
+    [
       'a fragment of undefined length',
       'E07F1000 4F42 0000 FFFFFFFF FEFF00E0 FFFFFFFF',
       /fragment item/,

@@ -75,6 +75,8 @@ interface Frame {
   readonly kind: FrameKind;
   /** Absolute offset just past the container; -1 for undefined length (ended by a delimiter). */
   readonly end: number;
+  /** `end`, or for undefined length the nearest enclosing defined end; -1 if none. */
+  readonly limit: number;
   readonly encoding: DataSetEncoding;
   /** The sequence's tag, or the item's index, for tag paths in errors. */
   readonly label: number;
@@ -136,7 +138,15 @@ export class ElementParser {
     this.#fragments = options.fragments ?? false;
     this.#stopAfter = options.stopAfter ?? Number.POSITIVE_INFINITY;
     this.#frames = [
-      { kind: FrameKind.DataSet, end: -1, encoding, label: -1, count: 0, pixelRepresentation: -1 },
+      {
+        kind: FrameKind.DataSet,
+        end: -1,
+        limit: -1,
+        encoding,
+        label: -1,
+        count: 0,
+        pixelRepresentation: -1,
+      },
     ];
   }
 
@@ -198,8 +208,13 @@ export class ElementParser {
     const frame = this.#frames[this.#frames.length - 1] as Frame; // never empty
     if (frame.end !== -1 && this.#offset === frame.end) return this.#close(frame);
     if (this.#frames.length === 1 && this.#lastTopTag >= this.#stopAfter) return this.#stop();
+    // An item or sequence of undefined length inside one of defined length must end before it.
+    if (frame.limit !== -1 && this.#offset >= frame.limit)
+      this.#fail('an item or sequence of undefined length runs past its container (PS3.5 7.5)');
     const header = this.#header(frame);
     if (header === undefined) return undefined;
+    if (frame.limit !== -1 && this.#offset + header.headerLength > frame.limit)
+      this.#fail(`${formatTag(header.tag)} overruns its container`);
     switch (frame.kind) {
       case FrameKind.DataSet:
         return this.#element(frame, header);
@@ -230,9 +245,11 @@ export class ElementParser {
     if (vr === 'SQ' || (vr === 'UN' && undefinedLength)) {
       this.#enter(tag);
       this.#consume(header.headerLength);
+      const end = undefinedLength ? -1 : this.#offset + length;
       this.#frames.push({
         kind: FrameKind.Sequence,
-        end: undefinedLength ? -1 : this.#offset + length,
+        end,
+        limit: end === -1 ? frame.limit : end,
         // PS3.5 6.2.2: a UN of undefined length holds a sequence in Implicit VR Little Endian.
         encoding: vr === 'UN' ? IMPLICIT_LITTLE : frame.encoding,
         label: tag,
@@ -250,6 +267,7 @@ export class ElementParser {
       this.#frames.push({
         kind: FrameKind.Encapsulated,
         end: -1,
+        limit: frame.limit,
         encoding: frame.encoding,
         label: tag,
         count: 0,
@@ -297,9 +315,11 @@ export class ElementParser {
     if (!undefinedLength) this.#checkLength(frame, header, -1 - frame.count);
     this.#consume(8);
     const index = frame.count++;
+    const end = undefinedLength ? -1 : this.#offset + header.length;
     this.#frames.push({
       kind: FrameKind.DataSet,
-      end: undefinedLength ? -1 : this.#offset + header.length,
+      end,
+      limit: end === -1 ? frame.limit : end,
       encoding: frame.encoding,
       label: index,
       count: 0,
@@ -334,11 +354,8 @@ export class ElementParser {
    */
   #checkLength(frame: Frame, header: HeaderSlot, which: number): void {
     const odd = header.length % 2 === 1;
-    if (
-      !odd &&
-      (frame.end === -1 || this.#offset + header.headerLength + header.length <= frame.end)
-    )
-      return;
+    const end = this.#offset + header.headerLength + header.length;
+    if (!odd && (frame.limit === -1 || end <= frame.limit)) return;
     const what = which < 0 ? `item [${-1 - which}]` : formatTag(which);
     if (odd) this.#fail(`odd length ${header.length} of ${what} (PS3.5 7.1.1)`);
     this.#fail(`length ${header.length} of ${what} overruns its container`);
