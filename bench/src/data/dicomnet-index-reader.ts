@@ -1,18 +1,13 @@
 /**
  * The dicomnet side of the `data` benchmark: `readPart10Attributes` (or its synchronous twin) of
  * @dicomnet/data's element reader asks for the index's top-level tags and the Request Attributes
- * Sequence; it reads the file in 64 KiB chunks only until the largest of them is passed (so never
- * the pixel data of these files), decodes the values found (text in the file's Specific
- * Character Set), and the record is built from them.
+ * Sequence; it reads the file (16 KiB first, then 64 KiB chunks) only until the largest of them
+ * is passed (so never the pixel data of these files), decodes the values found (text in the
+ * file's Specific Character Set), and the record is built from them.
  */
 import { stat } from 'node:fs/promises';
 import { statSync } from 'node:fs';
-import type {
-  DataElement,
-  DataSet,
-  Part10Attributes,
-  ReadPart10AttributesOptions,
-} from '@dicomnet/data';
+import type { DataElement, DataSet, Part10Attributes } from '@dicomnet/data';
 import { readPart10Attributes, readPart10AttributesSync } from '@dicomnet/data';
 import type { IndexAttribute } from './index-attributes.js';
 import { INDEX_ATTRIBUTES, TRANSFER_SYNTAX_UID } from './index-attributes.js';
@@ -59,11 +54,8 @@ function toRecord(found: Part10Attributes, fileSize: number): IndexRecord {
 }
 
 /** The index record of one file, read with synchronous file reads. */
-export function readIndexRecordSync(
-  file: string,
-  options: ReadPart10AttributesOptions = {},
-): IndexRecord {
-  return toRecord(readPart10AttributesSync(file, REQUESTED_TAGS, options), statSync(file).size);
+export function readIndexRecordSync(file: string): IndexRecord {
+  return toRecord(readPart10AttributesSync(file, REQUESTED_TAGS), statSync(file).size);
 }
 
 /** The index record of one file, read with asynchronous file reads. */

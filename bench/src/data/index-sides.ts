@@ -10,12 +10,6 @@ import type { IndexRecord } from './index-record.js';
 /** Files read at once by the asynchronous dicomnet side. */
 export const ASYNC_CONCURRENCY = 4;
 
-/**
- * The chunk size of the tuned dicomnet side: these files' attributes up to the Request Attributes
- * Sequence lie in their first 16 KiB, so one read of 16 KiB replaces one of 64 KiB (the default).
- */
-export const SMALL_CHUNK = 16 * 1024;
-
 /** Which implementation a side measures. */
 export type SideKind = 'dicomnet' | 'dcmjs' | 'dcmdump';
 
@@ -43,15 +37,6 @@ export const SIDES: readonly Side[] = [
     kind: 'dicomnet',
     label: 'dicomnet readPart10AttributesSync, one file after another',
     extract: (files) => Promise.resolve(inProcess(files.map((file) => readIndexRecordSync(file)))),
-  },
-  {
-    id: 'dicomnet-sync-16k',
-    kind: 'dicomnet',
-    label: 'dicomnet readPart10AttributesSync, chunkBytes 16 KiB, one file after another',
-    extract: (files) =>
-      Promise.resolve(
-        inProcess(files.map((file) => readIndexRecordSync(file, { chunkBytes: SMALL_CHUNK }))),
-      ),
   },
   {
     id: `dicomnet-async-${ASYNC_CONCURRENCY}`,
