@@ -2,24 +2,20 @@
  * The data set of one corpus instance as a dcmdump tree: the modules of its IOD (PS3.3 A.3 CT,
  * A.4 MR, A.2 CR, A.7 US Multi-frame, A.8 Secondary Capture) with the attributes devices fill
  * in, sequences nested up to three deep (Request Attributes with a code sequence, Referenced
- * Study, Performed Procedure Step, Other Patient IDs, Referenced Image, Procedure Code), and two
- * private blocks (a small one with a private sequence, and an 8 KiB OB blob such as an MR
- * vendor header). 110 to 150 elements an instance, nested ones included.
+ * Study, Performed Procedure Step, Other Patient IDs, Referenced Image, Procedure Code), and the
+ * private blocks of image-modules.ts. 96 to 129 elements an instance, nested ones included.
+ * Patient, study, series and equipment modules are here; image and acquisition ones there.
  */
 import { seededRandom } from '../dcmjs/data-sets.js';
 import type { SeriesPlan } from './corpus-plan.js';
-import { IMAGE_SHAPES, SERIES_SIZE } from './corpus-plan.js';
+import { SERIES_SIZE } from './corpus-plan.js';
 import type { PatientPlan } from './corpus-people.js';
 import { patientPlan } from './corpus-people.js';
+import type { Random } from './corpus-random.js';
+import { date, int, time, two, uid } from './corpus-random.js';
 import type { DumpNode } from './dump-text.js';
-import { element as e, elements, fromFile, sequence } from './dump-text.js';
-
-type Random = () => number;
-
-/** Files the dumps refer to, written once into dump2dcm's working folder. */
-export const PIXEL_FILE = (modality: string): string => `pixels-${modality.toLowerCase()}.raw`;
-export const PRIVATE_BLOB_FILE = 'private-blob.bin';
-export const VENDOR_HEADER_FILE = 'vendor-header.bin';
+import { element as e, elements, sequence } from './dump-text.js';
+import { code, imagePixelModule, modalityModule, privateBlocks } from './image-modules.js';
 
 /** SOP classes (PS3.4 Annex B.5). */
 const SOP_CLASSES = {
@@ -32,28 +28,6 @@ const SOP_CLASSES = {
 
 const MODALITY_PERFORMED_PROCEDURE_STEP = '1.2.840.10008.3.1.2.3.3';
 const DETACHED_STUDY_MANAGEMENT = '1.2.840.10008.3.1.2.3.1';
-
-const int = (random: Random, low: number, high: number): number =>
-  low + Math.floor(random() * (high - low + 1));
-const two = (value: number): string => String(value).padStart(2, '0');
-
-/** A `2.25` UID (PS3.5 B.2) of 30 to 39 digits: odd and even lengths, so NUL padding too. */
-function uid(random: Random): string {
-  const length = int(random, 30, 39);
-  let digits = String(int(random, 1, 9));
-  while (digits.length < length) digits += String(int(random, 0, 9));
-  return `2.25.${digits}`;
-}
-
-function date(random: Random, fromYear: number, toYear: number): string {
-  return `${int(random, fromYear, toYear)}${two(int(random, 1, 12))}${two(int(random, 1, 28))}`;
-}
-
-/** HHMMSS with an optional fraction, as devices write it (PS3.5 6.2 TM). */
-function time(hour: number, minute: number, second: number, fraction?: number): string {
-  const base = `${two(hour)}${two(minute)}${two(second)}`;
-  return fraction === undefined ? base : `${base}.${String(fraction).padStart(6, '0')}`;
-}
 
 /** What every instance of a study shares. */
 interface StudyValues {
@@ -124,12 +98,6 @@ const BODY_PARTS: Readonly<Record<SeriesPlan['modality'], string>> = {
   US: 'ABDOMEN',
   SC: 'CHEST',
 };
-
-const code = (value: string, scheme: string, meaning: string): DumpNode[] => [
-  e(0x00080100, 'SH', value),
-  e(0x00080102, 'SH', scheme),
-  e(0x00080104, 'LO', meaning),
-];
 
 function patientModule(patient: PatientPlan, random: Random): DumpNode[] {
   return [
@@ -208,9 +176,9 @@ function seriesModule(
     nodes.push(
       sequence(
         0x00081140,
-        [e(0x00081150, 'UI', SOP_MODULE_CLASS(plan)), e(0x00081155, 'UI', series.localizerUid)],
+        [e(0x00081150, 'UI', SOP_CLASSES[plan.modality]), e(0x00081155, 'UI', series.localizerUid)],
         [
-          e(0x00081150, 'UI', SOP_MODULE_CLASS(plan)),
+          e(0x00081150, 'UI', SOP_CLASSES[plan.modality]),
           e(0x00081155, 'UI', `${series.uid}.${instanceNumber - 1}`),
         ],
       ),
@@ -228,8 +196,6 @@ const MODALITY: Readonly<Record<SeriesPlan['modality'], string>> = {
   SC: 'OT',
 };
 
-const SOP_MODULE_CLASS = (plan: SeriesPlan): string => SOP_CLASSES[plan.modality];
-
 function equipmentModule(plan: SeriesPlan, patient: PatientPlan, series: SeriesValues): DumpNode[] {
   const [manufacturer, model] = EQUIPMENT[plan.modality];
   return [
@@ -243,127 +209,6 @@ function equipmentModule(plan: SeriesPlan, patient: PatientPlan, series: SeriesV
     elements(0x00181020, 'LO', ['VA40A', 'SP1']),
     e(0x00181200, 'DA', '20240101'),
   ];
-}
-
-function imagePixelModule(plan: SeriesPlan): DumpNode[] {
-  const shape = IMAGE_SHAPES[plan.modality];
-  const stored = plan.modality === 'CT' ? 12 : shape.bitsAllocated;
-  const nodes: DumpNode[] = [
-    e(0x00280002, 'US', 1),
-    e(0x00280004, 'CS', 'MONOCHROME2'),
-    e(0x00280010, 'US', shape.rows),
-    e(0x00280011, 'US', shape.columns),
-    e(0x00280100, 'US', shape.bitsAllocated),
-    e(0x00280101, 'US', stored),
-    e(0x00280102, 'US', stored - 1),
-    e(0x00280103, 'US', 0),
-    fromFile(0x7fe00010, shape.bitsAllocated === 8 ? 'OB' : 'OW', PIXEL_FILE(plan.modality)),
-  ];
-  if (shape.frames > 1) {
-    nodes.push(e(0x00280008, 'IS', shape.frames), e(0x00280009, 'AT', '(0018,1063)'));
-    nodes.push(e(0x00181063, 'DS', '33.3'));
-  }
-  if (plan.modality !== 'SC' && plan.modality !== 'US') {
-    nodes.push(e(0x00280030, 'DS', plan.modality === 'CR' ? '0.15\\0.15' : '0.7\\0.7'));
-  }
-  return nodes;
-}
-
-function privateBlocks(plan: SeriesPlan, random: Random): DumpNode[] {
-  const nodes: DumpNode[] = [
-    e(0x00090010, 'LO', 'DICOMNET BENCH 1'),
-    e(0x00091001, 'LO', `private ${int(random, 1, 1e6)}`),
-    e(0x00091002, 'SH', 'BENCH'),
-    e(0x00091003, 'DS', '1.5'),
-    e(0x00091004, 'UL', int(random, 0, 65535)),
-    fromFile(0x00091010, 'OB', PRIVATE_BLOB_FILE),
-    sequence(
-      0x00091020,
-      [e(0x00090010, 'LO', 'DICOMNET BENCH 1'), e(0x00091021, 'LO', 'first private item')],
-      [e(0x00090010, 'LO', 'DICOMNET BENCH 1'), e(0x00091021, 'LO', 'second private item')],
-    ),
-  ];
-  if (plan.modality === 'MR' || plan.modality === 'CT') {
-    nodes.push(
-      e(0x00290010, 'LO', 'VENDOR HEADER'),
-      fromFile(0x00291010, 'OB', VENDOR_HEADER_FILE),
-    );
-  }
-  return nodes;
-}
-
-function modalityModule(plan: SeriesPlan, instanceNumber: number, random: Random): DumpNode[] {
-  const z = (instanceNumber * 1.25 - 150).toFixed(2);
-  switch (plan.modality) {
-    case 'CT':
-      return [
-        elements(0x00080008, 'CS', ['ORIGINAL', 'PRIMARY', 'AXIAL']),
-        e(0x00180022, 'CS', 'HELICAL_CT'),
-        e(0x00180050, 'DS', '1.25'),
-        e(0x00180060, 'DS', '120'),
-        e(0x00180090, 'DS', '500'),
-        e(0x00181100, 'DS', '360'),
-        e(0x00181120, 'DS', '0'),
-        e(0x00181130, 'DS', '150'),
-        e(0x00181150, 'IS', 500),
-        e(0x00181151, 'IS', int(random, 100, 400)),
-        e(0x00181152, 'IS', int(random, 50, 200)),
-        e(0x00181210, 'SH', 'B30f'),
-        sequence(0x00189346, code('113691', 'DCM', 'IEC Body Dosimetry Phantom')),
-        elements(0x00200032, 'DS', ['-175', '-175', z]),
-        elements(0x00200037, 'DS', [1, 0, 0, 0, 1, 0]),
-        e(0x00201041, 'DS', z),
-        e(0x00281050, 'DS', '40'),
-        e(0x00281051, 'DS', '400'),
-        e(0x00281052, 'DS', '-1024'),
-        e(0x00281053, 'DS', '1'),
-        e(0x00281054, 'LO', 'HU'),
-      ];
-    case 'MR':
-      return [
-        elements(0x00080008, 'CS', ['ORIGINAL', 'PRIMARY', 'M', 'NORM']),
-        e(0x00180020, 'CS', 'SE'),
-        e(0x00180021, 'CS', 'SK'),
-        e(0x00180022, 'CS', 'PFP'),
-        e(0x00180023, 'CS', '2D'),
-        e(0x00180050, 'DS', '5'),
-        e(0x00180080, 'DS', '500'),
-        e(0x00180081, 'DS', '15'),
-        e(0x00180083, 'DS', '1'),
-        e(0x00180084, 'DS', '63.87'),
-        e(0x00180087, 'DS', '1.5'),
-        e(0x00180091, 'IS', 1),
-        e(0x00181314, 'DS', '90'),
-        elements(0x00181310, 'US', [0, 256, 192, 0]),
-        elements(0x00200032, 'DS', ['-120', '-120', z]),
-        elements(0x00200037, 'DS', [1, 0, 0, 0, 1, 0]),
-        e(0x00201041, 'DS', z),
-        e(0x00281050, 'DS', '600'),
-        e(0x00281051, 'DS', '1200'),
-      ];
-    case 'CR':
-      return [
-        elements(0x00080008, 'CS', ['ORIGINAL', 'PRIMARY']),
-        e(0x00180060, 'DS', '110'),
-        e(0x00181164, 'DS', '0.15\\0.15'),
-        e(0x00185101, 'CS', 'PA'),
-        e(0x00200020, 'CS', 'L\\F'),
-        sequence(0x00082218, code('51185008', 'SCT', 'Chest')),
-      ];
-    case 'US':
-      return [
-        elements(0x00080008, 'CS', ['ORIGINAL', 'PRIMARY', 'ABDOMINAL']),
-        e(0x00200020, 'CS', ''),
-        e(0x00280014, 'US', 0),
-        sequence(0x00082218, code('818981001', 'SCT', 'Abdomen')),
-      ];
-    case 'SC':
-      return [
-        elements(0x00080008, 'CS', ['DERIVED', 'SECONDARY']),
-        e(0x00080064, 'CS', 'WSD'),
-        e(0x00200020, 'CS', ''),
-      ];
-  }
 }
 
 /** The SOP Instance UID of instance `instanceNumber` (from 1) of a series. */

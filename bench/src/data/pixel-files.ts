@@ -9,7 +9,7 @@ import path from 'node:path';
 import { seededRandom } from '../dcmjs/data-sets.js';
 import type { CorpusModality } from './corpus-plan.js';
 import { IMAGE_SHAPES } from './corpus-plan.js';
-import { PIXEL_FILE, PRIVATE_BLOB_FILE, VENDOR_HEADER_FILE } from './instance-dump.js';
+import { PIXEL_FILE, PRIVATE_BLOB_FILE, VENDOR_HEADER_FILE } from './image-modules.js';
 
 /** Bytes of the private OB (0009,1010) and of the vendor header (0029,1010). */
 const PRIVATE_BLOB_BYTES = 2048;
