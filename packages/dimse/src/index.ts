@@ -19,8 +19,11 @@ export type { RetrieveResult, SuboperationProgress } from './client/retrieve-res
 export type { StoreHandler } from './client/store-route.js';
 export type { DimseServer, ServerOptions } from './server/dimse-server.js';
 export { createServer } from './server/dimse-server.js';
+export type { MoveDestination, MoveDestinations } from './services/move-sender.js';
 export type {
   ActionRequest,
+  CGetRequest,
+  CMoveRequest,
   CreateReply,
   CreateRequest,
   DeleteRequest,
@@ -29,10 +32,12 @@ export type {
   EventReportRequest,
   FindMatches,
   FindRequest,
-  GetRequest,
+  NGetRequest,
   HandlerResult,
   ReplyWithDataSet,
   RequestContext,
+  RetrieveAnswer,
+  RetrieveSet,
   SetRequest,
   StoreRequest,
 } from './services/handlers.js';

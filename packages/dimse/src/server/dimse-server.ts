@@ -18,6 +18,7 @@ import type { DataSetCodec } from '@dicomnet/data';
 import { createDcmjsCodec } from '@dicomnet/data';
 import { publishDimseError } from '../diagnostics.js';
 import type { DimseHandlers } from '../services/handlers.js';
+import type { MoveDestinations } from '../services/move-sender.js';
 
 /** How a DIMSE server negotiates and what it serves. */
 export interface ServerOptions extends DimseLimits, AssociationLimits {
@@ -47,6 +48,11 @@ export interface ServerOptions extends DimseLimits, AssociationLimits {
   ) => IdentityVerdict | Promise<IdentityVerdict>;
   /** Encodes and decodes N-service data sets; default the dcmjs-based codec. */
   readonly codec?: DataSetCodec;
+  /**
+   * Where the C-MOVE destinations are, by AE title: a table or a lookup. A C-MOVE to an AE title
+   * it does not give is refused 0xA801 Move destination unknown (PS3.4 C.4.2.1.5).
+   */
+  readonly moveDestinations?: MoveDestinations;
   /**
    * An association was established; the client sends requests back on it. If it throws, that
    * association is aborted (the error goes to the `dicomnet:dimse:error` channel); the server
@@ -108,7 +114,13 @@ export function createServer(options: ServerOptions): DimseServer {
     onAssociation: (association) => {
       let client: DimseClient;
       try {
-        client = attachClient(association, options.handlers, codec, options);
+        client = attachClient(
+          association,
+          options.handlers,
+          codec,
+          options,
+          options.moveDestinations,
+        );
       } catch (error) {
         // Our own bug or bad options: end only this association, keep serving the others.
         publishDimseError({ associationId: association.id, error: asError(error) });

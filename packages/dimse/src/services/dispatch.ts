@@ -10,12 +10,23 @@ import type {
 import { namesTypeId } from '../association/type-id-rule.js';
 import type { DimseClient } from '../client/dimse-client.js';
 import type { StoreRoute } from '../client/store-route.js';
-import type { DimseHandlers, HandlerResult, ReplyWithDataSet, RequestContext } from './handlers.js';
+import type {
+  DimseHandlers,
+  HandlerResult,
+  ReplyWithDataSet,
+  RequestContext,
+  RetrieveAnswer,
+  RetrieveSet,
+} from './handlers.js';
 import type { StatusReply } from './results.js';
 import { replyOf, statusFields } from './results.js';
 import { findResponses } from './find-responses.js';
+import { lookUpDestination, MoveSender } from './move-sender.js';
+import type { MoveDestinations } from './move-sender.js';
+import { retrieveResponses } from './retrieve-responses.js';
 
 const UNRECOGNIZED_OPERATION = 0x0211; // PS3.7 C.5.23
+const MOVE_DESTINATION_UNKNOWN = 0xa801; // PS3.4 Table C.4-2
 const SOP_CLASS_NOT_SUPPORTED = 0x0122; // PS3.7 C.5.6
 
 /**
@@ -27,8 +38,9 @@ export function createDispatcher(
   handlers: DimseHandlers,
   codec: DataSetCodec,
   peer: () => DimseClient,
-  stores?: StoreRoute,
+  options: { readonly stores?: StoreRoute; readonly moveDestinations?: MoveDestinations } = {},
 ): RequestDispatcher {
+  const { stores, moveDestinations } = options;
   return async (incoming: IncomingRequest): Promise<OutgoingResponse | OutgoingResponses> => {
     const { message, context } = incoming;
     const transferSyntaxUid = context.transferSyntax;
@@ -45,6 +57,8 @@ export function createDispatcher(
       incoming.dataSet === undefined
         ? undefined
         : codec.decode(incoming.dataSet, transferSyntaxUid);
+    const encodeIdentifier = (identifier: DataSet): Uint8Array =>
+      codec.encode(identifier, transferSyntaxUid);
     const encode = (reply: ReplyWithDataSet): Uint8Array | undefined =>
       reply.dataSet === undefined ? undefined : codec.encode(reply.dataSet, transferSyntaxUid);
     switch (message.kind) {
@@ -116,7 +130,7 @@ export function createDispatcher(
         };
       }
       case 'N-GET-RQ': {
-        const reply = await answer(handlers.get, () => ({
+        const reply = await answer(handlers.nGet, () => ({
           ...base,
           sopClassUid: message.requestedSopClassUid,
           sopInstanceUid: message.requestedSopInstanceUid,
@@ -204,9 +218,70 @@ export function createDispatcher(
         const encodeMatch = (match: DataSet): Uint8Array => codec.encode(match, transferSyntaxUid);
         return { responses: findResponses(matches, message, encodeMatch, incoming.cancel) };
       }
-      case 'C-GET-RQ':
-      case 'C-MOVE-RQ':
-        return unsupported(message);
+      case 'C-GET-RQ': {
+        if (handlers.get === undefined) return unsupported(message);
+        const priority = message.priority ?? Priority.Medium;
+        const answer = await handlers.get({
+          ...base,
+          sopClassUid: message.affectedSopClassUid,
+          priority,
+          identifier: decoded() ?? {},
+        });
+        const set = retrieveSetOf(answer);
+        if (!('instances' in set)) return retrieveRefusal(message, set);
+        return {
+          responses: retrieveResponses(set, {
+            kind: 'C-GET-RSP',
+            affectedSopClassUid: message.affectedSopClassUid,
+            // PS3.4 C.4.3: back on this association, at the C-GET's priority (C.4.3.1.2).
+            store: (instance) => client.store(instance, { priority }),
+            encode: encodeIdentifier,
+            cancel: incoming.cancel,
+            failRestOnError: false,
+          }),
+        };
+      }
+      case 'C-MOVE-RQ': {
+        if (handlers.move === undefined) return unsupported(message);
+        const destination = lookUpDestination(moveDestinations, message.moveDestination);
+        if (destination === undefined) {
+          // PS3.4 C.4.2.1.5: Refused: Move Destination unknown, before any search.
+          return retrieveRefusal(message, {
+            status: MOVE_DESTINATION_UNKNOWN,
+            errorComment: `unknown move destination ${message.moveDestination}`,
+          });
+        }
+        const priority = message.priority ?? Priority.Medium;
+        const answer = await handlers.move({
+          ...base,
+          sopClassUid: message.affectedSopClassUid,
+          priority,
+          identifier: decoded() ?? {},
+          destination: message.moveDestination,
+        });
+        const set = retrieveSetOf(answer);
+        if (!('instances' in set)) return retrieveRefusal(message, set);
+        const sender = new MoveSender({
+          destination,
+          callingAeTitle: client.negotiated.calledAeTitle,
+          calledAeTitle: message.moveDestination,
+          originator: { aeTitle: client.negotiated.callingAeTitle, messageId: message.messageId },
+          priority,
+        });
+        return {
+          responses: closingAfter(
+            retrieveResponses(set, {
+              kind: 'C-MOVE-RSP',
+              affectedSopClassUid: message.affectedSopClassUid,
+              store: (instance) => sender.store(instance),
+              encode: encodeIdentifier,
+              cancel: incoming.cancel,
+              failRestOnError: true,
+            }),
+            () => sender.close(),
+          ),
+        };
+      }
     }
   };
 }
@@ -250,3 +325,39 @@ function unsupported(message: DimseRequest): OutgoingResponse {
 }
 
 async function* emptyStream(): AsyncGenerator<Uint8Array> {}
+
+/** A handler's answer as a set of instances, or the status that refuses the request. */
+function retrieveSetOf(answer: RetrieveAnswer): RetrieveSet | StatusReply {
+  if (Array.isArray(answer)) return { total: answer.length, instances: answer };
+  if (typeof answer === 'object' && answer !== null && 'instances' in answer) return answer;
+  const reply = replyOf(answer as HandlerResult); // the rest of RetrieveAnswer
+  // Nothing to send and no refusal: a retrieve of nothing, which succeeds with no sub-operation.
+  return reply.status === 0 ? { total: 0, instances: [] } : reply;
+}
+
+/** The only response to a C-GET or C-MOVE refused before any sub-operation. */
+function retrieveRefusal(
+  message: Extract<DimseRequest, { kind: 'C-GET-RQ' | 'C-MOVE-RQ' }>,
+  reply: StatusReply,
+): OutgoingResponse {
+  return {
+    message: {
+      kind: message.kind === 'C-GET-RQ' ? 'C-GET-RSP' : 'C-MOVE-RSP',
+      affectedSopClassUid: message.affectedSopClassUid,
+      hasDataSet: false,
+      ...statusFields(reply),
+    },
+  };
+}
+
+/** `responses`, then `close()` however they end (the association to a C-MOVE destination). */
+async function* closingAfter(
+  responses: AsyncGenerator<OutgoingResponse>,
+  close: () => Promise<void>,
+): AsyncGenerator<OutgoingResponse> {
+  try {
+    yield* responses;
+  } finally {
+    await close();
+  }
+}

@@ -1,5 +1,5 @@
 import type { NegotiatedAssociation } from '@dicomnet/pdu';
-import type { DimseClient } from '../client/dimse-client.js';
+import type { DimseClient, StoreInstance } from '../client/dimse-client.js';
 import type { Priority } from '../command/index.js';
 import type { DataSet } from '@dicomnet/data';
 import type { StatusReply } from './results.js';
@@ -62,6 +62,44 @@ export interface FindRequest extends RequestContext {
 export type FindMatches =
   AsyncIterable<DataSet, HandlerResult, undefined> | Iterable<DataSet, HandlerResult, undefined>;
 
+/** A C-GET request (PS3.7 §9.1.3, PS3.4 C.4.3). */
+export interface CGetRequest extends RequestContext {
+  /** The GET SOP class of the Information Model (PS3.4 C.6). */
+  readonly sopClassUid: string;
+  readonly priority: Priority;
+  /**
+   * The Identifier, decoded: Query/Retrieve Level and the unique keys of what to retrieve
+   * (PS3.4 C.4.2.1.4.1).
+   */
+  readonly identifier: DataSet;
+}
+
+/** A C-MOVE request (PS3.7 §9.1.4, PS3.4 C.4.2). */
+export interface CMoveRequest extends CGetRequest {
+  /** Move Destination (0000,0600): the AE title to send the instances to. */
+  readonly destination: string;
+}
+
+/**
+ * What a C-GET or C-MOVE handler found to send. Each instance is one C-STORE sub-operation,
+ * taken from `instances` only when the one before it has been answered, so files can be opened
+ * one at a time.
+ */
+export interface RetrieveSet {
+  /**
+   * How many instances `instances` yields: Number of Remaining Sub-operations counts down from
+   * it (PS3.4 C.4.2.1.6).
+   */
+  readonly total: number;
+  readonly instances: AsyncIterable<StoreInstance> | Iterable<StoreInstance>;
+}
+
+/**
+ * A C-GET or C-MOVE handler's answer: the instances to send (a {@link RetrieveSet}, or an array),
+ * or a status that refuses the request (e.g. 0xA900 Identifier does not match SOP Class).
+ */
+export type RetrieveAnswer = RetrieveSet | readonly StoreInstance[] | HandlerResult;
+
 /** An N-EVENT-REPORT request (PS3.7 §10.1.1). */
 export interface EventReportRequest extends RequestContext {
   readonly sopClassUid: string;
@@ -72,7 +110,7 @@ export interface EventReportRequest extends RequestContext {
 }
 
 /** An N-GET request (PS3.7 §10.1.2). */
-export interface GetRequest extends RequestContext {
+export interface NGetRequest extends RequestContext {
   readonly sopClassUid: string;
   readonly sopInstanceUid: string;
   /** The tags asked for; empty means all attributes. */
@@ -137,11 +175,24 @@ export interface DimseHandlers {
    * no more matches are taken, and the final status is 0xFE00 Cancel (PS3.4 C.4.1.3.2).
    */
   find?(request: FindRequest): FindMatches;
+  /**
+   * C-GET: the instances to send back on this association, as C-STORE sub-operations on the
+   * contexts where the peer took the SCP role (PS3.4 C.4.3.3). Pending responses report the
+   * counts; a C-CANCEL-RQ stops before the next instance, final status 0xFE00.
+   */
+  get?(request: CGetRequest): RetrieveAnswer | Promise<RetrieveAnswer>;
+  /**
+   * C-MOVE: the instances to send to `request.destination`, on an association the server opens
+   * to the address `moveDestinations` gives for that AE title (0xA801 when it gives none,
+   * PS3.4 C.4.2.1.5). Counts and cancellation as for `get`.
+   */
+  move?(request: CMoveRequest): RetrieveAnswer | Promise<RetrieveAnswer>;
   eventReport?(
     request: EventReportRequest,
   ): HandlerResult<ReplyWithDataSet> | Promise<HandlerResult<ReplyWithDataSet>>;
-  get?(
-    request: GetRequest,
+  /** N-GET (not `get`, which is C-GET). */
+  nGet?(
+    request: NGetRequest,
   ): HandlerResult<ReplyWithDataSet> | Promise<HandlerResult<ReplyWithDataSet>>;
   set?(
     request: SetRequest,

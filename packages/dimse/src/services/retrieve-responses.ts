@@ -1,0 +1,119 @@
+import type { DataSet } from '@dicomnet/data';
+import type { StoreInstance } from '../client/dimse-client.js';
+import type { OutgoingResponse } from '../association/incoming-requests.js';
+import { DimseStatusError, NoPresentationContextError } from '../errors.js';
+import type { DimseResult } from './results.js';
+import type { RetrieveSet } from './handlers.js';
+
+const PENDING = 0xff00; // PS3.4 Table C.4-2/C.4-3: Sub-operations are continuing
+const SUCCESS = 0x0000;
+const CANCEL = 0xfe00; // Sub-operations terminated due to Cancel Indication
+const WARNING = 0xb000; // Sub-operations Complete - One or more Failures or Warnings
+const UNABLE_TO_PERFORM = 0xa702; // Refused: Out of resources - Unable to perform sub-operations
+const FAILED_SOP_INSTANCE_UID_LIST = '00080058';
+
+/** How one C-STORE sub-operation is performed: on the request's association, or another. */
+export type SubOperation = (instance: StoreInstance) => Promise<DimseResult>;
+
+/** What {@link retrieveResponses} needs besides the instances. */
+export interface RetrieveOperation {
+  readonly kind: 'C-GET-RSP' | 'C-MOVE-RSP';
+  readonly affectedSopClassUid: string;
+  readonly store: SubOperation;
+  /** Encodes the Failed SOP Instance UID List identifier of the final response. */
+  readonly encode: (identifier: DataSet) => Uint8Array;
+  /** Aborted by the peer's C-CANCEL-RQ. */
+  readonly cancel: AbortSignal | undefined;
+  /**
+   * For C-MOVE: a sub-operation that fails otherwise than by a status (the destination cannot
+   * be reached, its association broke) fails it and every instance after it, without trying
+   * them. For C-GET such a failure is the requester's own association breaking: it is thrown.
+   */
+  readonly failRestOnError: boolean;
+}
+
+/**
+ * Runs the C-STORE sub-operations of a C-GET or C-MOVE one at a time (PS3.4 C.4.2.3, C.4.3.3)
+ * and makes its responses: a Pending one with the four counts after each sub-operation, then the
+ * final one: Success when every sub-operation succeeded, Warning 0xB000 when some failed or
+ * warned, 0xA702 when all failed, 0xFE00 when the peer cancelled; with a Failed SOP Instance UID
+ * List unless it is Success (PS3.4 C.4.2.1.4.2, C.4.3.1.3.2).
+ * @throws What a sub-operation throws other than a failure status or a missing context, unless
+ *   `failRestOnError`: the association it runs on is gone.
+ */
+export async function* retrieveResponses(
+  set: RetrieveSet,
+  operation: RetrieveOperation,
+): AsyncGenerator<OutgoingResponse> {
+  const { kind, affectedSopClassUid } = operation;
+  const cancelled = (): boolean => operation.cancel?.aborted === true;
+  let completed = 0;
+  let failed = 0;
+  let warning = 0;
+  const failedUids: string[] = [];
+  let wasCancelled = false;
+  let broken: Error | undefined;
+  for await (const instance of set.instances) {
+    if (cancelled()) {
+      wasCancelled = true;
+      break;
+    }
+    if (broken !== undefined) {
+      failed++;
+      failedUids.push(instance.sopInstanceUid);
+      continue;
+    }
+    try {
+      const result = await operation.store(instance);
+      if (result.category === 'Warning') warning++;
+      else completed++;
+    } catch (error) {
+      // A refusal of this one instance; anything else ends the whole retrieve.
+      const refused =
+        error instanceof DimseStatusError || error instanceof NoPresentationContextError;
+      if (!refused && !operation.failRestOnError) throw error;
+      if (!refused) broken = error instanceof Error ? error : new Error(String(error));
+      failed++;
+      failedUids.push(instance.sopInstanceUid);
+    }
+    yield {
+      message: {
+        kind,
+        affectedSopClassUid,
+        status: PENDING,
+        numberOfRemainingSuboperations: Math.max(0, set.total - completed - failed - warning),
+        numberOfCompletedSuboperations: completed,
+        numberOfFailedSuboperations: failed,
+        numberOfWarningSuboperations: warning,
+        hasDataSet: false,
+      },
+    };
+  }
+  const status = wasCancelled
+    ? CANCEL
+    : failed > 0 && completed + warning === 0
+      ? UNABLE_TO_PERFORM
+      : failed > 0 || warning > 0
+        ? WARNING
+        : SUCCESS;
+  const dataSet =
+    status === SUCCESS
+      ? undefined
+      : operation.encode({ [FAILED_SOP_INSTANCE_UID_LIST]: { vr: 'UI', Value: failedUids } });
+  yield {
+    message: {
+      kind,
+      affectedSopClassUid,
+      status,
+      ...(wasCancelled && {
+        numberOfRemainingSuboperations: Math.max(0, set.total - completed - failed - warning),
+      }),
+      numberOfCompletedSuboperations: completed,
+      numberOfFailedSuboperations: failed,
+      numberOfWarningSuboperations: warning,
+      ...(broken !== undefined && { errorComment: `sub-operations failed: ${broken.message}` }),
+      hasDataSet: dataSet !== undefined,
+    },
+    ...(dataSet !== undefined && { dataSet }),
+  };
+}
