@@ -124,14 +124,14 @@ describe('ElementParser', () => {
       28000301 02000000 0100      # (0028,0103) Pixel Representation 1
       28000601 02000000 9CFF      # (0028,0106) "US or SS" → SS
       28000230 02000000 0000      # (0028,3002) LUT Descriptor stays US
-      08001011 FFFFFFFF FEFF00E0 FFFFFFFF
+      40007502 FFFFFFFF FEFF00E0 FFFFFFFF
       28000701 02000000 0100      # inside an item: inherited
       FEFF0DE0 00000000 FEFFDDE0 00000000`);
     const expected = [
       { kind: 'element', tag: 0x00280103, vr: 'US', length: 2, value: undefined },
       { kind: 'element', tag: 0x00280106, vr: 'SS', length: 2, value: '9cff' },
       { kind: 'element', tag: 0x00283002, vr: 'US', length: 2, value: '0000' },
-      { kind: 'sequence', tag: 0x00081110, vr: 'SQ', length: undefined },
+      { kind: 'sequence', tag: 0x00400275, vr: 'SQ', length: undefined },
       { kind: 'item', index: 0, length: undefined },
       { kind: 'element', tag: 0x00280107, vr: 'SS', length: 2, value: '0100' },
       { kind: 'item-end' },
@@ -315,6 +315,18 @@ describe('ElementParser', () => {
       '08001111 5351 0000 FFFFFFFF FEFF00E0 08000000 08001011 5351 0000 FFFFFFFF',
       /\(0008,1110\) overruns its container/,
       20,
+    ],
+    [
+      'a tag that occurs twice',
+      '10001000 504E 0200 4120 10001000 504E 0200 4220',
+      /not in ascending order/,
+      10,
+    ],
+    [
+      'tags out of order inside an item',
+      '08001111 5351 0000 FFFFFFFF FEFF00E0 FFFFFFFF 10002000 4C4F 0200 4120 10001000 504E 0200 4120',
+      /\(0010,0010\) after \(0010,0020\)/,
+      30,
     ],
     [
       'a fragment of undefined length',

@@ -84,6 +84,8 @@ interface Frame {
   count: number;
   /** Pixel Representation (0028,0103) in effect, for "US or SS" in Implicit VR; -1 unknown. */
   pixelRepresentation: number;
+  /** The last element tag read in this data set (-1 before the first). */
+  lastTag: number;
 }
 
 /**
@@ -115,7 +117,6 @@ export class ElementParser {
   readonly #frames: Frame[];
   #depth = 0;
   #state: State = State.Header;
-  #lastTopTag = -1;
   /** The token waiting for its value to be collected or skipped. */
   #pending: ElementToken | undefined;
   #collected: Uint8Array = EMPTY;
@@ -146,6 +147,7 @@ export class ElementParser {
         label: -1,
         count: 0,
         pixelRepresentation: -1,
+        lastTag: -1,
       },
     ];
   }
@@ -207,7 +209,7 @@ export class ElementParser {
   #next(): ElementToken | undefined | null {
     const frame = this.#frames[this.#frames.length - 1] as Frame; // never empty
     if (frame.end !== -1 && this.#offset === frame.end) return this.#close(frame);
-    if (this.#frames.length === 1 && this.#lastTopTag >= this.#stopAfter) return this.#stop();
+    if (this.#frames.length === 1 && frame.lastTag >= this.#stopAfter) return this.#stop();
     // An item or sequence of undefined length inside one of defined length must end before it.
     if (frame.limit !== -1 && this.#offset >= frame.limit)
       this.#fail('an item or sequence of undefined length runs past its container (PS3.5 7.5)');
@@ -235,10 +237,14 @@ export class ElementParser {
       }
       this.#fail(`${formatTag(tag)} outside a sequence (PS3.5 7.5)`);
     }
-    if (this.#frames.length === 1) {
-      if (tag > this.#stopAfter) return this.#stop();
-      this.#lastTopTag = tag;
+    if (this.#frames.length === 1 && tag > this.#stopAfter) return this.#stop();
+    // PS3.5 7.1: ascending tags, each at most once (stopping early relies on it).
+    if (tag <= frame.lastTag) {
+      this.#fail(
+        `${formatTag(tag)} after ${formatTag(frame.lastTag)}: tags not in ascending order (PS3.5 7.1)`,
+      );
     }
+    frame.lastTag = tag;
     const vr = header.vr ?? this.#implicitVr(frame, tag);
     const undefinedLength = length === UNDEFINED_LENGTH;
     if (!undefinedLength) this.#checkLength(frame, header, tag);
@@ -255,6 +261,7 @@ export class ElementParser {
         label: tag,
         count: 0,
         pixelRepresentation: frame.pixelRepresentation,
+        lastTag: -1,
       });
       return { kind: 'sequence', tag, vr, length: undefinedLength ? undefined : length };
     }
@@ -272,6 +279,7 @@ export class ElementParser {
         label: tag,
         count: 0,
         pixelRepresentation: frame.pixelRepresentation,
+        lastTag: -1,
       });
       return { kind: 'encapsulated', tag, vr };
     }
@@ -324,6 +332,7 @@ export class ElementParser {
       label: index,
       count: 0,
       pixelRepresentation: frame.pixelRepresentation,
+      lastTag: -1,
     });
     return { kind: 'item', index, length: undefinedLength ? undefined : header.length };
   }
