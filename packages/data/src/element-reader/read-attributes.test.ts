@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { createReadStream, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { deflateRawSync } from 'node:zlib';
@@ -184,6 +184,21 @@ describe('readAttributesSync and readAttributes', () => {
 });
 
 describe('readElements', () => {
+  it('closes a file stream it stops reading early', async () => {
+    const stream = createReadStream(fixturePath('data-set-all-vrs-explicit.bin'), {
+      highWaterMark: 64,
+    });
+    const tags: number[] = [];
+    for await (const token of readElements(stream, {
+      transferSyntaxUid: '1.2.840.10008.1.2.1',
+      stopAfter: 0x00080018,
+    })) {
+      if (token.kind === 'element') tags.push(token.tag);
+    }
+    expect(tags).toEqual([0x00080005, 0x00080008, 0x00080016, 0x00080018]);
+    expect(stream.destroyed).toBe(true);
+  });
+
   it('inflates a Deflated data set as it goes and stops without inflating the rest', async () => {
     // A data set of (0008,0018), then 256 KiB of incompressible OB, then (0010,0010).
     const big = randomBytes(256 * 1024);
