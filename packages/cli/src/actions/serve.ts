@@ -91,6 +91,7 @@ export async function runServe(io: CommandIo, options: ServeOptions): Promise<vo
   const server = createServer({
     aeTitles: [options.aet],
     maxAssociations: options.maxAssociations,
+    maxOperationsPerformed: options.window,
     // A peer that goes quiet for five minutes is released, so it cannot hold a slot forever.
     idleTimeout: 300_000,
     contexts: [

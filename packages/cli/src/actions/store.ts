@@ -142,14 +142,30 @@ async function sendBatch(
     ...peer,
     contexts: batch.contexts,
     ...(options.maxPdu !== undefined && { maxPduLength: options.maxPdu }),
+    ...(options.window !== undefined && {
+      asynchronousOperationsWindow: {
+        maxOperationsInvoked: options.window,
+        maxOperationsPerformed: 1,
+      },
+    }),
     signal: interrupted,
   });
   let before = progress.bytes;
+  // With a window above 1 several files are on the wire at once: the bar shows their sum.
+  const inFlight = new Map<InstanceFile, number>();
+  const update = (): void => {
+    let sending = 0;
+    for (const bytes of inFlight.values()) sending += bytes;
+    progress.update(before + sending);
+  };
   try {
     const sent = storeFiles(client, batch.files, {
       signal: interrupted,
       ...(options.transferSyntax !== undefined && { transferSyntaxUid: options.transferSyntax }),
-      onProgress: (_file, bytes) => progress.update(before + bytes),
+      onProgress: (file, bytes) => {
+        inFlight.set(file, bytes);
+        update();
+      },
     });
     for await (const outcome of sent) {
       const { file } = outcome;
@@ -164,8 +180,10 @@ async function sendBatch(
         meaning: outcome.error === undefined ? outcome.result.meaning : outcome.error.message,
         ok: outcome.error === undefined,
       });
-      progress.fileDone(before + file.size);
-      before = progress.bytes;
+      inFlight.delete(file);
+      before += file.size;
+      progress.fileDone(before);
+      update();
     }
   } finally {
     if (interrupted.aborted) await client.abort();

@@ -17,6 +17,15 @@ export function positiveInteger(value: string): number {
   return number;
 }
 
+/** Parses an asynchronous operations window (PS3.7 D.3.3.3.1): 1–65535 operations. */
+export function operationsWindow(value: string): number {
+  const number = Number(value);
+  // PS3.7 D.3.3.3.1: the window is an unsigned 16-bit count; 0 would mean unlimited.
+  if (!Number.isInteger(number) || number < 1 || number > 65535)
+    throw new InvalidValueError('a whole number from 1 to 65535');
+  return number;
+}
+
 /** Parses a TCP port (1–65535; 0 where allowed is handled by the caller). */
 export function port(value: string): number {
   const number = Number(value);

@@ -1,6 +1,6 @@
 import type { CommandSpec } from '../command-line/command-spec.js';
 import { loadServe } from '../command-actions.js';
-import { aeTitle, port, positiveInteger } from './common-options.js';
+import { aeTitle, operationsWindow, port, positiveInteger } from './common-options.js';
 import { acceptUserOption } from './identity-options.js';
 import type { AcceptedUser } from './identity-options.js';
 import { tlsOptions } from './tls-options.js';
@@ -13,6 +13,7 @@ export interface ServeOptions extends TlsCommandOptions {
   readonly aet: string;
   readonly storage: string;
   readonly maxAssociations: number;
+  readonly window: number;
   readonly fsync: boolean;
   readonly json: boolean;
   readonly acceptUser?: readonly AcceptedUser[];
@@ -50,6 +51,13 @@ export const serveCommand: CommandSpec = {
       description: 'associations served at once',
       default: 16,
       parse: positiveInteger,
+    },
+    {
+      flags: '--window <n>',
+      description:
+        'C-STOREs one peer may have in flight at once, when it asks for an asynchronous operations window (PS3.7 D.3.3.3)',
+      default: 1,
+      parse: operationsWindow,
     },
     {
       flags: '--no-fsync',

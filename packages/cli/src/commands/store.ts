@@ -1,7 +1,7 @@
 import type { CommandSpec } from '../command-line/command-spec.js';
 import { loadStore } from '../command-actions.js';
 import { InvalidValueError } from '../command-line/command-spec.js';
-import { networkOptions, port } from './common-options.js';
+import { networkOptions, operationsWindow, port } from './common-options.js';
 import type { NetworkOptions } from './common-options.js';
 import { identityOptions } from './identity-options.js';
 import type { IdentityCommandOptions } from './identity-options.js';
@@ -12,6 +12,7 @@ import type { TlsCommandOptions } from './tls-options.js';
 export interface StoreOptions extends NetworkOptions, TlsCommandOptions, IdentityCommandOptions {
   readonly transferSyntax?: string;
   readonly maxPdu?: number;
+  readonly window?: number;
 }
 
 // Written out rather than imported from @dicomnet/dimse, so that defining the command line loads
@@ -48,6 +49,12 @@ export const storeCommand: CommandSpec = {
       parse: transferSyntax,
     },
     { flags: '--max-pdu <bytes>', description: 'largest PDU we accept', parse: port },
+    {
+      flags: '--window <n>',
+      description:
+        'keep up to n C-STOREs in flight (asks the peer for an asynchronous operations window, PS3.7 D.3.3.3; default 1)',
+      parse: operationsWindow,
+    },
     ...networkOptions(),
     ...tlsOptions('scu'),
     ...identityOptions(),

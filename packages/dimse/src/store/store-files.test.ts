@@ -125,6 +125,57 @@ describe('openInstanceFiles and storeFiles', () => {
     expect(Math.max(...progress)).toBe(files.at(-1)?.size);
   });
 
+  it('keeps as many stores in flight as the negotiated window, and yields them in order', async () => {
+    const dir = await tempDir();
+    cleanups.push(() => dir.remove());
+    const opened = await openInstanceFiles(await makeFiles(dir.path, 12, 500));
+    const files = opened.filter((entry): entry is InstanceFile => !('error' in entry));
+    let active = 0;
+    let widest = 0;
+    const server: DimseServer = createServer({
+      contexts: [{ abstractSyntax: SECONDARY_CAPTURE, transferSyntaxes: [EXPLICIT] }],
+      maxOperationsPerformed: 4,
+      handlers: {
+        async store(request) {
+          active++;
+          widest = Math.max(widest, active);
+          for await (const _chunk of request.dataSet);
+          // Hold each answer a little, so that later requests arrive while it is open.
+          await new Promise((resolve) => setTimeout(resolve, 5));
+          active--;
+          return request.sopInstanceUid.endsWith('.7') ? { status: 0xa700 } : 0;
+        },
+      },
+    });
+    cleanups.push(async () => {
+      await server.abortAll();
+      await server.close();
+    });
+    const { port } = await server.listen({ port: 0 });
+    const client = await connect({
+      host: '127.0.0.1',
+      port,
+      callingAeTitle: 'SCU',
+      calledAeTitle: 'SCP',
+      contexts: [{ abstractSyntax: SECONDARY_CAPTURE, transferSyntaxes: [EXPLICIT] }],
+      // PS3.7 D.3.3.3: we ask to invoke 8; the SCP grants the 4 it performs.
+      asynchronousOperationsWindow: { maxOperationsInvoked: 8, maxOperationsPerformed: 1 },
+    });
+    expect(client.negotiated.asynchronousOperationsWindow.maxOperationsInvoked).toBe(4);
+    const order: string[] = [];
+    for await (const outcome of storeFiles(client, files)) {
+      order.push(`${outcome.file.sopInstanceUid}:${outcome.result?.status ?? 'failed'}`);
+    }
+    await client.release();
+    expect(order).toEqual(
+      files.map(
+        (file) => `${file.sopInstanceUid}:${file.sopInstanceUid.endsWith('.7') ? 'failed' : 0}`,
+      ),
+    );
+    expect(widest).toBeGreaterThan(1);
+    expect(widest).toBeLessThanOrEqual(4);
+  });
+
   it('converts files to the transfer syntax asked for', async () => {
     const dir = await tempDir();
     cleanups.push(() => dir.remove());

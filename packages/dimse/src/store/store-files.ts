@@ -20,10 +20,13 @@ export interface StoreFilesOptions extends Omit<StoreOptions, 'onProgress'> {
 }
 
 /**
- * Sends files with C-STORE one after the other on one association, yielding each outcome in
- * order. Small files are bound by file-system latency rather than by bytes, so the next one is
- * read while the current one is on the wire; large ones stream from disk. A failure status is
- * an outcome and the loop goes on; an error that ends the association is thrown.
+ * Sends files with C-STORE on one association, yielding each outcome in the files' order. As many
+ * stores are in flight as the negotiated asynchronous operations window lets us invoke (PS3.7
+ * D.3.3.3: 1 unless both sides agreed on more; an unlimited window counts as 16), so a peer that
+ * performs several at once is kept busy. Small files are bound by file-system latency rather than
+ * by bytes, so they are read into memory ahead of their turn; large ones stream from disk. A
+ * failure status is an outcome and the loop goes on; an error that ends the association is
+ * thrown.
  */
 export async function* storeFiles(
   client: DimseClient,
@@ -32,35 +35,58 @@ export async function* storeFiles(
 ): AsyncGenerator<StoreFileOutcome> {
   const readAhead = options.readAheadBytes ?? 4 * 1024 * 1024;
   const { transferSyntaxUid, onProgress, ...storeOptions } = options;
+  const invoked = client.negotiated.asynchronousOperationsWindow.maxOperationsInvoked;
+  const window = invoked === 0 ? UNLIMITED_WINDOW : invoked;
   const prepare = (file: InstanceFile): Settled<StoreInstance> => {
     if (transferSyntaxUid !== undefined && transferSyntaxUid !== file.transferSyntaxUid) {
       return settle(convertInstance(file, transferSyntaxUid));
     }
     return settle(file.size <= readAhead ? file.load() : Promise.resolve(file.instance()));
   };
-  let upcoming = files[0] === undefined ? undefined : prepare(files[0]);
-  for (const [index, file] of files.entries()) {
-    const prepared = await upcoming;
-    const following = files[index + 1];
-    upcoming = following === undefined ? undefined : prepare(following);
-    if (prepared === undefined || !prepared.ok) {
-      yield { file, error: asError(prepared?.error) };
-      continue;
-    }
+  const send = async (
+    file: InstanceFile,
+    prepared: Settled<StoreInstance>,
+  ): Promise<StoreFileOutcome> => {
+    const instance = await prepared;
+    if (!instance.ok) return { file, error: asError(instance.error) };
     try {
-      const result = await client.store(prepared.value, {
+      const result = await client.store(instance.value, {
         ...storeOptions,
         ...(onProgress !== undefined && { onProgress: (bytes: number) => onProgress(file, bytes) }),
       });
-      yield { file, result };
+      return { file, result };
     } catch (error) {
       // A failure status, or no context for this file, leaves the association usable.
       const code = (error as { code?: unknown }).code;
       if (code !== 'DICOMNET_DIMSE_FAILURE_STATUS' && code !== 'DICOMNET_DIMSE_NO_CONTEXT')
         throw error;
-      yield { file, error: asError(error) };
+      return { file, error: asError(error) };
     }
+  };
+  // In flight, in file order; the one after them is already being read (one file ahead).
+  const inFlight: Settled<StoreFileOutcome>[] = [];
+  let upcoming = files[0] === undefined ? undefined : prepare(files[0]);
+  for (const [index, file] of files.entries()) {
+    const prepared = upcoming ?? prepare(file);
+    const following = files[index + 1];
+    await prepared; // read this one before reading the next
+    upcoming = following === undefined ? undefined : prepare(following);
+    inFlight.push(settle(send(file, prepared)));
+    if (inFlight.length >= window)
+      yield unwrap(await (inFlight.shift() as Settled<StoreFileOutcome>));
   }
+  while (inFlight.length > 0) yield unwrap(await (inFlight.shift() as Settled<StoreFileOutcome>));
+}
+
+/** Stores in flight at once when the peer granted an unlimited window. */
+const UNLIMITED_WINDOW = 16;
+
+function unwrap<T>(
+  settled:
+    { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: unknown },
+): T {
+  if (settled.ok) return settled.value;
+  throw settled.error;
 }
 
 /**
