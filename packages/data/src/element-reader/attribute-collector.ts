@@ -38,10 +38,8 @@ export class AttributeCollector {
    * @param options - Limits passed on to the parser.
    */
   constructor(tags: Iterable<AttributeTag>, options: Omit<ElementParserOptions, 'wantValue'>) {
-    this.#wanted = new Set<number>();
-    for (const tag of tags) this.#wanted.add(toTagNumber(tag));
-    let last = -1;
-    for (const tag of this.#wanted) last = Math.max(last, tag);
+    const { wanted, last } = compile(tags);
+    this.#wanted = wanted;
     this.parserOptions = {
       ...options,
       stopAfter: Math.min(last, options.stopAfter ?? Number.POSITIVE_INFINITY),
@@ -101,16 +99,18 @@ export class AttributeCollector {
   /**
    * The decoded attributes, text in the top-level Specific Character Set.
    * @param littleEndian - The stream's byte order.
+   * @param copyBinary - Copy binary values rather than return views of the input (when the
+   *   input buffer is about to be reused).
    */
-  result(littleEndian: boolean): Attributes {
+  result(littleEndian: boolean, copyBinary = false): Attributes {
     const text = textDecoding(this.#characterSet);
-    return decodeElements(this.#elements, { littleEndian, text });
+    return decodeElements(this.#elements, { littleEndian, text, copyBinary });
   }
 }
 
 function decodeElements(
   elements: readonly RawElement[],
-  context: { littleEndian: boolean; text: TextDecoding },
+  context: { littleEndian: boolean; text: TextDecoding; copyBinary: boolean },
 ): Attributes {
   const result: Attributes = {};
   for (const element of elements) {
@@ -124,10 +124,40 @@ function decodeElements(
       });
       result[key] = items.length === 0 ? { vr: 'SQ' } : { vr: 'SQ', Value: items };
     } else {
-      result[key] = decodeValue(element.vr, element.value ?? new Uint8Array(0), context);
+      const value = element.value ?? new Uint8Array(0);
+      const decoded = decodeValue(element.vr, value, context);
+      const binary = decoded.InlineBinary;
+      result[key] =
+        context.copyBinary && binary !== undefined && binary.buffer === value.buffer
+          ? { vr: decoded.vr, InlineBinary: binary.slice() }
+          : decoded;
     }
   }
   return result;
+}
+
+// The last tag list compiled, kept so that a caller asking for the same tags file after file
+// (an indexer) does not build the same set each time; its contents are compared, not its identity
+// alone, since an array may change between calls.
+let lastTags: readonly AttributeTag[] | undefined;
+let lastCopy: readonly AttributeTag[] = [];
+let lastCompiled: { readonly wanted: Set<number>; readonly last: number } | undefined;
+
+function compile(tags: Iterable<AttributeTag>): { wanted: Set<number>; last: number } {
+  if (Array.isArray(tags) && tags === lastTags && lastCompiled !== undefined) {
+    const same = tags.length === lastCopy.length && tags.every((tag, i) => tag === lastCopy[i]);
+    if (same) return lastCompiled;
+  }
+  const wanted = new Set<number>();
+  for (const tag of tags) wanted.add(toTagNumber(tag));
+  let last = -1;
+  for (const tag of wanted) last = Math.max(last, tag);
+  if (Array.isArray(tags)) {
+    lastTags = tags as readonly AttributeTag[];
+    lastCopy = [...(tags as readonly AttributeTag[])];
+    lastCompiled = { wanted, last };
+  }
+  return { wanted, last };
 }
 
 // Keys of the tags met, so that each is formatted once per process (bounded: hostile input may

@@ -287,12 +287,19 @@ export class ElementParser {
     const deliver =
       length <= this.#maxValueBytes &&
       (this.#wantValue === undefined || this.#wantValue(tag, vr, length, this.#depth));
-    const token: ValueToken = { kind: 'element', tag, vr, length, value: undefined };
-    if (tag === PIXEL_REPRESENTATION && length === 2 && !frame.encoding.explicitVr) {
-      this.#tracking = deliver ? TRACK_SHOW : TRACK_HIDE;
-      return this.#value(token, length, true);
+    // Pixel Representation is read in Implicit VR whether asked for or not ("US or SS" below).
+    const track = tag === PIXEL_REPRESENTATION && length === 2 && !frame.encoding.explicitVr;
+    if (track) this.#tracking = deliver ? TRACK_SHOW : TRACK_HIDE;
+    if (deliver || track) {
+      // The common case, a value inside the current chunk: one token, no pending state.
+      const view = this.#view(length);
+      if (view !== undefined) {
+        const token = { kind: 'element' as const, tag, vr, length, value: view };
+        return track ? this.#track(token) : token;
+      }
     }
-    return this.#value(token, length, deliver);
+    const token: ValueToken = { kind: 'element', tag, vr, length, value: undefined };
+    return this.#value(token, length, deliver || track);
   }
 
   /** The VR of an Implicit VR element: the dictionary's, signed "US or SS" for signed pixels. */
@@ -350,6 +357,8 @@ export class ElementParser {
     this.#consume(8);
     const index = frame.count++;
     const deliver = this.#fragments && header.length <= this.#maxValueBytes;
+    const view = deliver ? this.#view(header.length) : undefined;
+    if (view !== undefined) return { kind: 'fragment', index, length: header.length, value: view };
     return this.#value(
       { kind: 'fragment', index, length: header.length, value: undefined },
       header.length,
@@ -390,6 +399,16 @@ export class ElementParser {
   }
 
   /** Sets up delivery or skipping of `length` value bytes for `token`. */
+  /** The next `length` bytes as a view when the current chunk holds them all; else undefined. */
+  #view(length: number): Uint8Array | undefined {
+    if (length === 0) return EMPTY;
+    const chunk = this.#chunks[0];
+    if (chunk === undefined || chunk.byteLength - this.#first < length) return undefined;
+    const value = chunk.subarray(this.#first, this.#first + length);
+    this.#consume(length);
+    return value;
+  }
+
   #value(
     token: ValueToken | FragmentToken,
     length: number,

@@ -277,6 +277,20 @@ describe('readPart10Attributes and readPart10AttributesSync', () => {
     }
   });
 
+  it('returns nothing that a later synchronous read overwrites', () => {
+    const first = readPart10AttributesSync(fixturePath('part10-explicit.dcm'), INDEX);
+    const pixels = Buffer.from(first.attributes['7FE00010']?.InlineBinary ?? []).toString('hex');
+    const version = Buffer.from(first.meta.fileMetaInformationVersion).toString('hex');
+    readPart10AttributesSync(fixturePath('element-reader-rle.dcm'), ['7FE00010', '00100010']);
+    expect(Buffer.from(first.attributes['7FE00010']?.InlineBinary ?? []).toString('hex')).toBe(
+      pixels,
+    );
+    expect(Buffer.from(first.meta.fileMetaInformationVersion).toString('hex')).toBe(version);
+    expect(first.attributes).toEqual(
+      readPart10AttributesSync(fixturePath('part10-explicit.dcm'), INDEX).attributes,
+    );
+  });
+
   it('reads the file only as far as the requested tags', async () => {
     const name = fixturePath('part10-explicit.dcm');
     const found = await readPart10Attributes(name, ['00100010'], { chunkBytes: 64 });

@@ -45,6 +45,14 @@ export interface Part10Attributes {
 export const DEFAULT_READER_CHUNK_BYTES = 64 * 1024;
 /** Most bytes of the first read of a file. */
 const FIRST_READ_BYTES = 16 * 1024;
+
+let sharedFirstRead: Uint8Array | undefined;
+
+/** The buffer of {@link readPart10AttributesSync}'s first reads (synchronous: one user at a time). */
+function firstReadBuffer(): Uint8Array {
+  sharedFirstRead ??= new Uint8Array(FIRST_READ_BYTES);
+  return sharedFirstRead;
+}
 /** Deflated bytes inflated by the first try of {@link readPart10AttributesSync}. */
 const DEFLATED_WINDOW = 8 * 1024;
 
@@ -122,9 +130,11 @@ export function readPart10AttributesSync(
   try {
     let position = 0;
     const next = (): Uint8Array | undefined => {
-      // Not zero-filled: only the bytes read are ever looked at.
       const size = position === 0 ? Math.min(chunkBytes, FIRST_READ_BYTES) : chunkBytes;
-      const chunk = Buffer.allocUnsafe(size);
+      // The first read goes to one buffer kept for all calls (nothing returned points into it:
+      // the header's values are copies, binary attributes are copied by result()); the others
+      // to new ones, not zero-filled: only the bytes read are ever looked at.
+      const chunk = position === 0 ? firstReadBuffer() : Buffer.allocUnsafe(size);
       const count = readSync(fd, chunk, 0, size, position);
       position += count;
       return count === 0 ? undefined : new Uint8Array(chunk.buffer, chunk.byteOffset, count);
@@ -184,7 +194,7 @@ export function readPart10AttributesSync(
     return {
       meta: header.meta,
       dataSetOffset: header.dataSetOffset,
-      attributes: collector.result(encoding.littleEndian),
+      attributes: collector.result(encoding.littleEndian, true),
       bytesRead: position,
     };
   } finally {
