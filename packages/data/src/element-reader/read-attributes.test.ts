@@ -6,7 +6,7 @@ import { deflateRawSync } from 'node:zlib';
 import { concatBytes, fromHex, tempDir } from '@dicomnet/test-utils';
 import { describe, expect, it } from 'vitest';
 import { DicomnetError } from '../dicomnet-error.js';
-import { readPart10Header } from '../part10/read-part10.js';
+import { readPart10, readPart10Header } from '../part10/read-part10.js';
 import { readAttributes, readAttributesSync } from './read-attributes.js';
 import { readElements, readElementsSync } from './read-elements.js';
 import { readPart10Attributes, readPart10AttributesSync } from './read-part10-attributes.js';
@@ -289,6 +289,19 @@ describe('readPart10Attributes and readPart10AttributesSync', () => {
     expect(first.attributes).toEqual(
       readPart10AttributesSync(fixturePath('part10-explicit.dcm'), INDEX).attributes,
     );
+  });
+
+  it('reads the data set of readPart10 from a stream, and closes the stream', async () => {
+    const stream = createReadStream(fixturePath('part10-explicit.dcm'), { highWaterMark: 100 });
+    const file = await readPart10(stream);
+    const attributes = await readAttributes(file.dataSet, ['0020000D', '00080018'], {
+      transferSyntaxUid: file.meta.transferSyntaxUid,
+    });
+    expect(attributes).toEqual({
+      '00080018': EXPECTED_INDEX['00080018'],
+      '0020000D': EXPECTED_INDEX['0020000D'],
+    });
+    expect(stream.destroyed).toBe(true);
   });
 
   it('reads the file only as far as the requested tags', async () => {
