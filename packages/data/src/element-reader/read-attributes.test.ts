@@ -338,6 +338,14 @@ describe('readPart10Attributes and readPart10AttributesSync', () => {
     expect((await readPart10Attributes(file, ['00100010'])).attributes).toEqual(last);
   });
 
+  it('rejects with the reason of an aborted signal', async () => {
+    const signal = AbortSignal.abort(new Error('stop'));
+    for (const name of ['part10-explicit.dcm', 'part10-deflated.dcm'])
+      await expect(readPart10Attributes(fixturePath(name), INDEX, { signal })).rejects.toThrow(
+        'stop',
+      );
+  });
+
   it('refuses a file that is not Part 10, and a missing file, as they are', async () => {
     await expect(
       readPart10Attributes(fixturePath('part10-not-part10.bin'), ['00100010']),
