@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { DataSet } from '@dicomnet/data';
-import { createDcmjsCodec, TransferSyntax } from '@dicomnet/data';
+import { createElementCodec, TransferSyntax } from '@dicomnet/data';
 import {
   connect,
   createServer,
@@ -37,7 +37,7 @@ export async function runDemo(io: CommandIo, options: DemoOptions): Promise<void
   try {
     const { port } = await server.listen({ port: 0 });
     out.line(`embedded SCP DEMO-SCP listening on 127.0.0.1:${port}, storing into ${dir}`);
-    const codec = createDcmjsCodec();
+    const codec = createElementCodec();
     const study = { studyInstanceUid: newUid(), seriesInstanceUid: newUid() };
     const instances = Array.from({ length: options.count }, (_, index) =>
       makeInstance(index, study),

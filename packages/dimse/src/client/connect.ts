@@ -9,7 +9,7 @@ import type {
 import { requestAssociation } from '@dicomnet/pdu';
 import type { DimseLimits } from '../association/dimse-limits.js';
 import type { DataSetCodec } from '@dicomnet/data';
-import { createDcmjsCodec } from '@dicomnet/data';
+import { createElementCodec } from '@dicomnet/data';
 import type { DimseHandlers } from '../services/handlers.js';
 import { attachClient } from './attach-client.js';
 import type { DimseClient } from './dimse-client.js';
@@ -33,7 +33,7 @@ export interface ConnectOptions
    * SOP class we use (propose that context with `roles`), C-STORE for C-GET.
    */
   readonly handlers?: DimseHandlers;
-  /** Encodes and decodes N-service data sets; default the dcmjs-based codec. */
+  /** Encodes and decodes N-service data sets and identifiers; default `createElementCodec()`. */
   readonly codec?: DataSetCodec;
   /** Cancels connecting and negotiating. */
   readonly signal?: AbortSignal;
@@ -58,7 +58,7 @@ export async function connect(options: ConnectOptions): Promise<DimseClient> {
   return attachClient(
     association,
     options.handlers ?? {},
-    options.codec ?? createDcmjsCodec(),
+    options.codec ?? createElementCodec(),
     options,
   );
 }

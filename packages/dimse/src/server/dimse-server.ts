@@ -15,7 +15,7 @@ import type { DimseLimits } from '../association/dimse-limits.js';
 import { attachClient } from '../client/attach-client.js';
 import type { DimseClient } from '../client/dimse-client.js';
 import type { DataSetCodec } from '@dicomnet/data';
-import { createDcmjsCodec } from '@dicomnet/data';
+import { createElementCodec } from '@dicomnet/data';
 import { publishDimseError } from '../diagnostics.js';
 import type { DimseHandlers } from '../services/handlers.js';
 import type { MoveDestinations } from '../services/move-sender.js';
@@ -46,7 +46,7 @@ export interface ServerOptions extends DimseLimits, AssociationLimits {
   readonly authenticate?: (
     identity: UserIdentityRequest,
   ) => IdentityVerdict | Promise<IdentityVerdict>;
-  /** Encodes and decodes N-service data sets; default the dcmjs-based codec. */
+  /** Encodes and decodes N-service data sets and identifiers; default `createElementCodec()`. */
   readonly codec?: DataSetCodec;
   /**
    * Where the C-MOVE destinations are, by AE title: a table or a lookup. A C-MOVE to an AE title
@@ -91,7 +91,7 @@ export interface DimseServer {
  * `handlers` (PS3.7). Verification is answered without a handler when its context is listed.
  */
 export function createServer(options: ServerOptions): DimseServer {
-  const codec = options.codec ?? createDcmjsCodec();
+  const codec = options.codec ?? createElementCodec();
   const authenticate = options.authenticate;
   const acceptor = new Acceptor({
     ...options,
