@@ -9,6 +9,7 @@
  */
 import type { Benchmark } from './benchmark.js';
 import { cliStartupBenchmark } from './cli/cli-startup.bench.js';
+import { dataIndexByKindBenchmark } from './data/data-index-by-kind.bench.js';
 import { dataIndexBenchmark } from './data/data-index.bench.js';
 import { dcmjsCodecBenchmark } from './dcmjs/dcmjs-codec.bench.js';
 import { dcmjsLargeBenchmark } from './dcmjs/dcmjs-large.bench.js';
@@ -33,6 +34,7 @@ const BENCHMARKS: readonly Benchmark[] = [
   dcmjsSequenceBenchmark,
   dcmjsLargeBenchmark,
   dataIndexBenchmark,
+  dataIndexByKindBenchmark,
   serveHostileBenchmark,
   cliStartupBenchmark,
 ];

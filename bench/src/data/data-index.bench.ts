@@ -8,7 +8,6 @@
  * Goals (issue 14): at least 20× dcmjs, and at least 1.0× dcmdump run as one process per batch.
  */
 import type { Benchmark, BenchmarkOptions, BenchmarkResult, Cell } from '../benchmark.js';
-import { collectGarbage, gcExposed } from '../dcmjs/gc.js';
 import { median, MEGABYTE, now, secondsSince } from '../measure.js';
 import type { CorpusFile } from './corpus.js';
 import { corpusDir, loadCorpus } from './corpus.js';
@@ -16,44 +15,16 @@ import { dcmdumpArguments } from './dcmdump-index-reader.js';
 import { quietDcmjs } from './dcmjs-index-reader.js';
 import { ALL_INDEX_ATTRIBUTES } from './index-attributes.js';
 import type { IndexRecord } from './index-record.js';
-import { compareRecords } from './index-record.js';
-import type { Side, SideKind } from './index-sides.js';
-import { SIDES } from './index-sides.js';
+import type { SideKind } from './index-sides.js';
+import { checkAgreement, SIDES } from './index-sides.js';
+import type { RoundFigures } from './timed-round.js';
+import { timeRound } from './timed-round.js';
 
 /** Each side repeats its untimed first pass until it has run this long (JIT, caches). */
 const WARMUP_MS = 3000;
 
 /** Each timed round of a side repeats whole passes until it has run this long. */
 const ROUND_MS = 1500;
-
-/** Fails loudly unless every side extracted the same values as the first, file by file. */
-function checkAgreement(
-  files: readonly string[],
-  results: readonly (readonly IndexRecord[])[],
-): void {
-  const reference = results[0] ?? [];
-  const problems: string[] = [];
-  for (const [sideIndex, records] of results.entries()) {
-    if (records.length !== files.length) {
-      problems.push(`${SIDES[sideIndex]?.id}: ${records.length} records for ${files.length} files`);
-      continue;
-    }
-    for (const [fileIndex, record] of records.entries()) {
-      const expected = reference[fileIndex];
-      if (expected === undefined) continue;
-      for (const difference of compareRecords(expected, record)) {
-        problems.push(
-          `${SIDES[sideIndex]?.id} ≠ ${SIDES[0]?.id}, ${files[fileIndex]}: ${difference}`,
-        );
-      }
-    }
-  }
-  if (problems.length > 0) {
-    throw new Error(
-      `the sides disagree (${problems.length} values):\n${problems.slice(0, 20).join('\n')}`,
-    );
-  }
-}
 
 /** Every value a side extracted that is not null, over all files (proof the check compared data). */
 function countValues(records: readonly IndexRecord[]): number {
@@ -62,42 +33,6 @@ function countValues(records: readonly IndexRecord[]): number {
     for (const value of Object.values(record.values)) if (value !== null) count++;
   }
   return count;
-}
-
-/** One timed round of one side. */
-interface RoundFigures {
-  /** Files per second of wall time. */
-  readonly rate: number;
-  /** CPU milliseconds per file: this process's (all threads) plus its children's. */
-  readonly cpuMsPerFile: number;
-}
-
-/**
- * One round of one side: whole passes over the files until `roundMs` have passed (at least one).
- */
-async function timeRound(
-  side: Side,
-  files: readonly string[],
-  roundMs: number,
-): Promise<RoundFigures> {
-  collectGarbage();
-  const cpuStart = process.cpuUsage();
-  const start = now();
-  let passes = 0;
-  let childCpuSeconds = 0;
-  do {
-    const run = await side.extract(files);
-    if (run.records.length !== files.length) throw new Error(`${side.id} lost files`);
-    childCpuSeconds += run.childCpuSeconds;
-    passes++;
-  } while (secondsSince(start) * 1000 < roundMs);
-  const seconds = secondsSince(start);
-  const cpu = process.cpuUsage(cpuStart); // microseconds
-  const cpuSeconds = (cpu.user + cpu.system) / 1e6 + childCpuSeconds;
-  return {
-    rate: (passes * files.length) / seconds,
-    cpuMsPerFile: (cpuSeconds * 1000) / (passes * files.length),
-  };
 }
 
 function spread(values: readonly number[], middle: number): string {
@@ -136,7 +71,7 @@ async function run(options: BenchmarkOptions): Promise<BenchmarkResult> {
     }
     warmupPasses.push(passes);
   }
-  checkAgreement(files, results);
+  checkAgreement(SIDES, files, results);
   const valuesCompared = countValues(results[0] ?? []);
 
   const figures: RoundFigures[][] = SIDES.map(() => []);
@@ -208,7 +143,7 @@ async function run(options: BenchmarkOptions): Promise<BenchmarkResult> {
       `Each round, each side reads all files as many whole times as fit in ${roundMs / 1000} s (at least once); the order of the sides turns from round to round.`,
       '× dcmjs, × fastest dcmdump: the median over rounds of this line’s rate ÷ the best dcmjs (dcmdump) line’s rate in the same round.',
       'CPU ms/file: user + system CPU time of this process (all its threads, the dcmdump output parsing included) and of the dcmdump processes (GNU time, 10 ms resolution), per file; CPU: × …: the same ratios in files per CPU second, less disturbed by other work on the machine than wall time.',
-      `Goals: ≥ 20× dcmjs, ≥ 1.0× dcmdump. ${gcExposed() ? 'A full GC ran before each timed pass.' : 'Run with --expose-gc to collect before each timed pass.'}`,
+      'Goals: ≥ 20× dcmjs, ≥ 1.0× dcmdump.',
     ],
     seconds: secondsSince(start),
   };

@@ -6,6 +6,7 @@ import { readIndexRecordsWithDcmdump } from './dcmdump-index-reader.js';
 import { readIndexRecordWithDcmjs } from './dcmjs-index-reader.js';
 import { readIndexRecords, readIndexRecordSync } from './dicomnet-index-reader.js';
 import type { IndexRecord } from './index-record.js';
+import { compareRecords } from './index-record.js';
 
 /** Files read at once by the asynchronous dicomnet side. */
 export const ASYNC_CONCURRENCY = 4;
@@ -76,3 +77,36 @@ export const SIDES: readonly Side[] = [
       readIndexRecordsWithDcmdump(files, { batchSize: files.length, stopBeforePixelData: true }),
   },
 ];
+
+/**
+ * Fails loudly unless every side extracted the same values as the first, file by file.
+ * @param results - Each side's records, in the order of `sides`.
+ */
+export function checkAgreement(
+  sides: readonly Side[],
+  files: readonly string[],
+  results: readonly (readonly IndexRecord[])[],
+): void {
+  const reference = results[0] ?? [];
+  const problems: string[] = [];
+  for (const [sideIndex, records] of results.entries()) {
+    if (records.length !== files.length) {
+      problems.push(`${sides[sideIndex]?.id}: ${records.length} records for ${files.length} files`);
+      continue;
+    }
+    for (const [fileIndex, record] of records.entries()) {
+      const expected = reference[fileIndex];
+      if (expected === undefined) continue;
+      for (const difference of compareRecords(expected, record)) {
+        problems.push(
+          `${sides[sideIndex]?.id} ≠ ${sides[0]?.id}, ${files[fileIndex]}: ${difference}`,
+        );
+      }
+    }
+  }
+  if (problems.length > 0) {
+    throw new Error(
+      `the sides disagree (${problems.length} values):\n${problems.slice(0, 20).join('\n')}`,
+    );
+  }
+}
