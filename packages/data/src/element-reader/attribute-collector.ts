@@ -4,7 +4,7 @@ import type { DataElement, DataSet } from '../data-set/data-set.js';
 import type { ElementToken } from '../element-stream/element-token.js';
 import { textDecoding, type TextDecoding } from './character-sets.js';
 import { decodeValue } from './decode-value.js';
-import type { ElementParserOptions } from './element-parser.js';
+import type { ElementParserOptions } from './reader-options.js';
 
 /** A tag as `0xggggeeee` or as its 8-hex-digit key (`'0020000D'`). */
 export type AttributeTag = number | string;

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import type { DataSetEncoding } from '../data-set/element-header.js';
 import { DataSetDecodeError } from '../data-set/errors.js';
 import type { ElementToken } from '../element-stream/element-token.js';
-import { ElementParser, type ElementParserOptions } from './element-parser.js';
+import { ElementParser } from './element-parser.js';
+import type { ElementParserOptions } from './reader-options.js';
 
 const EXPLICIT_LE: DataSetEncoding = { explicitVr: true, littleEndian: true };
 const IMPLICIT_LE: DataSetEncoding = { explicitVr: false, littleEndian: true };

@@ -1,7 +1,7 @@
 // The synchronous core of the element reader: bytes in (push), tokens out (read). Everything else
-// (async sources, Deflate, attributes, Part 10 files) is built on it. It keeps a list of chunks
-// and copies only what spans two of them: a header (into 12 scratch bytes) or a delivered value
-// (into a buffer of its exact length); a value inside one chunk is delivered as a view of it.
+// (async sources, Deflate, attributes, Part 10 files) is built on it. Its input (chunk-queue.ts)
+// is copied only where something spans two chunks: a header (into 12 scratch bytes) or a
+// delivered value (into a buffer of its exact length); a value inside one chunk is a view of it.
 import { formatTag } from '../data-set/data-set.js';
 import {
   ITEM_DELIMITATION_TAG,
@@ -12,6 +12,12 @@ import {
 } from '../data-set/element-header.js';
 import { DataSetDecodeError } from '../data-set/errors.js';
 import type { ElementToken, FragmentToken, ValueToken } from '../element-stream/element-token.js';
+import { ChunkQueue } from './chunk-queue.js';
+import {
+  DEFAULT_READER_MAX_DEPTH,
+  DEFAULT_READER_MAX_VALUE_BYTES,
+  type ElementParserOptions,
+} from './reader-options.js';
 import { dictionaryVr, isSignedWithPixels } from './data-dictionary.js';
 import {
   HEADER_NEED_MORE,
@@ -20,40 +26,6 @@ import {
   readHeader,
   type HeaderSlot,
 } from './header-reader.js';
-
-/** Limits and choices of the element reader. */
-export interface ElementParserOptions {
-  /** Deepest nesting of sequences (and encapsulated pixel data); a top-level one is 1. Default 64. */
-  readonly maxDepth?: number;
-  /**
-   * Longest value delivered, in bytes; a longer value (or fragment) is skipped, its token's
-   * `value` undefined. Default 64 MiB.
-   */
-  readonly maxValueBytes?: number;
-  /**
-   * Most bytes buffered for one delivered value that spans input chunks (a value inside one chunk
-   * is a view and costs nothing); past it, a `DICOMNET_DATASET_UNSUPPORTED` error (feature
-   * `value-too-large`). Default: `maxValueBytes`.
-   */
-  readonly maxBufferedBytes?: number;
-  /**
-   * Which values to deliver (`value` set) rather than skip. Called once per element that is not
-   * a sequence, with its nesting depth (0 at the top level). Default: all.
-   */
-  readonly wantValue?: (tag: number, vr: string, length: number, depth: number) => boolean;
-  /** Deliver the bytes of encapsulated pixel data fragments (PS3.5 A.4). Default false. */
-  readonly fragments?: boolean;
-  /**
-   * Stop after the top-level element with this tag (`0xggggeeee`), or before the first top-level
-   * element with a larger tag (PS3.5 7.1: ascending order), reading no further input.
-   */
-  readonly stopAfter?: number;
-}
-
-/** Default of {@link ElementParserOptions.maxDepth}. */
-export const DEFAULT_READER_MAX_DEPTH = 64;
-/** Default of {@link ElementParserOptions.maxValueBytes}: 64 MiB. */
-export const DEFAULT_READER_MAX_VALUE_BYTES = 64 * 1024 * 1024;
 
 const PIXEL_DATA = 0x7fe00010;
 const PIXEL_REPRESENTATION = 0x00280103;
@@ -104,10 +76,7 @@ export class ElementParser {
   readonly #fragments: boolean;
   readonly #stopAfter: number;
 
-  readonly #chunks: Uint8Array[] = [];
-  /** Offset of the next unread byte in `#chunks[0]`. */
-  #first = 0;
-  #available = 0;
+  readonly #input = new ChunkQueue();
   /** Absolute offset of the next unread byte. */
   #offset = 0;
   #ended = false;
@@ -172,12 +141,11 @@ export class ElementParser {
     if (this.#ended) throw new TypeError('push() after end()');
     if (chunk.byteLength === 0) return;
     // Values are views of the chunks: plain Uint8Arrays, also when a Buffer (zlib's, fs's) came.
-    this.#chunks.push(
+    this.#input.push(
       Buffer.isBuffer(chunk)
         ? new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength)
         : chunk,
     );
-    this.#available += chunk.byteLength;
   }
 
   /** Says that no more input will come. */
@@ -398,17 +366,15 @@ export class ElementParser {
     return undefined;
   }
 
-  /** Sets up delivery or skipping of `length` value bytes for `token`. */
   /** The next `length` bytes as a view when the current chunk holds them all; else undefined. */
   #view(length: number): Uint8Array | undefined {
     if (length === 0) return EMPTY;
-    const chunk = this.#chunks[0];
-    if (chunk === undefined || chunk.byteLength - this.#first < length) return undefined;
-    const value = chunk.subarray(this.#first, this.#first + length);
-    this.#consume(length);
+    const value = this.#input.view(length);
+    if (value !== undefined) this.#offset += length;
     return value;
   }
 
+  /** Sets up delivery or skipping of `length` value bytes for `token`. */
   #value(
     token: ValueToken | FragmentToken,
     length: number,
@@ -421,15 +387,11 @@ export class ElementParser {
       this.#state = State.Skip;
       return null;
     }
-    if (length === 0) return { ...token, value: EMPTY };
-    const chunk = this.#chunks[0];
-    if (chunk !== undefined && chunk.byteLength - this.#first >= length) {
-      const value = chunk.subarray(this.#first, this.#first + length);
-      this.#consume(length);
+    const value = this.#view(length);
+    if (value !== undefined)
       return this.#tracking === TRACK_NONE ? { ...token, value } : this.#track({ ...token, value });
-    }
     // Whatever the chunking, the same tokens come before the error; this only spares the buffer.
-    if (this.#ended && length > this.#available) this.#fail('data ends inside a value');
+    if (this.#ended && length > this.#input.available) this.#fail('data ends inside a value');
     if (length > this.#maxBufferedBytes) {
       throw new DataSetDecodeError(
         'DICOMNET_DATASET_UNSUPPORTED',
@@ -459,18 +421,13 @@ export class ElementParser {
   /** Copies available bytes into the value buffer; true when it is full. */
   #collect(): boolean {
     while (this.#filled < this.#collected.byteLength) {
-      const chunk = this.#chunks[0];
-      if (chunk === undefined) {
+      const take = this.#input.copyInto(this.#collected, this.#filled);
+      if (take === 0) {
         if (this.#ended) this.#fail('data ends inside a value', this.#valueOffset);
         return false;
       }
-      const take = Math.min(
-        chunk.byteLength - this.#first,
-        this.#collected.byteLength - this.#filled,
-      );
-      this.#collected.set(chunk.subarray(this.#first, this.#first + take), this.#filled);
       this.#filled += take;
-      this.#consume(take);
+      this.#offset += take;
     }
     return true;
   }
@@ -478,11 +435,11 @@ export class ElementParser {
   /** Drops available bytes of a skipped value; true when all are gone. */
   #skip(): boolean {
     while (this.#remaining > 0) {
-      if (this.#available === 0) {
+      if (this.#input.available === 0) {
         if (this.#ended) this.#fail('data ends inside a value', this.#valueOffset);
         return false;
       }
-      const take = Math.min(this.#available, this.#remaining);
+      const take = Math.min(this.#input.available, this.#remaining);
       this.#consume(take);
       this.#remaining -= take;
     }
@@ -491,22 +448,24 @@ export class ElementParser {
 
   /** The header at the current offset, or undefined if more input is needed. */
   #header(frame: Frame): HeaderSlot | undefined {
-    if (this.#available < 8) {
+    const available = this.#input.available;
+    if (available < 8) {
       if (!this.#ended) return undefined;
-      if (this.#available === 0 && this.#frames.length === 1) {
+      if (available === 0 && this.#frames.length === 1) {
         this.#state = State.Done;
         return undefined;
       }
-      if (this.#available === 0)
-        this.#fail('data ends before the end of a sequence or item (PS3.5 7.5)');
+      if (available === 0) this.#fail('data ends before the end of a sequence or item (PS3.5 7.5)');
       this.#fail('data ends inside an element header');
     }
     const { explicitVr, littleEndian } = frame.encoding;
-    const chunk = this.#chunks[0] as Uint8Array; // #available > 0
+    const chunk = this.#input.head as Uint8Array; // available >= 8
+    const at = this.#input.headOffset;
     const slot = this.#slot;
-    let result = readHeader(chunk, this.#first, chunk.byteLength, explicitVr, littleEndian, slot);
+    let result = readHeader(chunk, at, chunk.byteLength, explicitVr, littleEndian, slot);
     if (result === HEADER_NEED_MORE) {
-      const size = this.#gather(Math.min(12, this.#available));
+      // The header spans chunks: its (at most 12) bytes are copied together.
+      const size = this.#input.peekInto(this.#scratch, Math.min(12, available));
       result = readHeader(this.#scratch, 0, size, explicitVr, littleEndian, slot);
     }
     if (result === HEADER_OK) return slot;
@@ -518,35 +477,9 @@ export class ElementParser {
     return undefined;
   }
 
-  /** Copies the next `size` bytes (across chunks) into the scratch buffer. */
-  #gather(size: number): number {
-    let filled = 0;
-    let first = this.#first;
-    for (const chunk of this.#chunks) {
-      const take = Math.min(chunk.byteLength - first, size - filled);
-      this.#scratch.set(chunk.subarray(first, first + take), filled);
-      filled += take;
-      first = 0;
-      if (filled === size) break;
-    }
-    return filled;
-  }
-
   #consume(count: number): void {
+    this.#input.consume(count);
     this.#offset += count;
-    this.#available -= count;
-    let left = count;
-    while (left > 0) {
-      const chunk = this.#chunks[0] as Uint8Array; // count <= #available
-      const rest = chunk.byteLength - this.#first;
-      if (left < rest) {
-        this.#first += left;
-        return;
-      }
-      left -= rest;
-      this.#chunks.shift();
-      this.#first = 0;
-    }
   }
 
   #where(offset = this.#offset): { path?: string; offset: number } {

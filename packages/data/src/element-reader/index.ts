@@ -1,10 +1,10 @@
 // The element reader's public API (issue 14).
+export { ElementParser } from './element-parser.js';
 export {
-  ElementParser,
   DEFAULT_READER_MAX_DEPTH,
   DEFAULT_READER_MAX_VALUE_BYTES,
   type ElementParserOptions,
-} from './element-parser.js';
+} from './reader-options.js';
 export {
   readElements,
   readElementsSync,

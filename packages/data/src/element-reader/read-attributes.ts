@@ -1,4 +1,5 @@
-import { ElementParser, type ElementParserOptions } from './element-parser.js';
+import { ElementParser } from './element-parser.js';
+import type { ElementParserOptions } from './reader-options.js';
 import { AttributeCollector, type AttributeTag, type Attributes } from './attribute-collector.js';
 import {
   readElements,

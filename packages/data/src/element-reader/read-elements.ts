@@ -4,7 +4,8 @@ import { nodeZlib } from '../lazy-builtins.js';
 import { inflateDataSet } from '../part10/deflate-data-set.js';
 import { InflateError } from '../part10/errors.js';
 import { describeTransferSyntax } from '../transfer-syntax/transfer-syntax.js';
-import { ElementParser, type ElementParserOptions } from './element-parser.js';
+import { ElementParser } from './element-parser.js';
+import type { ElementParserOptions } from './reader-options.js';
 
 /** Options of {@link readElements} and {@link readElementsSync}. */
 export interface ReadElementsOptions extends ElementParserOptions {
