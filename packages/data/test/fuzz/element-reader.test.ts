@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import {
   createDcmjsCodec,
   DicomnetError,
+  ElementParser,
   dataSetTokens,
   readAttributesSync,
   readElements,
@@ -18,7 +19,6 @@ import {
   type ElementToken,
   type ReadElementsOptions,
 } from '../../src/index.js';
-import { ElementParser } from '../../src/element-reader/element-parser.js';
 import { elementEncoding } from '../../src/element-reader/read-elements.js';
 import { arbitraryDataSet } from '../contract/data-set-arbitrary.js';
 import { SYNTAXES } from '../contract/data-set-fixtures.js';

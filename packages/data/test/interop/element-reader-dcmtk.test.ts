@@ -3,7 +3,7 @@
 // elements, items and delimiters with their VRs, lengths and values; our tokens and decoded
 // values must say the same. Pixel data is compared byte for byte with the files `dcmdump +W`
 // writes (native pixels, and each fragment of encapsulated ones).
-import { readFile, readdir } from 'node:fs/promises';
+import { mkdir, readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runTool, tempDir, toHex } from '@dicomnet/test-utils';
@@ -163,7 +163,7 @@ describe('the element reader against dcmdump', () => {
       transferSyntaxUid = header.meta.transferSyntaxUid;
     }
     const out = path.join(work.path, name);
-    await runTool('mkdir', ['-p', out], TOOL);
+    await mkdir(out, { recursive: true });
     // +L all of each value, -Un UIDs as numbers, +W pixel data to files; a second run with +U8
     // for text converted to UTF-8 (it changes the lengths dcmdump shows, hence two runs).
     const dump = await runTool('dcmdump', ['-q', '+L', '-Un', '+W', out, file], TOOL);
