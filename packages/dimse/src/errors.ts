@@ -115,3 +115,10 @@ export class DimseProtocolError extends DicomnetError {
     super('DICOMNET_DIMSE_PROTOCOL', detail, options);
   }
 }
+
+/** An operation was given to an association pool after `close()`. */
+export class PoolClosedError extends DicomnetError {
+  constructor() {
+    super('DICOMNET_DIMSE_POOL_CLOSED', 'the association pool is closed');
+  }
+}

@@ -1,6 +1,8 @@
 // ---- connecting and serving ----
 export type { ConnectOptions } from './client/connect.js';
 export { connect } from './client/connect.js';
+export type { AssociationPool, PoolOptions } from './client/association-pool.js';
+export { createAssociationPool } from './client/association-pool.js';
 export type {
   FindOptions,
   FindQuery,
@@ -67,6 +69,7 @@ export {
   DimseTimeoutError,
   MessageTooLargeError,
   NoPresentationContextError,
+  PoolClosedError,
   ResponseMismatchError,
   TooManyFragmentsError,
 } from './errors.js';
