@@ -3,6 +3,7 @@
 import type { DataElement, DataSet } from '../data-set/data-set.js';
 import type { ElementToken } from '../element-stream/element-token.js';
 import { textDecoding, type TextDecoding } from './character-sets.js';
+import { dictionaryVr } from './data-dictionary.js';
 import { decodeValue } from './decode-value.js';
 import type { ElementParserOptions } from './reader-options.js';
 
@@ -125,7 +126,7 @@ function decodeElements(
       result[key] = items.length === 0 ? { vr: 'SQ' } : { vr: 'SQ', Value: items };
     } else {
       const value = element.value ?? new Uint8Array(0);
-      const decoded = decodeValue(element.vr, value, context);
+      const decoded = decodeKnown(element, value, context);
       const binary = decoded.InlineBinary;
       result[key] =
         context.copyBinary && binary !== undefined && binary.buffer === value.buffer
@@ -172,6 +173,23 @@ function keyOf(tag: number): string {
     if (KEYS.size < MAX_CACHED_KEYS) KEYS.set(tag, key);
   }
   return key;
+}
+
+/**
+ * A UN whose tag the dictionary knows is decoded with the dictionary's VR, its value read as
+ * Little Endian whatever the transfer syntax (PS3.5 6.2.2), as the dcmjs codec does.
+ */
+function decodeKnown(
+  element: RawElement,
+  value: Uint8Array,
+  context: { littleEndian: boolean; text: TextDecoding },
+): DataElement {
+  if (element.vr === 'UN') {
+    const known = dictionaryVr(element.tag);
+    if (known !== 'UN' && known !== 'SQ')
+      return decodeValue(known, value, { ...context, littleEndian: true });
+  }
+  return decodeValue(element.vr, value, context);
 }
 
 function splitTerms(bytes: Uint8Array): string[] {

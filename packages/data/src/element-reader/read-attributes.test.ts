@@ -131,6 +131,22 @@ describe('readAttributesSync and readAttributes', () => {
     });
   });
 
+  it('decodes an explicit UN of a known tag with its dictionary VR, Little Endian (PS3.5 6.2.2)', () => {
+    const bytes = fromHex(`
+      0010 0010 554E 0000 00000004 412B4220    # (0010,0010) UN "A+B ", Big Endian syntax
+      0028 0010 554E 0000 00000002 0002        # (0028,0010) UN: US 512 in Little Endian
+      0029 1010 554E 0000 00000002 0102        # private: stays UN`);
+    expect(
+      readAttributesSync(bytes, ['00100010', '00280010', '00291010'], {
+        transferSyntaxUid: '1.2.840.10008.1.2.2',
+      }),
+    ).toEqual({
+      '00100010': { vr: 'PN', Value: [{ Alphabetic: 'A+B' }] },
+      '00280010': { vr: 'US', Value: [512] },
+      '00291010': { vr: 'UN', InlineBinary: fromHex('0102') },
+    });
+  });
+
   it('stops after the largest requested tag and releases the source', async () => {
     const bytes = fixture('data-set-all-vrs-explicit.bin');
     let pulled = 0;
