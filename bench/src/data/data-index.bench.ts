@@ -17,6 +17,7 @@ import { ALL_INDEX_ATTRIBUTES } from './index-attributes.js';
 import type { IndexRecord } from './index-record.js';
 import type { SideKind } from './index-sides.js';
 import { checkAgreement, SIDES } from './index-sides.js';
+import { checkGenerated } from './check-generated.js';
 import type { RoundFigures } from './timed-round.js';
 import { timeRound } from './timed-round.js';
 
@@ -42,15 +43,20 @@ function spread(values: readonly number[], middle: number): string {
 }
 
 /** Files of the quick run: one in ten, every series and syntax still present. */
-function quickSubset(corpus: readonly CorpusFile[]): CorpusFile[] {
-  return corpus.filter((_, index) => index % 10 === 0);
+function quickSubset(corpus: readonly CorpusFile[]): { file: CorpusFile; corpusIndex: number }[] {
+  return corpus.flatMap((file, corpusIndex) =>
+    corpusIndex % 10 === 0 ? [{ file, corpusIndex }] : [],
+  );
 }
 
 async function run(options: BenchmarkOptions): Promise<BenchmarkResult> {
   const start = now();
   quietDcmjs();
   const corpus = await loadCorpus();
-  const chosen = options.quick ? quickSubset(corpus.files) : corpus.files;
+  const picked = options.quick
+    ? quickSubset(corpus.files)
+    : corpus.files.map((file, corpusIndex) => ({ file, corpusIndex }));
+  const chosen = picked.map(({ file }) => file);
   const files = chosen.map((file) => file.path);
   const totalBytes = chosen.reduce((sum, file) => sum + file.bytes, 0);
   const rounds = options.quick ? 1 : 5;
@@ -72,6 +78,7 @@ async function run(options: BenchmarkOptions): Promise<BenchmarkResult> {
     warmupPasses.push(passes);
   }
   checkAgreement(SIDES, files, results);
+  checkGenerated(picked, results[0] ?? []);
   const valuesCompared = countValues(results[0] ?? []);
 
   const figures: RoundFigures[][] = SIDES.map(() => []);
@@ -138,7 +145,7 @@ async function run(options: BenchmarkOptions): Promise<BenchmarkResult> {
     rows,
     notes: [
       `Corpus (${corpusDir()}${corpus.generatedSeconds === undefined ? ', cached' : `, generated in ${corpus.generatedSeconds.toFixed(0)} s`}): ${[...bySyntax].map(([syntax, count]) => `${count} ${syntax}`).join(', ')}; ${Math.min(...elements)}–${Math.max(...elements)} elements a file, nested ones included.`,
-      `All sides extracted the same ${valuesCompared.toLocaleString('en-US')} non-null values in their untimed first pass, which also put every file in the page cache; each side then repeated it until ${warmupMs / 1000} s had passed (${SIDES.map((side, index) => `${side.id} ${warmupPasses[index]}`).join(', ')} passes in all).`,
+      `All sides extracted the same ${valuesCompared.toLocaleString('en-US')} non-null values in their untimed first pass, those the generator wrote, which also put every file in the page cache; each side then repeated it until ${warmupMs / 1000} s had passed (${SIDES.map((side, index) => `${side.id} ${warmupPasses[index]}`).join(', ')} passes in all).`,
       `dcmdump ${dcmdumpArguments({ stopBeforePixelData: false }).slice(0, 6).join(' ')} [+sb 7fe0,0010] +P gggg,eeee ×${ALL_INDEX_ATTRIBUTES.length} FILE…; the processes of one line run one after another; file sizes from fs.statSync.`,
       `Each round, each side reads all files as many whole times as fit in ${roundMs / 1000} s (at least once); the order of the sides turns from round to round.`,
       '× dcmjs, × fastest dcmdump: the median over rounds of this line’s rate ÷ the best dcmjs (dcmdump) line’s rate in the same round.',
