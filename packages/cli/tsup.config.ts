@@ -11,6 +11,8 @@ export default defineConfig({
     bin: 'src/bin.ts',
     'actions/echo': 'src/actions/echo.ts',
     'actions/store': 'src/actions/store.ts',
+    'actions/find': 'src/actions/find.ts',
+    'actions/retrieve': 'src/actions/retrieve.ts',
     'actions/serve': 'src/actions/serve.ts',
     'actions/demo': 'src/actions/demo.ts',
     'actions/tls-context': 'src/actions/tls-context.ts',

@@ -3,11 +3,17 @@
 // file's folder, src/, and equally to dist/, where bin.js and the built actions/ sit.
 import type * as DemoAction from './actions/demo.js';
 import type * as EchoAction from './actions/echo.js';
+import type * as FindAction from './actions/find.js';
+import type * as RetrieveAction from './actions/retrieve.js';
 import type * as ServeAction from './actions/serve.js';
 import type * as StoreAction from './actions/store.js';
 
 /** `dicomnet echo`'s implementation. */
 export const loadEcho = (): Promise<typeof EchoAction> => import('./actions/echo.js');
+/** `dicomnet find`'s implementation. */
+export const loadFind = (): Promise<typeof FindAction> => import('./actions/find.js');
+/** `dicomnet get` and `dicomnet move`'s implementation. */
+export const loadRetrieve = (): Promise<typeof RetrieveAction> => import('./actions/retrieve.js');
 /** `dicomnet store`'s implementation. */
 export const loadStore = (): Promise<typeof StoreAction> => import('./actions/store.js');
 /** `dicomnet serve`'s implementation. */

@@ -6,6 +6,9 @@ import { parseCommandLine } from './command-line/parse-command-line.js';
 import { UsageError } from './command-line/usage-error.js';
 import { demoCommand } from './commands/demo.js';
 import { echoCommand } from './commands/echo.js';
+import { findCommand } from './commands/find.js';
+import { getCommand } from './commands/get.js';
+import { moveCommand } from './commands/move.js';
 import { serveCommand } from './commands/serve.js';
 import { storeCommand } from './commands/store.js';
 import { ExitCode } from './exit-codes.js';
@@ -25,7 +28,15 @@ Exit codes:
   6  the TLS handshake failed (certificate refused, or the peer does not speak TLS)`,
 };
 
-const COMMANDS: readonly CommandSpec[] = [echoCommand, storeCommand, serveCommand, demoCommand];
+const COMMANDS: readonly CommandSpec[] = [
+  echoCommand,
+  storeCommand,
+  findCommand,
+  getCommand,
+  moveCommand,
+  serveCommand,
+  demoCommand,
+];
 
 /**
  * Runs the `dicomnet` command line and resolves with its exit status (see {@link ExitCode}).

@@ -15,6 +15,8 @@ export interface OptionSpec {
    * `--no-fsync` (a switch that sets `fsync` to false; `fsync` is then true by default).
    */
   readonly flags: string;
+  /** A one-letter alias, `k` for `-k` (as DCMTK's `-k key=value`). */
+  readonly short?: string;
   readonly description: string;
   /** The value when the option is absent (for a value option; switches default to false). */
   readonly default?: unknown;

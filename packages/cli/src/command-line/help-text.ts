@@ -88,7 +88,10 @@ ${wrap(command.description, 0)}
 ${args}
 Options:
 ${table([
-  ...command.options.map((spec): [string, string] => [spec.flags, optionText(spec)]),
+  ...command.options.map((spec): [string, string] => [
+    spec.short === undefined ? spec.flags : `-${spec.short}, ${spec.flags}`,
+    optionText(spec),
+  ]),
   ['-h, --help', 'display help for command'],
 ])}
 ${program.epilogue}

@@ -118,7 +118,14 @@ export function parseCommandLine(
         command.options.map((spec) => {
           const { flag, valueName } = optionName(spec);
           const type = valueName === undefined ? ('boolean' as const) : ('string' as const);
-          return [flag, { type, multiple: spec.repeatable === true }];
+          return [
+            flag,
+            {
+              type,
+              multiple: spec.repeatable === true,
+              ...(spec.short !== undefined && { short: spec.short }),
+            },
+          ];
         }),
       ),
     });

@@ -1,0 +1,97 @@
+import type { DataSet, DataElementValue, PersonName } from '@dicomnet/data';
+import { tagNumber, toDicomJson } from '@dicomnet/data';
+import { connect } from '@dicomnet/dimse';
+import type { CommandIo } from '../command-io.js';
+import { keyName } from '../commands/query-keys.js';
+import type { QueryCommandOptions } from '../commands/query-options.js';
+import { wantsTls } from '../commands/tls-options.js';
+import { exitCodeFor } from '../exit-code-for.js';
+import { ExitCode } from '../exit-codes.js';
+import { createOutput } from '../output.js';
+import { identifierOf, sopClassOf } from './identifier.js';
+import { peerOptions } from './peer-options.js';
+
+const TRANSFER_SYNTAXES = ['1.2.840.10008.1.2.1', '1.2.840.10008.1.2'];
+
+/** Runs `dicomnet find`: one C-FIND, each match printed as it arrives (PS3.4 C.4.1). */
+export async function runFind(
+  io: CommandIo,
+  host: string,
+  peerPort: number,
+  options: QueryCommandOptions,
+): Promise<void> {
+  const out = createOutput(options.json, io.stdout, io.stderr);
+  const sopClassUid = sopClassOf(options, 'find');
+  const identifier = identifierOf(options);
+  const matches: DataSet[] = [];
+  try {
+    const client = await connect({
+      ...(await peerOptions(host, peerPort, options)),
+      contexts: [{ abstractSyntax: sopClassUid, transferSyntaxes: TRANSFER_SYNTAXES }],
+      signal: io.interrupted,
+    });
+    let result;
+    try {
+      // Ctrl-C aborts io.interrupted: find sends C-CANCEL-RQ and waits for the final response.
+      const responses = client.find({ sopClassUid, identifier }, { signal: io.interrupted });
+      for (;;) {
+        const next = await responses.next();
+        if (next.done === true) {
+          result = next.value;
+          break;
+        }
+        matches.push(next.value);
+        out.line(describeMatch(next.value));
+      }
+    } finally {
+      await client.release().catch(() => client.abort());
+    }
+    out.line(`${matches.length} match(es): ${result.meaning}`);
+    out.result({
+      ok: true,
+      status: result.status,
+      meaning: result.meaning,
+      count: matches.length,
+      matches: matches.map(toDicomJson),
+    });
+    io.setExitCode(ExitCode.Ok);
+  } catch (caught) {
+    const error = wantsTls(options)
+      ? (await import('./tls-context.js')).classifyTlsError(caught, host, peerPort)
+      : caught;
+    const message = io.interrupted.aborted
+      ? `cancelled after ${matches.length} match(es)`
+      : error instanceof Error
+        ? error.message
+        : String(error);
+    out.warn(`dicomnet find: ${message}`);
+    out.result({
+      ok: false,
+      error: { code: (error as { code?: string }).code, message },
+      count: matches.length,
+      matches: matches.map(toDicomJson),
+    });
+    io.setExitCode(exitCodeFor(error));
+  }
+}
+
+/** `Keyword=value  Keyword=value …` of the attributes a match returned, level left out. */
+function describeMatch(match: DataSet): string {
+  return Object.entries(match)
+    .filter(([key]) => key !== '00080052')
+    .map(([key, element]) => {
+      const values = element.Value ?? [];
+      const shown =
+        element.vr === 'SQ' ? `[${values.length} item(s)]` : values.map(text).join('\\');
+      return `${keyName(tagNumber(key))}=${shown}`;
+    })
+    .join('  ');
+}
+
+function text(value: DataElementValue): string {
+  if (typeof value === 'object') {
+    const name = value as PersonName;
+    return name.Alphabetic ?? name.Ideographic ?? name.Phonetic ?? '';
+  }
+  return String(value);
+}
