@@ -2,9 +2,11 @@ import { ElementParser } from './element-parser.js';
 import type { ElementParserOptions } from './reader-options.js';
 import { AttributeCollector, type AttributeTag, type Attributes } from './attribute-collector.js';
 import {
+  asyncIterator,
   readElements,
   elementEncoding,
   inflateSync,
+  nextOrAbort,
   type ElementSource,
   type ReadElementsOptions,
 } from './read-elements.js';
@@ -28,14 +30,29 @@ export async function readAttributes(
   tags: Iterable<AttributeTag>,
   options: ReadAttributesOptions,
 ): Promise<Attributes> {
+  options.signal?.throwIfAborted();
+  const encoding = elementEncoding(options.transferSyntaxUid);
   const collector = new AttributeCollector(tags, options);
-  for await (const token of readElements(source, {
-    ...options,
-    ...collector.parserOptions,
-  })) {
-    collector.add(token);
+  if (encoding.deflated) {
+    for await (const token of readElements(source, { ...options, ...collector.parserOptions }))
+      collector.add(token);
+    return collector.result(encoding.littleEndian);
   }
-  return collector.result(elementEncoding(options.transferSyntaxUid).littleEndian);
+  // The parser driven chunk by chunk, without an await per token.
+  const parser = new ElementParser(encoding, collector.parserOptions);
+  const chunks = asyncIterator(source, false);
+  try {
+    for (;;) {
+      drain(parser, collector);
+      if (parser.done) break;
+      const next = await nextOrAbort(chunks, options.signal);
+      if (next.done === true) parser.end();
+      else parser.push(next.value);
+    }
+  } finally {
+    await chunks.return?.();
+  }
+  return collector.result(encoding.littleEndian);
 }
 
 /**
