@@ -1,6 +1,7 @@
 // Collects the requested top-level attributes (a requested sequence whole, with its items) from
 // a token stream, tells the parser which values to deliver and where to stop, and decodes them.
-import type { DataElement, DataSet } from '../data-set/data-set.js';
+import { formatTag, type DataElement, type DataSet } from '../data-set/data-set.js';
+import { DataSetDecodeError } from '../data-set/errors.js';
 import type { ElementToken } from '../element-stream/element-token.js';
 import { textDecoding, type TextDecoding } from './character-sets.js';
 import { dictionaryVr } from './data-dictionary.js';
@@ -56,7 +57,19 @@ export class AttributeCollector {
     const top = this.#open[this.#open.length - 1];
     switch (token.kind) {
       case 'element': {
-        if (token.value === undefined) return;
+        if (token.value === undefined) {
+          // Asked for, yet skipped: longer than maxValueBytes. Absent would be a wrong answer.
+          const asked = top === undefined ? this.#wanted.has(token.tag) : this.#skipping === 0;
+          if (asked && this.#skipping === 0) {
+            throw new DataSetDecodeError(
+              'DICOMNET_DATASET_UNSUPPORTED',
+              `${formatTag(token.tag)} has ${token.length} bytes, more than maxValueBytes`,
+              {},
+              'value-too-large',
+            );
+          }
+          return;
+        }
         const element: RawElement = { tag: token.tag, vr: token.vr, value: token.value };
         if (top === undefined) {
           if (token.tag === SPECIFIC_CHARACTER_SET) this.#characterSet = splitTerms(token.value);

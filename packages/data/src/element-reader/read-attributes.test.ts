@@ -147,6 +147,19 @@ describe('readAttributesSync and readAttributes', () => {
     });
   });
 
+  it('refuses a requested value longer than maxValueBytes rather than leave it out', () => {
+    const bytes = fixture('data-set-all-vrs-explicit.bin');
+    const options = { transferSyntaxUid: '1.2.840.10008.1.2.1', maxValueBytes: 16 };
+    expect(() => readAttributesSync(bytes, ['00080090'], options)).toThrow(
+      expect.objectContaining({ code: 'DICOMNET_DATASET_UNSUPPORTED', feature: 'value-too-large' }),
+    );
+    expect(() => readAttributesSync(bytes, ['00081110'], options)).toThrow(/\(0008,1150\)/);
+    // Values not asked for may be as long as they are.
+    expect(readAttributesSync(bytes, ['00100020'], options)).toEqual({
+      '00100020': { vr: 'LO', Value: ['PID0001'] },
+    });
+  });
+
   it('stops after the largest requested tag and releases the source', async () => {
     const bytes = fixture('data-set-all-vrs-explicit.bin');
     let pulled = 0;
