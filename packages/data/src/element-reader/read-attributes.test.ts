@@ -260,6 +260,24 @@ describe('readElements', () => {
     ]);
   });
 
+  it('finds attributes before and after a long value of a Deflated data set held in memory', () => {
+    const plain = concatBytes(
+      fromHex('08001800 5549 0400 312E3200'),
+      fromHex('09001010 4F42 0000 00000300'),
+      randomBytes(192 * 1024),
+      fromHex('10001000 504E 0400 412B4220'),
+    );
+    const deflated = new Uint8Array(deflateRawSync(plain));
+    const options = { transferSyntaxUid: '1.2.840.10008.1.2.1.99' };
+    expect(readAttributesSync(deflated, ['00080018'], options)).toEqual({
+      '00080018': { vr: 'UI', Value: ['1.2'] },
+    });
+    expect(readAttributesSync(deflated, ['00080018', '00100010'], options)).toEqual({
+      '00080018': { vr: 'UI', Value: ['1.2'] },
+      '00100010': { vr: 'PN', Value: [{ Alphabetic: 'A+B' }] },
+    });
+  });
+
   it('refuses a Deflated data set past maxInflatedBytes, and one that is not DEFLATE', async () => {
     const deflated = new Uint8Array(deflateRawSync(new Uint8Array(1 << 20)));
     const options = { transferSyntaxUid: '1.2.840.10008.1.2.1.99', maxInflatedBytes: 1000 };

@@ -3,6 +3,7 @@ import type { ElementParserOptions } from './reader-options.js';
 import { AttributeCollector, type AttributeTag, type Attributes } from './attribute-collector.js';
 import {
   asyncIterator,
+  DEFAULT_READER_MAX_INFLATED_BYTES,
   readElements,
   elementEncoding,
   inflateSync,
@@ -65,12 +66,62 @@ export function readAttributesSync(
   options: Omit<ReadAttributesOptions, 'signal'>,
 ): Attributes {
   const encoding = elementEncoding(options.transferSyntaxUid);
+  if (encoding.deflated) {
+    return collectDeflated(bytes, true, () => undefined, tags, options).result(
+      encoding.littleEndian,
+    );
+  }
   const collector = new AttributeCollector(tags, options);
   const parser = new ElementParser(encoding, collector.parserOptions);
-  parser.push(encoding.deflated ? inflateSync(bytes, options.maxInflatedBytes) : bytes);
+  parser.push(bytes);
   parser.end();
   drain(parser, collector);
   return collector.result(encoding.littleEndian);
+}
+
+/** Deflated bytes inflated by the first try of {@link collectDeflated}. */
+const DEFLATED_WINDOW = 8 * 1024;
+
+/**
+ * The requested attributes of a Deflated data set (PS3.5 A.5), inflating a growing prefix of it
+ * (four times longer at each try) until they are passed: the attributes of an index lie in the
+ * first KiB, the pixel data after them is never inflated.
+ * @param start - The deflated bytes at hand.
+ * @param complete - True when `start` is all of them.
+ * @param more - The next deflated bytes, or undefined at the end.
+ */
+export function collectDeflated(
+  start: Uint8Array,
+  complete: boolean,
+  more: () => Uint8Array | undefined,
+  tags: Iterable<AttributeTag>,
+  options: Omit<ReadAttributesOptions, 'signal' | 'transferSyntaxUid'>,
+): AttributeCollector {
+  const encoding = { explicitVr: true, littleEndian: true };
+  const max = options.maxInflatedBytes ?? DEFAULT_READER_MAX_INFLATED_BYTES;
+  let deflated = start;
+  let ended = complete;
+  for (let window = DEFLATED_WINDOW; ; window *= 4) {
+    while (!ended && deflated.byteLength < window) {
+      const chunk = more();
+      if (chunk === undefined) ended = true;
+      else deflated = concat(deflated, chunk);
+    }
+    const whole = ended && deflated.byteLength <= window;
+    const collector = new AttributeCollector(tags, options);
+    const parser = new ElementParser(encoding, collector.parserOptions);
+    parser.push(inflateSync(deflated.subarray(0, window), max, !whole));
+    if (whole) parser.end();
+    drain(parser, collector);
+    if (parser.done) return collector;
+  }
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.byteLength + b.byteLength);
+  out.set(a);
+  out.set(b, a.byteLength);
+  return out;
 }
 
 /** Feeds every token the parser has to the collector. */

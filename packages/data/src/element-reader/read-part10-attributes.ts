@@ -7,13 +7,8 @@ import { DEFAULT_MAX_META_BYTES, parsePart10Header } from '../part10/parse-file-
 import type { Part10Header } from '../part10/parse-file-meta.js';
 import { AttributeCollector, type AttributeTag, type Attributes } from './attribute-collector.js';
 import { ElementParser } from './element-parser.js';
-import { drain, type ReadAttributesOptions } from './read-attributes.js';
-import {
-  DEFAULT_READER_MAX_INFLATED_BYTES,
-  elementEncoding,
-  inflateSync,
-  readElements,
-} from './read-elements.js';
+import { collectDeflated, drain, type ReadAttributesOptions } from './read-attributes.js';
+import { elementEncoding, readElements } from './read-elements.js';
 
 /** Options of {@link readPart10Attributes}. */
 export interface ReadPart10AttributesOptions extends Omit<
@@ -53,8 +48,6 @@ function firstReadBuffer(): Uint8Array {
   sharedFirstRead ??= new Uint8Array(FIRST_READ_BYTES);
   return sharedFirstRead;
 }
-/** Deflated bytes inflated by the first try of {@link readPart10AttributesSync}. */
-const DEFLATED_WINDOW = 8 * 1024;
 
 /**
  * Reads the File Meta Information of a Part 10 file and the requested top-level attributes of its
@@ -160,25 +153,7 @@ export function readPart10AttributesSync(
     const rest = bytes.subarray(header.dataSetOffset);
     let collector = new AttributeCollector(tags, options);
     if (encoding.deflated) {
-      // Inflate a growing prefix of the deflated bytes until the requested tags are passed:
-      // the attributes of an index lie in the first few KiB, the pixel data is never inflated.
-      let deflated = rest;
-      let complete = ended;
-      for (let window = DEFLATED_WINDOW; ; window *= 4) {
-        while (!complete && deflated.byteLength < window) {
-          const chunk = next();
-          if (chunk === undefined) complete = true;
-          else deflated = concat(deflated, chunk);
-        }
-        const whole = complete && deflated.byteLength <= window;
-        collector = new AttributeCollector(tags, options);
-        const parser = new ElementParser(encoding, collector.parserOptions);
-        const max = options.maxInflatedBytes ?? DEFAULT_READER_MAX_INFLATED_BYTES;
-        parser.push(inflateSync(deflated.subarray(0, window), max, !whole));
-        if (whole) parser.end();
-        drain(parser, collector);
-        if (parser.done) break;
-      }
+      collector = collectDeflated(rest, ended, next, tags, options);
     } else {
       const parser = new ElementParser(encoding, collector.parserOptions);
       parser.push(rest);
