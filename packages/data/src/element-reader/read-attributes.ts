@@ -1,5 +1,4 @@
 import { ElementParser } from './element-parser.js';
-import type { ElementParserOptions } from './reader-options.js';
 import { AttributeCollector, type AttributeTag, type Attributes } from './attribute-collector.js';
 import {
   asyncIterator,
@@ -128,6 +127,3 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
 export function drain(parser: ElementParser, collector: AttributeCollector): void {
   for (let token = parser.read(); token !== undefined; token = parser.read()) collector.add(token);
 }
-
-/** The limits {@link readPart10Attributes} passes to the parser. */
-export type ParserLimits = Omit<ElementParserOptions, 'wantValue' | 'fragments' | 'stopAfter'>;
