@@ -4,18 +4,20 @@ export { connect } from './client/connect.js';
 export type { AssociationPool, PoolOptions } from './client/association-pool.js';
 export { createAssociationPool } from './client/association-pool.js';
 export type {
+  NResult,
+  NTarget,
+  OperationOptions,
+  StoreInstance,
+  StoreOptions,
+} from './client/dimse-client.js';
+export type {
   FindOptions,
   FindQuery,
   GetOptions,
   MoveQuery,
-  NResult,
-  NTarget,
-  OperationOptions,
   RetrieveOptions,
   RetrieveQuery,
-  StoreInstance,
-  StoreOptions,
-} from './client/dimse-client.js';
+} from './client/query-retrieve.js';
 export { DimseClient } from './client/dimse-client.js';
 export type { RetrieveResult, SuboperationProgress } from './client/retrieve-results.js';
 export type { StoreHandler } from './client/store-route.js';

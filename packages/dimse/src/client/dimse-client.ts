@@ -7,7 +7,7 @@ import type {
 import { findContext } from '@dicomnet/pdu';
 import type { ServiceName } from '@dicomnet/status-codes';
 import { Priority } from '../command/index.js';
-import type { CGetRq, CGetRsp, CMoveRq, CMoveRsp, DimseResponse } from '../command/index.js';
+import type { DimseResponse } from '../command/index.js';
 import type { DataSet, DataSetCodec } from '@dicomnet/data';
 import type { DimseAssociation } from '../association/dimse-association.js';
 import type { ReceivedResponse } from '../association/outgoing-requests.js';
@@ -15,11 +15,17 @@ import { NoPresentationContextError } from '../errors.js';
 import type { DimseResult } from '../services/results.js';
 import { resultOf } from '../services/results.js';
 import { VERIFICATION_SOP_CLASS } from '../services/verification.js';
-import { ResponseHandoff } from './response-handoff.js';
-import { streamResponses } from './stream-responses.js';
+import { findMatches, retrieveProgress } from './query-retrieve.js';
+import type {
+  FindOptions,
+  FindQuery,
+  GetOptions,
+  MoveQuery,
+  QueryRetrieveTarget,
+  RetrieveOptions,
+  RetrieveQuery,
+} from './query-retrieve.js';
 import { StoreRoute } from './store-route.js';
-import type { StoreHandler } from './store-route.js';
-import { progressOf, retrieveResultOf } from './retrieve-results.js';
 import type { RetrieveResult, SuboperationProgress } from './retrieve-results.js';
 
 /** Options every operation takes. */
@@ -46,65 +52,6 @@ export interface StoreOptions extends OperationOptions {
   readonly moveOriginator?: { readonly aeTitle: string; readonly messageId: number };
   /** Called as data-set bytes are handed to the socket, with the running total. */
   readonly onProgress?: (bytesSent: number) => void;
-}
-
-/** What to look for with C-FIND (PS3.4 C.4.1.1). */
-export interface FindQuery {
-  /**
-   * The FIND SOP class of the Information Model, e.g. Study Root
-   * `1.2.840.10008.5.1.4.1.2.2.1` (PS3.4 C.6); a context for it must be accepted.
-   */
-  readonly sopClassUid: string;
-  /**
-   * The Identifier (PS3.4 C.4.1.1.3.1): Query/Retrieve Level (0008,0052), the keys to match and
-   * the keys to return (empty values).
-   */
-  readonly identifier: DataSet;
-}
-
-/** Options of {@link DimseClient.find}. */
-export interface FindOptions extends OperationOptions {
-  /** Default Medium (PS3.7 §9.1.2.1.4). */
-  readonly priority?: Priority;
-  /**
-   * Matches held for a consumer that has not taken them before the peer's input is paused.
-   * Default 16.
-   */
-  readonly highWaterMark?: number;
-}
-
-/** What to retrieve with C-GET or C-MOVE (PS3.4 C.4.2.1, C.4.3.1). */
-export interface RetrieveQuery {
-  /**
-   * The GET or MOVE SOP class of the Information Model, e.g. Study Root MOVE
-   * `1.2.840.10008.5.1.4.1.2.2.2`, GET `1.2.840.10008.5.1.4.1.2.2.3` (PS3.4 C.6); a context for
-   * it must be accepted.
-   */
-  readonly sopClassUid: string;
-  /** The Identifier: Query/Retrieve Level and the unique keys of what to retrieve (PS3.4 C.4.2.1.4.1). */
-  readonly identifier: DataSet;
-}
-
-/** What to move with C-MOVE, and where to. */
-export interface MoveQuery extends RetrieveQuery {
-  /** Move Destination (0000,0600): the AE title the peer sends the instances to. */
-  readonly destination: string;
-}
-
-/** Options of {@link DimseClient.move} and {@link DimseClient.get}. */
-export interface RetrieveOptions extends OperationOptions {
-  /** Default Medium (PS3.7 §9.1.3.1.4, §9.1.4.1.4). */
-  readonly priority?: Priority;
-}
-
-/** Options of {@link DimseClient.get}. */
-export interface GetOptions extends RetrieveOptions {
-  /**
-   * Receives the C-STORE sub-operations of this C-GET (PS3.4 C.4.3.3), on this association;
-   * without it they go to the `store` handler given to `connect`. C-GETs with their own handler
-   * take turns, since a sub-operation does not say which C-GET it serves.
-   */
-  readonly store?: StoreHandler;
 }
 
 /** The outcome of an N-service request, with the data set its response carried if any. */
@@ -210,22 +157,8 @@ export class DimseClient {
     query: FindQuery,
     options: FindOptions = {},
   ): AsyncGenerator<DataSet, DimseResult, undefined> {
-    const context = this.#context(query.sopClassUid);
-    const transferSyntax = context.transferSyntax;
-    const final = yield* streamResponses(this.#dimse, {
-      request: {
-        kind: 'C-FIND-RQ',
-        affectedSopClassUid: query.sopClassUid,
-        priority: options.priority ?? Priority.Medium,
-      },
-      invoke: { context, dataSet: this.#codec.encode(query.identifier, transferSyntax) },
-      signal: options.signal,
-      handoff: new ResponseHandoff<Uint8Array>(options.highWaterMark ?? 16),
-      // PS3.7 §9.1.2.1.6: a Pending response carries one match; others carry none.
-      itemOf: (response) => response.dataSet,
-      map: (bytes) => this.#codec.decode(bytes, transferSyntax),
-    });
-    return resultOf('C-FIND', final.message, 'QueryRetrieveFind');
+    const target = this.#target(query.sopClassUid);
+    return yield* findMatches(target, query, options);
   }
 
   /**
@@ -242,18 +175,13 @@ export class DimseClient {
     query: MoveQuery,
     options: RetrieveOptions = {},
   ): AsyncGenerator<SuboperationProgress, RetrieveResult, undefined> {
-    const context = this.#context(query.sopClassUid);
-    const final = yield* this.#retrieve(
-      {
-        kind: 'C-MOVE-RQ',
-        affectedSopClassUid: query.sopClassUid,
-        moveDestination: query.destination,
-      },
-      query,
-      context,
-      options,
-    );
-    return this.#retrieveResult('C-MOVE', 'QueryRetrieveMove', final, context);
+    const target = this.#target(query.sopClassUid);
+    const request = {
+      kind: 'C-MOVE-RQ',
+      affectedSopClassUid: query.sopClassUid,
+      moveDestination: query.destination,
+    } as const;
+    return yield* retrieveProgress(target, request, query, options);
   }
 
   /**
@@ -270,19 +198,14 @@ export class DimseClient {
     query: RetrieveQuery,
     options: GetOptions = {},
   ): AsyncGenerator<SuboperationProgress, RetrieveResult, undefined> {
-    const context = this.#context(query.sopClassUid);
+    const target = this.#target(query.sopClassUid);
     const release =
       options.store === undefined
         ? undefined
         : await this.#stores.claim(options.store, options.signal);
     try {
-      const final = yield* this.#retrieve(
-        { kind: 'C-GET-RQ', affectedSopClassUid: query.sopClassUid },
-        query,
-        context,
-        options,
-      );
-      return this.#retrieveResult('C-GET', 'QueryRetrieveGet', final, context);
+      const request = { kind: 'C-GET-RQ', affectedSopClassUid: query.sopClassUid } as const;
+      return yield* retrieveProgress(target, request, query, options);
     } finally {
       release?.();
     }
@@ -417,36 +340,9 @@ export class DimseClient {
     return this.#dimse.abort();
   }
 
-  /** A C-GET or C-MOVE whose Pending responses become progress, latest only. */
-  #retrieve(
-    request: Omit<CGetRq, 'messageId' | 'priority'> | Omit<CMoveRq, 'messageId' | 'priority'>,
-    query: RetrieveQuery,
-    context: NegotiatedContext,
-    options: RetrieveOptions,
-  ): AsyncGenerator<SuboperationProgress, ReceivedResponse, undefined> {
-    return streamResponses(this.#dimse, {
-      request: { ...request, priority: options.priority ?? Priority.Medium },
-      invoke: { context, dataSet: this.#codec.encode(query.identifier, context.transferSyntax) },
-      signal: options.signal,
-      handoff: new ResponseHandoff<SuboperationProgress>(2, { latestOnly: true }),
-      // The response matched the request's kind: a C-GET-RSP or C-MOVE-RSP.
-      itemOf: (response) => progressOf(response.message as CGetRsp | CMoveRsp),
-      map: (progress) => progress,
-    });
-  }
-
-  #retrieveResult(
-    operation: 'C-GET' | 'C-MOVE',
-    service: ServiceName,
-    final: ReceivedResponse,
-    context: NegotiatedContext,
-  ): RetrieveResult {
-    const message = final.message as CGetRsp | CMoveRsp; // matched to a C-GET-RQ or C-MOVE-RQ
-    const identifier =
-      final.dataSet === undefined
-        ? undefined
-        : this.#codec.decode(final.dataSet, context.transferSyntax);
-    return retrieveResultOf(resultOf(operation, message, service), message, identifier);
+  /** What a Query/Retrieve operation of `sopClassUid` runs on. */
+  #target(sopClassUid: string): QueryRetrieveTarget {
+    return { dimse: this.#dimse, codec: this.#codec, context: this.#context(sopClassUid) };
   }
 
   #context(
