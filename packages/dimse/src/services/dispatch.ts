@@ -10,20 +10,18 @@ import type {
 import { namesTypeId } from '../association/type-id-rule.js';
 import type { DimseClient } from '../client/dimse-client.js';
 import type { StoreRoute } from '../client/store-route.js';
-import type {
-  DimseHandlers,
-  HandlerResult,
-  ReplyWithDataSet,
-  RequestContext,
-  RetrieveAnswer,
-  RetrieveSet,
-} from './handlers.js';
+import type { DimseHandlers, HandlerResult, ReplyWithDataSet, RequestContext } from './handlers.js';
 import type { StatusReply } from './results.js';
 import { replyOf, statusFields } from './results.js';
 import { findResponses } from './find-responses.js';
 import { lookUpDestination, MoveSender } from './move-sender.js';
 import type { MoveDestinations } from './move-sender.js';
-import { retrieveResponses } from './retrieve-responses.js';
+import {
+  closingAfter,
+  retrieveRefusal,
+  retrieveResponses,
+  retrieveSetOf,
+} from './retrieve-responses.js';
 
 const UNRECOGNIZED_OPERATION = 0x0211; // PS3.7 C.5.23
 const MOVE_DESTINATION_UNKNOWN = 0xa801; // PS3.4 Table C.4-2
@@ -325,39 +323,3 @@ function unsupported(message: DimseRequest): OutgoingResponse {
 }
 
 async function* emptyStream(): AsyncGenerator<Uint8Array> {}
-
-/** A handler's answer as a set of instances, or the status that refuses the request. */
-function retrieveSetOf(answer: RetrieveAnswer): RetrieveSet | StatusReply {
-  if (Array.isArray(answer)) return { total: answer.length, instances: answer };
-  if (typeof answer === 'object' && answer !== null && 'instances' in answer) return answer;
-  const reply = replyOf(answer as HandlerResult); // the rest of RetrieveAnswer
-  // Nothing to send and no refusal: a retrieve of nothing, which succeeds with no sub-operation.
-  return reply.status === 0 ? { total: 0, instances: [] } : reply;
-}
-
-/** The only response to a C-GET or C-MOVE refused before any sub-operation. */
-function retrieveRefusal(
-  message: Extract<DimseRequest, { kind: 'C-GET-RQ' | 'C-MOVE-RQ' }>,
-  reply: StatusReply,
-): OutgoingResponse {
-  return {
-    message: {
-      kind: message.kind === 'C-GET-RQ' ? 'C-GET-RSP' : 'C-MOVE-RSP',
-      affectedSopClassUid: message.affectedSopClassUid,
-      hasDataSet: false,
-      ...statusFields(reply),
-    },
-  };
-}
-
-/** `responses`, then `close()` however they end (the association to a C-MOVE destination). */
-async function* closingAfter(
-  responses: AsyncGenerator<OutgoingResponse>,
-  close: () => Promise<void>,
-): AsyncGenerator<OutgoingResponse> {
-  try {
-    yield* responses;
-  } finally {
-    await close();
-  }
-}

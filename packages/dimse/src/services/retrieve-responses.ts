@@ -1,9 +1,11 @@
 import type { DataSet } from '@dicomnet/data';
-import type { StoreInstance } from '../client/dimse-client.js';
 import type { OutgoingResponse } from '../association/incoming-requests.js';
+import type { StoreInstance } from '../client/dimse-client.js';
+import type { DimseRequest } from '../command/index.js';
 import { DimseStatusError, NoPresentationContextError } from '../errors.js';
-import type { DimseResult } from './results.js';
-import type { RetrieveSet } from './handlers.js';
+import type { HandlerResult, RetrieveAnswer, RetrieveSet } from './handlers.js';
+import { replyOf, statusFields } from './results.js';
+import type { DimseResult, StatusReply } from './results.js';
 
 const PENDING = 0xff00; // PS3.4 Table C.4-2/C.4-3: Sub-operations are continuing
 const SUCCESS = 0x0000;
@@ -116,4 +118,40 @@ export async function* retrieveResponses(
     },
     ...(dataSet !== undefined && { dataSet }),
   };
+}
+
+/** A handler's answer as a set of instances, or the status that refuses the request. */
+export function retrieveSetOf(answer: RetrieveAnswer): RetrieveSet | StatusReply {
+  if (Array.isArray(answer)) return { total: answer.length, instances: answer };
+  if (typeof answer === 'object' && answer !== null && 'instances' in answer) return answer;
+  const reply = replyOf(answer as HandlerResult); // the rest of RetrieveAnswer
+  // Nothing to send and no refusal: a retrieve of nothing, which succeeds with no sub-operation.
+  return reply.status === 0 ? { total: 0, instances: [] } : reply;
+}
+
+/** The only response to a C-GET or C-MOVE refused before any sub-operation. */
+export function retrieveRefusal(
+  message: Extract<DimseRequest, { kind: 'C-GET-RQ' | 'C-MOVE-RQ' }>,
+  reply: StatusReply,
+): OutgoingResponse {
+  return {
+    message: {
+      kind: message.kind === 'C-GET-RQ' ? 'C-GET-RSP' : 'C-MOVE-RSP',
+      affectedSopClassUid: message.affectedSopClassUid,
+      hasDataSet: false,
+      ...statusFields(reply),
+    },
+  };
+}
+
+/** `responses`, then `close()` however they end (the association to a C-MOVE destination). */
+export async function* closingAfter(
+  responses: AsyncGenerator<OutgoingResponse>,
+  close: () => Promise<void>,
+): AsyncGenerator<OutgoingResponse> {
+  try {
+    yield* responses;
+  } finally {
+    await close();
+  }
 }
