@@ -324,11 +324,15 @@ describe('our C-FIND SCU against dcmqrscp', () => {
     const final = events.find(
       (event) => event.kind === 'C-FIND-RSP' && event.status !== 0xff00 && event.status !== 0xff01,
     );
-    // dcmqrscp looks for a C-CANCEL between its responses (PS3.4 C.4.1.3.2): Cancel, 0xFE00.
-    expect(final?.status).toBe(0xfe00);
     const matches = events.filter(
       (event) => event.kind === 'C-FIND-RSP' && event.status === 0xff00,
     );
-    expect(matches.length).toBeLessThan(BIG_STUDY_SIZE);
+    // dcmqrscp looks for a C-CANCEL between its responses (PS3.4 C.4.1.3.2) and then answers
+    // Cancel, 0xFE00. Its 400 small responses fit in the socket buffers, though, so on a busy
+    // machine it may have sent them all, and Success, before our C-CANCEL-RQ arrives; either way
+    // we waited for that final response (the echo above went through), and read no more matches
+    // than it sent. (The C-GET and C-MOVE cancels above, slower per sub-operation, do see 0xFE00.)
+    if (final?.status === 0xfe00) expect(matches.length).toBeLessThan(BIG_STUDY_SIZE);
+    else expect(final?.status).toBe(0x0000);
   });
 });
