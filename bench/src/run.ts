@@ -15,6 +15,7 @@ import { dcmjsCodecBenchmark } from './dcmjs/dcmjs-codec.bench.js';
 import { dcmjsLargeBenchmark } from './dcmjs/dcmjs-large.bench.js';
 import { dcmjsSequenceBenchmark } from './dcmjs/dcmjs-sequence.bench.js';
 import { dimseEchoBenchmark } from './dimse/dimse-echo.bench.js';
+import { dimseFindBenchmark } from './dimse/dimse-find.bench.js';
 import { dimseStoreBenchmark } from './dimse/dimse-store.bench.js';
 import { machineInfo } from './machine.js';
 import { pduCodecBenchmark } from './pdu/pdu-codec.bench.js';
@@ -29,6 +30,7 @@ const BENCHMARKS: readonly Benchmark[] = [
   pduCodecBenchmark,
   pduLoopbackBenchmark,
   dimseEchoBenchmark,
+  dimseFindBenchmark,
   dimseStoreBenchmark,
   dcmjsCodecBenchmark,
   dcmjsSequenceBenchmark,
