@@ -1,5 +1,5 @@
 import { Priority } from '../command/index.js';
-import type { DimseRequest } from '../command/index.js';
+import type { CFindRq, CGetRq, CMoveRq, DimseRequest } from '../command/index.js';
 import type { DataSet, DataSetCodec } from '@dicomnet/data';
 import type {
   IncomingRequest,
@@ -10,7 +10,13 @@ import type {
 import { namesTypeId } from '../association/type-id-rule.js';
 import type { DimseClient } from '../client/dimse-client.js';
 import type { StoreRoute } from '../client/store-route.js';
-import type { DimseHandlers, HandlerResult, ReplyWithDataSet, RequestContext } from './handlers.js';
+import type {
+  CGetRequest,
+  DimseHandlers,
+  HandlerResult,
+  ReplyWithDataSet,
+  RequestContext,
+} from './handlers.js';
 import type { StatusReply } from './results.js';
 import { replyOf, statusFields } from './results.js';
 import { findResponses } from './find-responses.js';
@@ -207,24 +213,13 @@ export function createDispatcher(
       }
       case 'C-FIND-RQ': {
         if (handlers.find === undefined) return unsupported(message);
-        const matches = handlers.find({
-          ...base,
-          sopClassUid: message.affectedSopClassUid,
-          priority: message.priority ?? Priority.Medium,
-          identifier: decoded() ?? {},
-        });
-        const encodeMatch = (match: DataSet): Uint8Array => codec.encode(match, transferSyntaxUid);
-        return { responses: findResponses(matches, message, encodeMatch, incoming.cancel) };
+        const matches = handlers.find(queryRequest(base, message, decoded()));
+        return { responses: findResponses(matches, message, encodeIdentifier, incoming.cancel) };
       }
       case 'C-GET-RQ': {
         if (handlers.get === undefined) return unsupported(message);
-        const priority = message.priority ?? Priority.Medium;
-        const answer = await handlers.get({
-          ...base,
-          sopClassUid: message.affectedSopClassUid,
-          priority,
-          identifier: decoded() ?? {},
-        });
+        const request = queryRequest(base, message, decoded());
+        const answer = await handlers.get(request);
         const set = retrieveSetOf(answer);
         if (!('instances' in set)) return retrieveRefusal(message, set);
         return {
@@ -232,10 +227,9 @@ export function createDispatcher(
             kind: 'C-GET-RSP',
             affectedSopClassUid: message.affectedSopClassUid,
             // PS3.4 C.4.3: back on this association, at the C-GET's priority (C.4.3.1.2).
-            store: (instance) => client.store(instance, { priority }),
+            store: (instance) => client.store(instance, { priority: request.priority }),
             encode: encodeIdentifier,
             cancel: incoming.cancel,
-            failRestOnError: false,
           }),
         };
       }
@@ -249,14 +243,8 @@ export function createDispatcher(
             errorComment: `unknown move destination ${message.moveDestination}`,
           });
         }
-        const priority = message.priority ?? Priority.Medium;
-        const answer = await handlers.move({
-          ...base,
-          sopClassUid: message.affectedSopClassUid,
-          priority,
-          identifier: decoded() ?? {},
-          destination: message.moveDestination,
-        });
+        const request = queryRequest(base, message, decoded());
+        const answer = await handlers.move({ ...request, destination: message.moveDestination });
         const set = retrieveSetOf(answer);
         if (!('instances' in set)) return retrieveRefusal(message, set);
         const sender = new MoveSender({
@@ -264,7 +252,7 @@ export function createDispatcher(
           callingAeTitle: client.negotiated.calledAeTitle,
           calledAeTitle: message.moveDestination,
           originator: { aeTitle: client.negotiated.callingAeTitle, messageId: message.messageId },
-          priority,
+          priority: request.priority,
         });
         return {
           responses: closingAfter(
@@ -274,7 +262,6 @@ export function createDispatcher(
               store: (instance) => sender.store(instance),
               encode: encodeIdentifier,
               cancel: incoming.cancel,
-              failRestOnError: true,
             }),
             () => sender.close(),
           ),
@@ -323,3 +310,17 @@ function unsupported(message: DimseRequest): OutgoingResponse {
 }
 
 async function* emptyStream(): AsyncGenerator<Uint8Array> {}
+
+/** What C-FIND, C-GET and C-MOVE handlers share: SOP class, priority and the decoded Identifier. */
+function queryRequest(
+  base: RequestContext,
+  message: CFindRq | CGetRq | CMoveRq,
+  identifier: DataSet | undefined,
+): CGetRequest {
+  return {
+    ...base,
+    sopClassUid: message.affectedSopClassUid,
+    priority: message.priority ?? Priority.Medium,
+    identifier: identifier ?? {},
+  };
+}

@@ -26,12 +26,6 @@ export interface RetrieveOperation {
   readonly encode: (identifier: DataSet) => Uint8Array;
   /** Aborted by the peer's C-CANCEL-RQ. */
   readonly cancel: AbortSignal | undefined;
-  /**
-   * For C-MOVE: a sub-operation that fails otherwise than by a status (the destination cannot
-   * be reached, its association broke) fails it and every instance after it, without trying
-   * them. For C-GET such a failure is the requester's own association breaking: it is thrown.
-   */
-  readonly failRestOnError: boolean;
 }
 
 /**
@@ -40,8 +34,8 @@ export interface RetrieveOperation {
  * final one: Success when every sub-operation succeeded, Warning 0xB000 when some failed or
  * warned, 0xA702 when all failed, 0xFE00 when the peer cancelled; with a Failed SOP Instance UID
  * List unless it is Success (PS3.4 C.4.2.1.4.2, C.4.3.1.3.2).
- * @throws What a sub-operation throws other than a failure status or a missing context, unless
- *   `failRestOnError`: the association it runs on is gone.
+ * @throws For C-GET, what a sub-operation throws other than a failure status or a missing
+ *   context: the association it runs on is gone.
  */
 export async function* retrieveResponses(
   set: RetrieveSet,
@@ -49,6 +43,10 @@ export async function* retrieveResponses(
 ): AsyncGenerator<OutgoingResponse> {
   const { kind, affectedSopClassUid } = operation;
   const cancelled = (): boolean => operation.cancel?.aborted === true;
+  // A sub-operation that fails otherwise than by a status: for C-MOVE the destination cannot be
+  // reached or its association broke, which fails it and every instance after it, untried; for
+  // C-GET it is the requester's own association breaking, and is thrown.
+  const failRestOnError = kind === 'C-MOVE-RSP';
   let completed = 0;
   let failed = 0;
   let warning = 0;
@@ -73,7 +71,7 @@ export async function* retrieveResponses(
       // A refusal of this one instance; anything else ends the whole retrieve.
       const refused =
         error instanceof DimseStatusError || error instanceof NoPresentationContextError;
-      if (!refused && !operation.failRestOnError) throw error;
+      if (!refused && !failRestOnError) throw error;
       if (!refused) broken = error instanceof Error ? error : new Error(String(error));
       failed++;
       failedUids.push(instance.sopInstanceUid);
