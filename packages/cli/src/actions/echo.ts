@@ -3,9 +3,8 @@ import type { CommandIo } from '../command-io.js';
 import type { EchoOptions } from '../commands/echo.js';
 import { exitCodeFor } from '../exit-code-for.js';
 import { ExitCode } from '../exit-codes.js';
-import { wantsTls } from '../commands/tls-options.js';
 import { createOutput } from '../output.js';
-import { peerOptions } from './peer-options.js';
+import { peerOptions, reportedError } from './peer-options.js';
 
 const TRANSFER_SYNTAXES = ['1.2.840.10008.1.2.1', '1.2.840.10008.1.2'];
 
@@ -93,9 +92,7 @@ export async function runEcho(
     });
     io.setExitCode(ExitCode.Ok);
   } catch (caught) {
-    const error = wantsTls(options)
-      ? (await import('../actions/tls-context.js')).classifyTlsError(caught, host, peerPort)
-      : caught;
+    const error = await reportedError(caught, host, peerPort, options);
     const message = error instanceof Error ? error.message : String(error);
     out.warn(`dicomnet echo: ${message}`);
     out.result({

@@ -4,12 +4,11 @@ import { connect } from '@dicomnet/dimse';
 import type { CommandIo } from '../command-io.js';
 import { keyName } from '../commands/query-keys.js';
 import type { QueryCommandOptions } from '../commands/query-options.js';
-import { wantsTls } from '../commands/tls-options.js';
 import { exitCodeFor } from '../exit-code-for.js';
 import { ExitCode } from '../exit-codes.js';
 import { createOutput } from '../output.js';
 import { identifierOf, sopClassOf } from './identifier.js';
-import { peerOptions } from './peer-options.js';
+import { peerOptions, reportedError } from './peer-options.js';
 
 const TRANSFER_SYNTAXES = ['1.2.840.10008.1.2.1', '1.2.840.10008.1.2'];
 
@@ -56,9 +55,7 @@ export async function runFind(
     });
     io.setExitCode(ExitCode.Ok);
   } catch (caught) {
-    const error = wantsTls(options)
-      ? (await import('./tls-context.js')).classifyTlsError(caught, host, peerPort)
-      : caught;
+    const error = await reportedError(caught, host, peerPort, options);
     const message = io.interrupted.aborted
       ? `cancelled after ${matches.length} match(es)`
       : error instanceof Error

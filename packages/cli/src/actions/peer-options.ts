@@ -64,3 +64,18 @@ export async function peerOptions(
     ...(identity !== undefined && { userIdentity: identity }),
   };
 }
+
+/**
+ * The error to report for `caught`: with TLS asked for, a failed handshake or a refused
+ * certificate becomes a `DICOMNET_CLI_TLS_HANDSHAKE_FAILED` error (see `classifyTlsError`);
+ * without TLS, `caught` as it is (node:tls is not loaded for it).
+ */
+export async function reportedError(
+  caught: unknown,
+  host: string,
+  port: number,
+  options: TlsCommandOptions,
+): Promise<unknown> {
+  if (!wantsTls(options)) return caught;
+  return (await import('./tls-context.js')).classifyTlsError(caught, host, port);
+}

@@ -5,13 +5,12 @@ import type { CommandIo } from '../command-io.js';
 import type { GetCommandOptions } from '../commands/get.js';
 import type { MoveCommandOptions } from '../commands/move.js';
 import type { QueryCommandOptions } from '../commands/query-options.js';
-import { wantsTls } from '../commands/tls-options.js';
 import { exitCodeFor } from '../exit-code-for.js';
 import { ExitCode } from '../exit-codes.js';
 import { createOutput } from '../output.js';
 import { RetrieveProgress } from '../retrieve-progress.js';
 import { identifierOf, sopClassOf } from './identifier.js';
-import { peerOptions } from './peer-options.js';
+import { peerOptions, reportedError } from './peer-options.js';
 import { getContexts, moveContexts } from './retrieve-contexts.js';
 
 /** Runs `dicomnet get`: C-GET, the instances written into `--out` (PS3.4 C.4.3). */
@@ -89,9 +88,7 @@ async function runRetrieve(
     out.result({ ok: result.failed === 0, ...result });
     io.setExitCode(result.failed === 0 ? ExitCode.Ok : ExitCode.Failed);
   } catch (caught) {
-    const error = wantsTls(options)
-      ? (await import('./tls-context.js')).classifyTlsError(caught, host, peerPort)
-      : caught;
+    const error = await reportedError(caught, host, peerPort, options);
     const message = io.interrupted.aborted
       ? `cancelled after ${last?.completed ?? 0} completed sub-operation(s)`
       : error instanceof Error

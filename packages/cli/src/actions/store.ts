@@ -3,14 +3,13 @@ import { connect, openInstanceFiles, storeFiles } from '@dicomnet/dimse';
 import { formatStatus } from '@dicomnet/status-codes';
 import type { CommandIo } from '../command-io.js';
 import type { StoreOptions } from '../commands/store.js';
-import { wantsTls } from '../commands/tls-options.js';
 import { exitCodeFor } from '../exit-code-for.js';
 import { ExitCode } from '../exit-codes.js';
 import { findFiles } from '../find-files.js';
 import { createOutput } from '../output.js';
 import type { Output } from '../output.js';
 import { StoreProgress } from '../store-progress.js';
-import { peerOptions } from './peer-options.js';
+import { peerOptions, reportedError } from './peer-options.js';
 import type { PeerOptions } from './peer-options.js';
 
 /** What happened to one file. */
@@ -83,9 +82,7 @@ export async function runStore(
           done.add(outcome.file);
         });
       } catch (error) {
-        fatal = wantsTls(options)
-          ? (await import('../actions/tls-context.js')).classifyTlsError(error, host, peerPort)
-          : error;
+        fatal = await reportedError(error, host, peerPort, options);
       }
     }
     for (const file of batch.files) {

@@ -1,19 +1,13 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, generateInstances, runTool, startStorescp, tempDir } from '@dicomnet/test-utils';
 import type { GeneratedInstance } from '@dicomnet/test-utils';
-import { openInstanceFile } from '@dicomnet/dimse';
 import { ExitCode } from '../../src/exit-codes.js';
+import { dataSetBytes } from '../data-set-bytes.js';
 import { runCli } from '../run-cli.js';
 
 const TIMEOUTS = ['-to', '5', '-ta', '5', '-td', '5'];
-
-async function dataSetBytes(file: string): Promise<Buffer> {
-  const opened = await openInstanceFile(file);
-  const bytes = await readFile(file);
-  return bytes.subarray(bytes.byteLength - opened.size);
-}
 
 describe('dicomnet echo and store against DCMTK storescp', () => {
   let dir: Awaited<ReturnType<typeof tempDir>>;

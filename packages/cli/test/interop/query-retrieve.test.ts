@@ -1,20 +1,14 @@
 // dicomnet find, get and move against DCMTK's dcmqrscp (holding instances dicomnet store sent it),
 // with storescp as the C-MOVE destination; what arrives is compared with what was sent.
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openInstanceFile } from '@dicomnet/dimse';
 import { generateInstances, startDcmqrscp, startStorescp, tempDir } from '@dicomnet/test-utils';
 import type { Dcmqrscp, GeneratedInstance } from '@dicomnet/test-utils';
 import { ExitCode } from '../../src/exit-codes.js';
+import { dataSetBytes } from '../data-set-bytes.js';
 import { runCli } from '../run-cli.js';
-
-/** The data set bytes of a Part 10 file (what a transfer must keep identical). */
-async function dataSetBytes(file: string): Promise<Buffer> {
-  const opened = await openInstanceFile(file);
-  const bytes = await readFile(file);
-  return bytes.subarray(bytes.byteLength - opened.size);
-}
 
 /** Every file of `dir` has the data set of the instance with its SOP Instance UID. */
 async function expectHolds(dir: string, instances: readonly GeneratedInstance[]): Promise<void> {
