@@ -1,7 +1,7 @@
 // The value bytes of one model element (PS3.5 6.2, 6.4, 7.3). The element has been validated
 // (validateDataSet), so every value has the type its VR calls for.
 import type { DataElement, PersonName } from '../data-set/data-set.js';
-import { formatDecimal, formatPersonName } from '../data-set/model-to-dcmjs.js';
+import { formatDecimal, formatPersonName } from '../data-set/format-values.js';
 import { swapBytes } from '../data-set/swap-bytes.js';
 import { vrInfo, type VrInfo } from '../data-set/value-representation.js';
 
