@@ -34,6 +34,52 @@ export class DimseStatusError extends DicomnetError {
   }
 }
 
+/** Sub-operation counts of a C-GET or C-MOVE final response (PS3.4 C.4.2.3.1, C.4.3.3.1). */
+export interface RetrieveCounts {
+  /**
+   * Number of Remaining Sub-operations (0000,1020). A Cancel response may carry the number never
+   * started; other final responses leave it out (`undefined`).
+   */
+  readonly remaining: number | undefined;
+  /** Number of Completed Sub-operations (0000,1021); 0 when absent. */
+  readonly completed: number;
+  /** Number of Failed Sub-operations (0000,1022); 0 when absent. */
+  readonly failed: number;
+  /** Number of Warning Sub-operations (0000,1023); 0 when absent. */
+  readonly warning: number;
+  /** Failed SOP Instance UID List (0008,0058) of the final response; empty when absent. */
+  readonly failedSopInstanceUids: readonly string[];
+}
+
+/**
+ * A C-GET or C-MOVE ended with a Failure or Cancel status (PS3.4 C.4.2.3.1, C.4.3.3.1). A
+ * {@link DimseStatusError} with the same `code`, which also carries the final response's
+ * sub-operation counts and Failed SOP Instance UID List: how much was retrieved before it ended.
+ */
+export class RetrieveStatusError extends DimseStatusError implements RetrieveCounts {
+  readonly remaining: number | undefined;
+  readonly completed: number;
+  readonly failed: number;
+  readonly warning: number;
+  readonly failedSopInstanceUids: readonly string[];
+  constructor(
+    operation: string,
+    status: number,
+    counts: RetrieveCounts,
+    details: StatusDetails = {},
+    service?: ServiceName,
+  ) {
+    super(operation, status, details, service);
+    this.remaining = counts.remaining;
+    this.completed = counts.completed;
+    this.failed = counts.failed;
+    this.warning = counts.warning;
+    this.failedSopInstanceUids = counts.failedSopInstanceUids;
+    const remaining = counts.remaining === undefined ? '' : `, ${counts.remaining} remaining`;
+    this.message += `: ${counts.completed} completed, ${counts.failed} failed, ${counts.warning} warning${remaining}`;
+  }
+}
+
 /** No accepted presentation context serves this SOP class (and transfer syntax) in this role. */
 export class NoPresentationContextError extends DicomnetError {
   constructor(

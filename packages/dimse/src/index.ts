@@ -73,9 +73,10 @@ export {
   NoPresentationContextError,
   PoolClosedError,
   ResponseMismatchError,
+  RetrieveStatusError,
   TooManyFragmentsError,
 } from './errors.js';
-export type { StatusDetails } from './errors.js';
+export type { StatusDetails, RetrieveCounts } from './errors.js';
 export type { DimseErrorEvent, DimseMessageEvent } from './diagnostics.js';
 export { DIMSE_DIAGNOSTICS_CHANNELS } from './diagnostics.js';
 

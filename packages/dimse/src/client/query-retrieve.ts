@@ -36,6 +36,13 @@ export interface FindOptions extends OperationOptions {
    * Default 16.
    */
   readonly highWaterMark?: number;
+  /**
+   * Asks the peer to stop: aborting it sends C-CANCEL-RQ (PS3.7 §9.3.2.3), and the operation
+   * then ends as the peer's final response says (Cancel 0xFE00 rejects with a
+   * `DimseStatusError`; Success if the peer had finished first). Unlike `signal`, which
+   * rejects with its own reason, the peer's answer is kept.
+   */
+  readonly cancel?: AbortSignal;
 }
 
 /** What to retrieve with C-GET or C-MOVE (PS3.4 C.4.2.1, C.4.3.1). */
@@ -60,6 +67,14 @@ export interface MoveQuery extends RetrieveQuery {
 export interface RetrieveOptions extends OperationOptions {
   /** Default Medium (PS3.7 §9.1.3.1.4, §9.1.4.1.4). */
   readonly priority?: Priority;
+  /**
+   * Asks the peer to stop: aborting it sends C-CANCEL-RQ (PS3.7 §9.3.3.3, §9.3.4.3), and the
+   * operation then ends as the peer's final response says: Cancel 0xFE00 rejects with a
+   * `RetrieveStatusError` holding the sub-operation counts so far (PS3.4 C.4.2.3.1), or a
+   * result if the peer had finished first. Unlike `signal`, which rejects with its own reason,
+   * the peer's counts are kept.
+   */
+  readonly cancel?: AbortSignal;
 }
 
 /** Options of {@link DimseClient.get}. */
@@ -94,6 +109,7 @@ export async function* findMatches(
     },
     invoke: { context, dataSet: codec.encode(query.identifier, context.transferSyntax) },
     signal: options.signal,
+    cancel: options.cancel,
     handoff: new ResponseHandoff<Uint8Array>(options.highWaterMark ?? 16),
     // PS3.7 §9.1.2.1.6: a Pending response carries one match; others carry none.
     itemOf: (response) => response.dataSet,
@@ -117,6 +133,7 @@ export async function* retrieveProgress(
     request: { ...request, priority: options.priority ?? Priority.Medium },
     invoke: { context, dataSet: codec.encode(query.identifier, context.transferSyntax) },
     signal: options.signal,
+    cancel: options.cancel,
     handoff: new ResponseHandoff<SuboperationProgress>(2, { latestOnly: true }),
     // The response matched the request's kind: a C-GET-RSP or C-MOVE-RSP.
     itemOf: (response) => progressOf(response.message as CGetRsp | CMoveRsp),
@@ -127,5 +144,5 @@ export async function* retrieveProgress(
     final.dataSet === undefined ? undefined : codec.decode(final.dataSet, context.transferSyntax);
   const [operation, service]: [string, ServiceName] =
     request.kind === 'C-GET-RQ' ? ['C-GET', 'QueryRetrieveGet'] : ['C-MOVE', 'QueryRetrieveMove'];
-  return retrieveResultOf(resultOf(operation, message, service), message, identifier);
+  return retrieveResultOf(operation, message, identifier, service);
 }

@@ -1,6 +1,10 @@
 import type { DataSet } from '@dicomnet/data';
+import type { ServiceName } from '@dicomnet/status-codes';
 import type { CGetRsp, CMoveRsp } from '../command/index.js';
+import { DimseStatusError, RetrieveStatusError } from '../errors.js';
+import type { RetrieveCounts } from '../errors.js';
 import type { DimseResult } from '../services/results.js';
+import { resultOf } from '../services/results.js';
 
 /** The sub-operation counts of a C-GET or C-MOVE Pending response (PS3.4 C.4.2.3.1). */
 export interface SuboperationProgress {
@@ -15,10 +19,7 @@ export interface SuboperationProgress {
 }
 
 /** The outcome of a C-GET or C-MOVE the peer ended with Success or Warning. */
-export interface RetrieveResult extends DimseResult {
-  readonly completed: number;
-  readonly failed: number;
-  readonly warning: number;
+export interface RetrieveResult extends DimseResult, RetrieveCounts {
   /**
    * Failed SOP Instance UID List (0008,0058) of the final response (PS3.4 C.4.2.1.4.2), empty
    * when the peer sent none.
@@ -38,19 +39,29 @@ export function progressOf(message: CGetRsp | CMoveRsp): SuboperationProgress {
   };
 }
 
-/** A final C-GET-RSP or C-MOVE-RSP as a result, with its Failed SOP Instance UID List. */
+/**
+ * A final C-GET-RSP or C-MOVE-RSP as a result, with its counts and Failed SOP Instance UID List.
+ * @throws {@link RetrieveStatusError} for a Failure or Cancel status, carrying the same counts
+ *   and list (PS3.4 C.4.2.3.1, C.4.3.3.1: a Cancel or Failure response reports how many
+ *   sub-operations completed, failed and warned before it).
+ */
 export function retrieveResultOf(
-  result: DimseResult,
+  operation: string,
   message: CGetRsp | CMoveRsp,
   identifier: DataSet | undefined,
+  service: ServiceName,
 ): RetrieveResult {
-  const { completed, failed, warning } = progressOf(message);
   const failedUids = identifier?.[FAILED_SOP_INSTANCE_UID_LIST]?.Value ?? [];
-  return {
-    ...result,
-    completed,
-    failed,
-    warning,
+  const counts: RetrieveCounts = {
+    ...progressOf(message),
     failedSopInstanceUids: failedUids.filter((uid): uid is string => typeof uid === 'string'),
   };
+  let result: DimseResult;
+  try {
+    result = resultOf(operation, message, service);
+  } catch (error) {
+    if (!(error instanceof DimseStatusError)) throw error;
+    throw new RetrieveStatusError(operation, error.status, counts, error.details, service);
+  }
+  return { ...result, ...counts };
 }

@@ -10,6 +10,8 @@ export interface StreamedOperation<T, U> {
   readonly invoke: Pick<InvokeOptions, 'context' | 'dataSet'>;
   /** Gives up: cancels at the peer, waits for the final response, then rejects with the reason. */
   readonly signal: AbortSignal | undefined;
+  /** Asks the peer to stop: cancels at the peer, and its final response is returned as usual. */
+  readonly cancel: AbortSignal | undefined;
   /** Holds the items between the association and the consumer. */
   readonly handoff: ResponseHandoff<T>;
   /** The item a Pending response carries, taken on the association's input path. */
@@ -20,7 +22,7 @@ export interface StreamedOperation<T, U> {
 
 /**
  * Performs a C-FIND, C-GET or C-MOVE whose Pending responses are consumed as an async generator,
- * and returns its final response. Leaving the loop early or aborting `signal` sends C-CANCEL-RQ
+ * and returns its final response. Leaving the loop early, aborting `signal` or `cancel` sends C-CANCEL-RQ
  * (PS3.7 §9.3.2.3, §9.3.3.3, §9.3.4.3) and still waits for the final response, so the
  * association is never used again while the peer is still answering.
  */
@@ -32,7 +34,8 @@ export async function* streamResponses<T, U>(
   const cancel = new AbortController();
   const onAbort = (): void => cancel.abort();
   signal?.addEventListener('abort', onAbort, { once: true });
-  if (signal?.aborted === true) cancel.abort();
+  operation.cancel?.addEventListener('abort', onAbort, { once: true });
+  if (signal?.aborted === true || operation.cancel?.aborted === true) cancel.abort();
   let done = false;
   const final = dimse
     .invoke(operation.request, {
@@ -57,6 +60,7 @@ export async function* streamResponses<T, U>(
     return response;
   } finally {
     signal?.removeEventListener('abort', onAbort);
+    operation.cancel?.removeEventListener('abort', onAbort);
     if (!done) {
       // Left early: cancel at the peer, drop what still comes, wait for the end.
       cancel.abort();
