@@ -1,0 +1,2 @@
+// ---- errors ----
+export { NoSqliteError } from './errors.js';
