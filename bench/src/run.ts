@@ -16,6 +16,7 @@ import { dcmjsLargeBenchmark } from './dcmjs/dcmjs-large.bench.js';
 import { dcmjsSequenceBenchmark } from './dcmjs/dcmjs-sequence.bench.js';
 import { dimseEchoBenchmark } from './dimse/dimse-echo.bench.js';
 import { dimseFindBenchmark } from './dimse/dimse-find.bench.js';
+import { dimseGetBenchmark } from './dimse/dimse-get.bench.js';
 import { dimseStoreBenchmark } from './dimse/dimse-store.bench.js';
 import { machineInfo } from './machine.js';
 import { pduCodecBenchmark } from './pdu/pdu-codec.bench.js';
@@ -31,6 +32,7 @@ const BENCHMARKS: readonly Benchmark[] = [
   pduLoopbackBenchmark,
   dimseEchoBenchmark,
   dimseFindBenchmark,
+  dimseGetBenchmark,
   dimseStoreBenchmark,
   dcmjsCodecBenchmark,
   dcmjsSequenceBenchmark,
