@@ -13,9 +13,10 @@ const EXPLICIT_VR_LITTLE_ENDIAN = '1.2.840.10008.1.2.1';
  * Opens one association to 127.0.0.1:`port` proposing Verification (Implicit VR LE) and Secondary
  * Capture in Explicit VR LE, the syntax of the generated files, so they are sent as they are.
  * Our maximum PDU length stays at its default (16 KiB), like DCMTK's; what we send is bounded by
- * the peer's (16 KiB for storescp and for our SCP by default).
+ * the peer's (16 KiB for storescp and for our SCP by default). With `window` above 1 it asks to
+ * invoke that many operations at once (PS3.7 D.3.3.3); the peer may grant fewer.
  */
-export function openScu(port: number): Promise<DimseClient> {
+export function openScu(port: number, window = 1): Promise<DimseClient> {
   return connect({
     host: '127.0.0.1',
     port,
@@ -25,6 +26,9 @@ export function openScu(port: number): Promise<DimseClient> {
       { abstractSyntax: VERIFICATION, transferSyntaxes: [IMPLICIT_VR_LITTLE_ENDIAN] },
       { abstractSyntax: SECONDARY_CAPTURE, transferSyntaxes: [EXPLICIT_VR_LITTLE_ENDIAN] },
     ],
+    ...(window > 1 && {
+      asynchronousOperationsWindow: { maxOperationsInvoked: window, maxOperationsPerformed: 1 },
+    }),
   });
 }
 

@@ -3,6 +3,8 @@
  * and one of about 200 MiB. Our SCU and storescu send to storescp; storescu sends to storescp and
  * to our SCP (storeToDirectory in a child process, with and without fsync). Every receiver
  * writes files to a temporary folder on the same disk. Also the peak RSS of our SCP per size.
+ * Small instances also go from our SCU to our SCP, at window 1 and with 8 C-STOREs in flight
+ * (the asynchronous operations window, PS3.7 D.3.3.3, which DCMTK does not negotiate).
  */
 import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -22,8 +24,13 @@ import type { LineFigures, Receiver, RunFigures } from './timed-runs.js';
 import { commonCells, mib, runDcmtkScu, runDicomnetScu } from './timed-runs.js';
 
 type Size = 'small' | 'large';
-type Sender = 'storescu' | 'dicomnet SCU' | 'dicomnet SCU, in memory';
-type ReceiverKind = 'storescp' | 'dicomnet SCP, fsync' | 'dicomnet SCP, no fsync';
+type Sender = 'storescu' | 'dicomnet SCU' | 'dicomnet SCU, in memory' | 'dicomnet SCU, window 8';
+type ReceiverKind =
+  | 'storescp'
+  | 'dicomnet SCP, fsync'
+  | 'dicomnet SCP, no fsync'
+  | 'dicomnet SCP, window 8, no fsync'
+  | 'dicomnet SCP, window 8, fsync';
 
 interface StoreLine {
   readonly size: Size;
@@ -39,13 +46,35 @@ const RECEIVERS_AND_SENDERS: readonly Omit<StoreLine, 'size'>[] = [
   { sender: 'dicomnet SCU, in memory', receiver: 'storescp', compares: '(no file reading)' },
   { sender: 'storescu', receiver: 'dicomnet SCP, fsync', compares: 'our SCP ÷ storescp' },
   { sender: 'storescu', receiver: 'dicomnet SCP, no fsync', compares: 'our SCP ÷ storescp' },
+  // Small only, both sides ours: the SCP grants a window of 8; the window 1 SCU asks for none.
+  {
+    sender: 'dicomnet SCU',
+    receiver: 'dicomnet SCP, window 8, no fsync',
+    compares: 'both ours ÷ DCMTK → DCMTK',
+  },
+  {
+    sender: 'dicomnet SCU, window 8',
+    receiver: 'dicomnet SCP, window 8, no fsync',
+    compares: 'both ours ÷ DCMTK → DCMTK',
+  },
+  {
+    sender: 'dicomnet SCU, window 8',
+    receiver: 'dicomnet SCP, window 8, fsync',
+    compares: 'both ours ÷ DCMTK → DCMTK',
+  },
 ];
+
+/** Lines that only make sense with many instances: no file reading, several in flight. */
+function smallOnly(line: Omit<StoreLine, 'size'>): boolean {
+  return line.sender === 'dicomnet SCU, in memory' || line.receiver.includes('window 8');
+}
 
 /** Small lines first, then large; the first line of each size is that size's baseline. */
 const LINES: readonly StoreLine[] = (['small', 'large'] as const).flatMap((size) =>
-  RECEIVERS_AND_SENDERS.filter(
-    (line) => size === 'small' || line.sender !== 'dicomnet SCU, in memory',
-  ).map((line) => ({ ...line, size })),
+  RECEIVERS_AND_SENDERS.filter((line) => size === 'small' || !smallOnly(line)).map((line) => ({
+    ...line,
+    size,
+  })),
 );
 
 /** A receiver with its output folder. */
@@ -60,13 +89,19 @@ const SENDER_IDS: Readonly<Record<Sender, string>> = {
   storescu: 'storescu',
   'dicomnet SCU': 'dicomnet',
   'dicomnet SCU, in memory': 'dicomnet-in-memory',
+  'dicomnet SCU, window 8': 'dicomnet-window8',
 };
 
 const RECEIVER_IDS: Readonly<Record<ReceiverKind, string>> = {
   storescp: 'storescp',
   'dicomnet SCP, fsync': 'dicomnet-fsync',
   'dicomnet SCP, no fsync': 'dicomnet-no-fsync',
+  'dicomnet SCP, window 8, no fsync': 'dicomnet-window8-no-fsync',
+  'dicomnet SCP, window 8, fsync': 'dicomnet-window8-fsync',
 };
+
+/** The window our SCP grants in the window lines, and our SCU asks for in its window 8 line. */
+const WINDOW = 8;
 
 function idOf(line: StoreLine): string {
   return `${line.size}/${SENDER_IDS[line.sender]}-${RECEIVER_IDS[line.receiver]}`;
@@ -111,9 +146,17 @@ async function runLine(
     await drain(target.outputDir, files.length);
     return figures;
   }
-  if (line.sender === 'dicomnet SCU') {
-    const figures = await runDicomnetScu(target, files.length, (client) =>
-      storeFiles(client, files),
+  if (line.sender === 'dicomnet SCU' || line.sender === 'dicomnet SCU, window 8') {
+    const window = line.sender === 'dicomnet SCU' ? 1 : WINDOW;
+    const figures = await runDicomnetScu(
+      target,
+      files.length,
+      async (client) => {
+        const granted = client.negotiated.asynchronousOperationsWindow.maxOperationsInvoked;
+        if (granted !== window) throw new Error(`asked for window ${window}, granted ${granted}`);
+        await storeFiles(client, files);
+      },
+      window,
     );
     await drain(target.outputDir, files.length);
     return figures;
@@ -139,7 +182,11 @@ async function startTarget(root: string, name: string, kind: ReceiverKind): Prom
     const storescp = await startStorescp(outputDir);
     return { port: storescp.port, cpuMicros: () => storescp.cpuMicros(), outputDir, storescp };
   }
-  const child = await forkScp({ outputDir, fsync: kind === 'dicomnet SCP, fsync' });
+  const child = await forkScp({
+    outputDir,
+    fsync: kind === 'dicomnet SCP, fsync' || kind === 'dicomnet SCP, window 8, fsync',
+    ...(kind.includes('window 8') && { maxOperationsPerformed: WINDOW }),
+  });
   return { port: child.port, cpuMicros: () => child.cpuMicros(), outputDir, child };
 }
 
@@ -257,6 +304,7 @@ async function run(options: BenchmarkOptions): Promise<BenchmarkResult> {
     notes: [
       `${roundCount} rounds per line, lines interleaved round by round (one untimed warm-up pass); figures are medians. ratio = median over rounds of (line ÷ storescu → storescp of the same size in the same round); range = lowest and highest.`,
       "MB/s = Part 10 file bytes (10^6) per second. All files are Explicit VR Little Endian, sent as they are; every PDU is at most 16 KiB (the receivers' default maximum).",
+      `dicomnet SCU → dicomnet SCP (small only): both ours, the SCP (createServer + storeToDirectory in a child process, fsync as named) granting an asynchronous operations window of ${WINDOW} (PS3.7 D.3.3.3); "dicomnet SCU" asks for none (window 1), "window ${WINDOW}" asks for ${WINDOW} and storeFiles keeps ${WINDOW} C-STOREs in flight. Their ratio is to storescu → storescp of the same round, which never fsyncs.`,
       `dicomnet SCU: connect (not timed), then openInstanceFiles (headers, 16 at a time) and storeFiles (one file after the other; the next small file is read while the current one is on the wire), as dicomnet store does, timed from the first open to the last response; release not timed. "in memory" (small only, a diagnostic): the same with every data set read into memory before timing, client.store({ …, dataSet: bytes }).`,
       'storescu: whole processes timed (+sd: all files of the folder on one association). rate = (N − 1) / (t(N files) − t(one small file)) (large: 1 / (t(large) − t(one small file))), t(one small file) the median of 3 runs in the same round ("subtracted ms"): this removes process start, association set-up and release. storescu loads each file whole into memory before sending it.',
       'Receivers write every instance to a file in a temporary folder on the same disk (emptied after each run, then `sync`, untimed, so that no line pays for the clean-up of the one before). storescp writes with plain write() and never fsyncs; storeToDirectory writes a temporary file, fsyncs it (fsync: true, its default) and renames it.',

@@ -5,6 +5,11 @@ export interface ScpConfig {
   readonly outputDir: string;
   /** storeToDirectory's `fsync` option (its default is true). */
   readonly fsync: boolean;
+  /**
+   * createServer's `maxOperationsPerformed`: the asynchronous operations window it grants
+   * (PS3.7 D.3.3.3); default 1 (none negotiated).
+   */
+  readonly maxOperationsPerformed?: number;
 }
 
 /** Memory of the SCP process. */

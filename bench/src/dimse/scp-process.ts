@@ -23,6 +23,9 @@ async function main(): Promise<void> {
       { abstractSyntax: isStorageSopClass, transferSyntaxes: syntaxes },
     ],
     handlers: { store: storeToDirectory(config.outputDir, { fsync: config.fsync }) },
+    ...(config.maxOperationsPerformed !== undefined && {
+      maxOperationsPerformed: config.maxOperationsPerformed,
+    }),
   });
   const { port } = await server.listen({ port: 0, host: '127.0.0.1' });
   const idleRssBytes = process.memoryUsage.rss();

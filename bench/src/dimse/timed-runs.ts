@@ -28,14 +28,16 @@ export interface RunFigures {
 
 /**
  * The dicomnet SCU: connects (not timed), times `work` on the open association, releases (not
- * timed). `count` is the number of operations `work` performs.
+ * timed). `count` is the number of operations `work` performs; `window` the asynchronous
+ * operations window to ask for (default 1).
  */
 export async function runDicomnetScu(
   receiver: Receiver,
   count: number,
   work: (client: DimseClient) => Promise<void>,
+  window = 1,
 ): Promise<RunFigures> {
-  const client = await openScu(receiver.port);
+  const client = await openScu(receiver.port, window);
   try {
     const scpCpuAtStart = await receiver.cpuMicros();
     const cpuAtStart = process.cpuUsage();
