@@ -162,6 +162,19 @@ export class DimseProtocolError extends DicomnetError {
   }
 }
 
+/**
+ * The peer had more operations outstanding than the asynchronous operations window it
+ * negotiated allows (PS3.7 D.3.3.3; 1 when it negotiated none). The association is aborted.
+ */
+export class OperationsWindowExceededError extends DicomnetError {
+  constructor(readonly window: number) {
+    super(
+      'DICOMNET_DIMSE_WINDOW_EXCEEDED',
+      `the peer invoked more than ${window} outstanding operation${window === 1 ? '' : 's'}, the window it negotiated`,
+    );
+  }
+}
+
 /** An operation was given to an association pool after `close()`. */
 export class PoolClosedError extends DicomnetError {
   constructor() {

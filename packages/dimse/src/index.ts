@@ -71,6 +71,7 @@ export {
   DimseTimeoutError,
   MessageTooLargeError,
   NoPresentationContextError,
+  OperationsWindowExceededError,
   PoolClosedError,
   ResponseMismatchError,
   RetrieveStatusError,

@@ -100,6 +100,7 @@ describe('DimseAssociation', () => {
       supported: verification,
       proposed: proposeVerification,
       dispatch: gated.dispatch,
+      window: 4, // with window 1 a second request while one is outstanding is aborted
     });
     await peer.send(ECHO_RQ_ID_5);
     await peer.send(ECHO_RQ_ID_5);
@@ -121,6 +122,7 @@ describe('DimseAssociation', () => {
       supported: verification,
       proposed: proposeVerification,
       dispatch: gated.dispatch,
+      window: 4, // with window 1 a second request while one is outstanding is aborted
     });
     await peer.send(ECHO_RQ_ID_5);
     await peer.send(ECHO_RQ_ID_5);
@@ -139,6 +141,7 @@ describe('DimseAssociation', () => {
       supported: verification,
       proposed: proposeVerification,
       dispatch: gated.dispatch,
+      window: 4, // with window 1 a second request while one is outstanding is aborted
     });
     await peer.send(ECHO_RQ_ID_5);
     await peer.send(ECHO_RQ_ID_5);

@@ -62,6 +62,12 @@ export class DimseAssociation {
     const window = association.negotiated.asynchronousOperationsWindow;
     const widest = Math.max(window.maxOperationsInvoked, window.maxOperationsPerformed);
     this.#incoming = new IncomingRequests(host, dispatch, {
+      // PS3.7 D.3.3.3: the requestor invokes what the AC granted it; the acceptor, what the
+      // requestor said it would perform (the mirror of OutgoingRequests' window).
+      peerWindow:
+        association.role === 'acceptor'
+          ? window.maxOperationsInvoked
+          : window.maxOperationsPerformed,
       // PS3.7 D.3.3.3: 0 means unlimited; we still hold at most 64 answers' worth.
       maxAnswering: widest === 0 ? 64 : Math.max(1, widest),
       highWaterMark: limits.streamHighWaterMark ?? DEFAULT_STREAM_HIGH_WATER_MARK,

@@ -2,7 +2,7 @@ import type { Association, NegotiatedContext } from '@dicomnet/pdu';
 import type { CCancelRq, CommandSet, DimseRequest, DimseResponse } from '../command/index.js';
 import { CommandField, encodeCommandSet, parseCommand } from '../command/index.js';
 import { commandEvent, publishMessageSent } from '../diagnostics.js';
-import { MessageTooLargeError } from '../errors.js';
+import { MessageTooLargeError, OperationsWindowExceededError } from '../errors.js';
 import type { DataSink } from '../message/data-sink.js';
 import { DiscardSink, MemorySink } from '../message/data-sink.js';
 import { FragmentChannel } from '../message/fragment-channel.js';
@@ -28,6 +28,13 @@ export interface IncomingRequest {
    * (PS3.7 §9.3.2.3, §9.3.3.3, §9.3.4.3); undefined for the other operations.
    */
   readonly cancel: AbortSignal | undefined;
+  /**
+   * Resolves once the final response to this request has been handed to the transport: `true`,
+   * or `false` when the association ended (or sending failed) first. Never rejects. Requests
+   * that follow the response on the same association (the N-EVENT-REPORTs after an N-ACTION,
+   * PS3.4 J.3.3 and KK.2.3) wait for it, so they cannot overtake it.
+   */
+  readonly responded: Promise<boolean>;
 }
 
 /** The answer to an {@link IncomingRequest}: a response without `messageIdBeingRespondedTo`. */
@@ -71,6 +78,11 @@ export interface IncomingHost {
 
 /** The limits {@link IncomingRequests} applies, resolved to numbers. */
 export interface IncomingLimits {
+  /**
+   * Operations the peer may have outstanding (its side of the asynchronous operations window,
+   * PS3.7 D.3.3.3); 0 = unlimited. A request past it aborts the association.
+   */
+  readonly peerWindow: number;
   /** Requests answered at once before the peer's input is paused. */
   readonly maxAnswering: number;
   readonly highWaterMark: number;
@@ -95,6 +107,8 @@ export class IncomingRequests {
   readonly #cancels = new Map<number, AbortController>();
   /** Input paused until fewer requests are being answered. */
   #waitingForRoom: (() => void)[] = [];
+  /** The peer's operations whose final response we have not started to send. */
+  #outstanding = 0;
 
   constructor(host: IncomingHost, dispatch: RequestDispatcher, limits: IncomingLimits) {
     this.#host = host;
@@ -116,6 +130,8 @@ export class IncomingRequests {
     context: NegotiatedContext,
     hasDataSet: boolean,
   ): DataSink | undefined {
+    // C-CANCEL is not an operation and has no response (PS3.7 9.3.2.3): outside the window.
+    const answer = set.commandField === CommandField.CCancelRq ? undefined : this.#opening();
     let parsed: DimseRequest | CCancelRq;
     try {
       parsed = parseCommand(set) as DimseRequest | CCancelRq; // the response bit is clear
@@ -126,7 +142,10 @@ export class IncomingRequests {
         return hasDataSet ? this.#discard() : undefined;
       const status = (error as { status?: unknown }).status; // CommandValidationError carries one
       if (typeof status !== 'number' || set.messageId === undefined) throw error;
-      this.#answerLater(this.#sendRaw(context.id, failureResponse(set, status, messageOf(error))));
+      this.#answerLater(
+        this.#sendRaw(context.id, failureResponse(set, status, messageOf(error)), answer),
+        answer,
+      );
       return hasDataSet ? this.#discard() : undefined;
     }
     if (parsed.kind === 'C-CANCEL-RQ') {
@@ -135,10 +154,12 @@ export class IncomingRequests {
       return hasDataSet ? this.#discard() : undefined;
     }
     const message = parsed;
+    const opened = answer as Answer; // a request, not a C-CANCEL
     const refusal = this.#refusal(message, context);
     if (refusal !== undefined) {
       this.#answerLater(
-        this.#sendRaw(context.id, failureResponse(set, refusal.status, refusal.comment)),
+        this.#sendRaw(context.id, failureResponse(set, refusal.status, refusal.comment), opened),
+        opened,
       );
       return hasDataSet ? this.#discard() : undefined;
     }
@@ -151,14 +172,14 @@ export class IncomingRequests {
       cancel = controller.signal;
     }
     const signal = cancel === undefined ? ended : AbortSignal.any([ended, cancel]);
-    const base = { message, context, signal, cancel };
+    const base = { message, context, signal, cancel, responded: opened.responded };
     if (message.kind === 'C-STORE-RQ' && hasDataSet) {
       const stream = new FragmentChannel(this.#limits.highWaterMark, this.#limits.maxStreamedBytes);
-      this.#answer(set, { ...base, stream, dataSet: undefined });
+      this.#answer(set, { ...base, stream, dataSet: undefined }, opened);
       return stream;
     }
     if (!hasDataSet) {
-      this.#answer(set, { ...base, stream: undefined, dataSet: undefined });
+      this.#answer(set, { ...base, stream: undefined, dataSet: undefined }, opened);
       return undefined;
     }
     return new MemorySink(
@@ -168,15 +189,47 @@ export class IncomingRequests {
           const status = message.kind.startsWith('N-') ? 0x0213 : 0xa700; // resource limitation / out of resources
           this.#cancels.delete(message.messageId);
           this.#answerLater(
-            this.#sendRaw(context.id, failureResponse(set, status, result.message)),
+            this.#sendRaw(context.id, failureResponse(set, status, result.message), opened),
+            opened,
           );
         } else {
-          this.#answer(set, { ...base, stream: undefined, dataSet: result });
+          this.#answer(set, { ...base, stream: undefined, dataSet: result }, opened);
         }
       },
       () => {},
       this.#limits.maxStreamedBytes,
     );
+  }
+
+  /**
+   * Counts a request of the peer's as outstanding until its final response starts on its way:
+   * the peer cannot have seen that response before, so more than its window open at once is
+   * its error, never a race on our side.
+   * @throws {@link OperationsWindowExceededError} when the peer is past its window (PS3.7 D.3.3.3).
+   */
+  #opening(): Answer {
+    const window = this.#limits.peerWindow;
+    if (window !== 0 && this.#outstanding >= window) {
+      throw new OperationsWindowExceededError(window);
+    }
+    this.#outstanding++;
+    let settle: (sent: boolean) => void = () => {};
+    const responded = new Promise<boolean>((resolve) => (settle = resolve));
+    let state: 'open' | 'sending' | 'done' = 'open';
+    return {
+      responded,
+      sending: () => {
+        if (state !== 'open') return;
+        state = 'sending';
+        this.#outstanding--;
+      },
+      finished: (sent) => {
+        if (state === 'done') return;
+        if (state === 'open') this.#outstanding--;
+        state = 'done';
+        settle(sent);
+      },
+    };
   }
 
   /**
@@ -230,20 +283,20 @@ export class IncomingRequests {
     return undefined;
   }
 
-  #answer(set: CommandSet, request: IncomingRequest): void {
+  #answer(set: CommandSet, request: IncomingRequest, answer: Answer): void {
     const work = (async (): Promise<void> => {
       try {
-        let answer: OutgoingResponse | OutgoingResponses;
+        let reply: OutgoingResponse | OutgoingResponses;
         try {
-          answer = await this.#dispatch(request);
+          reply = await this.#dispatch(request);
         } finally {
           request.stream?.discard(); // the handler is done: drop any data set it did not read
         }
-        if (!('responses' in answer)) return await this.#respond(request, answer);
+        if (!('responses' in reply)) return await this.#respond(request, reply, answer);
         // One at a time: the next Pending response is made only once this one is written.
         let sent = 0;
-        for await (const response of answer.responses) {
-          await this.#respond(request, response);
+        for await (const response of reply.responses) {
+          await this.#respond(request, response, answer);
           // A write the kernel takes at once resolves without a turn of the event loop; give
           // other associations (and this one's input: a C-CANCEL) their turn now and then.
           if (++sent % RESPONSES_PER_TURN === 0) await new Promise(setImmediate);
@@ -252,16 +305,24 @@ export class IncomingRequests {
         if (error instanceof ResponseSendError) throw error.cause;
         const status =
           error instanceof InvalidResponseError ? 0x0110 : failureStatusOf(request.message);
-        await this.#sendRaw(request.context.id, failureResponse(set, status, messageOf(error)));
+        await this.#sendRaw(
+          request.context.id,
+          failureResponse(set, status, messageOf(error)),
+          answer,
+        );
       } finally {
         this.#cancels.delete(request.message.messageId);
       }
     })();
-    this.#answerLater(work, request.message.messageId);
+    this.#answerLater(work, answer, request.message.messageId);
   }
 
   /** Sends one response to `request`; a response that cannot be encoded is answered 0x0110. */
-  async #respond(request: IncomingRequest, response: OutgoingResponse): Promise<void> {
+  async #respond(
+    request: IncomingRequest,
+    response: OutgoingResponse,
+    answer: Answer,
+  ): Promise<void> {
     const association = this.#host.association;
     const message = {
       ...response.message,
@@ -280,6 +341,7 @@ export class IncomingRequests {
       presentationContextId: request.context.id,
       status: message.status,
     });
+    if (!isPending(message.status)) answer.sending();
     await association
       .sendMessage({
         presentationContextId: request.context.id,
@@ -290,14 +352,16 @@ export class IncomingRequests {
         this.#host.abandon();
         throw new ResponseSendError(error);
       });
+    if (!isPending(message.status)) answer.finished(true);
   }
 
   /** Tracks an answer until it is sent; `performing` marks the peer's Message ID as in use. */
-  #answerLater(work: Promise<void>, performing?: number): void {
+  #answerLater(work: Promise<void>, answer: Answer | undefined, performing?: number): void {
     if (performing !== undefined) this.#performing.add(performing);
     const tracked: Promise<void> = work
       .catch(() => {})
       .finally(() => {
+        answer?.finished(false); // a no-op once the final response went out
         this.#answering.delete(tracked);
         if (performing !== undefined) this.#performing.delete(performing);
         if (this.#answering.size <= this.#limits.maxAnswering) this.resumeInput();
@@ -306,14 +370,31 @@ export class IncomingRequests {
     this.#answering.add(tracked);
   }
 
-  async #sendRaw(contextId: number, set: CommandSet): Promise<void> {
+  /** Sends a failure response we made ourselves: the final one of its request. */
+  async #sendRaw(contextId: number, set: CommandSet, answer: Answer | undefined): Promise<void> {
     const association = this.#host.association;
     publishMessageSent(commandEvent(association.id, contextId, set));
-    return association.sendMessage({
+    answer?.sending();
+    await association.sendMessage({
       presentationContextId: contextId,
       command: encodeCommandSet(set),
     });
+    answer?.finished(true);
   }
+}
+
+/** One request of the peer's on its way to its final response. */
+interface Answer {
+  readonly responded: Promise<boolean>;
+  /** The final response is being sent: the operation no longer counts against the window. */
+  sending(): void;
+  /** The final response went out (`true`), or never will (`false`). Idempotent. */
+  finished(sent: boolean): void;
+}
+
+/** Pending (0xFF00, 0xFF01) responses are followed by others (PS3.7 C.4.1.1, C.4.2.1, C.4.3.1). */
+function isPending(status: number): boolean {
+  return status === 0xff00 || status === 0xff01;
 }
 
 /** A handler's response the command rules refuse: answered 0x0110 Processing failure. */

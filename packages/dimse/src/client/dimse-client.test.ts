@@ -1,9 +1,12 @@
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DataSet } from '@dicomnet/data';
 import { connect } from './connect.js';
 import { createServer } from '../server/dimse-server.js';
 import type { DimseServer } from '../server/dimse-server.js';
 import type { DimseHandlers } from '../services/handlers.js';
+import type { DimseMessageEvent } from '../diagnostics.js';
+import { DIMSE_DIAGNOSTICS_CHANNELS } from '../diagnostics.js';
 
 const VERIFICATION = '1.2.840.10008.1.1';
 const COMMITMENT = '1.2.840.10008.1.20.1';
@@ -128,49 +131,87 @@ describe('DimseClient and createServer', () => {
   it('runs storage commitment: N-ACTION, then N-EVENT-REPORT from the SCP on the same association', async () => {
     const transaction = '1.2.826.0.1.3680043.2.1125.1';
     const reports: DataSet[] = [];
+    let reportAnswered: Promise<unknown> | undefined;
     const port = await serve({
       async action(request) {
         expect(request.actionTypeId).toBe(1);
         const information = request.actionInformation ?? {};
-        // Report after answering, as the standard has it (PS3.4 J.3.3).
-        setTimeout(() => {
-          void request.peer.eventReport({
-            sopClassUid: COMMITMENT,
-            sopInstanceUid: COMMITMENT_INSTANCE,
-            eventTypeId: 1,
-            eventInformation: { '00081195': information['00081195'] ?? { vr: 'UI' } },
-          });
-        }, 10);
+        // Report once our N-ACTION-RSP is on its way, as the standard has it (PS3.4 J.3.3).
+        reportAnswered = request.responded.then((sent): Promise<unknown> | string =>
+          sent
+            ? request.peer.eventReport({
+                sopClassUid: COMMITMENT,
+                sopInstanceUid: COMMITMENT_INSTANCE,
+                eventTypeId: 1,
+                eventInformation: { '00081195': information['00081195'] ?? { vr: 'UI' } },
+              })
+            : 'not sent',
+        );
       },
     });
+    // What crossed the wire, in the order the client read it.
+    const received: string[] = [];
+    const onReceived = (event: unknown): void => {
+      const kind = (event as DimseMessageEvent).kind;
+      if (kind === 'N-ACTION-RSP' || kind === 'N-EVENT-REPORT-RQ') received.push(kind);
+    };
+    subscribe(DIMSE_DIAGNOSTICS_CHANNELS.messageReceived, onReceived);
     let reported: (() => void) | undefined;
     const done = new Promise<void>((resolve) => (reported = resolve));
-    const client = await open(port, {
-      handlers: {
-        eventReport(request: { eventInformation: DataSet | undefined; eventTypeId: number }) {
-          reports.push(request.eventInformation ?? {});
-          reported?.();
+    try {
+      const client = await open(port, {
+        handlers: {
+          eventReport(request: { eventInformation: DataSet | undefined; eventTypeId: number }) {
+            reports.push(request.eventInformation ?? {});
+            reported?.();
+          },
         },
+      });
+      const result = await client.action({
+        sopClassUid: COMMITMENT,
+        sopInstanceUid: COMMITMENT_INSTANCE,
+        actionTypeId: 1,
+        actionInformation: {
+          '00081195': { vr: 'UI', Value: [transaction] },
+          '00081199': {
+            vr: 'SQ',
+            Value: [
+              { '00081150': { vr: 'UI', Value: [CT] }, '00081155': { vr: 'UI', Value: ['1.2.3'] } },
+            ],
+          },
+        },
+      });
+      expect(result.status).toBe(0);
+      await done;
+      expect(reports[0]?.['00081195']?.Value).toEqual([transaction]);
+      await expect(reportAnswered).resolves.toMatchObject({ status: 0 });
+      expect(received).toEqual(['N-ACTION-RSP', 'N-EVENT-REPORT-RQ']);
+      await client.release();
+    } finally {
+      unsubscribe(DIMSE_DIAGNOSTICS_CHANNELS.messageReceived, onReceived);
+    }
+  });
+
+  it('resolves `responded` with false when the association ends before the response is sent', async () => {
+    let responded: Promise<boolean> | undefined;
+    let entered: (() => void) | undefined;
+    const inHandler = new Promise<void>((resolve) => (entered = resolve));
+    const port = await serve({
+      async action(request) {
+        responded = request.responded;
+        entered?.();
+        // Never answers until the association is gone.
+        await new Promise((resolve) => request.signal.addEventListener('abort', resolve));
       },
     });
-    const result = await client.action({
-      sopClassUid: COMMITMENT,
-      sopInstanceUid: COMMITMENT_INSTANCE,
-      actionTypeId: 1,
-      actionInformation: {
-        '00081195': { vr: 'UI', Value: [transaction] },
-        '00081199': {
-          vr: 'SQ',
-          Value: [
-            { '00081150': { vr: 'UI', Value: [CT] }, '00081155': { vr: 'UI', Value: ['1.2.3'] } },
-          ],
-        },
-      },
-    });
-    expect(result.status).toBe(0);
-    await done;
-    expect(reports[0]?.['00081195']?.Value).toEqual([transaction]);
-    await client.release();
+    const client = await open(port);
+    const action = client
+      .action({ sopClassUid: COMMITMENT, sopInstanceUid: COMMITMENT_INSTANCE, actionTypeId: 1 })
+      .catch((error: unknown) => error);
+    await inHandler;
+    await client.abort();
+    await action;
+    await expect(responded).resolves.toBe(false);
   });
 
   it('answers an N-service without a handler with 0x0211 Unrecognized operation', async () => {

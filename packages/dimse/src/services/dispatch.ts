@@ -56,6 +56,7 @@ export function createDispatcher(
       transferSyntaxUid,
       signal: incoming.signal,
       messageId: message.messageId,
+      responded: incoming.responded,
     };
     const decoded = (): DataSet | undefined =>
       incoming.dataSet === undefined

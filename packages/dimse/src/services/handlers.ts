@@ -21,6 +21,14 @@ export interface RequestContext {
    * answers an N-ACTION when the peer accepted us as SCP of its SOP class.
    */
   readonly peer: DimseClient;
+  /**
+   * Resolves once this request's final response has been handed to the transport: `true`, or
+   * `false` when the association ended first. Never rejects. Requests that must follow the
+   * response on this association wait for it, e.g. the N-EVENT-REPORT after an N-ACTION
+   * (PS3.4 J.3.3, KK.2.3): `void request.responded.then((sent) => sent && request.peer.eventReport(…))`.
+   * A request sent through `peer` before then would reach the peer ahead of the response.
+   */
+  readonly responded: Promise<boolean>;
 }
 
 /** A C-ECHO request (PS3.7 §9.1.5). */

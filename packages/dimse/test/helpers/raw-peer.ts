@@ -150,6 +150,28 @@ export interface Setup {
   readonly proposed: readonly ProposedContext[];
   readonly dispatch?: RequestDispatcher;
   readonly limits?: DimseLimits;
+  /**
+   * The asynchronous operations window both directions propose and grant (PS3.7 D.3.3.3);
+   * undefined leaves the item out (window 1).
+   */
+  readonly window?: number;
+}
+
+function proposedWindow(setup: Setup) {
+  return setup.window === undefined
+    ? {}
+    : {
+        asynchronousOperationsWindow: {
+          maxOperationsInvoked: setup.window,
+          maxOperationsPerformed: setup.window,
+        },
+      };
+}
+
+function grantedWindow(setup: Setup) {
+  return setup.window === undefined
+    ? {}
+    : { maxOperationsInvoked: setup.window, maxOperationsPerformed: setup.window };
 }
 
 export const echoAnswer: RequestDispatcher = async () => ({
@@ -161,7 +183,7 @@ export async function weAccept(setup: Setup): Promise<{ ours: DimseAssociation; 
   const [ourSocket, peerSocket] = duplexPair();
   const ours = new Promise<DimseAssociation>((resolve, reject) => {
     new Acceptor({
-      policy: { contexts: setup.supported },
+      policy: { contexts: setup.supported, ...grantedWindow(setup) },
       onAssociation: (association) =>
         resolve(new DimseAssociation(association, setup.dispatch ?? echoAnswer, setup.limits)),
       onFailure: reject,
@@ -172,6 +194,7 @@ export async function weAccept(setup: Setup): Promise<{ ours: DimseAssociation; 
     callingAeTitle: 'PEER',
     calledAeTitle: 'US',
     contexts: setup.proposed,
+    ...proposedWindow(setup),
     transport: async () => peerSocket,
     artimTimeout: ARTIM,
   });
@@ -183,7 +206,7 @@ export async function weRequest(setup: Setup): Promise<{ ours: DimseAssociation;
   const [ourSocket, peerSocket] = duplexPair();
   const peerAssociation = new Promise<Association>((resolve, reject) => {
     new Acceptor({
-      policy: { contexts: setup.supported },
+      policy: { contexts: setup.supported, ...grantedWindow(setup) },
       onAssociation: resolve,
       onFailure: reject,
       artimTimeout: ARTIM,
@@ -193,6 +216,7 @@ export async function weRequest(setup: Setup): Promise<{ ours: DimseAssociation;
     callingAeTitle: 'US',
     calledAeTitle: 'PEER',
     contexts: setup.proposed,
+    ...proposedWindow(setup),
     transport: async () => ourSocket,
     artimTimeout: ARTIM,
   });
