@@ -104,8 +104,9 @@ describe('AtomicFileWriter', () => {
   it('writes, commits and reports its byte count', async () => {
     const writer = await AtomicFileWriter.open(target(), { bufferBytes: 8 });
     await writer.write(bytes(5, 1));
-    expect(await readdir(folder.path)).toEqual([path.basename(writer.temporaryPath)]);
+    expect(await readdir(folder.path)).toEqual([]); // buffered: nothing created yet
     await writer.write(bytes(5, 2));
+    expect(await readdir(folder.path)).toEqual([path.basename(writer.temporaryPath)]);
     expect(writer.bytes).toBe(10);
     await expect(writer.commit()).resolves.toEqual({ bytes: 10 });
     expect(await readdir(folder.path)).toEqual(['instance.dcm']);

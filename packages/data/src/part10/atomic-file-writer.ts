@@ -1,6 +1,8 @@
+import { close, closeSync, fdatasync, openSync, renameSync, writevSync } from 'node:fs';
 import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { nodeCrypto } from '../lazy-builtins.js';
+import { DurableFolder } from './durable-folder.js';
 import { AtomicWriteError } from './errors.js';
 
 /** Options of {@link AtomicFileWriter.open} and {@link writeFileAtomically}. */
@@ -9,10 +11,30 @@ export interface AtomicWriteOptions {
   readonly signal?: AbortSignal;
   /** File mode of the new file (before the umask); default 0o666. */
   readonly mode?: number;
-  /** Bytes collected from small chunks before one `writev`; default 64 KiB. */
+  /**
+   * Bytes held in memory before the temporary file is created and written (one `writev` per
+   * `bufferBytes`); default 64 KiB. A file that fits is written at commit in one go.
+   */
   readonly bufferBytes?: number;
-  /** fsync the file before the rename (and the folder after it); default true. */
+  /**
+   * Make the file durable before `commit()` resolves: `fdatasync` of the file before the rename,
+   * fsync of the folder after it; default true.
+   */
   readonly fsync?: boolean;
+  /**
+   * The folder of the final path, kept open and shared with the other writers into it: their
+   * folder fsyncs are shared (group commit, see {@link DurableFolder}). Without it the folder is
+   * opened, fsynced and closed for this file alone.
+   */
+  readonly folder?: DurableFolder;
+  /**
+   * Whether a file that fits `bufferBytes` at commit is created, written, closed and renamed with
+   * synchronous calls (default true). On a settled local disk these take tens of µs in all, less
+   * than one round trip through libuv's thread pool each, but they block the event loop meanwhile
+   * (up to about 1 ms when file creation is slow); never more than `bufferBytes` is written so.
+   * The fsyncs stay asynchronous. False: every call goes through the thread pool.
+   */
+  readonly blockingSmallFiles?: boolean;
 }
 
 /** What a finished atomic write reports. */
@@ -41,26 +63,34 @@ export function atomicWriterTargetOf(fileName: string): string | undefined {
 }
 
 const DEFAULT_BUFFER_BYTES = 64 * 1024;
+/** Windows cannot rename a file that is open; elsewhere the close leaves the critical path. */
+const CLOSE_BEFORE_RENAME = process.platform === 'win32';
 
 /**
  * Writes one file so that its final path never holds a partial file: the bytes go to a
  * temporary file in the same folder (`.name.<random>.part`, so the rename cannot cross file
- * systems), which is fsynced and renamed into place by {@link AtomicFileWriter.commit}. On any
- * error, on {@link AtomicFileWriter.abort} and when the signal aborts, the temporary file is
- * removed. Memory stays bounded: `write()` resolves once the chunk is handed to the file system
- * (or buffered below `bufferBytes`), so awaiting each write is the backpressure. An existing file
- * at the final path is replaced (rename semantics). Chunks must not be modified after `write()`.
+ * systems), which is made durable and renamed into place by {@link AtomicFileWriter.commit}. On
+ * any error, on {@link AtomicFileWriter.abort} and when the signal aborts, the temporary file is
+ * removed. Memory stays bounded: bytes are held until `bufferBytes` are buffered, then the
+ * temporary file is created and `write()` resolves once the chunks are handed to the file system,
+ * so awaiting each write is the backpressure. A file that never exceeds `bufferBytes` costs no
+ * file system call before `commit()`. An existing file at the final path is replaced (rename
+ * semantics). Chunks must not be modified after `write()`.
  */
 export class AtomicFileWriter {
   /** The final path. */
   readonly path: string;
-  /** The temporary path the bytes go to until commit. */
+  /** The temporary path the bytes go to until commit (created once the first bytes are written). */
   readonly temporaryPath: string;
-  readonly #handle: FileHandle;
+  readonly #mode: number;
   readonly #bufferBytes: number;
   readonly #fsync: boolean;
+  readonly #folder: DurableFolder | undefined;
+  readonly #blockingSmallFiles: boolean;
   readonly #signal: AbortSignal | undefined;
   readonly #onAbort = (): void => void this.abort(this.#signal?.reason).catch(() => undefined);
+  /** The temporary file once created: a FileHandle (streamed) or a descriptor (small file). */
+  #handle: FileHandle | number | undefined;
   #pending: Uint8Array[] = [];
   #pendingBytes = 0;
   #written = 0;
@@ -69,46 +99,37 @@ export class AtomicFileWriter {
   #tail: Promise<void> = Promise.resolve();
   #cleanup: Promise<void> | undefined;
 
-  private constructor(
-    finalPath: string,
-    temporaryPath: string,
-    handle: FileHandle,
-    options: AtomicWriteOptions,
-  ) {
+  private constructor(finalPath: string, temporaryPath: string, options: AtomicWriteOptions) {
     this.path = finalPath;
     this.temporaryPath = temporaryPath;
-    this.#handle = handle;
+    this.#mode = options.mode ?? 0o666;
     this.#bufferBytes = options.bufferBytes ?? DEFAULT_BUFFER_BYTES;
     this.#fsync = options.fsync ?? true;
+    this.#folder = options.folder;
+    this.#blockingSmallFiles = options.blockingSmallFiles ?? true;
     this.#signal = options.signal;
     this.#signal?.addEventListener('abort', this.#onAbort, { once: true });
   }
 
   /**
-   * Creates the temporary file next to `finalPath`.
-   * @throws {@link AtomicWriteError} (`DICOMNET_PART10_WRITE_FAILED`) if it cannot be created;
-   *   the `signal`'s reason if it is already aborted.
+   * Prepares a write to `finalPath`; the temporary file beside it is created once more than
+   * `bufferBytes` are written, or at commit.
+   * @throws The `signal`'s reason if it is already aborted; a TypeError when `options.folder`
+   *   is not the folder of `finalPath`.
    */
   static async open(
     finalPath: string,
     options: AtomicWriteOptions = {},
   ): Promise<AtomicFileWriter> {
     options.signal?.throwIfAborted();
+    const folder = path.dirname(finalPath);
+    if (options.folder !== undefined && path.resolve(options.folder.path) !== path.resolve(folder))
+      throw new TypeError(`${finalPath} is not in the folder ${options.folder.path}`);
     const temporaryPath = path.join(
-      path.dirname(finalPath),
+      folder,
       temporaryNameOf(path.basename(finalPath), nodeCrypto().randomBytes(6).toString('hex')),
     );
-    let handle: FileHandle;
-    try {
-      handle = await open(temporaryPath, 'wx', options.mode ?? 0o666);
-    } catch (error) {
-      throw new AtomicWriteError(finalPath, 'open', error);
-    }
-    const writer = new AtomicFileWriter(finalPath, temporaryPath, handle, options);
-    // The signal may have aborted while the file was being created.
-    if (options.signal?.aborted === true) await writer.abort(options.signal.reason);
-    await writer.#rejectIfUnusable();
-    return writer;
+    return Promise.resolve(new AtomicFileWriter(finalPath, temporaryPath, options));
   }
 
   /** Bytes accepted so far (written or buffered). */
@@ -129,22 +150,21 @@ export class AtomicFileWriter {
   }
 
   /**
-   * Writes what is buffered, fsyncs, closes and renames the file into place.
+   * Writes what is buffered, makes it durable (with `fsync`) and renames the file into place.
+   * A file still within `bufferBytes` is written in one go (see `blockingSmallFiles`); otherwise
+   * the file is closed after the rename, off the critical path (before it on Windows).
    * @returns The number of bytes in the file.
    * @throws {@link AtomicWriteError} (the temporary file is then removed); the signal's reason.
+   *   A failed folder fsync (operation `fsync-folder`) leaves the complete file in place, but
+   *   a crash might still undo its rename.
    */
   async commit(): Promise<AtomicWriteResult> {
     await this.#rejectIfUnusable();
     this.#state = 'committing';
     await this.#enqueue(async () => {
-      await this.#flush();
-      if (this.#fsync) await this.#step('fsync', () => this.#handle.sync());
-      await this.#step('close', () => this.#handle.close());
-      this.#throwIfAborted();
-      await this.#step('rename', () => rename(this.temporaryPath, this.path));
-      this.#state = 'committed';
-      this.#signal?.removeEventListener('abort', this.#onAbort);
-      if (this.#fsync) await syncFolder(path.dirname(this.path));
+      if (this.#handle === undefined && this.#blockingSmallFiles) await this.#commitSmall();
+      else await this.#commitStreamed();
+      if (this.#fsync) await this.#syncFolder();
     });
     return { bytes: this.#written };
   }
@@ -159,6 +179,69 @@ export class AtomicFileWriter {
     if (this.#state === 'committed') return;
     if (this.#state !== 'failed') this.#fail(reason);
     await this.#cleanUp();
+  }
+
+  /**
+   * The whole file is in memory: create, write, close and rename with synchronous calls (no
+   * thread-pool round trip), only the `fdatasync` asynchronous. Closed before the rename, which
+   * costs nothing here and suits Windows.
+   */
+  async #commitSmall(): Promise<void> {
+    const chunks = this.#pending;
+    this.#pending = [];
+    this.#pendingBytes = 0;
+    const fd = this.#stepSync('open', () => openSync(this.temporaryPath, 'wx', this.#mode));
+    this.#handle = fd;
+    this.#stepSync('write', () => (this.#written += writevFully(fd, chunks)));
+    // fdatasync suffices for a new file: it flushes the data and the metadata needed to read it
+    // back (size, blocks), leaving out only timestamps (POSIX synchronized I/O data integrity).
+    if (this.#fsync) await this.#step('fsync', () => datasync(fd));
+    this.#throwIfAborted();
+    this.#handle = undefined;
+    this.#stepSync('close', () => closeSync(fd));
+    this.#stepSync('rename', () => renameSync(this.temporaryPath, this.path));
+    this.#committed();
+  }
+
+  async #commitStreamed(): Promise<void> {
+    const handle = await this.#openHandle();
+    await this.#flush();
+    if (this.#fsync) await this.#step('fsync', () => handle.datasync());
+    if (CLOSE_BEFORE_RENAME) {
+      this.#handle = undefined;
+      await this.#step('close', () => handle.close());
+    }
+    this.#throwIfAborted();
+    await this.#step('rename', () => rename(this.temporaryPath, this.path));
+    this.#committed();
+    if (!CLOSE_BEFORE_RENAME) {
+      this.#handle = undefined;
+      // The file is complete under its name (and durable with fsync): a failing close changes
+      // nothing a reader sees, so nobody waits for it.
+      void handle.close().catch(() => undefined);
+    }
+  }
+
+  #committed(): void {
+    this.#state = 'committed';
+    this.#signal?.removeEventListener('abort', this.#onAbort);
+  }
+
+  async #syncFolder(): Promise<void> {
+    if (this.#folder !== undefined) return this.#folder.sync();
+    const folder = new DurableFolder(path.dirname(this.path));
+    try {
+      await folder.sync();
+    } finally {
+      await folder.close();
+    }
+  }
+
+  async #openHandle(): Promise<FileHandle> {
+    if (typeof this.#handle === 'object') return this.#handle;
+    const handle = await this.#step('open', () => open(this.temporaryPath, 'wx', this.#mode));
+    this.#handle = handle;
+    return handle;
   }
 
   async #enqueue(task: () => Promise<void>): Promise<void> {
@@ -178,6 +261,7 @@ export class AtomicFileWriter {
 
   async #flush(): Promise<void> {
     if (this.#pending.length === 0) return;
+    const handle = await this.#openHandle();
     const chunks = this.#pending;
     const bytes = this.#pendingBytes;
     this.#pending = [];
@@ -186,7 +270,7 @@ export class AtomicFileWriter {
       let remaining = bytes;
       let buffers: readonly Uint8Array[] = chunks;
       while (remaining > 0) {
-        const { bytesWritten } = await this.#handle.writev(buffers);
+        const { bytesWritten } = await handle.writev(buffers);
         remaining -= bytesWritten;
         this.#written += bytesWritten;
         if (remaining > 0) buffers = skip(buffers, bytesWritten);
@@ -194,9 +278,17 @@ export class AtomicFileWriter {
     });
   }
 
-  async #step(operation: string, action: () => Promise<unknown>): Promise<void> {
+  async #step<T>(operation: string, action: () => Promise<T>): Promise<T> {
     try {
-      await action();
+      return await action();
+    } catch (error) {
+      throw new AtomicWriteError(this.path, operation, error);
+    }
+  }
+
+  #stepSync<T>(operation: string, action: () => T): T {
+    try {
+      return action();
     } catch (error) {
       throw new AtomicWriteError(this.path, operation, error);
     }
@@ -214,7 +306,11 @@ export class AtomicFileWriter {
   #cleanUp(): Promise<void> {
     this.#cleanup ??= (async () => {
       await this.#tail;
-      await this.#handle.close().catch(() => undefined); // already closed after a failed commit
+      const handle = this.#handle;
+      this.#handle = undefined;
+      if (handle === undefined && this.#written === 0) return; // never created, or renamed
+      if (typeof handle === 'number') await closeFd(handle).catch(() => undefined);
+      else await handle?.close().catch(() => undefined);
       await unlink(this.temporaryPath).catch(() => undefined); // renamed already, or never there
     })();
     return this.#cleanup;
@@ -316,16 +412,28 @@ function skip(buffers: readonly Uint8Array[], count: number): Uint8Array[] {
   return rest;
 }
 
-/** fsyncs a folder so that a rename in it survives a crash; not possible everywhere (Windows). */
-async function syncFolder(folder: string): Promise<void> {
-  try {
-    const handle = await open(folder, 'r');
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-  } catch {
-    // Best effort: the file itself is complete and in place.
+/** Writes every byte of `chunks` at the descriptor's position; returns the count. */
+function writevFully(fd: number, chunks: readonly Uint8Array[]): number {
+  let total = 0;
+  for (const chunk of chunks) total += chunk.byteLength;
+  let buffers = chunks;
+  let remaining = total;
+  while (remaining > 0) {
+    const written = writevSync(fd, buffers);
+    remaining -= written;
+    if (remaining > 0) buffers = skip(buffers, written);
   }
+  return total;
+}
+
+function datasync(fd: number): Promise<void> {
+  return new Promise((resolve, reject) =>
+    fdatasync(fd, (error) => (error === null ? resolve() : reject(error))),
+  );
+}
+
+function closeFd(fd: number): Promise<void> {
+  return new Promise((resolve, reject) =>
+    close(fd, (error) => (error === null ? resolve() : reject(error))),
+  );
 }

@@ -19,6 +19,8 @@ export {
   writeFileAtomically,
 } from './atomic-file-writer.js';
 export type { AtomicWriteOptions, AtomicWriteResult } from './atomic-file-writer.js';
+export { DurableFolder } from './durable-folder.js';
+export type { DurableFolderOptions, FolderSyncCalls } from './durable-folder.js';
 export { openPart10FileWriter, writePart10File } from './part10-file-writer.js';
 export { deflateDataSet, inflateDataSet } from './deflate-data-set.js';
 export type { DeflateDataSetOptions, InflateDataSetOptions } from './deflate-data-set.js';
