@@ -227,7 +227,8 @@ describe('DimseAssociation', () => {
         status: 0,
       });
       expect(calls).toHaveLength(1);
-      expect(calls[0]?.dataSet).toEqual(eventInformation);
+      // A Buffer or a Uint8Array, depending on how the PDU arrived in chunks: compare the bytes.
+      expect(new Uint8Array(calls[0]?.dataSet ?? [])).toEqual(eventInformation);
       await peer.association.release();
       await ours.closed;
     });

@@ -8,6 +8,7 @@ import {
 } from '../codec/index.js';
 import type { DicomnetError } from '../errors.js';
 import { publishPduSent } from '../diagnostics.js';
+import { frameMessage, framedChunks, framedCopy, framedSize } from './frame-message.js';
 
 /** Bytes, or chunks of bytes in order (a Node Readable is an AsyncIterable of Buffers). */
 export type DataSource = Uint8Array | Iterable<Uint8Array> | AsyncIterable<Uint8Array>;
@@ -34,6 +35,11 @@ const BATCH_BYTES = 64 * 1024;
  */
 const WRITE_BUDGET = 256 * 1024;
 
+/** A message held in memory up to this size is copied into one buffer: one chunk to write. */
+const COPY_BYTES = 8 * 1024;
+
+const SENT: Promise<void> = Promise.resolve();
+
 interface MessageWriterOptions {
   readonly associationId: string;
   /** Checked before each PDU: an error stops the message (the state machine's Evt9). */
@@ -41,16 +47,29 @@ interface MessageWriterOptions {
 }
 
 /**
- * Cuts messages into P-DATA-TF PDUs of one PDV each and writes them as
- * `[PDU header, PDV header, fragment pieces…]` under cork, never concatenating the payload;
- * consecutive PDUs share a cork up to 64 KiB. A fragment may span several source chunks: its
- * pieces are written as they are. Waits for `drain` once 256 KiB are buffered, so a large data
- * set streams in bounded memory.
+ * Cuts messages into P-DATA-TF PDUs and writes them, one message after the other.
+ *
+ * - A message held in memory (command and data set `Uint8Array`s, 64 KiB at most) is framed and
+ *   written at once, without awaiting anything: one PDU with two PDVs when it fits the peer's
+ *   maximum PDU length (see {@link frameMessage}), copied into one buffer up to 8 KiB.
+ * - Such messages written in the same turn of the event loop share a cork, released on
+ *   `process.nextTick` or once 64 KiB are held: a burst of C-FIND responses leaves in one
+ *   `writev`, and no message waits longer than the current turn.
+ * - Any other data set streams as PDUs of one PDV each, written as `[PDU and PDV header,
+ *   fragment pieces…]` under cork, never concatenating the payload; consecutive PDUs share a cork
+ *   up to 64 KiB. A fragment may span several source chunks: its pieces are written as they are.
+ * - Once 256 KiB are buffered in the socket the next message waits for `drain`, so producers
+ *   pause and a large data set streams in bounded memory.
  */
 export class MessageWriter {
   readonly #options: MessageWriterOptions;
   #socket: Duplex | undefined;
-  #queue: Promise<void> = Promise.resolve();
+  #queue: Promise<void> = SENT;
+  /** Messages queued behind {@link #queue} (streaming, or waiting for 'drain'). */
+  #queued = 0;
+  /** Bytes written under the cork of this turn; 0 when that cork is not held. */
+  #corked = 0;
+  #uncorkScheduled = false;
 
   constructor(options: MessageWriterOptions) {
     this.#options = options;
@@ -62,9 +81,31 @@ export class MessageWriter {
 
   /** Queues a message behind the ones already sending (no interleaving, PS3.8 Annex E.1). */
   send(message: OutgoingMessage, peerMaxPduLength: number): Promise<void> {
-    const run = this.#queue.then(() => this.#write(message, peerMaxPduLength));
-    this.#queue = run.catch(() => {});
-    return run;
+    const dataSet = message.dataSet;
+    if (
+      this.#queued === 0 &&
+      (dataSet === undefined || dataSet instanceof Uint8Array) &&
+      message.command.byteLength + (dataSet?.byteLength ?? 0) <= BATCH_BYTES
+    ) {
+      const socket = this.#socket;
+      if (socket === undefined)
+        return Promise.reject(new TypeError('message writer used before attach'));
+      try {
+        this.#writeWhole(
+          socket,
+          message.presentationContextId,
+          message.command,
+          dataSet,
+          peerMaxPduLength,
+        );
+      } catch (error) {
+        return Promise.reject(error);
+      }
+      if (!overBudget(socket)) return SENT;
+      this.#uncork();
+      return this.#enqueue(() => drained(socket));
+    }
+    return this.#enqueue(() => this.#write(message, peerMaxPduLength));
   }
 
   /** Settles when every queued message has been handed to the socket. */
@@ -72,22 +113,95 @@ export class MessageWriter {
     return this.#queue;
   }
 
+  #enqueue(work: () => Promise<void>): Promise<void> {
+    this.#queued++;
+    const run = this.#queue.then(work);
+    // Registered before the caller's own reaction: the count is down when the caller resumes.
+    this.#queue = run.then(
+      () => {
+        this.#queued--;
+      },
+      () => {
+        this.#queued--;
+      },
+    );
+    return run;
+  }
+
+  /** Frames a message held in memory and writes it under this turn's cork. */
+  #writeWhole(
+    socket: Duplex,
+    contextId: number,
+    command: Uint8Array,
+    dataSet: Uint8Array | undefined,
+    peerMaxPduLength: number,
+  ): void {
+    const pdus = frameMessage(contextId, command, dataSet, pduLimit(peerMaxPduLength));
+    for (let index = 0; index < pdus.length; index++) {
+      const refused = this.#options.beforeWrite();
+      if (refused !== undefined) throw refused;
+    }
+    const size = framedSize(pdus);
+    if (this.#corked === 0) {
+      socket.cork();
+      if (!this.#uncorkScheduled) {
+        this.#uncorkScheduled = true;
+        process.nextTick(this.#uncorkLater);
+      }
+    }
+    if (size <= COPY_BYTES) socket.write(framedCopy(contextId, pdus));
+    else for (const chunk of framedChunks(contextId, pdus)) socket.write(chunk);
+    this.#corked += size;
+    for (const pdu of pdus) {
+      publishPduSent({
+        associationId: this.#options.associationId,
+        type: 0x04,
+        length: pdu.pduLength,
+      });
+    }
+    if (this.#corked >= BATCH_BYTES) this.#uncork();
+  }
+
+  readonly #uncorkLater = (): void => {
+    this.#uncorkScheduled = false;
+    this.#uncork();
+  };
+
+  /** Releases this turn's cork, if held: what it holds goes out in one writev. */
+  #uncork(): void {
+    if (this.#corked === 0) return;
+    this.#corked = 0;
+    this.#socket?.uncork();
+  }
+
   async #write(message: OutgoingMessage, peerMaxPduLength: number): Promise<void> {
-    const fragmentSize = maxFragment(peerMaxPduLength);
-    await this.#writeStream(message.presentationContextId, true, message.command, fragmentSize);
-    if (message.dataSet !== undefined) {
-      await this.#writeStream(message.presentationContextId, false, message.dataSet, fragmentSize);
+    const socket = this.#socket;
+    if (socket === undefined) throw new TypeError('message writer used before attach');
+    this.#uncork(); // what earlier messages left under this turn's cork goes first
+    const contextId = message.presentationContextId;
+    const dataSet = message.dataSet;
+    if (dataSet instanceof Uint8Array && dataSet.byteLength <= BATCH_BYTES) {
+      // Only here because an earlier message was still queued: now it is our turn.
+      this.#writeWhole(socket, contextId, message.command, dataSet, peerMaxPduLength);
+      this.#uncork();
+      if (overBudget(socket)) await drained(socket);
+      return;
+    }
+    this.#writeWhole(socket, contextId, message.command, undefined, peerMaxPduLength);
+    this.#uncork();
+    if (dataSet !== undefined) {
+      await this.#writeStream(socket, contextId, dataSet, maxFragment(peerMaxPduLength));
+    } else if (overBudget(socket)) {
+      await drained(socket);
     }
   }
 
   async #writeStream(
+    socket: Duplex,
     contextId: number,
-    isCommand: boolean,
     source: DataSource,
     fragmentSize: number,
   ): Promise<void> {
-    const socket = this.#socket;
-    if (socket === undefined) throw new TypeError('message writer used before attach');
     let pieces: Uint8Array[] = [];
     let size = 0;
     // Bytes written under the current cork. PDUs are corked together up to BATCH_BYTES so that
@@ -96,7 +210,7 @@ export class MessageWriter {
     let batched = 0;
     const write = (isLast: boolean): void => {
       if (batched === 0) socket.cork();
-      batched += this.#writePdu(socket, contextId, isCommand, isLast, pieces, size);
+      batched += this.#writePdu(socket, contextId, isLast, pieces, size);
       pieces = [];
       size = 0;
     };
@@ -104,7 +218,7 @@ export class MessageWriter {
       if (batched === 0) return;
       batched = 0;
       socket.uncork();
-      if (socket.writableNeedDrain && socket.writableLength >= WRITE_BUDGET) await drained(socket);
+      if (overBudget(socket)) await drained(socket);
     };
     try {
       for await (const chunk of chunksOf(source)) {
@@ -133,11 +247,10 @@ export class MessageWriter {
     }
   }
 
-  /** Writes one PDU as `[PDU header, PDV header, pieces…]`; returns its bytes on the wire. */
+  /** Writes one data-set PDU as `[PDU and PDV header, pieces…]`; returns its bytes on the wire. */
   #writePdu(
     socket: Duplex,
     contextId: number,
-    isCommand: boolean,
     isLast: boolean,
     pieces: readonly Uint8Array[],
     size: number,
@@ -146,13 +259,13 @@ export class MessageWriter {
     if (refused !== undefined) throw refused;
     if (size % 2 !== 0) {
       // PS3.8 Annex E.1: fragments hold an even number of bytes; odd data means a broken encoder.
-      throw new InvalidPduFieldError(
-        `a ${isCommand ? 'command' : 'data set'} fragment of odd length ${size}`,
-      );
+      throw new InvalidPduFieldError(`a data set fragment of odd length ${size}`);
     }
     const pduLength = PDV_HEADER_LENGTH + size;
-    socket.write(encodePDataTfHeader(pduLength));
-    socket.write(encodePdvHeader(size, contextId, isCommand, isLast));
+    const header = new Uint8Array(PDU_HEADER_LENGTH + PDV_HEADER_LENGTH);
+    header.set(encodePDataTfHeader(pduLength), 0);
+    header.set(encodePdvHeader(size, contextId, false, isLast), PDU_HEADER_LENGTH);
+    socket.write(header);
     for (const piece of pieces) socket.write(piece);
     publishPduSent({ associationId: this.#options.associationId, type: 0x04, length: pduLength });
     return PDU_HEADER_LENGTH + pduLength;
@@ -161,14 +274,23 @@ export class MessageWriter {
 
 /** Largest even fragment that fits a PDU-length of `peerMaxPduLength` with one PDV (PS3.8 D.1). */
 export function maxFragment(peerMaxPduLength: number): number {
-  const limit = peerMaxPduLength === 0 ? FRAGMENT_CAP : Math.min(peerMaxPduLength, FRAGMENT_CAP);
-  const fragment = (limit - PDV_HEADER_LENGTH) & ~1;
+  const fragment = (pduLimit(peerMaxPduLength) - PDV_HEADER_LENGTH) & ~1;
   if (fragment < 2) {
     throw new InvalidPduFieldError(
       `the peer's maximum PDU length ${peerMaxPduLength} leaves no room for data`,
     );
   }
   return fragment;
+}
+
+/** The PDU-length a P-DATA-TF may have: the peer's maximum, ours when it set none. */
+function pduLimit(peerMaxPduLength: number): number {
+  return peerMaxPduLength === 0 ? FRAGMENT_CAP : Math.min(peerMaxPduLength, FRAGMENT_CAP);
+}
+
+/** The socket holds more than our budget and has asked for a pause. */
+function overBudget(socket: Duplex): boolean {
+  return socket.writableNeedDrain && socket.writableLength >= WRITE_BUDGET;
 }
 
 /** The source as chunks, without wrapping bytes in a generator (a hot path for small messages). */
