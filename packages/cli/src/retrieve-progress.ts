@@ -9,6 +9,12 @@ export interface RetrieveCounts {
   readonly warning: number;
 }
 
+/** `3 completed, 0 failed, 0 warning, 47 remaining` (remaining only when the peer sent it). */
+export function describeCounts(counts: RetrieveCounts): string {
+  const remaining = counts.remaining === undefined ? '' : `, ${counts.remaining} remaining`;
+  return `${counts.completed} completed, ${counts.failed} failed, ${counts.warning} warning${remaining}`;
+}
+
 /**
  * Progress of a C-GET or C-MOVE from the counts of its Pending responses: a bar on a terminal,
  * nothing in JSON mode or when stdout is not a terminal. The total is known once the peer sends

@@ -1,6 +1,7 @@
 import type { DataSet, DataElementValue, PersonName } from '@dicomnet/data';
 import { tagNumber, toDicomJson } from '@dicomnet/data';
-import { connect } from '@dicomnet/dimse';
+import { connect, DimseStatusError } from '@dicomnet/dimse';
+import { formatStatus } from '@dicomnet/status-codes';
 import type { CommandIo } from '../command-io.js';
 import { keyName } from '../commands/query-keys.js';
 import type { QueryCommandOptions } from '../commands/query-options.js';
@@ -31,8 +32,9 @@ export async function runFind(
     });
     let result;
     try {
-      // Ctrl-C aborts io.interrupted: find sends C-CANCEL-RQ and waits for the final response.
-      const responses = client.find({ sopClassUid, identifier }, { signal: io.interrupted });
+      // Ctrl-C aborts io.interrupted: C-CANCEL-RQ, and the peer's final response (Cancel, or
+      // Success if it had finished) ends the C-FIND (PS3.4 C.4.1.3.2).
+      const responses = client.find({ sopClassUid, identifier }, { cancel: io.interrupted });
       for (;;) {
         const next = await responses.next();
         if (next.done === true) {
@@ -46,6 +48,7 @@ export async function runFind(
       await client.release().catch(() => client.abort());
     }
     out.line(`${matches.length} match(es): ${result.meaning}`);
+    if (io.interrupted.aborted) out.line('interrupted, but the peer had already finished');
     out.result({
       ok: true,
       status: result.status,
@@ -56,11 +59,14 @@ export async function runFind(
     io.setExitCode(ExitCode.Ok);
   } catch (caught) {
     const error = await reportedError(caught, host, peerPort, options);
-    const message = io.interrupted.aborted
-      ? `cancelled after ${matches.length} match(es)`
-      : error instanceof Error
-        ? error.message
-        : String(error);
+    const cancelled = error instanceof DimseStatusError && error.category === 'Cancel';
+    const message = cancelled
+      ? `cancelled at the peer, status ${formatStatus(error.status)}, after ${matches.length} match(es)`
+      : io.interrupted.aborted
+        ? 'interrupted before the peer had the request'
+        : error instanceof Error
+          ? error.message
+          : String(error);
     out.warn(`dicomnet find: ${message}`);
     out.result({
       ok: false,

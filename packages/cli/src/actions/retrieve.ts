@@ -1,6 +1,12 @@
 import { mkdir } from 'node:fs/promises';
-import { connect, storeToDirectory } from '@dicomnet/dimse';
-import type { DimseClient, RetrieveResult, SuboperationProgress } from '@dicomnet/dimse';
+import { connect, RetrieveStatusError, storeToDirectory } from '@dicomnet/dimse';
+import type {
+  DimseClient,
+  RetrieveResult,
+  StoreHandler,
+  SuboperationProgress,
+} from '@dicomnet/dimse';
+import { formatStatus } from '@dicomnet/status-codes';
 import type { CommandIo } from '../command-io.js';
 import type { GetCommandOptions } from '../commands/get.js';
 import type { MoveCommandOptions } from '../commands/move.js';
@@ -8,10 +14,17 @@ import type { QueryCommandOptions } from '../commands/query-options.js';
 import { exitCodeFor } from '../exit-code-for.js';
 import { ExitCode } from '../exit-codes.js';
 import { createOutput } from '../output.js';
-import { RetrieveProgress } from '../retrieve-progress.js';
+import type { Output } from '../output.js';
+import { describeCounts, RetrieveProgress } from '../retrieve-progress.js';
 import { identifierOf, sopClassOf } from './identifier.js';
 import { peerOptions, reportedError } from './peer-options.js';
 import { getContexts, moveContexts } from './retrieve-contexts.js';
+
+/** What `get` wrote into `--out`: files that are complete (each written atomically). */
+interface Written {
+  readonly dir: string;
+  count: number;
+}
 
 /** Runs `dicomnet get`: C-GET, the instances written into `--out` (PS3.4 C.4.3). */
 export async function runGet(
@@ -21,11 +34,19 @@ export async function runGet(
   options: GetCommandOptions,
 ): Promise<void> {
   const sopClassUid = sopClassOf(options, 'get');
-  await runRetrieve(io, host, peerPort, options, 'C-GET', sopClassUid, async (client) => {
+  const written: Written = { dir: options.out, count: 0 };
+  await runRetrieve(io, host, peerPort, options, 'C-GET', sopClassUid, written, async (client) => {
     await mkdir(options.out, { recursive: true });
+    const inner = storeToDirectory(options.out);
+    const store: StoreHandler = async (request) => {
+      const reply = await inner(request);
+      if (reply.status === 0x0000) written.count++;
+      return reply;
+    };
+    // Ctrl-C aborts io.interrupted: C-CANCEL-RQ, and the peer's final response ends the C-GET.
     return client.get(
       { sopClassUid, identifier: identifierOf(options) },
-      { store: storeToDirectory(options.out), signal: io.interrupted },
+      { store, cancel: io.interrupted },
     );
   });
 }
@@ -38,10 +59,10 @@ export async function runMove(
   options: MoveCommandOptions,
 ): Promise<void> {
   const sopClassUid = sopClassOf(options, 'move');
-  await runRetrieve(io, host, peerPort, options, 'C-MOVE', sopClassUid, async (client) =>
+  await runRetrieve(io, host, peerPort, options, 'C-MOVE', sopClassUid, undefined, async (client) =>
     client.move(
       { sopClassUid, identifier: identifierOf(options), destination: options.dest },
-      { signal: io.interrupted },
+      { cancel: io.interrupted },
     ),
   );
 }
@@ -53,11 +74,12 @@ async function runRetrieve(
   options: QueryCommandOptions,
   operation: 'C-GET' | 'C-MOVE',
   sopClassUid: string,
+  written: Written | undefined,
   start: (client: DimseClient) => Promise<AsyncGenerator<SuboperationProgress, RetrieveResult>>,
 ): Promise<void> {
   const out = createOutput(options.json, io.stdout, io.stderr);
+  const command = operation === 'C-GET' ? 'get' : 'move';
   const progress = new RetrieveProgress(out, io.isTty);
-  let last: SuboperationProgress | undefined;
   try {
     const client = await connect({
       ...(await peerOptions(host, peerPort, options)),
@@ -66,7 +88,6 @@ async function runRetrieve(
     });
     let result: RetrieveResult;
     try {
-      // Ctrl-C aborts io.interrupted: C-CANCEL-RQ, then the final response is awaited.
       const steps = await start(client);
       for (;;) {
         const next = await steps.next();
@@ -74,28 +95,68 @@ async function runRetrieve(
           result = next.value;
           break;
         }
-        last = next.value;
         progress.update(next.value);
       }
     } finally {
       progress.stop();
       await client.release().catch(() => client.abort());
     }
-    out.line(
-      `${operation}: ${result.completed} completed, ${result.failed} failed, ${result.warning} warning (${result.meaning})`,
-    );
-    for (const uid of result.failedSopInstanceUids) out.line(`failed: ${uid}`);
-    out.result({ ok: result.failed === 0, ...result });
+    out.line(`${operation}: ${describeCounts(result)} (${result.meaning})`);
+    // The peer had finished before it read our C-CANCEL-RQ: nothing was cancelled.
+    if (io.interrupted.aborted) out.line('interrupted, but the peer had already finished');
+    reportWritten(out, written);
+    for (const uid of result.failedSopInstanceUids) out.warn(`failed: ${uid}`);
+    out.result({
+      ok: result.failed === 0,
+      ...result,
+      ...(written && { written: written.count }),
+    });
     io.setExitCode(result.failed === 0 ? ExitCode.Ok : ExitCode.Failed);
   } catch (caught) {
     const error = await reportedError(caught, host, peerPort, options);
-    const message = io.interrupted.aborted
-      ? `cancelled after ${last?.completed ?? 0} completed sub-operation(s)`
-      : error instanceof Error
-        ? error.message
-        : String(error);
-    out.warn(`dicomnet ${operation === 'C-GET' ? 'get' : 'move'}: ${message}`);
-    out.result({ ok: false, error: { code: (error as { code?: string }).code, message } });
+    if (error instanceof RetrieveStatusError) {
+      // PS3.4 C.4.2.3.1, C.4.3.3.1: a Cancel or Failure response says how far the peer got.
+      const what =
+        error.category === 'Cancel'
+          ? 'cancelled at the peer'
+          : `failed at the peer (${error.meaning})`;
+      out.warn(
+        `dicomnet ${command}: ${what}, status ${formatStatus(error.status)}: ${describeCounts(error)}`,
+      );
+      for (const uid of error.failedSopInstanceUids) out.warn(`failed: ${uid}`);
+    } else {
+      const message = io.interrupted.aborted
+        ? 'interrupted before the peer had the request'
+        : error instanceof Error
+          ? error.message
+          : String(error);
+      out.warn(`dicomnet ${command}: ${message}`);
+    }
+    reportWritten(out, written);
+    const message = error instanceof Error ? error.message : String(error);
+    out.result({
+      ok: false,
+      error: { code: (error as { code?: string }).code, message },
+      ...(error instanceof RetrieveStatusError && {
+        status: error.status,
+        meaning: error.meaning,
+        completed: error.completed,
+        failed: error.failed,
+        warning: error.warning,
+        remaining: error.remaining,
+        failedSopInstanceUids: error.failedSopInstanceUids,
+      }),
+      ...(written && { written: written.count }),
+    });
     io.setExitCode(exitCodeFor(error));
   }
+}
+
+/**
+ * What `get` leaves in `--out`: only whole instances, each renamed into place once complete, so
+ * an interrupted or failed C-GET keeps what arrived and nothing partial.
+ */
+function reportWritten(out: Output, written: Written | undefined): void {
+  if (written === undefined) return;
+  out.line(`${written.count} instance(s) written to ${written.dir}`);
 }
