@@ -21,3 +21,39 @@ export class NoSqliteError extends DicomnetError {
     );
   }
 }
+
+/**
+ * The index was written by a newer version of this package (its schema version is higher than
+ * the one this code knows); it is left untouched. Code `DICOMNET_REPOSITORY_SCHEMA_TOO_NEW`.
+ */
+export class SchemaTooNewError extends DicomnetError {
+  /**
+   * @param found - The database's `user_version`.
+   * @param supported - The highest version this code migrates to.
+   */
+  constructor(
+    readonly found: number,
+    readonly supported: number,
+  ) {
+    super(
+      'DICOMNET_REPOSITORY_SCHEMA_TOO_NEW',
+      `the index has schema version ${found}; this version of @dicomnet/repository knows up to ${supported}`,
+    );
+  }
+}
+
+/**
+ * An instance the repository will not store or index: a UID it is keyed on (SOP Instance, SOP
+ * Class, Study or Series Instance UID) is missing or not a UID, or the data set disagrees with
+ * its File Meta Information or with the UIDs the caller gave. Nothing is stored. Code
+ * `DICOMNET_REPOSITORY_INVALID_INSTANCE`; a Storage SCP answers it with 0xA900 or 0xC000.
+ */
+export class InvalidInstanceError extends DicomnetError {
+  /** @param detail - What is wrong. */
+  constructor(
+    readonly detail: string,
+    options?: ErrorOptions,
+  ) {
+    super('DICOMNET_REPOSITORY_INVALID_INSTANCE', `invalid instance: ${detail}`, options);
+  }
+}

@@ -1,0 +1,385 @@
+// The SQLite index of a repository: prepared statements for storing, replacing and removing
+// instance rows, with the patient/study/series rows and their counts kept in step.
+import type { IndexRecord } from '../index-record.js';
+import type {
+  SqliteDatabase,
+  SqliteRow,
+  SqliteStatement,
+  SqliteValue,
+} from '../sqlite/database.js';
+
+/** One instance row as the repository reads it back. */
+export interface InstanceRow {
+  readonly sopInstanceUid: string;
+  readonly sopClassUid: string;
+  readonly transferSyntaxUid: string;
+  readonly studyInstanceUid: string;
+  readonly seriesInstanceUid: string;
+  readonly storedPath: string;
+  readonly sizeBytes: number;
+  readonly fileMtimeMs: number;
+  readonly receivedAt: string;
+  readonly updatedAt: string;
+  readonly removed: boolean;
+}
+
+/** The level a {@link InstanceIndex.setRemoved} call names. */
+export type RemovalLevel = 'STUDY' | 'SERIES' | 'IMAGE';
+
+const INSTANCE_SELECT = `
+  SELECT i.id, i.series_pk, i.sop_instance_uid, i.sop_class_uid, i.transfer_syntax_uid,
+         i.stored_path, i.size_bytes, i.file_mtime_ms, i.received_at, i.updated_at, i.removed,
+         se.series_instance_uid, st.study_instance_uid
+  FROM instances i JOIN series se ON se.id = i.series_pk JOIN studies st ON st.id = se.study_pk`;
+
+/** Statements prepared once per database. */
+function prepareStatements(db: SqliteDatabase) {
+  const p = (sql: string): SqliteStatement => db.prepare(sql);
+  return {
+    instanceByUid: p(`${INSTANCE_SELECT} WHERE i.sop_instance_uid = ?`),
+    instanceByPath: p(`${INSTANCE_SELECT} WHERE i.stored_path = ?`),
+    allInstances: p(`${INSTANCE_SELECT} ORDER BY i.id`),
+    patientByKey: p('SELECT id FROM patients WHERE patient_id = ? AND issuer_of_patient_id = ?'),
+    insertPatient: p(
+      `INSERT INTO patients (patient_id, issuer_of_patient_id, patient_name, patient_birth_date, patient_sex)
+       VALUES (:patientId, :issuer, :name, :birthDate, :sex)`,
+    ),
+    updatePatient: p(
+      `UPDATE patients SET patient_name = :name, patient_birth_date = :birthDate, patient_sex = :sex
+       WHERE id = :id`,
+    ),
+    studyByUid: p('SELECT id, patient_pk FROM studies WHERE study_instance_uid = ?'),
+    studyById: p('SELECT id, patient_pk FROM studies WHERE id = ?'),
+    insertStudy: p(
+      `INSERT INTO studies (patient_pk, study_instance_uid, study_date, study_time, accession_number,
+         study_id, study_description, referring_physician_name, received_at, updated_at)
+       VALUES (:patientPk, :uid, :date, :time, :accession, :studyId, :description, :referring, :now, :now)`,
+    ),
+    updateStudy: p(
+      `UPDATE studies SET study_date = :date, study_time = :time, accession_number = :accession,
+         study_id = :studyId, study_description = :description, referring_physician_name = :referring,
+         updated_at = :now
+       WHERE id = :id`,
+    ),
+    seriesByUid: p('SELECT id, study_pk FROM series WHERE series_instance_uid = ?'),
+    insertSeries: p(
+      `INSERT INTO series (study_pk, series_instance_uid, modality, series_number, series_description,
+         series_date, series_time, body_part_examined, received_at, updated_at)
+       VALUES (:studyPk, :uid, :modality, :number, :description, :date, :time, :bodyPart, :now, :now)`,
+    ),
+    updateSeries: p(
+      `UPDATE series SET modality = :modality, series_number = :number, series_description = :description,
+         series_date = :date, series_time = :time, body_part_examined = :bodyPart, updated_at = :now
+       WHERE id = :id`,
+    ),
+    insertInstance: p(
+      `INSERT INTO instances (series_pk, sop_instance_uid, sop_class_uid, transfer_syntax_uid,
+         instance_number, content_date, content_time, size_bytes, stored_path, file_mtime_ms,
+         source_ae_title, received_at, updated_at)
+       VALUES (:seriesPk, :uid, :sopClass, :syntax, :number, :contentDate, :contentTime, :size, :path,
+         :mtime, :sourceAe, :receivedAt, :now)`,
+    ),
+    deleteInstance: p('DELETE FROM instances WHERE id = ?'),
+    addToSeries: p(
+      'UPDATE series SET number_of_instances = number_of_instances + :count, size_bytes = size_bytes + :size, updated_at = :now WHERE id = :id',
+    ),
+    addToStudy: p(
+      `UPDATE studies SET number_of_instances = number_of_instances + :count,
+         size_bytes = size_bytes + :size, number_of_series = number_of_series + :series, updated_at = :now
+       WHERE id = :id`,
+    ),
+    addToPatient: p(
+      'UPDATE patients SET number_of_instances = number_of_instances + :count, number_of_studies = number_of_studies + :studies WHERE id = :id',
+    ),
+    seriesCount: p('SELECT number_of_instances AS n, study_pk FROM series WHERE id = ?'),
+    studyCount: p('SELECT number_of_instances AS n, patient_pk FROM studies WHERE id = ?'),
+    patientCount: p('SELECT number_of_studies AS n FROM patients WHERE id = ?'),
+    deleteSeries: p('DELETE FROM series WHERE id = ?'),
+    deleteStudy: p('DELETE FROM studies WHERE id = ?'),
+    deletePatient: p('DELETE FROM patients WHERE id = ?'),
+    // PS3.4 C.6.1.1.3: Modalities in Study is the set of the series' modalities.
+    updateModalities: p(
+      `UPDATE studies SET modalities_in_study = coalesce((
+         SELECT group_concat(modality, '\\') FROM (
+           SELECT DISTINCT modality FROM series
+           WHERE study_pk = :id AND modality IS NOT NULL AND modality <> '' ORDER BY modality)), '')
+       WHERE id = :id`,
+    ),
+    getState: p('SELECT value FROM repository_state WHERE key = ?'),
+    setState: p(
+      'INSERT INTO repository_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+    ),
+  };
+}
+
+type Statements = ReturnType<typeof prepareStatements>;
+
+/**
+ * The instance index on one SQLite database (schema of {@link prepareSchema}). Synchronous, as
+ * SQLite is: each call runs in one transaction, so the rows and counts never disagree.
+ */
+export class InstanceIndex {
+  readonly #db: SqliteDatabase;
+  readonly #s: Statements;
+
+  constructor(db: SqliteDatabase) {
+    this.#db = db;
+    this.#s = prepareStatements(db);
+  }
+
+  /**
+   * Stores the rows of `records` in one transaction (batched: one commit for all). A record whose
+   * SOP Instance UID is already indexed replaces that row; its first received date-time is kept.
+   */
+  put(records: readonly IndexRecord[], now: string): void {
+    if (records.length === 0) return;
+    this.#db.transaction(() => {
+      for (const record of records) this.#putOne(record, now);
+    });
+  }
+
+  /** Removes an instance's row; empty series, studies and patients go with it. */
+  remove(sopInstanceUid: string, now: string): InstanceRow | undefined {
+    return this.#db.transaction(() => {
+      const row = this.#s.instanceByUid.get([sopInstanceUid]);
+      if (row === undefined) return undefined;
+      this.#removeRow(row, now);
+      return toInstanceRow(row);
+    });
+  }
+
+  /** The row of one instance. */
+  get(sopInstanceUid: string): InstanceRow | undefined {
+    const row = this.#s.instanceByUid.get([sopInstanceUid]);
+    return row === undefined ? undefined : toInstanceRow(row);
+  }
+
+  /** The row whose file is at `storedPath`. */
+  getByPath(storedPath: string): InstanceRow | undefined {
+    const row = this.#s.instanceByPath.get([storedPath]);
+    return row === undefined ? undefined : toInstanceRow(row);
+  }
+
+  /** Every instance row, in insertion order, one at a time. */
+  *all(): IterableIterator<InstanceRow> {
+    for (const row of this.#s.allInstances.iterate()) yield toInstanceRow(row);
+  }
+
+  /**
+   * Sets or clears Removed from Operational Use (0008,0405) on the instances of a study, a series
+   * or one instance; a series or study is removed when all its instances are.
+   * @returns The number of instances changed.
+   */
+  setRemoved(level: RemovalLevel, uid: string, removed: boolean, now: string): number {
+    const flag = removed ? 1 : 0;
+    const where =
+      level === 'STUDY'
+        ? 'series_pk IN (SELECT se.id FROM series se JOIN studies st ON st.id = se.study_pk WHERE st.study_instance_uid = :uid)'
+        : level === 'SERIES'
+          ? 'series_pk = (SELECT id FROM series WHERE series_instance_uid = :uid)'
+          : 'sop_instance_uid = :uid';
+    return this.#db.transaction(() => {
+      const changed = this.#db
+        .prepare(
+          `UPDATE instances SET removed = :flag, updated_at = :now WHERE removed <> :flag AND ${where}`,
+        )
+        .run({ flag, now, uid }).changes;
+      if (changed === 0) return 0;
+      this.#db
+        .prepare(
+          `UPDATE series SET updated_at = :now, removed = NOT EXISTS (
+             SELECT 1 FROM instances i WHERE i.series_pk = series.id AND i.removed = 0)
+           WHERE id IN (SELECT series_pk FROM instances WHERE updated_at = :now AND ${where})`,
+        )
+        .run({ now, uid });
+      this.#db
+        .prepare(
+          `UPDATE studies SET updated_at = :now, removed = NOT EXISTS (
+             SELECT 1 FROM series se WHERE se.study_pk = studies.id AND se.removed = 0)
+           WHERE id IN (SELECT study_pk FROM series WHERE updated_at = :now)`,
+        )
+        .run({ now });
+      return changed;
+    });
+  }
+
+  /** Recomputes every count, size and Modalities in Study from the instance rows. */
+  recount(): void {
+    this.#db.transaction(() => {
+      this.#db.exec(`
+        UPDATE series SET
+          number_of_instances = (SELECT count(*) FROM instances i WHERE i.series_pk = series.id),
+          size_bytes = (SELECT coalesce(sum(size_bytes), 0) FROM instances i WHERE i.series_pk = series.id);
+        DELETE FROM series WHERE number_of_instances = 0;
+        UPDATE studies SET
+          number_of_series = (SELECT count(*) FROM series se WHERE se.study_pk = studies.id),
+          number_of_instances = (SELECT coalesce(sum(number_of_instances), 0) FROM series se WHERE se.study_pk = studies.id),
+          size_bytes = (SELECT coalesce(sum(size_bytes), 0) FROM series se WHERE se.study_pk = studies.id);
+        DELETE FROM studies WHERE number_of_series = 0;
+        UPDATE patients SET
+          number_of_studies = (SELECT count(*) FROM studies st WHERE st.patient_pk = patients.id),
+          number_of_instances = (SELECT coalesce(sum(number_of_instances), 0) FROM studies st WHERE st.patient_pk = patients.id);
+        DELETE FROM patients WHERE number_of_studies = 0;`);
+      for (const row of this.#db.prepare('SELECT id FROM studies').all())
+        this.#s.updateModalities.run({ id: row.id ?? null });
+    });
+  }
+
+  /** A value of the repository's own state (clean-shutdown flag…). */
+  getState(key: string): string | undefined {
+    const value = this.#s.getState.get([key])?.value;
+    return typeof value === 'string' ? value : undefined;
+  }
+
+  setState(key: string, value: string): void {
+    this.#s.setState.run([key, value]);
+  }
+
+  #putOne(record: IndexRecord, now: string): void {
+    const s = this.#s;
+    let receivedAt = now;
+    const existing = s.instanceByUid.get([record.instance.sopInstanceUid]);
+    if (existing !== undefined) {
+      receivedAt = String(existing.received_at);
+      this.#removeRow(existing, now);
+    }
+    const { patient, study, series, instance } = record;
+
+    // A series stays in the study it was first stored in, whatever a later instance says.
+    const seriesRow = s.seriesByUid.get([series.seriesInstanceUid]);
+    let studyRow =
+      seriesRow === undefined
+        ? s.studyByUid.get([study.studyInstanceUid])
+        : s.studyById.get([seriesRow.study_pk ?? null]);
+    let patientPk: SqliteValue;
+    const newStudy = studyRow === undefined;
+    if (studyRow === undefined) {
+      const patientRow = s.patientByKey.get([patient.patientId, patient.issuerOfPatientId]);
+      const patientValues = {
+        name: patient.patientName ?? null,
+        birthDate: patient.patientBirthDate ?? null,
+        sex: patient.patientSex ?? null,
+      };
+      if (patientRow === undefined) {
+        patientPk = s.insertPatient.run({
+          patientId: patient.patientId,
+          issuer: patient.issuerOfPatientId,
+          ...patientValues,
+        }).lastInsertRowid;
+      } else {
+        patientPk = patientRow.id ?? null;
+        s.updatePatient.run({ id: patientPk, ...patientValues });
+      }
+    } else {
+      // A study stays with the patient it was first stored under; the patient's attributes are
+      // not rewritten from an instance that names another patient.
+      patientPk = studyRow.patient_pk ?? null;
+    }
+    const studyValues = {
+      date: study.studyDate ?? null,
+      time: study.studyTime ?? null,
+      accession: study.accessionNumber ?? null,
+      studyId: study.studyId ?? null,
+      description: study.studyDescription ?? null,
+      referring: study.referringPhysicianName ?? null,
+      now,
+    };
+    let studyPk: SqliteValue;
+    if (studyRow === undefined) {
+      studyPk = s.insertStudy.run({
+        patientPk,
+        uid: study.studyInstanceUid,
+        ...studyValues,
+      }).lastInsertRowid;
+      studyRow = { id: studyPk };
+    } else {
+      studyPk = studyRow.id ?? null;
+      s.updateStudy.run({ id: studyPk, ...studyValues });
+    }
+
+    const seriesValues = {
+      modality: series.modality ?? null,
+      number: series.seriesNumber ?? null,
+      description: series.seriesDescription ?? null,
+      date: series.seriesDate ?? null,
+      time: series.seriesTime ?? null,
+      bodyPart: series.bodyPartExamined ?? null,
+      now,
+    };
+    let seriesPk: SqliteValue;
+    const newSeries = seriesRow === undefined;
+    if (seriesRow === undefined) {
+      seriesPk = s.insertSeries.run({
+        studyPk,
+        uid: series.seriesInstanceUid,
+        ...seriesValues,
+      }).lastInsertRowid;
+    } else {
+      seriesPk = seriesRow.id ?? null;
+      s.updateSeries.run({ id: seriesPk, ...seriesValues });
+    }
+
+    s.insertInstance.run({
+      seriesPk,
+      uid: instance.sopInstanceUid,
+      sopClass: instance.sopClassUid,
+      syntax: instance.transferSyntaxUid,
+      number: instance.instanceNumber ?? null,
+      contentDate: instance.contentDate ?? null,
+      contentTime: instance.contentTime ?? null,
+      size: record.sizeBytes,
+      path: record.storedPath,
+      mtime: Math.trunc(record.fileMtimeMs),
+      sourceAe: record.sourceAeTitle ?? null,
+      receivedAt,
+      now,
+    });
+    s.addToSeries.run({ id: seriesPk, count: 1, size: record.sizeBytes, now });
+    s.addToStudy.run({
+      id: studyPk,
+      count: 1,
+      size: record.sizeBytes,
+      series: newSeries ? 1 : 0,
+      now,
+    });
+    s.addToPatient.run({ id: patientPk, count: 1, studies: newStudy ? 1 : 0 });
+    if (newSeries || seriesValues.modality !== null) s.updateModalities.run({ id: studyPk });
+  }
+
+  #removeRow(row: SqliteRow, now: string): void {
+    const s = this.#s;
+    const size = Number(row.size_bytes);
+    const seriesPk = row.series_pk ?? null;
+    s.deleteInstance.run([row.id ?? null]);
+    s.addToSeries.run({ id: seriesPk, count: -1, size: -size, now });
+    const series = s.seriesCount.get([seriesPk]);
+    const studyPk = series?.study_pk ?? null;
+    const seriesGone = series !== undefined && Number(series.n) === 0;
+    if (seriesGone) s.deleteSeries.run([seriesPk]);
+    s.addToStudy.run({ id: studyPk, count: -1, size: -size, series: seriesGone ? -1 : 0, now });
+    if (seriesGone) s.updateModalities.run({ id: studyPk });
+    const study = s.studyCount.get([studyPk]);
+    const patientPk = study?.patient_pk ?? null;
+    const studyGone = study !== undefined && Number(study.n) === 0;
+    if (studyGone) s.deleteStudy.run([studyPk]);
+    s.addToPatient.run({ id: patientPk, count: -1, studies: studyGone ? -1 : 0 });
+    if (studyGone && Number(s.patientCount.get([patientPk])?.n) === 0)
+      s.deletePatient.run([patientPk]);
+  }
+}
+
+function toInstanceRow(row: SqliteRow): InstanceRow {
+  return {
+    sopInstanceUid: String(row.sop_instance_uid),
+    sopClassUid: String(row.sop_class_uid),
+    transferSyntaxUid: String(row.transfer_syntax_uid),
+    studyInstanceUid: String(row.study_instance_uid),
+    seriesInstanceUid: String(row.series_instance_uid),
+    storedPath: String(row.stored_path),
+    sizeBytes: Number(row.size_bytes),
+    fileMtimeMs: Number(row.file_mtime_ms),
+    receivedAt: String(row.received_at),
+    updatedAt: String(row.updated_at),
+    removed: Number(row.removed) !== 0,
+  };
+}

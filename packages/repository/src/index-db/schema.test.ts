@@ -1,0 +1,97 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SchemaTooNewError } from '../errors.js';
+import type { SqliteDatabase } from '../sqlite/database.js';
+import { openSqlite } from '../sqlite/open-sqlite.js';
+import { MIGRATIONS, prepareSchema, SCHEMA_VERSION, type Migration } from './schema.js';
+
+describe('prepareSchema', () => {
+  let dir: string;
+  let file: string;
+  const open: SqliteDatabase[] = [];
+  const openDb = async (): Promise<SqliteDatabase> => {
+    const db = await openSqlite(file);
+    open.push(db);
+    return db;
+  };
+
+  beforeEach(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'dicomnet-schema-'));
+    file = path.join(dir, 'index.sqlite');
+  });
+  afterEach(async () => {
+    for (const db of open.splice(0)) db.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('creates schema v1 in WAL with synchronous=NORMAL and records the migration', async () => {
+    const db = await openDb();
+    expect(prepareSchema(db)).toEqual([1]);
+    expect(SCHEMA_VERSION).toBe(1);
+    expect(db.prepare('PRAGMA user_version').get()?.user_version).toBe(1);
+    expect(db.prepare('PRAGMA journal_mode').get()?.journal_mode).toBe('wal');
+    expect(db.prepare('PRAGMA synchronous').get()?.synchronous).toBe(1); // NORMAL
+    expect(db.prepare('PRAGMA foreign_keys').get()?.foreign_keys).toBe(1);
+    const tables = db
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+      .all()
+      .map((row) => row.name);
+    expect(tables).toEqual([
+      'instances',
+      'patients',
+      'repository_state',
+      'schema_migrations',
+      'series',
+      'studies',
+    ]);
+    const migrations = db.prepare('SELECT version, name FROM schema_migrations').all();
+    expect(migrations).toEqual([{ version: 1, name: 'initial index' }]);
+  });
+
+  it('applies nothing to a current database and only the new steps to an older one', async () => {
+    prepareSchema(await openDb());
+    const db = await openDb();
+    expect(prepareSchema(db)).toEqual([]);
+    const next: Migration = {
+      version: 2,
+      name: 'a column',
+      sql: 'ALTER TABLE studies ADD COLUMN note TEXT',
+    };
+    expect(prepareSchema(db, [...MIGRATIONS, next])).toEqual([2]);
+    expect(db.prepare('PRAGMA user_version').get()?.user_version).toBe(2);
+    expect(db.prepare('SELECT count(*) AS c FROM schema_migrations').get()?.c).toBe(2);
+  });
+
+  it('rolls a failing step back whole: version, tables and its migrations row', async () => {
+    const db = await openDb();
+    prepareSchema(db);
+    const broken: Migration = {
+      version: 2,
+      name: 'broken',
+      sql: 'CREATE TABLE half (x INTEGER); INSERT INTO no_such_table VALUES (1);',
+    };
+    expect(() => prepareSchema(db, [...MIGRATIONS, broken])).toThrow(/no_such_table/);
+    expect(db.prepare('PRAGMA user_version').get()?.user_version).toBe(1);
+    expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'half'").get()).toBeUndefined();
+    expect(db.prepare('SELECT count(*) AS c FROM schema_migrations').get()?.c).toBe(1);
+  });
+
+  it('refuses a database written by a newer schema and leaves it as it is', async () => {
+    const db = await openDb();
+    prepareSchema(db);
+    db.exec('PRAGMA user_version = 7');
+    const error = (() => {
+      try {
+        prepareSchema(db);
+      } catch (caught) {
+        return caught;
+      }
+      return undefined;
+    })();
+    expect(error).toBeInstanceOf(SchemaTooNewError);
+    expect((error as SchemaTooNewError).code).toBe('DICOMNET_REPOSITORY_SCHEMA_TOO_NEW');
+    expect(db.prepare('PRAGMA user_version').get()?.user_version).toBe(7);
+  });
+});

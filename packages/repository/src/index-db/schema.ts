@@ -1,0 +1,147 @@
+// The index schema and its migrations. `PRAGMA user_version` holds the version reached and
+// `schema_migrations` says when each step ran; a database newer than this code is refused rather
+// than written with a schema it does not know.
+import { SchemaTooNewError } from '../errors.js';
+import type { SqliteDatabase } from '../sqlite/database.js';
+
+/** One schema step: applied in a transaction together with its row in `schema_migrations`. */
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly sql: string;
+}
+
+// Columns hold what PS3.4 C.6 Query/Retrieve keys and the Inventory IOD's study, series and
+// instance records (PS3.3 C.38.1) need. Text as decoded (Unicode); PN as its DICOM string
+// (`Alphabetic=Ideographic=Phonetic`); dates, times and IS numbers as their DICOM strings (range
+// matching compares DA/TM/DT strings); date-times of our own as DICOM DT in UTC
+// (`YYYYMMDDHHMMSS.FFFFFF+0000`), which sorts as it reads. Counts and sizes are of the instances
+// stored, removed from operational use or not.
+const V1 = `
+CREATE TABLE patients (
+  id INTEGER PRIMARY KEY,
+  patient_id TEXT NOT NULL,
+  issuer_of_patient_id TEXT NOT NULL,
+  patient_name TEXT,
+  patient_birth_date TEXT,
+  patient_sex TEXT,
+  number_of_studies INTEGER NOT NULL DEFAULT 0,
+  number_of_instances INTEGER NOT NULL DEFAULT 0,
+  UNIQUE (patient_id, issuer_of_patient_id)
+);
+CREATE INDEX patients_name ON patients (patient_name);
+
+CREATE TABLE studies (
+  id INTEGER PRIMARY KEY,
+  patient_pk INTEGER NOT NULL REFERENCES patients (id),
+  study_instance_uid TEXT NOT NULL UNIQUE,
+  study_date TEXT,
+  study_time TEXT,
+  accession_number TEXT,
+  study_id TEXT,
+  study_description TEXT,
+  referring_physician_name TEXT,
+  modalities_in_study TEXT NOT NULL DEFAULT '',
+  number_of_series INTEGER NOT NULL DEFAULT 0,
+  number_of_instances INTEGER NOT NULL DEFAULT 0,
+  size_bytes INTEGER NOT NULL DEFAULT 0,
+  received_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  removed INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX studies_patient ON studies (patient_pk);
+CREATE INDEX studies_date ON studies (study_date);
+CREATE INDEX studies_accession ON studies (accession_number);
+CREATE INDEX studies_updated ON studies (updated_at);
+
+CREATE TABLE series (
+  id INTEGER PRIMARY KEY,
+  study_pk INTEGER NOT NULL REFERENCES studies (id),
+  series_instance_uid TEXT NOT NULL UNIQUE,
+  modality TEXT,
+  series_number TEXT,
+  series_description TEXT,
+  series_date TEXT,
+  series_time TEXT,
+  body_part_examined TEXT,
+  number_of_instances INTEGER NOT NULL DEFAULT 0,
+  size_bytes INTEGER NOT NULL DEFAULT 0,
+  received_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  removed INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX series_study ON series (study_pk);
+
+CREATE TABLE instances (
+  id INTEGER PRIMARY KEY,
+  series_pk INTEGER NOT NULL REFERENCES series (id),
+  sop_instance_uid TEXT NOT NULL UNIQUE,
+  sop_class_uid TEXT NOT NULL,
+  transfer_syntax_uid TEXT NOT NULL,
+  instance_number TEXT,
+  content_date TEXT,
+  content_time TEXT,
+  size_bytes INTEGER NOT NULL,
+  stored_path TEXT NOT NULL UNIQUE,
+  file_mtime_ms INTEGER NOT NULL,
+  source_ae_title TEXT,
+  received_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  removed INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX instances_series ON instances (series_pk);
+CREATE INDEX instances_sop_class ON instances (sop_class_uid);
+
+CREATE TABLE repository_state (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+`;
+
+/** Every migration, in order; the last one's version is {@link SCHEMA_VERSION}. */
+export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'initial index', sql: V1 }];
+
+/** The schema version this code writes. */
+export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
+
+/**
+ * Sets the connection up (WAL, `synchronous=NORMAL`, foreign keys) and brings the schema to
+ * {@link SCHEMA_VERSION}.
+ *
+ * Why `synchronous=NORMAL` is enough: in WAL mode it never corrupts the database, but the last
+ * transactions before a power loss may roll back. The repository fsyncs each instance's FILE
+ * before a store succeeds, and the recovery pass at open indexes files that have no row, so an
+ * index row lost this way comes back from its file.
+ * @returns The versions applied now (empty when the schema was current).
+ * @throws {@link SchemaTooNewError} when the database was written by a newer schema.
+ */
+export function prepareSchema(
+  db: SqliteDatabase,
+  migrations: readonly Migration[] = MIGRATIONS,
+): number[] {
+  db.exec('PRAGMA journal_mode = WAL');
+  db.exec('PRAGMA synchronous = NORMAL');
+  db.exec('PRAGMA foreign_keys = ON');
+  const latest = migrations[migrations.length - 1]?.version ?? 0;
+  const current = Number(db.prepare('PRAGMA user_version').get()?.user_version ?? 0);
+  if (current > latest) throw new SchemaTooNewError(current, latest);
+  const applied: number[] = [];
+  db.exec(
+    'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)',
+  );
+  for (const migration of migrations) {
+    if (migration.version <= current) continue;
+    db.transaction(() => {
+      db.exec(migration.sql);
+      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run([
+        migration.version,
+        migration.name,
+        new Date().toISOString(),
+      ]);
+      // PRAGMA takes no parameters; the version is an integer of ours.
+      db.exec(`PRAGMA user_version = ${Math.trunc(migration.version)}`);
+    });
+    applied.push(migration.version);
+  }
+  return applied;
+}
