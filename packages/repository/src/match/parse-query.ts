@@ -9,6 +9,7 @@ import { normalizeValue } from './value-rules.js';
 const SPECIFIC_CHARACTER_SET = '00080005';
 const QUERY_RETRIEVE_LEVEL = '00080052';
 const TIMEZONE_OFFSET_FROM_UTC = '00080201';
+const NEVER_MATCHED: ReadonlySet<string> = new Set([SPECIFIC_CHARACTER_SET, TIMEZONE_OFFSET_FROM_UTC]);
 const LEVELS: ReadonlySet<string> = new Set(['PATIENT', 'STUDY', 'SERIES', 'IMAGE']);
 
 /** Deepest nesting of sequence keys parsed: a hostile identifier cannot recurse without end. */
@@ -87,8 +88,7 @@ function parseKeys(identifier: DataSet, path: readonly string[], walk: Walk): Co
   const maxDepth = options.maxSequenceDepth ?? DEFAULT_MAX_QUERY_SEQUENCE_DEPTH;
   const conditions: Condition[] = [];
   for (const tag of Object.keys(identifier).sort()) {
-    if (path.length === 0 && [SPECIFIC_CHARACTER_SET, QUERY_RETRIEVE_LEVEL].includes(tag)) continue;
-    if (tag === TIMEZONE_OFFSET_FROM_UTC || tag === SPECIFIC_CHARACTER_SET) continue;
+    if (NEVER_MATCHED.has(tag) || (path.length === 0 && tag === QUERY_RETRIEVE_LEVEL)) continue;
     const element = identifier[tag];
     if (element === undefined) continue;
     const supported =

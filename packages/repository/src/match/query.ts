@@ -94,7 +94,8 @@ export interface Query {
   /** Every key of the identifier (except Query/Retrieve Level), to be returned in responses. */
   readonly returnKeys: readonly string[];
   /**
-   * Keys not supported for matching, treated as universal: C-FIND still returns them; an
+   * Keys not supported for matching, treated as universal (a key inside a sequence key as
+   * `sequenceTag/tag`): C-FIND still returns them; an
    * Inventory Creation answers 0xB010 and lists them (PS3.4 Table KK.2.2.3-1).
    */
   readonly ignoredKeys: readonly string[];
