@@ -5,7 +5,7 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { mkdir, readdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { DataSet, DataElementValue, PersonName } from '@dicomnet/data';
+import type { DataElement, DataSet, DataElementValue, PersonName } from '@dicomnet/data';
 import { readPart10Header } from '@dicomnet/data';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateInstances, startOrthanc, tempDir } from '@dicomnet/test-utils';
@@ -145,7 +145,9 @@ function identifier(
   match: Partial<Record<Keyword, string>>,
   returnKeys: readonly Keyword[] = RETURN_KEYS[level],
 ): DataSet {
-  const result: DataSet = { [TAGS.QueryRetrieveLevel]: { vr: 'CS', Value: [level] } };
+  const result: Record<string, DataElement> = {
+    [TAGS.QueryRetrieveLevel]: { vr: 'CS', Value: [level] },
+  };
   for (const keyword of returnKeys) result[TAGS[keyword]] = { vr: VRS[keyword] };
   for (const [keyword, value] of Object.entries(match) as [Keyword, string][]) {
     result[TAGS[keyword]] = { vr: VRS[keyword], Value: [value] };
