@@ -57,3 +57,37 @@ export class InvalidInstanceError extends DicomnetError {
     super('DICOMNET_REPOSITORY_INVALID_INSTANCE', `invalid instance: ${detail}`, options);
   }
 }
+
+/**
+ * A store under the `reject` duplicate policy found the SOP Instance UID already stored; the
+ * stored instance is unchanged. Code `DICOMNET_REPOSITORY_DUPLICATE`.
+ */
+export class DuplicateInstanceError extends DicomnetError {
+  constructor(readonly sopInstanceUid: string) {
+    super('DICOMNET_REPOSITORY_DUPLICATE', `SOP Instance UID ${sopInstanceUid} is already stored`);
+  }
+}
+
+/**
+ * No instance with this SOP Instance UID is stored (or its file has gone).
+ * Code `DICOMNET_REPOSITORY_NOT_FOUND`.
+ */
+export class InstanceNotFoundError extends DicomnetError {
+  constructor(
+    readonly sopInstanceUid: string,
+    options?: ErrorOptions,
+  ) {
+    super(
+      'DICOMNET_REPOSITORY_NOT_FOUND',
+      `no instance ${sopInstanceUid} in the repository`,
+      options,
+    );
+  }
+}
+
+/** The repository was closed; nothing more can be done with it. Code `DICOMNET_REPOSITORY_CLOSED`. */
+export class RepositoryClosedError extends DicomnetError {
+  constructor() {
+    super('DICOMNET_REPOSITORY_CLOSED', 'the repository is closed');
+  }
+}

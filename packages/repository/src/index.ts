@@ -1,5 +1,28 @@
+// ---- the repository ----
+export type {
+  DuplicatePolicy,
+  ReadOptions,
+  Repository,
+  RepositoryLevel,
+  StoredInstance,
+  StoreOptions,
+  StoreRequest,
+  StoreResult,
+} from './repository.js';
+export { FileRepository } from './file-repository.js';
+export type { FileRepositoryOptions } from './file-repository.js';
+export type { RecoveryReport } from './recovery.js';
+export { storedPathOf } from './storage-path.js';
+
 // ---- errors ----
-export { NoSqliteError } from './errors.js';
+export {
+  DuplicateInstanceError,
+  InstanceNotFoundError,
+  InvalidInstanceError,
+  NoSqliteError,
+  RepositoryClosedError,
+  SchemaTooNewError,
+} from './errors.js';
 
 // ---- SQLite adapter (node:sqlite or better-sqlite3; for backends and benchmarks) ----
 export * from './sqlite/index.js';

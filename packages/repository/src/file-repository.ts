@@ -1,0 +1,297 @@
+// The default Repository: Part 10 files under `<root>/instances` at hashed paths, an SQLite index
+// at `<root>/index.sqlite`, stores staged in `<root>/incoming`, and a recovery pass at open.
+import { randomBytes } from 'node:crypto';
+import { open, rename, rm, stat, unlink } from 'node:fs/promises';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { openPart10FileWriter, readPart10Attributes } from '@dicomnet/data';
+import {
+  DuplicateInstanceError,
+  InstanceNotFoundError,
+  InvalidInstanceError,
+  RepositoryClosedError,
+} from './errors.js';
+import { dicomDateTime, KeyedQueue, makeFolder, syncFolder } from './file-support.js';
+import { IndexBatcher } from './index-batcher.js';
+import { InstanceIndex, type InstanceRow } from './index-db/instance-index.js';
+import { prepareSchema } from './index-db/schema.js';
+import { INDEX_TAGS, indexRecordOf, isUidShaped, type IndexRecord } from './index-record.js';
+import { recoverRepository, type RecoveryReport } from './recovery.js';
+import type {
+  DuplicatePolicy,
+  ReadOptions,
+  Repository,
+  RepositoryLevel,
+  StoredInstance,
+  StoreOptions,
+  StoreRequest,
+  StoreResult,
+} from './repository.js';
+import type { SqliteDatabase } from './sqlite/database.js';
+import { openSqlite, type OpenSqliteOptions } from './sqlite/open-sqlite.js';
+import {
+  absoluteStoredPath,
+  INCOMING_FOLDER,
+  INDEX_FILE,
+  INSTANCES_FOLDER,
+  storedPathOf,
+} from './storage-path.js';
+
+/** Options of {@link FileRepository.open}. */
+export interface FileRepositoryOptions {
+  /** The storage root; created if missing. One process at a time may open it. */
+  readonly root: string;
+  /**
+   * fsync each file and the folders it is entered in before a store resolves (default true). With
+   * false a store is atomic but may be lost by a power failure (not by a crash of the process).
+   */
+  readonly fsync?: boolean;
+  /** What a store of a SOP Instance UID already stored does; default `replace`. */
+  readonly duplicate?: DuplicatePolicy;
+  /**
+   * `auto` (default): check every file against the index only after an unclean shutdown (a
+   * crash, a kill); always clear the staging folder. `full`: check every file now.
+   */
+  readonly recovery?: 'auto' | 'full';
+  /** Which SQLite driver; default node:sqlite where the runtime has it, else better-sqlite3. */
+  readonly sqlite?: OpenSqliteOptions;
+}
+
+const CLEAN_SHUTDOWN = 'clean_shutdown';
+
+/**
+ * A {@link Repository} on the local file system. Each store is written to the staging folder
+ * (atomically, fsynced), its attributes are read back with the streaming element reader and
+ * checked against the request, then it is renamed into place and its index row committed (rows
+ * of concurrent stores share one transaction). Open with {@link FileRepository.open}.
+ */
+export class FileRepository implements Repository {
+  /** The storage root. */
+  readonly root: string;
+  /** What the recovery pass at open found and did. */
+  readonly recovery: RecoveryReport;
+  /** The SQLite driver in use. */
+  readonly driver: SqliteDatabase['driver'];
+  readonly #instancesRoot: string;
+  readonly #incoming: string;
+  readonly #db: SqliteDatabase;
+  readonly #index: InstanceIndex;
+  readonly #batcher: IndexBatcher;
+  readonly #fsync: boolean;
+  readonly #duplicate: DuplicatePolicy;
+  readonly #queue = new KeyedQueue();
+  readonly #inFlight = new Set<Promise<unknown>>();
+  #closing: Promise<void> | undefined;
+
+  private constructor(
+    root: string,
+    db: SqliteDatabase,
+    index: InstanceIndex,
+    recovery: RecoveryReport,
+    options: FileRepositoryOptions,
+  ) {
+    this.root = root;
+    this.#instancesRoot = path.join(root, INSTANCES_FOLDER);
+    this.#incoming = path.join(root, INCOMING_FOLDER);
+    this.#db = db;
+    this.driver = db.driver;
+    this.#index = index;
+    this.#batcher = new IndexBatcher(index, now);
+    this.recovery = recovery;
+    this.#fsync = options.fsync ?? true;
+    this.#duplicate = options.duplicate ?? 'replace';
+  }
+
+  /**
+   * Opens (creating if needed) the repository at `options.root`, brings the index schema up to
+   * date and runs the recovery pass.
+   * @throws {@link NoSqliteError}; {@link SchemaTooNewError}; file system errors.
+   */
+  static async open(options: FileRepositoryOptions): Promise<FileRepository> {
+    const root = path.resolve(options.root);
+    await makeFolder(root, path.join(root, INSTANCES_FOLDER), options.fsync ?? true);
+    await makeFolder(root, path.join(root, INCOMING_FOLDER), options.fsync ?? true);
+    const db = await openSqlite(path.join(root, INDEX_FILE), options.sqlite);
+    try {
+      prepareSchema(db);
+      const index = new InstanceIndex(db);
+      const clean = index.getState(CLEAN_SHUTDOWN) === '1';
+      const recovery = await recoverRepository({
+        index,
+        instancesRoot: path.join(root, INSTANCES_FOLDER),
+        incoming: path.join(root, INCOMING_FOLDER),
+        full: options.recovery === 'full' || !clean,
+        now,
+      });
+      index.setState(CLEAN_SHUTDOWN, '0');
+      return new FileRepository(root, db, index, recovery, options);
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+  }
+
+  store(request: StoreRequest, options: StoreOptions = {}): Promise<StoreResult> {
+    return this.#track(() =>
+      this.#queue.run(request.sopInstanceUid, () => this.#store(request, options)),
+    );
+  }
+
+  get(sopInstanceUid: string): Promise<StoredInstance | undefined> {
+    return this.#track(() => {
+      const row = this.#index.get(sopInstanceUid);
+      return Promise.resolve(row === undefined ? undefined : toStoredInstance(row));
+    });
+  }
+
+  read(sopInstanceUid: string, options: ReadOptions = {}): Promise<Readable> {
+    return this.#track(async () => {
+      options.signal?.throwIfAborted();
+      const row = this.#index.get(sopInstanceUid);
+      if (row === undefined) throw new InstanceNotFoundError(sopInstanceUid);
+      let handle;
+      try {
+        handle = await open(absoluteStoredPath(this.#instancesRoot, row.storedPath), 'r');
+      } catch (error) {
+        throw new InstanceNotFoundError(sopInstanceUid, { cause: error });
+      }
+      return handle.createReadStream({
+        ...(options.signal === undefined ? {} : { signal: options.signal }),
+      });
+    });
+  }
+
+  delete(sopInstanceUid: string): Promise<boolean> {
+    return this.#track(() =>
+      this.#queue.run(sopInstanceUid, async () => {
+        const row = this.#index.get(sopInstanceUid);
+        if (row === undefined) return false;
+        const file = absoluteStoredPath(this.#instancesRoot, row.storedPath);
+        // File first: a crash between the two leaves a row without a file, which recovery drops;
+        // the other order would leave a file that recovery would index again.
+        await unlink(file).catch((error: NodeJS.ErrnoException) => {
+          if (error.code !== 'ENOENT') throw error;
+        });
+        if (this.#fsync) await syncFolder(path.dirname(file));
+        this.#index.remove(sopInstanceUid, now());
+        return true;
+      }),
+    );
+  }
+
+  markRemoved(level: RepositoryLevel, uid: string, removed = true): Promise<number> {
+    return this.#track(() => Promise.resolve(this.#index.setRemoved(level, uid, removed, now())));
+  }
+
+  close(): Promise<void> {
+    this.#closing ??= (async () => {
+      while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
+      this.#batcher.flush();
+      this.#index.setState(CLEAN_SHUTDOWN, '1');
+      this.#db.close();
+    })();
+    return this.#closing;
+  }
+
+  #track<T>(operation: () => Promise<T>): Promise<T> {
+    if (this.#closing !== undefined) return Promise.reject(new RepositoryClosedError());
+    const promise = operation();
+    this.#inFlight.add(promise);
+    const forget = (): void => void this.#inFlight.delete(promise);
+    promise.then(forget, forget);
+    return promise;
+  }
+
+  async #store(request: StoreRequest, options: StoreOptions): Promise<StoreResult> {
+    options.signal?.throwIfAborted();
+    for (const [name, uid] of [
+      ['SOP Instance UID', request.sopInstanceUid],
+      ['SOP Class UID', request.sopClassUid],
+      ['Transfer Syntax UID', request.transferSyntaxUid],
+    ] as const) {
+      if (!isUidShaped(uid))
+        throw new InvalidInstanceError(`${name} is not a UID: ${JSON.stringify(uid.slice(0, 80))}`);
+    }
+    const existing = this.#index.get(request.sopInstanceUid);
+    const policy = options.duplicate ?? this.#duplicate;
+    if (existing !== undefined && policy !== 'replace') {
+      // The sender's bytes are read to their end either way: a C-STORE's data must be received.
+      for await (const chunk of request.dataSet) void chunk;
+      if (policy === 'reject') throw new DuplicateInstanceError(request.sopInstanceUid);
+      return { outcome: 'kept', instance: toStoredInstance(existing) };
+    }
+
+    const staged = path.join(this.#incoming, `${randomBytes(12).toString('hex')}.dcm`);
+    const writer = await openPart10FileWriter(
+      staged,
+      {
+        mediaStorageSopClassUid: request.sopClassUid,
+        mediaStorageSopInstanceUid: request.sopInstanceUid,
+        transferSyntaxUid: request.transferSyntaxUid,
+        ...(request.sourceAeTitle === undefined
+          ? {}
+          : { sourceApplicationEntityTitle: request.sourceAeTitle }),
+      },
+      { fsync: this.#fsync, ...(options.signal === undefined ? {} : { signal: options.signal }) },
+    );
+    let record: IndexRecord;
+    const storedPath = storedPathOf(request.sopInstanceUid);
+    const final = absoluteStoredPath(this.#instancesRoot, storedPath);
+    try {
+      try {
+        for await (const chunk of request.dataSet) await writer.write(chunk);
+        await writer.commit();
+      } catch (error) {
+        await writer.abort(error);
+        throw error;
+      }
+      // PS3.4 B.2.3: the data set must be the instance the command names (else 0xA900); the
+      // File Meta Information was written from the request, so checking the data set against
+      // it checks it against the request.
+      const attributes = await readPart10Attributes(staged, INDEX_TAGS, {
+        ...(options.signal === undefined ? {} : { signal: options.signal }),
+      }).catch((error: unknown) => {
+        throw new InvalidInstanceError('the data set cannot be read', { cause: error });
+      });
+      await makeFolder(this.#instancesRoot, path.dirname(final), this.#fsync);
+      options.signal?.throwIfAborted();
+      const stats = await stat(staged);
+      record = indexRecordOf(attributes, {
+        sizeBytes: stats.size,
+        storedPath,
+        fileMtimeMs: Math.trunc(stats.mtimeMs),
+        sourceAeTitle: request.sourceAeTitle,
+      });
+      await rename(staged, final);
+    } catch (error) {
+      await rm(staged, { force: true });
+      throw error;
+    }
+    if (this.#fsync) await syncFolder(path.dirname(final));
+    await this.#batcher.put(record);
+    const row = this.#index.get(request.sopInstanceUid);
+    if (row === undefined) throw new InstanceNotFoundError(request.sopInstanceUid); // deleted meanwhile
+    return {
+      outcome: existing === undefined ? 'stored' : 'replaced',
+      instance: toStoredInstance(row),
+    };
+  }
+}
+
+function now(): string {
+  return dicomDateTime(new Date());
+}
+
+function toStoredInstance(row: InstanceRow): StoredInstance {
+  return {
+    sopInstanceUid: row.sopInstanceUid,
+    sopClassUid: row.sopClassUid,
+    transferSyntaxUid: row.transferSyntaxUid,
+    studyInstanceUid: row.studyInstanceUid,
+    seriesInstanceUid: row.seriesInstanceUid,
+    sizeBytes: row.sizeBytes,
+    receivedAt: row.receivedAt,
+    updatedAt: row.updatedAt,
+    removed: row.removed,
+  };
+}

@@ -1,0 +1,143 @@
+// The recovery pass at open: what a crash (SIGKILL, power loss) can leave behind is put right
+// before the repository serves anything.
+//  - staged and temporary files of stores that never finished: removed (no store of theirs
+//    resolved, so no one was told they were kept);
+//  - files without a row, or whose row describes another file (size or mtime differ: a replace
+//    whose row was not yet committed): indexed from the file;
+//  - rows whose file is gone (a delete that died between its two steps): dropped.
+import { readdir, rm, stat, unlink } from 'node:fs/promises';
+import path from 'node:path';
+import { atomicWriterTargetOf, readPart10Attributes } from '@dicomnet/data';
+import type { InstanceIndex } from './index-db/instance-index.js';
+import { INDEX_TAGS, indexRecordOf, type IndexRecord } from './index-record.js';
+import { isStoredPath, storedPathOf } from './storage-path.js';
+
+/** What the recovery pass found and did. */
+export interface RecoveryReport {
+  /** Whether every file was checked against the index (after an unclean shutdown, or asked). */
+  readonly full: boolean;
+  /** Files of unfinished stores removed. */
+  readonly leftoversRemoved: number;
+  /** Files checked against the index. */
+  readonly filesChecked: number;
+  /** Files indexed now: they had no row, or a row describing another file. */
+  readonly filesIndexed: number;
+  /** Rows dropped because their file is gone. */
+  readonly rowsDropped: number;
+  /** Files in the instances tree that could not be indexed; left where they are. */
+  readonly unindexable: readonly { readonly path: string; readonly reason: string }[];
+}
+
+/** What {@link recoverRepository} works on. */
+export interface RecoveryContext {
+  readonly index: InstanceIndex;
+  readonly instancesRoot: string;
+  readonly incoming: string;
+  /** Check every file (else only the staging folder is cleared). */
+  readonly full: boolean;
+  readonly now: () => string;
+}
+
+/** Rows written per transaction while indexing files. */
+const BATCH = 500;
+
+/** Runs the recovery pass; see the module comment. */
+export async function recoverRepository(context: RecoveryContext): Promise<RecoveryReport> {
+  let leftoversRemoved = 0;
+  for (const entry of await readdir(context.incoming)) {
+    await rm(path.join(context.incoming, entry), { recursive: true, force: true });
+    leftoversRemoved++;
+  }
+  if (!context.full)
+    return {
+      full: false,
+      leftoversRemoved,
+      filesChecked: 0,
+      filesIndexed: 0,
+      rowsDropped: 0,
+      unindexable: [],
+    };
+
+  const unindexable: { path: string; reason: string }[] = [];
+  const seen = new Set<string>();
+  let batch: IndexRecord[] = [];
+  let filesChecked = 0;
+  let filesIndexed = 0;
+  const flush = (): void => {
+    context.index.put(batch, context.now());
+    filesIndexed += batch.length;
+    batch = [];
+  };
+
+  for await (const { relative, absolute, name } of walk(context.instancesRoot)) {
+    if (atomicWriterTargetOf(name) !== undefined) {
+      await unlink(absolute).catch(() => undefined);
+      leftoversRemoved++;
+      continue;
+    }
+    if (!isStoredPath(relative)) {
+      unindexable.push({ path: relative, reason: 'not a file name of this repository' });
+      continue;
+    }
+    filesChecked++;
+    seen.add(relative);
+    const stats = await stat(absolute);
+    const row = context.index.getByPath(relative);
+    if (
+      row !== undefined &&
+      row.sizeBytes === stats.size &&
+      row.fileMtimeMs === Math.trunc(stats.mtimeMs)
+    )
+      continue;
+    try {
+      const record = indexRecordOf(await readPart10Attributes(absolute, INDEX_TAGS), {
+        sizeBytes: stats.size,
+        storedPath: relative,
+        fileMtimeMs: Math.trunc(stats.mtimeMs),
+      });
+      if (storedPathOf(record.instance.sopInstanceUid) !== relative) {
+        unindexable.push({ path: relative, reason: 'its SOP Instance UID belongs elsewhere' });
+        seen.delete(relative);
+        continue;
+      }
+      batch.push(record);
+      if (batch.length >= BATCH) flush();
+    } catch (error) {
+      seen.delete(relative);
+      unindexable.push({
+        path: relative,
+        reason: error instanceof Error ? error.message : String(error),
+      });
+    }
+  }
+  flush();
+
+  const orphans: string[] = [];
+  for (const row of context.index.all())
+    if (!seen.has(row.storedPath)) orphans.push(row.sopInstanceUid);
+  const now = context.now();
+  for (const uid of orphans) context.index.remove(uid, now);
+
+  return {
+    full: true,
+    leftoversRemoved,
+    filesChecked,
+    filesIndexed,
+    rowsDropped: orphans.length,
+    unindexable,
+  };
+}
+
+/** Every file under `root`, depth first, with its `/`-separated path relative to `root`. */
+async function* walk(
+  root: string,
+  relative = '',
+): AsyncGenerator<{ relative: string; absolute: string; name: string }> {
+  const folder = relative === '' ? root : path.join(root, ...relative.split('/'));
+  for (const entry of await readdir(folder, { withFileTypes: true })) {
+    const child = relative === '' ? entry.name : `${relative}/${entry.name}`;
+    if (entry.isDirectory()) yield* walk(root, child);
+    else if (entry.isFile())
+      yield { relative: child, absolute: path.join(folder, entry.name), name: entry.name };
+  }
+}
