@@ -1,0 +1,12 @@
+export { parseQuery, DEFAULT_MAX_QUERY_SEQUENCE_DEPTH } from './parse-query.js';
+export type { ParseQueryOptions } from './parse-query.js';
+export type { KeyParseOptions, MatchingMechanisms } from './parse-key.js';
+export { parseInventoryScope } from './inventory-scope.js';
+export type { InventoryScopeOptions } from './inventory-scope.js';
+export { matches } from './matches.js';
+export type { RecordOptions } from './matches.js';
+export { toSql, storedValue } from './to-sql.js';
+export type { ColumnForm, ColumnMap, ColumnSpec, SqlFilter } from './to-sql.js';
+export { QueryError } from './query-error.js';
+export type { QueryErrorCode } from './query-error.js';
+export type { Condition, DateTimeVr, MatchRecord, MatchValue, Query, QueryLevel } from './query.js';
