@@ -43,10 +43,13 @@ interface Run {
 }
 
 /**
- * Runs `dicomnet …` from dist and sends it SIGINT once `interruptWhen` resolves; kills it if it
- * has not exited 15 s later.
+ * Runs `dicomnet …` from dist while `drive` decides when to send it SIGINT (`sigint()`); kills
+ * it if it has not exited 15 s later.
  */
-async function runInterrupted(args: readonly string[], interruptWhen: Promise<void>): Promise<Run> {
+async function runInterrupted(
+  args: readonly string[],
+  drive: (sigint: () => void) => Promise<void>,
+): Promise<Run> {
   const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
@@ -55,11 +58,11 @@ async function runInterrupted(args: readonly string[], interruptWhen: Promise<vo
   const exited = new Promise<Pick<Run, 'code' | 'signal'>>((resolve) =>
     child.once('exit', (code, signal) => resolve({ code, signal })),
   );
-  const interrupted = interruptWhen.then(() => child.kill('SIGINT'));
+  const driven = drive(() => child.kill('SIGINT'));
   const bound = setTimeout(() => child.kill('SIGKILL'), 15_000);
   try {
     const end = await exited;
-    await Promise.race([interrupted, sleep(0)]);
+    await Promise.race([driven, sleep(0)]);
     return { ...end, stdout, stderr };
   } finally {
     clearTimeout(bound);
@@ -72,6 +75,14 @@ async function reached(count: () => number, target: number): Promise<void> {
     if (waited > 10_000) throw new Error(`only ${count()} of ${target} within 10 s`);
     await sleep(10);
   }
+}
+
+/** Sends one SIGINT once `count()` reaches `target`. */
+function once(count: () => number, target: number) {
+  return async (sigint: () => void): Promise<void> => {
+    await reached(count, target);
+    sigint();
+  };
 }
 
 /** Records what this process's DIMSE associations received and sent. */
@@ -113,6 +124,8 @@ describe('Ctrl-C in dicomnet find, get and move', () => {
   let taken = 0;
   /** Whether a C-FIND handler saw its request cancelled (its signal). */
   let findCancelled = false;
+  /** Set: the C-FIND handler yields one match, then waits for this. */
+  let stall: Promise<void> | undefined;
 
   /** The instances, one every PACE_MS, counted in `taken` (a StoreInstance is read once). */
   async function* slowly(): AsyncGenerator<StoreInstance> {
@@ -163,6 +176,12 @@ describe('Ctrl-C in dicomnet find, get and move', () => {
       handlers: {
         async *find(request) {
           request.signal.addEventListener('abort', () => (findCancelled = true), { once: true });
+          if (stall !== undefined) {
+            taken++;
+            yield { '00100020': { vr: 'LO', Value: ['STALLED'] } };
+            await stall; // a peer that never gets to read our C-CANCEL-RQ
+            return;
+          }
           for (let index = 0; index < COUNT; index++) {
             await sleep(PACE_MS);
             taken++;
@@ -195,7 +214,7 @@ describe('Ctrl-C in dicomnet find, get and move', () => {
     try {
       run = await runInterrupted(
         ['find', ...peer(), '-k', 'PatientID'],
-        reached(() => taken, INTERRUPT_AFTER),
+        once(() => taken, INTERRUPT_AFTER),
       );
     } finally {
       messages.stop();
@@ -229,7 +248,7 @@ describe('Ctrl-C in dicomnet find, get and move', () => {
           out,
           '--json',
         ],
-        reached(() => taken, INTERRUPT_AFTER),
+        once(() => taken, INTERRUPT_AFTER),
       );
     } finally {
       messages.stop();
@@ -289,7 +308,7 @@ describe('Ctrl-C in dicomnet find, get and move', () => {
           '--dest',
           'MOVEDEST',
         ],
-        reached(() => taken, INTERRUPT_AFTER),
+        once(() => taken, INTERRUPT_AFTER),
       );
     } finally {
       messages.stop();
@@ -305,5 +324,27 @@ describe('Ctrl-C in dicomnet find, get and move', () => {
     const completed = Number(counts?.[1]);
     expect(completed + Number(counts?.[2])).toBe(COUNT);
     expect(await readdir(path.join(dir.path, 'moved'))).toHaveLength(completed);
+  });
+  it('a second Ctrl-C ends the command at once when the peer does not answer the cancel', async () => {
+    taken = 0;
+    let unstall = (): void => {};
+    stall = new Promise((resolve) => (unstall = resolve));
+    const messages = recordMessages();
+    let run: Run;
+    try {
+      run = await runInterrupted(['find', ...peer(), '-k', 'PatientID'], async (sigint) => {
+        await reached(() => taken, 1);
+        sigint();
+        await reached(() => messages.received.filter((e) => e.kind === 'C-CANCEL-RQ').length, 1);
+        sigint();
+      });
+    } finally {
+      messages.stop();
+      unstall();
+      stall = undefined;
+    }
+    // The first Ctrl-C sent C-CANCEL-RQ and waited; the second is Node's default: the process
+    // ends by SIGINT (not by our 15 s SIGKILL, nor by the 60 s DIMSE timeout).
+    expect(run.signal).toBe('SIGINT');
   });
 });
