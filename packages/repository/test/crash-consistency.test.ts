@@ -1,0 +1,125 @@
+// A child process storing instances is killed with SIGKILL at random points, again and again; at
+// each reopen the recovery pass runs, the index and the files agree, and every instance whose
+// store resolved is there byte for byte. Runs the built package in the child (`pnpm build`).
+import { fork, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { readdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { readPart10Header } from '@dicomnet/data';
+import { tempDir } from '@dicomnet/test-utils';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FileRepository } from '../src/file-repository.js';
+import { storedPathOf } from '../src/storage-path.js';
+import { makeInstances, readAll, type TestInstance } from './instances.js';
+
+const CHILD = fileURLToPath(new URL('./store-child.mjs', import.meta.url));
+const DIST = fileURLToPath(new URL('../dist/index.js', import.meta.url));
+const ROUNDS = 8;
+const CHILD_START_TIMEOUT_MS = 10_000;
+
+let work: { path: string; remove(): Promise<void> };
+let instances: TestInstance[];
+let list: string;
+const children: ChildProcess[] = [];
+
+beforeAll(async () => {
+  work = await tempDir('dicomnet-crash-');
+  instances = await makeInstances(path.join(work.path, 'source'), 24);
+  list = path.join(work.path, 'instances.json');
+  await Promise.all(
+    instances.map((instance, i) =>
+      writeFile(path.join(work.path, `dataset-${i}.bin`), instance.dataSetBytes),
+    ),
+  );
+  await writeFile(
+    list,
+    JSON.stringify(
+      instances.map((instance, i) => ({
+        sopInstanceUid: instance.sopInstanceUid,
+        sopClassUid: instance.sopClassUid,
+        transferSyntaxUid: instance.transferSyntaxUid,
+        dataSetPath: path.join(work.path, `dataset-${i}.bin`),
+      })),
+    ),
+  );
+}, 60_000);
+afterAll(async () => {
+  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+  await work.remove();
+});
+
+/** Runs the child until `killAfterMs` after it is ready, then SIGKILLs it; returns what it told. */
+function runAndKill(root: string, killAfterMs: number): Promise<string[]> {
+  const child = fork(CHILD, [root, list], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  children.push(child);
+  const stored: string[] = [];
+  return new Promise((resolve, reject) => {
+    const startTimer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`the store child was not ready in ${CHILD_START_TIMEOUT_MS} ms`));
+    }, CHILD_START_TIMEOUT_MS);
+    child.on('message', (message: { type: string; uid?: string }) => {
+      if (message.type === 'ready') {
+        clearTimeout(startTimer);
+        setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+      } else if (message.type === 'stored' && message.uid !== undefined) {
+        stored.push(message.uid);
+      }
+    });
+    child.once('exit', (code, signal) => {
+      clearTimeout(startTimer);
+      if (signal === 'SIGKILL') resolve(stored);
+      else reject(new Error(`the store child exited by itself: ${code}`));
+    });
+  });
+}
+
+describe('crash consistency', () => {
+  it('after each SIGKILL the index and the files agree and every resolved store is there', async () => {
+    expect(existsSync(DIST), 'build the package first: pnpm build').toBe(true);
+    const root = path.join(work.path, 'repository');
+    const everStored = new Set<string>();
+    for (let round = 0; round < ROUNDS; round++) {
+      const killAfterMs = 20 + Math.floor(Math.random() * 300);
+      for (const uid of await runAndKill(root, killAfterMs)) everStored.add(uid);
+      const repo = await FileRepository.open({ root });
+      try {
+        expect(repo.recovery.full, 'a killed process leaves an unclean shutdown').toBe(true);
+        expect(repo.recovery.unindexable).toEqual([]);
+        expect(await readdir(path.join(root, 'incoming'))).toEqual([]);
+        const files = new Set(
+          (await readdir(path.join(root, 'instances'), { recursive: true, withFileTypes: true }))
+            .filter((entry) => entry.isFile())
+            .map((entry) =>
+              path
+                .relative(path.join(root, 'instances'), path.join(entry.parentPath, entry.name))
+                .split(path.sep)
+                .join('/'),
+            ),
+        );
+        let rows = 0;
+        for (const instance of instances) {
+          const stored = await repo.get(instance.sopInstanceUid);
+          const hasFile = files.has(storedPathOf(instance.sopInstanceUid));
+          expect(stored !== undefined, `row and file of ${instance.sopInstanceUid}`).toBe(hasFile);
+          if (stored === undefined) {
+            expect(everStored.has(instance.sopInstanceUid)).toBe(false);
+            continue;
+          }
+          rows++;
+          const file = await readAll(await repo.read(instance.sopInstanceUid));
+          expect(stored.sizeBytes).toBe(file.byteLength);
+          const header = readPart10Header(file);
+          expect(
+            Buffer.from(file.subarray(header.dataSetOffset)).equals(instance.dataSetBytes),
+          ).toBe(true);
+        }
+        expect(files.size).toBe(rows);
+      } finally {
+        await repo.close();
+      }
+    }
+    expect(everStored.size).toBeGreaterThan(0);
+  }, 60_000);
+});
