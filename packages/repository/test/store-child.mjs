@@ -4,6 +4,7 @@
 // Usage: fork(store-child.mjs, [root, instancesJson]).
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { setImmediate } from 'node:timers';
 import { FileRepository } from '@dicomnet/repository';
 
 const [root, list] = process.argv.slice(2);
