@@ -18,6 +18,7 @@ import { dimseEchoBenchmark } from './dimse/dimse-echo.bench.js';
 import { dimseFindBenchmark } from './dimse/dimse-find.bench.js';
 import { dimseGetBenchmark } from './dimse/dimse-get.bench.js';
 import { dimseStoreBenchmark } from './dimse/dimse-store.bench.js';
+import { dimseStoreConcurrentBenchmark } from './dimse/dimse-store-concurrent.bench.js';
 import { machineInfo } from './machine.js';
 import { pduCodecBenchmark } from './pdu/pdu-codec.bench.js';
 import { pduLoopbackBenchmark } from './pdu/pdu-loopback.bench.js';
@@ -34,6 +35,7 @@ const BENCHMARKS: readonly Benchmark[] = [
   dimseFindBenchmark,
   dimseGetBenchmark,
   dimseStoreBenchmark,
+  dimseStoreConcurrentBenchmark,
   dcmjsCodecBenchmark,
   dcmjsSequenceBenchmark,
   dcmjsLargeBenchmark,
