@@ -112,6 +112,8 @@ interface Series {
 let work: Awaited<ReturnType<typeof tempDir>>;
 let orthanc: OrthancPeer;
 let destination: OurStoreScp;
+/** Where the cancelled C-MOVE sends the big study (a folder of its own). */
+let cancelDestination: OurStoreScp;
 const series: Series[] = [];
 let big: GeneratedInstance[];
 
@@ -263,8 +265,14 @@ async function drain<T>(run: AsyncGenerator<T, RetrieveResult>): Promise<Retriev
 beforeAll(async () => {
   work = await tempDir('dicomnet-qr-orthanc-');
   destination = await startOurStoreScp(path.join(work.path, 'moved'));
+  cancelDestination = await startOurStoreScp(path.join(work.path, 'moved-cancelled'), {
+    aeTitles: ['CANCELDEST'],
+  });
   orthanc = await startOrthanc({
-    modalities: { dicomnet: { aet: 'DICOMNET', port: destination.port } },
+    modalities: {
+      dicomnet: { aet: 'DICOMNET', port: destination.port },
+      cancelled: { aet: 'CANCELDEST', port: cancelDestination.port },
+    },
   });
   let folder = 0;
   for (const patient of LAYOUT) {
@@ -302,6 +310,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await destination?.close();
+  await cancelDestination?.close();
   await orthanc?.stop(); // seconds: it holds an SQLite lock until it has exited (PEERS.md §0.5)
   await work?.remove();
 }, 30_000);
@@ -584,5 +593,50 @@ describe('C-CANCEL to Orthanc', () => {
     expect(counts.completed).toBeLessThanOrEqual(stored);
     expect(counts.completed + counts.failed + counts.warning + (counts.remaining ?? 0)).toBe(BIG);
     expect(counts.failed).toBe(0);
+  });
+  it('cancels a C-MOVE of hundreds of instances: 0xFE00, and the counts match what arrived', async () => {
+    const cancel = new AbortController();
+    const client = await open();
+    let error: unknown;
+    try {
+      error = await drain(
+        (async function* () {
+          const moves = client.move(
+            {
+              sopClassUid: PATIENT_ROOT.move,
+              identifier: identifier(
+                'STUDY',
+                {
+                  PatientID: 'QRO3',
+                  StudyInstanceUID: big[0]?.studyInstanceUid ?? '',
+                },
+                [],
+              ),
+              destination: 'CANCELDEST',
+            },
+            { cancel: cancel.signal },
+          );
+          for (;;) {
+            const next = await moves.next();
+            if (next.done === true) return next.value;
+            if (next.value.completed >= 3) cancel.abort();
+            yield next.value;
+          }
+        })(),
+      ).catch((caught: unknown) => caught);
+      expect((await client.echo()).status).toBe(0);
+    } finally {
+      await client.release();
+    }
+    expect(error).toBeInstanceOf(RetrieveStatusError);
+    const counts = error as RetrieveStatusError;
+    expect(counts.status).toBe(0xfe00);
+    expect(counts.completed).toBeGreaterThanOrEqual(3);
+    expect(counts.completed).toBeLessThan(BIG);
+    expect(counts.completed + counts.failed + counts.warning + (counts.remaining ?? 0)).toBe(BIG);
+    // Orthanc's sub-operation association to us is released after the cancel: what it counted
+    // as completed is what our SCP stored.
+    await cancelDestination.associationsEnded(1);
+    expect(await readdir(cancelDestination.dir)).toHaveLength(counts.completed);
   });
 });
