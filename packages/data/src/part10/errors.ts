@@ -110,6 +110,29 @@ export class AtomicWriteError extends DicomnetError {
   }
 }
 
+/**
+ * A file changed size while it was read, or between being opened and being read again: reading
+ * on would hand out a cut or mixed instance (a C-STORE of it would send what no file ever held).
+ * Code `DICOMNET_PART10_FILE_CHANGED`.
+ */
+export class Part10FileChangedError extends DicomnetError {
+  /**
+   * @param path - The file.
+   * @param expectedSize - Its size when it was opened, in bytes.
+   * @param detail - What was found instead.
+   */
+  constructor(
+    readonly path: string,
+    readonly expectedSize: number,
+    readonly detail: string,
+  ) {
+    super(
+      'DICOMNET_PART10_FILE_CHANGED',
+      `${path} changed while being read: it had ${expectedSize} bytes when opened, ${detail}`,
+    );
+  }
+}
+
 /** Codes an {@link InflateError} carries. */
 export type InflateErrorCode =
   'DICOMNET_PART10_INFLATE_FAILED' | 'DICOMNET_PART10_INFLATE_TOO_LARGE';

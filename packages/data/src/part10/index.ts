@@ -12,7 +12,13 @@ export type {
 export { DEFAULT_MAX_META_BYTES, parsePart10Header } from './parse-file-meta.js';
 export type { Part10Header, Part10HeaderParse } from './parse-file-meta.js';
 export { openPart10File, readPart10, readPart10Header } from './read-part10.js';
-export type { Part10DataSet, Part10File, Part10Stream, ReadPart10Options } from './read-part10.js';
+export type {
+  OpenPart10FileOptions,
+  Part10DataSet,
+  Part10File,
+  Part10Stream,
+  ReadPart10Options,
+} from './read-part10.js';
 export {
   AtomicFileWriter,
   atomicWriterTargetOf,
@@ -31,6 +37,7 @@ export {
   InflateError,
   InvalidFileMetaError,
   NotPart10Error,
+  Part10FileChangedError,
   Part10MalformedError,
   Part10MetaTooLargeError,
   UnfinishedFileError,

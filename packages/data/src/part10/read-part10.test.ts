@@ -6,6 +6,7 @@ import { asciiHex, concatBytes, fromHex, splits, tempDir, toHex } from '@dicomne
 import { fixture } from '../../test/contract/data-set-fixtures.js';
 import { createDcmjsCodec } from '../data-set/dcmjs-codec.js';
 import { inflateDataSet } from './deflate-data-set.js';
+import { encodeFileMetaInformation } from './file-meta-information.js';
 import { openPart10File, readPart10, readPart10Header } from './read-part10.js';
 import { readDataSetUids } from './read-data-set-uids.js';
 
@@ -80,6 +81,50 @@ describe('openPart10File', () => {
     await expect(
       openPart10File(path.join(folder.path, 'part10-not-part10.bin')),
     ).rejects.toMatchObject({ code: 'DICOMNET_PART10_NOT_PART10' });
+  });
+
+  it('serves a small file whole from the first read when asked', async () => {
+    const name = path.join(folder.path, 'part10-explicit.dcm');
+    const whole = await openPart10File(name, { wholeFileBytes: 256 * 1024 });
+    expect(toHex(whole.dataSet ?? new Uint8Array(0))).toBe(
+      toHex(fixture('part10-explicit.dcm').subarray(whole.dataSetOffset)),
+    );
+    // Not asked, or larger than asked: the header only.
+    expect((await openPart10File(name)).dataSet).toBeUndefined();
+    expect((await openPart10File(name, { wholeFileBytes: 300 })).dataSet).toBeUndefined();
+  });
+
+  it('streams a file larger than the first read, and reads a header longer than it', async () => {
+    const source = fixture('part10-explicit.dcm');
+    // A 40 KiB Source Presentation Address (0002,0026, UR): the header outgrows the 16 KiB read.
+    const privateInfo = new Uint8Array(40 * 1024).fill(0x41);
+    const meta = readPart10Header(source).meta;
+    const header = encodeFileMetaInformation({
+      mediaStorageSopClassUid: meta.mediaStorageSopClassUid,
+      mediaStorageSopInstanceUid: meta.mediaStorageSopInstanceUid,
+      transferSyntaxUid: meta.transferSyntaxUid,
+      otherElements: [{ tag: 0x00020026, vr: 'UR', value: privateInfo }],
+    });
+    const dataSet = new Uint8Array(300 * 1024).map((_, index) => index % 251);
+    const name = path.join(folder.path, 'long-header.dcm');
+    await writeFile(name, concatBytes(header, dataSet));
+    const file = await openPart10File(name, { wholeFileBytes: 16 * 1024 });
+    expect(file.dataSetOffset).toBe(header.byteLength);
+    expect(file.dataSet).toBeUndefined();
+    expect(file.meta.otherElements.at(-1)?.value.byteLength).toBe(privateInfo.byteLength);
+    expect(toHex(await collect(file.dataSetStream()))).toBe(toHex(dataSet));
+    // Larger than wholeFileBytes: the data set is streamed, not handed back.
+    const large = await openPart10File(name, { wholeFileBytes: 256 * 1024 });
+    expect(large.dataSet).toBeUndefined();
+    expect(large.size).toBe(header.byteLength + dataSet.byteLength);
+  });
+
+  it('refuses a file cut inside its header as malformed', async () => {
+    const name = path.join(folder.path, 'cut.dcm');
+    await writeFile(name, fixture('part10-explicit.dcm').subarray(0, 200));
+    await expect(openPart10File(name, { wholeFileBytes: 256 * 1024 })).rejects.toMatchObject({
+      code: 'DICOMNET_PART10_MALFORMED',
+    });
   });
 
   it('honours an aborted signal', async () => {

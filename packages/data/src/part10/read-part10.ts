@@ -1,6 +1,8 @@
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
+import { Part10FileChangedError } from './errors.js';
 import { DEFAULT_MAX_META_BYTES, parsePart10Header, type Part10Header } from './parse-file-meta.js';
 
 /** Options of the Part 10 readers. */
@@ -11,10 +13,25 @@ export interface ReadPart10Options {
   readonly signal?: AbortSignal;
 }
 
+/** Options of {@link openPart10File}. */
+export interface OpenPart10FileOptions extends ReadPart10Options {
+  /**
+   * A file of at most this many bytes is read whole by the first read, and its data set is handed
+   * back in `dataSet`: one read for the whole instance instead of one for the header and more for
+   * the data set. Default 0: the first read takes 16 KiB and only the header is kept.
+   */
+  readonly wholeFileBytes?: number;
+}
+
 /** An opened Part 10 file: its header, and its data set as a stream of the file's bytes. */
 export interface Part10File extends Part10Header {
   /** File size in bytes when it was opened. */
   readonly size: number;
+  /**
+   * The data set bytes (a copy, `size - dataSetOffset` of them) when the file was read whole
+   * (see `wholeFileBytes`); undefined otherwise.
+   */
+  readonly dataSet?: Uint8Array;
   /**
    * A new stream of the data set bytes, from `dataSetOffset` to the end of the file, exactly as
    * stored (still deflated for Deflated Explicit VR Little Endian: see `inflateDataSet`).
@@ -36,6 +53,9 @@ export interface Part10DataSet extends AsyncIterableIterator<Uint8Array> {
   return(): Promise<IteratorResult<Uint8Array>>;
 }
 
+/** The first read of a file: File Meta Information is rarely more than 1 KiB. */
+const FIRST_READ_BYTES = 16 * 1024;
+/** Reads after the first, while a long File Meta Information is still incomplete. */
 const READ_SIZE = 4096;
 
 /**
@@ -53,62 +73,145 @@ export function readPart10Header(
 }
 
 /**
- * Opens a Part 10 file: reads the preamble, `DICM` and File Meta Information in small reads
- * (never more than `maxMetaBytes` plus one read), and returns them with a way to stream the data
- * set without reading the file whole (PS3.10 §7.1).
+ * Opens a Part 10 file: reads the preamble, `DICM` and File Meta Information (PS3.10 §7.1) with
+ * one `read` beside one `stat` (more reads only for a File Meta Information longer than the
+ * first read, never more than `maxMetaBytes` plus one read), and returns them with a way to
+ * stream the data set without reading the file whole. With `wholeFileBytes`, a small file comes
+ * whole from that one read: small instances are bound by file-system round trips, not by bytes.
+ * The file is closed without waiting for it.
  * @throws {@link NotPart10Error}, {@link Part10MalformedError}, {@link Part10MetaTooLargeError};
- *   Node.js file system errors (`ENOENT`…) as they are; the `signal`'s reason.
+ *   {@link Part10FileChangedError} when the file's size changes while it is read; Node.js file
+ *   system errors (`ENOENT`…) as they are; the `signal`'s reason.
  */
 export async function openPart10File(
   path: string,
-  options: ReadPart10Options = {},
+  options: OpenPart10FileOptions = {},
 ): Promise<Part10File> {
   options.signal?.throwIfAborted();
   const maxMetaBytes = options.maxMetaBytes ?? DEFAULT_MAX_META_BYTES;
+  const wholeFileBytes = options.wholeFileBytes ?? 0;
+  const firstRead = Math.max(FIRST_READ_BYTES, wholeFileBytes);
   const handle = await open(path, 'r');
   try {
-    const { size } = await handle.stat();
-    let bytes = new Uint8Array(0);
+    const scratch = takeScratch(firstRead);
+    let size: number;
+    let bytes: Uint8Array;
+    try {
+      const [stats, filled] = await Promise.all([
+        handle.stat(),
+        readFully(handle, scratch, 0, firstRead, 0),
+      ]);
+      size = stats.size;
+      // A short read ends at the end of the file: then it must be the size stat saw.
+      if (filled < firstRead ? filled !== size : size < firstRead) {
+        throw new Part10FileChangedError(path, size, `then ${filled} bytes could be read`);
+      }
+      const first = parsePart10Header(scratch.subarray(0, filled), filled >= size, maxMetaBytes);
+      if ('header' in first) {
+        // Copies: the scratch goes back to the pool (the header's values are copies already).
+        const whole = filled === size && size <= wholeFileBytes;
+        const dataSet = whole
+          ? new Uint8Array(scratch.subarray(first.header.dataSetOffset, filled))
+          : undefined;
+        return part10File(path, first.header, size, dataSet);
+      }
+      bytes = new Uint8Array(scratch.subarray(0, filled));
+    } finally {
+      giveScratch(scratch);
+    }
+    // A File Meta Information longer than the first read: read on until it is whole.
     for (;;) {
       options.signal?.throwIfAborted();
       const result = parsePart10Header(bytes, bytes.byteLength >= size, maxMetaBytes);
-      if ('header' in result) {
-        const header = result.header;
-        return {
-          ...header,
-          size,
-          dataSetStream: (streamOptions = {}) =>
-            createReadStream(path, {
-              start: header.dataSetOffset,
-              ...(streamOptions.highWaterMark === undefined
-                ? {}
-                : { highWaterMark: streamOptions.highWaterMark }),
-            }),
-        };
-      }
+      if ('header' in result) return part10File(path, result.header, size, undefined);
       const want = Math.min(size, Math.max(result.needBytes, bytes.byteLength + READ_SIZE));
       const grown = new Uint8Array(want);
       grown.set(bytes);
-      const { bytesRead } = await handle.read(
+      const filled = await readFully(
+        handle,
         grown,
         bytes.byteLength,
         want - bytes.byteLength,
         bytes.byteLength,
       );
-      bytes = grown.subarray(0, bytes.byteLength + bytesRead);
-      if (bytesRead === 0) {
-        // The file shrank under us: parse what there is as the whole file.
-        const last = parsePart10Header(bytes, true, maxMetaBytes);
-        return {
-          ...(last as { header: Part10Header }).header,
-          size: bytes.byteLength,
-          dataSetStream: () => createReadStream(path, { start: bytes.byteLength }),
-        };
+      if (bytes.byteLength + filled < want) {
+        throw new Part10FileChangedError(
+          path,
+          size,
+          `then it ended after ${bytes.byteLength + filled} bytes`,
+        );
       }
+      bytes = grown;
     }
   } finally {
-    await handle.close();
+    // Off the critical path: closing a file only read cannot lose anything.
+    void handle.close().catch(() => {});
   }
+}
+
+function part10File(
+  path: string,
+  header: Part10Header,
+  size: number,
+  dataSet: Uint8Array | undefined,
+): Part10File {
+  return {
+    ...header,
+    size,
+    ...(dataSet !== undefined && { dataSet }),
+    dataSetStream: (streamOptions = {}) =>
+      createReadStream(path, {
+        start: header.dataSetOffset,
+        ...(streamOptions.highWaterMark === undefined
+          ? {}
+          : { highWaterMark: streamOptions.highWaterMark }),
+      }),
+  };
+}
+
+/**
+ * Reads `length` bytes into `target` at `offset` from file position `position`, in as many reads
+ * as it takes; fewer only at the end of the file. Returns the bytes read.
+ */
+async function readFully(
+  handle: FileHandle,
+  target: Uint8Array,
+  offset: number,
+  length: number,
+  position: number,
+): Promise<number> {
+  let filled = 0;
+  while (filled < length) {
+    const { bytesRead } = await handle.read(
+      target,
+      offset + filled,
+      length - filled,
+      position + filled,
+    );
+    if (bytesRead === 0) break;
+    filled += bytesRead;
+  }
+  return filled;
+}
+
+/**
+ * First-read buffers, reused: reading small files whole takes a 256 KiB buffer per file, and
+ * allocating one each time would cost more than the read. Sixteen per size are kept: enough for
+ * 16 files opened at once (at most 4 MiB of 256 KiB buffers).
+ */
+const scratchPool = new Map<number, Uint8Array[]>();
+const SCRATCH_KEPT_PER_SIZE = 16;
+
+function takeScratch(size: number): Uint8Array {
+  // A plain Uint8Array, never a Buffer: the header parser copies values with `slice`, which on a
+  // Buffer would be a view into this reused memory.
+  return scratchPool.get(size)?.pop() ?? new Uint8Array(size);
+}
+
+function giveScratch(scratch: Uint8Array): void {
+  const spare = scratchPool.get(scratch.byteLength) ?? [];
+  if (spare.length < SCRATCH_KEPT_PER_SIZE) spare.push(scratch);
+  scratchPool.set(scratch.byteLength, spare);
 }
 
 /**
