@@ -48,10 +48,14 @@ export type {
 export type { DimseResult, StatusReply } from './services/results.js';
 export { isStorageSopClass } from './services/storage-sop-classes.js';
 export { VERIFICATION_SOP_CLASS } from './services/verification.js';
-export type { InstanceFile } from './store/instance-file.js';
+export type { InstanceFile, OpenInstanceFileOptions } from './store/instance-file.js';
 export { openInstanceFile } from './store/instance-file.js';
 export { convertInstance, DEFAULT_MAX_CONVERT_BYTES } from './store/convert-instance.js';
-export type { StoreFileOutcome, StoreFilesOptions } from './store/store-files.js';
+export type {
+  OpenInstanceFilesOptions,
+  StoreFileOutcome,
+  StoreFilesOptions,
+} from './store/store-files.js';
 export { openInstanceFiles, storeFiles } from './store/store-files.js';
 export type { StoreToDirectoryOptions } from './store/store-to-directory.js';
 export { storeToDirectory } from './store/store-to-directory.js';

@@ -2,11 +2,11 @@ import { open } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { StoreInstance } from '../client/dimse-client.js';
-import type { FileMetaInformation, Part10Header } from '@dicomnet/data';
-import { openPart10File, parsePart10Header, UnfinishedFileError } from '@dicomnet/data';
+import type { FileMetaInformation } from '@dicomnet/data';
+import { openPart10File, Part10FileChangedError, UnfinishedFileError } from '@dicomnet/data';
 import { isStoreLeftover } from './store-leftovers.js';
 
-/** A Part 10 file ready to send with C-STORE, without its data set having been read. */
+/** A Part 10 file ready to send with C-STORE, its data set read already or not. */
 export interface InstanceFile {
   readonly path: string;
   readonly sopClassUid: string;
@@ -15,90 +15,136 @@ export interface InstanceFile {
   /** Bytes of the data set (the file without its Part 10 header). */
   readonly size: number;
   readonly meta: FileMetaInformation;
-  /** The instance to pass to `DimseClient.store`, reading the data set from disk as it is sent. */
+  /** Whether the data set is in memory already (read with the header). */
+  readonly loaded: boolean;
+  /**
+   * The instance to pass to `DimseClient.store`: the data set from memory when it was read with
+   * the header, else read from disk as it is sent.
+   * @throws (as the data set is read) `DICOMNET_PART10_FILE_CHANGED` when the file no longer
+   *   has the size it had when opened.
+   */
   instance(): StoreInstance;
   /**
-   * The instance with its data set read into memory first: for small files, to read the next
-   * one while the current one is on the wire.
+   * The instance with its data set in memory: for small files, to read the next one while the
+   * current one is on the wire. Reads nothing when the data set came with the header.
+   * @throws `DICOMNET_PART10_FILE_CHANGED` when the file no longer has the size it had when opened.
    */
   load(): Promise<StoreInstance>;
 }
 
-/** Bytes read at once to find the header: File Meta Information is rarely more than 1 KiB. */
-const HEAD_BYTES = 16 * 1024;
-/** Reads of a large data set; fragments are cut from these chunks without copying. */
+/** Options of {@link openInstanceFile}. */
+export interface OpenInstanceFileOptions {
+  /**
+   * Read a file of at most 256 KiB whole when opening it and keep its data set in memory, so that
+   * sending it reads nothing more. Default true; false reads only the header.
+   */
+  readonly keepDataSet?: boolean;
+}
+
+/**
+ * Files up to this size are read whole with their header: a small instance is bound by file
+ * system round trips (open, read, close), not by its bytes.
+ */
+const KEPT_FILE_BYTES = 256 * 1024;
+/** Reads of a data set streamed from disk; fragments are cut from these chunks without copying. */
 const CHUNK_BYTES = 256 * 1024;
 
 /**
- * Opens a Part 10 file for sending (PS3.10 §7.1): reads only its header, then reads the data
- * set from disk when sent, in its own transfer syntax, without decoding it. Few file system
- * calls per file, since small instances are bound by them.
+ * Opens a Part 10 file for sending (PS3.10 §7.1), in its own transfer syntax, without decoding
+ * its data set: one `open`, one `read` beside one `stat`, and a `close` nobody waits for. A file
+ * of at most 256 KiB comes whole from that read and its data set is kept (unless `keepDataSet` is
+ * false); a larger one is read again from its data set offset when sent.
  * @throws `DICOMNET_PART10_NOT_PART10` for a file without preamble and `DICM`,
- *   `DICOMNET_PART10_UNFINISHED` for the temporary file of a transfer that never finished, other
+ *   `DICOMNET_PART10_UNFINISHED` for the temporary file of a transfer that never finished,
+ *   `DICOMNET_PART10_FILE_CHANGED` for a file whose size changes while it is read, other
  *   `DICOMNET_PART10_*` codes for a broken header, or the file system's error.
  */
-export async function openInstanceFile(path: string): Promise<InstanceFile> {
+export async function openInstanceFile(
+  path: string,
+  options: OpenInstanceFileOptions = {},
+): Promise<InstanceFile> {
   // A leftover of a killed storeToDirectory has a whole header and a cut data set: refuse it
   // by name, before it could be sent as a truncated instance.
   if (isStoreLeftover(basename(path))) throw new UnfinishedFileError(path);
-  const handle = await open(path, 'r');
-  let header: Part10Header;
-  let fileSize: number;
-  try {
-    const [stats, head] = await Promise.all([
-      handle.stat(),
-      handle.read(Buffer.allocUnsafe(HEAD_BYTES), 0, HEAD_BYTES, 0),
-    ]);
-    fileSize = stats.size;
-    const parsed = parsePart10Header(
-      head.buffer.subarray(0, head.bytesRead),
-      head.bytesRead >= fileSize,
-    );
-    // A header larger than the first read (long private meta elements) takes the careful path.
-    header = 'header' in parsed ? parsed.header : await openPart10File(path);
-  } finally {
-    void handle.close().catch(() => {});
-  }
-  const { meta, dataSetOffset } = header;
-  const size = fileSize - dataSetOffset;
+  const file = await openPart10File(path, {
+    wholeFileBytes: options.keepDataSet === false ? 0 : KEPT_FILE_BYTES,
+  });
+  const { meta, dataSetOffset, dataSet } = file;
+  const size = file.size - dataSetOffset;
   const identity = {
     sopClassUid: meta.mediaStorageSopClassUid,
     sopInstanceUid: meta.mediaStorageSopInstanceUid,
     transferSyntaxUid: meta.transferSyntaxUid,
   };
+  if (dataSet !== undefined) {
+    return {
+      path,
+      ...identity,
+      size,
+      meta,
+      loaded: true,
+      instance: () => ({ ...identity, dataSet }),
+      load: () => Promise.resolve({ ...identity, dataSet }),
+    };
+  }
   return {
     path,
     ...identity,
     size,
     meta,
+    loaded: false,
     instance: () => ({ ...identity, dataSet: readRange(path, dataSetOffset, size) }),
-    load: async () => {
-      const chunks: Uint8Array[] = [];
-      for await (const chunk of readRange(path, dataSetOffset, size)) chunks.push(chunk);
-      return {
-        ...identity,
-        dataSet: chunks.length === 1 && chunks[0] ? chunks[0] : Buffer.concat(chunks),
-      };
-    },
+    load: async () => ({ ...identity, dataSet: await readWhole(path, dataSetOffset, size) }),
   };
 }
 
-/** `size` bytes of a file from `start`, in fresh chunks (the socket may still hold earlier ones). */
+/**
+ * `size` bytes of a file from `start`, in fresh chunks (the socket may still hold earlier ones).
+ * The last read asks for one byte more: getting it means the file grew since it was opened.
+ */
 async function* readRange(path: string, start: number, size: number): AsyncGenerator<Uint8Array> {
   const handle = await open(path, 'r');
   try {
-    let position = start;
     const end = start + size;
-    while (position < end) {
-      const chunk = Buffer.allocUnsafe(Math.min(CHUNK_BYTES, end - position));
-      const bytesRead = await readFully(handle, chunk, position);
-      if (bytesRead === 0) break; // the file shrank: send what there is
-      position += bytesRead;
-      yield chunk.subarray(0, bytesRead);
+    for (let position = start; position < end;) {
+      const wanted = Math.min(CHUNK_BYTES, end - position);
+      const chunk = Buffer.allocUnsafe(position + wanted === end ? wanted + 1 : wanted);
+      checkRead(path, end, position, wanted, await readFully(handle, chunk, position));
+      position += wanted;
+      yield chunk.subarray(0, wanted);
     }
   } finally {
     void handle.close().catch(() => {});
   }
+}
+
+/** The whole data set in one array, with one read (plus one byte, as {@link readRange}). */
+async function readWhole(path: string, start: number, size: number): Promise<Uint8Array> {
+  const handle = await open(path, 'r');
+  try {
+    const bytes = Buffer.allocUnsafe(size + 1);
+    checkRead(path, start + size, start, size, await readFully(handle, bytes, start));
+    return bytes.subarray(0, size);
+  } finally {
+    void handle.close().catch(() => {});
+  }
+}
+
+/**
+ * Throws unless a read from `position` got the `wanted` bytes, no fewer (the file shrank) and
+ * not the one byte more a last read asks for (it grew): a C-STORE must send the file as opened.
+ */
+function checkRead(
+  path: string,
+  fileSize: number,
+  position: number,
+  wanted: number,
+  bytesRead: number,
+): void {
+  if (bytesRead < wanted) {
+    throw new Part10FileChangedError(path, fileSize, `then it ended at ${position + bytesRead}`);
+  }
+  if (bytesRead > wanted) throw new Part10FileChangedError(path, fileSize, 'then it had more');
 }
 
 async function readFully(handle: FileHandle, chunk: Buffer, position: number): Promise<number> {

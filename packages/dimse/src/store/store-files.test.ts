@@ -1,14 +1,15 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tempDir } from '@dicomnet/test-utils';
 import { connect } from '../client/connect.js';
 import { createDcmjsCodec } from '@dicomnet/data';
-import { writePart10File } from '@dicomnet/data';
+import { readPart10Header, writePart10File } from '@dicomnet/data';
 import { createServer } from '../server/dimse-server.js';
 import type { DimseServer } from '../server/dimse-server.js';
 import type { InstanceFile } from './instance-file.js';
 import { openInstanceFiles, storeFiles } from './store-files.js';
+import { storeToDirectory } from './store-to-directory.js';
 
 const SECONDARY_CAPTURE = '1.2.840.10008.5.1.4.1.1.7';
 const EXPLICIT = '1.2.840.10008.1.2.1';
@@ -174,6 +175,66 @@ describe('openInstanceFiles and storeFiles', () => {
     );
     expect(widest).toBeGreaterThan(1);
     expect(widest).toBeLessThanOrEqual(4);
+  });
+
+  it('stores every instance byte for byte with 8 C-STOREs in flight (window 8, our SCP)', async () => {
+    const dir = await tempDir();
+    cleanups.push(() => dir.remove());
+    // Kept in memory, read again when sent (past keepBytes), and streamed (over 256 KiB).
+    const small = await makeFiles(path.join(dir.path, 'send'), 40, 1500);
+    const large = await makeFiles(path.join(dir.path, 'large'), 2, 400 * 1024, '1.2.3.6');
+    const opened = await openInstanceFiles([...small, ...large], { keepBytes: 20 * 1024 });
+    const files = opened.filter((entry): entry is InstanceFile => !('error' in entry));
+    expect(new Set(files.map((file) => file.loaded))).toEqual(new Set([true, false]));
+    const storage = path.join(dir.path, 'storage');
+    await mkdir(storage);
+    let active = 0;
+    let widest = 0;
+    const write = storeToDirectory(storage, { fsync: false });
+    const server: DimseServer = createServer({
+      contexts: [{ abstractSyntax: SECONDARY_CAPTURE, transferSyntaxes: [EXPLICIT] }],
+      maxOperationsPerformed: 8,
+      handlers: {
+        async store(request) {
+          widest = Math.max(widest, ++active);
+          try {
+            return await write(request);
+          } finally {
+            active--;
+          }
+        },
+      },
+    });
+    cleanups.push(async () => {
+      await server.abortAll();
+      await server.close();
+    });
+    const { port } = await server.listen({ port: 0 });
+    const client = await connect({
+      host: '127.0.0.1',
+      port,
+      callingAeTitle: 'SCU',
+      calledAeTitle: 'SCP',
+      contexts: [{ abstractSyntax: SECONDARY_CAPTURE, transferSyntaxes: [EXPLICIT] }],
+      asynchronousOperationsWindow: { maxOperationsInvoked: 8, maxOperationsPerformed: 1 },
+    });
+    expect(client.negotiated.asynchronousOperationsWindow.maxOperationsInvoked).toBe(8);
+    for await (const outcome of storeFiles(client, files)) {
+      expect(outcome.result?.status, outcome.error?.message).toBe(0);
+    }
+    await client.release();
+    expect(widest).toBeGreaterThan(1);
+    expect(widest).toBeLessThanOrEqual(8);
+    expect((await readdir(storage)).length).toBe(files.length);
+    for (const file of files) {
+      // The data set as the source file holds it, after our own File Meta Information.
+      const sent = await readFile(file.path);
+      const stored = await readFile(path.join(storage, `${file.sopInstanceUid}.dcm`));
+      const header = readPart10Header(stored);
+      expect(header.meta.transferSyntaxUid).toBe(file.transferSyntaxUid);
+      const source = sent.subarray(sent.byteLength - file.size);
+      expect(stored.subarray(header.dataSetOffset).equals(source), file.path).toBe(true);
+    }
   });
 
   it('converts files to the transfer syntax asked for', async () => {

@@ -89,23 +89,40 @@ function unwrap<T>(
   throw settled.error;
 }
 
+/** Options of {@link openInstanceFiles}. */
+export interface OpenInstanceFilesOptions {
+  /** Files opened at once; default 16. */
+  readonly concurrency?: number;
+  /**
+   * Data sets of files up to 256 KiB are read with their headers and kept in memory, so that
+   * sending them reads nothing more, up to this many bytes in all; the files opened after that
+   * are read again when sent. Default 64 MiB; 0 keeps none.
+   */
+  readonly keepBytes?: number;
+}
+
 /**
  * Opens many Part 10 files for sending, a few at a time, keeping their order: each entry is the
  * opened file or the error that kept it from opening (not DICOM, unreadable).
  */
 export async function openInstanceFiles(
   paths: readonly string[],
-  options: { readonly concurrency?: number } = {},
+  options: OpenInstanceFilesOptions = {},
 ): Promise<(InstanceFile | { readonly path: string; readonly error: Error })[]> {
   const results: (InstanceFile | { path: string; error: Error })[] = new Array(paths.length);
+  // Files in flight may overshoot it by at most `concurrency` × 256 KiB.
+  let keepBytes = options.keepBytes ?? 64 * 1024 * 1024;
   let next = 0;
   const worker = async (): Promise<void> => {
     for (let index = next++; index < paths.length; index = next++) {
       const path = paths[index] as string; // index < paths.length
-      results[index] = await openInstanceFile(path).catch((error: unknown) => ({
-        path,
-        error: asError(error),
-      }));
+      try {
+        const file = await openInstanceFile(path, { keepDataSet: keepBytes > 0 });
+        if (file.loaded) keepBytes -= file.size;
+        results[index] = file;
+      } catch (error) {
+        results[index] = { path, error: asError(error) };
+      }
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 16) }, worker));

@@ -1,0 +1,128 @@
+import { appendFile, readFile, rm, truncate, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { encodeFileMetaInformation } from '@dicomnet/data';
+import { tempDir } from '@dicomnet/test-utils';
+import type { StoreInstance } from '../client/dimse-client.js';
+import { openInstanceFile } from './instance-file.js';
+import { openInstanceFiles } from './store-files.js';
+
+const SECONDARY_CAPTURE = '1.2.840.10008.5.1.4.1.1.7';
+const EXPLICIT = '1.2.840.10008.1.2.1';
+
+let dir: Awaited<ReturnType<typeof tempDir>>;
+beforeEach(async () => {
+  dir = await tempDir();
+});
+afterEach(async () => {
+  await dir.remove();
+});
+
+/** A Part 10 file of `dataSetBytes` patterned bytes after its header (never parsed as sent). */
+async function writeInstance(
+  name: string,
+  dataSetBytes: number,
+): Promise<{ path: string; dataSet: Uint8Array }> {
+  const header = encodeFileMetaInformation({
+    mediaStorageSopClassUid: SECONDARY_CAPTURE,
+    mediaStorageSopInstanceUid: `1.2.3.${dataSetBytes}`,
+    transferSyntaxUid: EXPLICIT,
+  });
+  const dataSet = new Uint8Array(dataSetBytes).map((_, index) => (index * 7) % 256);
+  const file = path.join(dir.path, name);
+  await writeFile(file, Buffer.concat([header, dataSet]));
+  return { path: file, dataSet };
+}
+
+async function bytesOf(instance: StoreInstance): Promise<Buffer> {
+  if (instance.dataSet instanceof Uint8Array) return Buffer.from(instance.dataSet);
+  const chunks: Uint8Array[] = [];
+  for await (const chunk of instance.dataSet) chunks.push(chunk);
+  return Buffer.concat(chunks);
+}
+
+describe('openInstanceFile', () => {
+  it('serves a small file from the read that found its header', async () => {
+    const { path: file, dataSet } = await writeInstance('small.dcm', 17_000);
+    const opened = await openInstanceFile(file);
+    expect(opened.loaded).toBe(true);
+    expect(opened.size).toBe(dataSet.byteLength);
+    await rm(file); // nothing more is read from disk
+    expect(await bytesOf(opened.instance())).toEqual(Buffer.from(dataSet));
+    expect(await bytesOf(await opened.load())).toEqual(Buffer.from(dataSet));
+    expect((await opened.load()).sopInstanceUid).toBe('1.2.3.17000');
+  });
+
+  it('streams a file larger than 256 KiB from disk, in chunks, as often as asked', async () => {
+    const { path: file, dataSet } = await writeInstance('large.dcm', 600_000);
+    const opened = await openInstanceFile(file);
+    expect(opened.loaded).toBe(false);
+    const chunks: Uint8Array[] = [];
+    const instance = opened.instance();
+    if (instance.dataSet instanceof Uint8Array) throw new TypeError('expected a stream');
+    for await (const chunk of instance.dataSet) chunks.push(chunk);
+    expect(chunks.length).toBeGreaterThan(1);
+    // Buffer.equals: a deep comparison of 600,000 elements takes seconds.
+    expect(Buffer.concat(chunks).equals(dataSet)).toBe(true);
+    expect((await bytesOf(await opened.load())).equals(dataSet)).toBe(true);
+  });
+
+  it('reads only the header when asked not to keep the data set', async () => {
+    const { path: file, dataSet } = await writeInstance('small.dcm', 1000);
+    const opened = await openInstanceFile(file, { keepDataSet: false });
+    expect(opened.loaded).toBe(false);
+    expect(await bytesOf(await opened.load())).toEqual(Buffer.from(dataSet));
+  });
+
+  it.each([
+    ['shrinks', 'streamed', 600_000],
+    ['grows', 'streamed', 600_000],
+    ['shrinks', 'loaded', 1000],
+    ['grows', 'loaded', 1000],
+  ] as const)(
+    'refuses to send a file that %s after it was opened (%s)',
+    async (change, how, bytes) => {
+      const { path: file } = await writeInstance('changing.dcm', bytes);
+      const opened = await openInstanceFile(file, { keepDataSet: false });
+      const { size } = await readFile(file).then((all) => ({ size: all.byteLength }));
+      if (change === 'shrinks') await truncate(file, size - 10);
+      else await appendFile(file, Uint8Array.of(1, 2));
+      const sent = how === 'loaded' ? opened.load() : bytesOf(opened.instance());
+      await expect(sent).rejects.toMatchObject({
+        code: 'DICOMNET_PART10_FILE_CHANGED',
+        path: file,
+        expectedSize: size,
+      });
+    },
+  );
+
+  it('refuses a file cut inside its header', async () => {
+    const { path: file } = await writeInstance('cut.dcm', 1000);
+    await truncate(file, 150);
+    await expect(openInstanceFile(file)).rejects.toMatchObject({
+      code: 'DICOMNET_PART10_MALFORMED',
+    });
+  });
+});
+
+describe('openInstanceFiles', () => {
+  it('keeps data sets in memory up to keepBytes, and reads the others again when sent', async () => {
+    const files = [];
+    for (let index = 0; index < 4; index++) files.push(await writeInstance(`f${index}.dcm`, 1000));
+    const opened = await openInstanceFiles(
+      files.map((file) => file.path),
+      { concurrency: 1, keepBytes: 1500 },
+    );
+    // The first two are kept (the second passes the budget), the rest are not.
+    expect(opened.map((entry) => ('error' in entry ? 'error' : entry.loaded))).toEqual([
+      true,
+      true,
+      false,
+      false,
+    ]);
+    for (const [index, entry] of opened.entries()) {
+      if ('error' in entry) throw entry.error;
+      expect(await bytesOf(await entry.load())).toEqual(Buffer.from(files[index]?.dataSet ?? []));
+    }
+  });
+});
