@@ -157,9 +157,27 @@ function identifier(
   return result;
 }
 
+/**
+ * Keys a C-FIND response may hold besides the requested ones (PS3.4 C.4.1.1.3.2, C.3.4):
+ * Specific Character Set, Retrieve AE Title, Instance Availability, Storage Media File-Set ID
+ * and UID. Orthanc 1.10.1 adds exactly (0008,0005) ISO_IR 100 and (0008,0054) its AE title.
+ */
+const OPTIONAL_RESPONSE_KEYS = new Set([
+  '00080005',
+  '00080054',
+  '00080056',
+  '00880130',
+  '00880140',
+]);
+
+/** The matches of a C-FIND, each holding every requested key and no other (but the above). */
 async function find(client: DimseClient, sopClassUid: string, query: DataSet): Promise<DataSet[]> {
   const found: DataSet[] = [];
   for await (const match of client.find({ sopClassUid, identifier: query })) found.push(match);
+  for (const match of found) {
+    const keys = Object.keys(match).filter((key) => !OPTIONAL_RESPONSE_KEYS.has(key));
+    expect(keys.sort()).toEqual(Object.keys(query).sort());
+  }
   return found;
 }
 
