@@ -2,7 +2,11 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { tempDir } from '@dicomnet/test-utils';
-import { AtomicFileWriter, writeFileAtomically } from './atomic-file-writer.js';
+import {
+  AtomicFileWriter,
+  atomicWriterTargetOf,
+  writeFileAtomically,
+} from './atomic-file-writer.js';
 
 let folder: { path: string; remove(): Promise<void> };
 beforeEach(async () => {
@@ -107,6 +111,7 @@ describe('AtomicFileWriter', () => {
     expect(await readdir(folder.path)).toEqual([]); // buffered: nothing created yet
     await writer.write(bytes(5, 2));
     expect(await readdir(folder.path)).toEqual([path.basename(writer.temporaryPath)]);
+    expect(atomicWriterTargetOf(path.basename(writer.temporaryPath))).toBe('instance.dcm');
     expect(writer.bytes).toBe(10);
     await expect(writer.commit()).resolves.toEqual({ bytes: 10 });
     expect(await readdir(folder.path)).toEqual(['instance.dcm']);

