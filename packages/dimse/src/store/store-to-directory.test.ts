@@ -40,6 +40,42 @@ function dataSet(sopClassUid: string | undefined, sopInstanceUid: string | undef
   ]);
 }
 
+/** Sends one C-STORE with `bytes` cut into `size`-byte fragments; returns its status. */
+async function storeOn(
+  server: DimseServer,
+  instanceUid: string,
+  bytes: Buffer,
+  size: number,
+): Promise<number> {
+  const [ours, theirs] = duplexPair();
+  server.handle(ours);
+  const peer = new WirePeer(theirs);
+  expect((await peer.associate(proposal())).type).toBe('A-ASSOCIATE-AC');
+  peer.sendPdvs([
+    {
+      presentationContextId: 3,
+      isCommand: true,
+      isLast: true,
+      fragment: storeRq(1, instanceUid),
+    },
+  ]);
+  for (let at = 0; at < bytes.length; at += size) {
+    const end = Math.min(bytes.length, at + size);
+    peer.sendPdvs([
+      {
+        presentationContextId: 3,
+        isCommand: false,
+        isLast: end === bytes.length,
+        fragment: bytes.subarray(at, end),
+      },
+    ]);
+  }
+  const answer = await peer.next();
+  peer.destroy();
+  if (answer.type !== 'P-DATA-TF') throw new Error(`expected a C-STORE-RSP, got ${answer.type}`);
+  return commandOf(answer.pdvs)?.status ?? -1;
+}
+
 describe('storeToDirectory checks the data set against the command (PS3.4 B.2.3)', () => {
   let dir: { path: string; remove(): Promise<void> };
   let server: DimseServer;
@@ -60,36 +96,8 @@ describe('storeToDirectory checks the data set against the command (PS3.4 B.2.3)
     await dir.remove();
   });
 
-  /** Sends one C-STORE with `bytes` cut into `size`-byte fragments; returns its status. */
-  async function store(instanceUid: string, bytes: Buffer, size: number): Promise<number> {
-    const [ours, theirs] = duplexPair();
-    server.handle(ours);
-    const peer = new WirePeer(theirs);
-    expect((await peer.associate(proposal())).type).toBe('A-ASSOCIATE-AC');
-    peer.sendPdvs([
-      {
-        presentationContextId: 3,
-        isCommand: true,
-        isLast: true,
-        fragment: storeRq(1, instanceUid),
-      },
-    ]);
-    for (let at = 0; at < bytes.length; at += size) {
-      const end = Math.min(bytes.length, at + size);
-      peer.sendPdvs([
-        {
-          presentationContextId: 3,
-          isCommand: false,
-          isLast: end === bytes.length,
-          fragment: bytes.subarray(at, end),
-        },
-      ]);
-    }
-    const answer = await peer.next();
-    peer.destroy();
-    if (answer.type !== 'P-DATA-TF') throw new Error(`expected a C-STORE-RSP, got ${answer.type}`);
-    return commandOf(answer.pdvs)?.status ?? -1;
-  }
+  const store = (uid: string, bytes: Buffer, size: number): Promise<number> =>
+    storeOn(server, uid, bytes, size);
 
   it.each([2, 10, 1000])('stores a matching instance sent in %i-byte fragments', async (size) => {
     const uid = `1.2.3.${size}`;
@@ -134,4 +142,44 @@ describe('storeToDirectory checks the data set against the command (PS3.4 B.2.3)
     expect(await store('1.2.3.201', bulkyStart(2_000_000, '1.2.3.201'), 16_000)).toBe(0xc000);
     expect(await readdir(dir.path)).toEqual(before);
   });
+});
+
+describe('storeToDirectory with fsync, concurrent associations (group commit)', () => {
+  for (const blockingSmallFiles of [true, false]) {
+    it(`stores every instance of 12 concurrent associations (blockingSmallFiles ${blockingSmallFiles})`, async () => {
+      const dir = await tempDir();
+      const server = createServer({
+        contexts: [{ abstractSyntax: SECONDARY_CAPTURE, transferSyntaxes: [EXPLICIT] }],
+        handlers: { store: storeToDirectory(dir.path, { blockingSmallFiles }) },
+      });
+      try {
+        // Small ones fit the writer's buffer; every fourth is 100 KB, streamed through a handle.
+        const sent = Array.from({ length: 12 }, (_, index) => {
+          const uid = `1.2.4.${index + 1}`;
+          const padding = index % 4 === 3 ? 100_000 : 0;
+          const bytes = Buffer.concat([
+            dataSet(SECONDARY_CAPTURE, uid),
+            element(0x0010, 0x4000, 'LT', 'x'.repeat(Math.min(padding, 60_000))),
+            ...(padding > 60_000 ? [element(0x0010, 0x4001, 'LT', 'y'.repeat(40_000))] : []),
+          ]);
+          return { uid, bytes };
+        });
+        const statuses = await Promise.all(
+          sent.map(({ uid, bytes }) => storeOn(server, uid, bytes, 16_000)),
+        );
+        expect(statuses).toEqual(sent.map(() => 0x0000));
+        expect((await readdir(dir.path)).sort()).toEqual(
+          sent.map(({ uid }) => `${uid}.dcm`).sort(),
+        );
+        for (const { uid, bytes } of sent) {
+          const file = await readFile(path.join(dir.path, `${uid}.dcm`));
+          expect(file.subarray(readPart10Header(file).dataSetOffset).equals(bytes)).toBe(true);
+        }
+      } finally {
+        await server.abortAll();
+        await server.close();
+        await dir.remove();
+      }
+    });
+  }
 });
