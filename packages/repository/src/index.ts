@@ -26,3 +26,6 @@ export {
 
 // ---- SQLite adapter (node:sqlite or better-sqlite3; for backends and benchmarks) ----
 export * from './sqlite/index.js';
+
+// ---- matching (PS3.4 C.2.2.2): C-FIND identifiers and Scope of Inventory ----
+export * from './match/index.js';
