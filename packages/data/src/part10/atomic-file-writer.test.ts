@@ -75,6 +75,13 @@ describe('writeFileAtomically', () => {
       operation: 'rename',
     });
     expect(await readdir(folder.path)).toEqual(['instance.dcm']);
+    for (const blockingSmallFiles of [true, false]) {
+      // An empty file too: nothing written, but a temporary file created and removed.
+      await expect(writeFileAtomically(target(), [], { blockingSmallFiles })).rejects.toMatchObject(
+        { operation: 'rename' },
+      );
+      expect(await readdir(folder.path)).toEqual(['instance.dcm']);
+    }
     await expect(
       writeFileAtomically(path.join(folder.path, 'missing', 'x.dcm'), [bytes(1, 1)]),
     ).rejects.toMatchObject({

@@ -91,6 +91,8 @@ export class AtomicFileWriter {
   readonly #onAbort = (): void => void this.abort(this.#signal?.reason).catch(() => undefined);
   /** The temporary file once created: a FileHandle (streamed) or a descriptor (small file). */
   #handle: FileHandle | number | undefined;
+  /** Whether the temporary file was created (it may be renamed since). */
+  #created = false;
   #pending: Uint8Array[] = [];
   #pendingBytes = 0;
   #written = 0;
@@ -192,6 +194,7 @@ export class AtomicFileWriter {
     this.#pendingBytes = 0;
     const fd = this.#stepSync('open', () => openSync(this.temporaryPath, 'wx', this.#mode));
     this.#handle = fd;
+    this.#created = true;
     this.#stepSync('write', () => (this.#written += writevFully(fd, chunks)));
     // fdatasync suffices for a new file: it flushes the data and the metadata needed to read it
     // back (size, blocks), leaving out only timestamps (POSIX synchronized I/O data integrity).
@@ -241,6 +244,7 @@ export class AtomicFileWriter {
     if (typeof this.#handle === 'object') return this.#handle;
     const handle = await this.#step('open', () => open(this.temporaryPath, 'wx', this.#mode));
     this.#handle = handle;
+    this.#created = true;
     return handle;
   }
 
@@ -308,7 +312,7 @@ export class AtomicFileWriter {
       await this.#tail;
       const handle = this.#handle;
       this.#handle = undefined;
-      if (handle === undefined && this.#written === 0) return; // never created, or renamed
+      if (!this.#created) return;
       if (typeof handle === 'number') await closeFd(handle).catch(() => undefined);
       else await handle?.close().catch(() => undefined);
       await unlink(this.temporaryPath).catch(() => undefined); // renamed already, or never there
