@@ -72,14 +72,17 @@ function prepareStatements(db: SqliteDatabase) {
          series_date = :date, series_time = :time, body_part_examined = :bodyPart, updated_at = :now
        WHERE id = :id`,
     ),
+    // Positional parameters (the fastest binding of both drivers); a SOP Instance UID already
+    // indexed inserts nothing, and the caller takes the (rare) replace path.
     insertInstance: p(
       `INSERT INTO instances (series_pk, sop_instance_uid, sop_class_uid, transfer_syntax_uid,
          instance_number, content_date, content_time, size_bytes, stored_path, file_mtime_ms,
          source_ae_title, received_at, updated_at)
-       VALUES (:seriesPk, :uid, :sopClass, :syntax, :number, :contentDate, :contentTime, :size, :path,
-         :mtime, :sourceAe, :receivedAt, :now)`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (sop_instance_uid) DO NOTHING`,
     ),
     deleteInstance: p('DELETE FROM instances WHERE id = ?'),
+    keepReceivedAt: p('UPDATE instances SET received_at = ? WHERE sop_instance_uid = ?'),
     addToSeries: p(
       'UPDATE series SET number_of_instances = number_of_instances + :count, size_bytes = size_bytes + :size, updated_at = :now WHERE id = :id',
     ),
@@ -134,7 +137,9 @@ export class InstanceIndex {
   put(records: readonly IndexRecord[], now: string): void {
     if (records.length === 0) return;
     this.#db.transaction(() => {
-      for (const record of records) this.#putOne(record, now);
+      const batch = newBatchState();
+      for (const record of records) this.#putOne(record, now, batch);
+      this.#applyCounts(batch, now);
     });
   }
 
@@ -235,46 +240,96 @@ export class InstanceIndex {
     this.#s.setState.run([key, value]);
   }
 
-  #putOne(record: IndexRecord, now: string): void {
+  #putOne(record: IndexRecord, now: string, batch: BatchState): void {
     const s = this.#s;
-    let receivedAt = now;
-    const existing = s.instanceByUid.get([record.instance.sopInstanceUid]);
-    if (existing !== undefined) {
-      receivedAt = String(existing.received_at);
-      this.#removeRow(existing, now);
-    }
-    const { patient, study, series, instance } = record;
+    const { series, instance } = record;
 
     // A series stays in the study it was first stored in, whatever a later instance says.
-    const seriesRow = s.seriesByUid.get([series.seriesInstanceUid]);
-    let studyRow =
-      seriesRow === undefined
-        ? s.studyByUid.get([study.studyInstanceUid])
-        : s.studyById.get([seriesRow.study_pk ?? null]);
-    let patientPk: SqliteValue;
-    const newStudy = studyRow === undefined;
-    if (studyRow === undefined) {
-      const patientRow = s.patientByKey.get([patient.patientId, patient.issuerOfPatientId]);
-      const patientValues = {
-        name: patient.patientName ?? null,
-        birthDate: patient.patientBirthDate ?? null,
-        sex: patient.patientSex ?? null,
+    let seriesEntry = batch.series.get(series.seriesInstanceUid);
+    if (seriesEntry === undefined) {
+      const row = s.seriesByUid.get([series.seriesInstanceUid]);
+      const seriesValues = {
+        modality: series.modality ?? null,
+        number: series.seriesNumber ?? null,
+        description: series.seriesDescription ?? null,
+        date: series.seriesDate ?? null,
+        time: series.seriesTime ?? null,
+        bodyPart: series.bodyPartExamined ?? null,
+        now,
       };
-      if (patientRow === undefined) {
-        patientPk = s.insertPatient.run({
-          patientId: patient.patientId,
-          issuer: patient.issuerOfPatientId,
-          ...patientValues,
+      const studyEntry =
+        row === undefined
+          ? this.#studyOf(record, now, batch)
+          : { pk: row.study_pk ?? null, patientPk: this.#patientOfStudy(row.study_pk ?? null) };
+      if (row === undefined) {
+        const pk = s.insertSeries.run({
+          studyPk: studyEntry.pk,
+          uid: series.seriesInstanceUid,
+          ...seriesValues,
         }).lastInsertRowid;
+        seriesEntry = { pk, studyPk: studyEntry.pk, patientPk: studyEntry.patientPk };
+        count(batch.studyDeltas, studyEntry.pk).series++;
       } else {
-        patientPk = patientRow.id ?? null;
-        s.updatePatient.run({ id: patientPk, ...patientValues });
+        seriesEntry = {
+          pk: row.id ?? null,
+          studyPk: studyEntry.pk,
+          patientPk: studyEntry.patientPk,
+        };
+        s.updateSeries.run({ id: seriesEntry.pk, ...seriesValues });
       }
-    } else {
-      // A study stays with the patient it was first stored under; the patient's attributes are
-      // not rewritten from an instance that names another patient.
-      patientPk = studyRow.patient_pk ?? null;
+      if (seriesValues.modality !== null) batch.modalities.add(studyEntry.pk);
+      batch.series.set(series.seriesInstanceUid, seriesEntry);
     }
+
+    const values = (receivedAt: string): SqliteValue[] => [
+      seriesEntry.pk,
+      instance.sopInstanceUid,
+      instance.sopClassUid,
+      instance.transferSyntaxUid,
+      instance.instanceNumber ?? null,
+      instance.contentDate ?? null,
+      instance.contentTime ?? null,
+      record.sizeBytes,
+      record.storedPath,
+      Math.trunc(record.fileMtimeMs),
+      record.sourceAeTitle ?? null,
+      receivedAt,
+      now,
+    ];
+    if (s.insertInstance.run(values(now)).changes === 0) {
+      // Already indexed: replace the row, keeping its first received date-time. Rare in a batch,
+      // so the batch's counts are settled first (removing reads them: an emptied series goes)
+      // and its cached keys forgotten (the removal may delete those rows).
+      const existing = s.instanceByUid.get([instance.sopInstanceUid]);
+      this.#applyCounts(batch, now);
+      batch.patients.clear();
+      batch.studies.clear();
+      batch.series.clear();
+      if (existing !== undefined) this.#removeRow(existing, now);
+      this.#putOne(record, now, batch);
+      if (existing !== undefined)
+        s.keepReceivedAt.run([String(existing.received_at), instance.sopInstanceUid]);
+      return;
+    }
+    const seriesDelta = count(batch.seriesDeltas, seriesEntry.pk);
+    seriesDelta.count++;
+    seriesDelta.size += record.sizeBytes;
+    const studyDelta = count(batch.studyDeltas, seriesEntry.studyPk);
+    studyDelta.count++;
+    studyDelta.size += record.sizeBytes;
+    count(batch.patientDeltas, seriesEntry.patientPk).count++;
+  }
+
+  /** The study of a record's first instance in this batch: found, or created with its patient. */
+  #studyOf(
+    record: IndexRecord,
+    now: string,
+    batch: BatchState,
+  ): { pk: SqliteValue; patientPk: SqliteValue } {
+    const s = this.#s;
+    const { study } = record;
+    const cached = batch.studies.get(study.studyInstanceUid);
+    if (cached !== undefined) return cached;
     const studyValues = {
       date: study.studyDate ?? null,
       time: study.studyTime ?? null,
@@ -284,66 +339,72 @@ export class InstanceIndex {
       referring: study.referringPhysicianName ?? null,
       now,
     };
-    let studyPk: SqliteValue;
-    if (studyRow === undefined) {
-      studyPk = s.insertStudy.run({
+    const row = s.studyByUid.get([study.studyInstanceUid]);
+    let entry: { pk: SqliteValue; patientPk: SqliteValue };
+    if (row !== undefined) {
+      // A study stays with the patient it was first stored under; the patient's attributes are
+      // not rewritten from an instance that names another patient.
+      entry = { pk: row.id ?? null, patientPk: row.patient_pk ?? null };
+      s.updateStudy.run({ id: entry.pk, ...studyValues });
+    } else {
+      const patientPk = this.#patientOf(record, batch);
+      const pk = s.insertStudy.run({
         patientPk,
         uid: study.studyInstanceUid,
         ...studyValues,
       }).lastInsertRowid;
-      studyRow = { id: studyPk };
-    } else {
-      studyPk = studyRow.id ?? null;
-      s.updateStudy.run({ id: studyPk, ...studyValues });
+      entry = { pk, patientPk };
+      count(batch.patientDeltas, patientPk).studies++;
     }
+    batch.studies.set(study.studyInstanceUid, entry);
+    return entry;
+  }
 
-    const seriesValues = {
-      modality: series.modality ?? null,
-      number: series.seriesNumber ?? null,
-      description: series.seriesDescription ?? null,
-      date: series.seriesDate ?? null,
-      time: series.seriesTime ?? null,
-      bodyPart: series.bodyPartExamined ?? null,
-      now,
+  #patientOf(record: IndexRecord, batch: BatchState): SqliteValue {
+    const s = this.#s;
+    const { patient } = record;
+    const key = `${patient.patientId}\0${patient.issuerOfPatientId}`;
+    const cached = batch.patients.get(key);
+    if (cached !== undefined) return cached;
+    const values = {
+      name: patient.patientName ?? null,
+      birthDate: patient.patientBirthDate ?? null,
+      sex: patient.patientSex ?? null,
     };
-    let seriesPk: SqliteValue;
-    const newSeries = seriesRow === undefined;
-    if (seriesRow === undefined) {
-      seriesPk = s.insertSeries.run({
-        studyPk,
-        uid: series.seriesInstanceUid,
-        ...seriesValues,
+    const row = s.patientByKey.get([patient.patientId, patient.issuerOfPatientId]);
+    let pk: SqliteValue;
+    if (row === undefined) {
+      pk = s.insertPatient.run({
+        patientId: patient.patientId,
+        issuer: patient.issuerOfPatientId,
+        ...values,
       }).lastInsertRowid;
     } else {
-      seriesPk = seriesRow.id ?? null;
-      s.updateSeries.run({ id: seriesPk, ...seriesValues });
+      pk = row.id ?? null;
+      s.updatePatient.run({ id: pk, ...values });
     }
+    batch.patients.set(key, pk);
+    return pk;
+  }
 
-    s.insertInstance.run({
-      seriesPk,
-      uid: instance.sopInstanceUid,
-      sopClass: instance.sopClassUid,
-      syntax: instance.transferSyntaxUid,
-      number: instance.instanceNumber ?? null,
-      contentDate: instance.contentDate ?? null,
-      contentTime: instance.contentTime ?? null,
-      size: record.sizeBytes,
-      path: record.storedPath,
-      mtime: Math.trunc(record.fileMtimeMs),
-      sourceAe: record.sourceAeTitle ?? null,
-      receivedAt,
-      now,
-    });
-    s.addToSeries.run({ id: seriesPk, count: 1, size: record.sizeBytes, now });
-    s.addToStudy.run({
-      id: studyPk,
-      count: 1,
-      size: record.sizeBytes,
-      series: newSeries ? 1 : 0,
-      now,
-    });
-    s.addToPatient.run({ id: patientPk, count: 1, studies: newStudy ? 1 : 0 });
-    if (newSeries || seriesValues.modality !== null) s.updateModalities.run({ id: studyPk });
+  #patientOfStudy(studyPk: SqliteValue): SqliteValue {
+    return this.#s.studyById.get([studyPk])?.patient_pk ?? null;
+  }
+
+  /** Adds the batch's counts and sizes to their rows, once per row, and clears them. */
+  #applyCounts(batch: BatchState, now: string): void {
+    const s = this.#s;
+    for (const [id, delta] of batch.seriesDeltas)
+      s.addToSeries.run({ id, count: delta.count, size: delta.size, now });
+    for (const [id, delta] of batch.studyDeltas)
+      s.addToStudy.run({ id, count: delta.count, size: delta.size, series: delta.series, now });
+    for (const [id, delta] of batch.patientDeltas)
+      s.addToPatient.run({ id, count: delta.count, studies: delta.studies });
+    for (const id of batch.modalities) s.updateModalities.run({ id });
+    batch.seriesDeltas.clear();
+    batch.studyDeltas.clear();
+    batch.patientDeltas.clear();
+    batch.modalities.clear();
   }
 
   #removeRow(row: SqliteRow, now: string): void {
@@ -366,6 +427,46 @@ export class InstanceIndex {
     if (studyGone && Number(s.patientCount.get([patientPk])?.n) === 0)
       s.deletePatient.run([patientPk]);
   }
+}
+
+/** Counts to add to one row at the end of a batch. */
+interface Delta {
+  count: number;
+  size: number;
+  series: number;
+  studies: number;
+}
+
+/** What one {@link InstanceIndex.put} has looked up and counted so far. */
+interface BatchState {
+  readonly patients: Map<string, SqliteValue>;
+  readonly studies: Map<string, { pk: SqliteValue; patientPk: SqliteValue }>;
+  readonly series: Map<string, { pk: SqliteValue; studyPk: SqliteValue; patientPk: SqliteValue }>;
+  readonly seriesDeltas: Map<SqliteValue, Delta>;
+  readonly studyDeltas: Map<SqliteValue, Delta>;
+  readonly patientDeltas: Map<SqliteValue, Delta>;
+  readonly modalities: Set<SqliteValue>;
+}
+
+function newBatchState(): BatchState {
+  return {
+    patients: new Map(),
+    studies: new Map(),
+    series: new Map(),
+    seriesDeltas: new Map(),
+    studyDeltas: new Map(),
+    patientDeltas: new Map(),
+    modalities: new Set(),
+  };
+}
+
+function count(deltas: Map<SqliteValue, Delta>, key: SqliteValue): Delta {
+  let delta = deltas.get(key);
+  if (delta === undefined) {
+    delta = { count: 0, size: 0, series: 0, studies: 0 };
+    deltas.set(key, delta);
+  }
+  return delta;
 }
 
 function toInstanceRow(row: SqliteRow): InstanceRow {

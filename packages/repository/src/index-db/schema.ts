@@ -90,7 +90,6 @@ CREATE TABLE instances (
   removed INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX instances_series ON instances (series_pk);
-CREATE INDEX instances_sop_class ON instances (sop_class_uid);
 
 CREATE TABLE repository_state (
   key TEXT PRIMARY KEY,
