@@ -1,6 +1,8 @@
 // `dicomnet get` and `move` when the peer ends with a Failure: the final response's sub-operation
 // counts and Failed SOP Instance UID List are printed (PS3.4 C.4.2.3.1, C.4.3.3.1), exit 1.
 import { readdir } from 'node:fs/promises';
+import { createServer as createTcpServer } from 'node:net';
+import type { Socket } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer, isStorageSopClass } from '@dicomnet/dimse';
@@ -108,6 +110,45 @@ describe('dicomnet get and move ended by a Failure status', () => {
       failed: 0,
       failedSopInstanceUids: [],
     });
-    expect(run.stderr).toMatch(/status 0xA701: 0 completed, 0 failed, 0 warning/);
+    expect(run.stderr).toMatch(/status 0xA701 \(index offline\): 0 completed, 0 failed, 0 warning/);
+  });
+});
+
+describe('Ctrl-C before the association is established', () => {
+  it('says so and exits 1, for find, get and move alike', async () => {
+    // A peer that takes the connection and never answers the A-ASSOCIATE-RQ.
+    const sockets: Socket[] = [];
+    let connected = (): void => {};
+    const silent = createTcpServer((socket) => {
+      sockets.push(socket);
+      connected();
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as { port: number };
+    const dir = await tempDir('dicomnet-cli-interrupt-connect-');
+    try {
+      for (const [command, ...rest] of [
+        ['find', '-k', 'PatientID'],
+        ['get', '-k', 'StudyInstanceUID=1.2.3', '--out', path.join(dir.path, 'out')],
+        ['move', '-k', 'StudyInstanceUID=1.2.3', '--dest', 'X'],
+      ] as const) {
+        const interrupt = new AbortController();
+        const accepted = new Promise<void>((resolve) => (connected = resolve));
+        const running = runCli([command, '127.0.0.1', String(port), ...rest], {
+          interrupted: interrupt.signal,
+        });
+        await accepted;
+        interrupt.abort(new Error('interrupted'));
+        const run = await running;
+        expect(run.code, command).toBe(ExitCode.Failed);
+        expect(run.stderr).toBe(
+          `dicomnet ${command}: interrupted before the association was established\n`,
+        );
+      }
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+      await dir.remove();
+    }
   });
 });

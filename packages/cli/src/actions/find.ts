@@ -62,8 +62,8 @@ export async function runFind(
     const cancelled = error instanceof DimseStatusError && error.category === 'Cancel';
     const message = cancelled
       ? `cancelled at the peer, status ${formatStatus(error.status)}, after ${matches.length} match(es)`
-      : io.interrupted.aborted
-        ? 'interrupted before the peer had the request'
+      : io.interrupted.aborted && error === io.interrupted.reason
+        ? 'interrupted before the association was established'
         : error instanceof Error
           ? error.message
           : String(error);

@@ -120,16 +120,19 @@ async function runRetrieve(
         error.category === 'Cancel'
           ? 'cancelled at the peer'
           : `failed at the peer (${error.meaning})`;
+      const comment =
+        error.details.errorComment === undefined ? '' : ` (${error.details.errorComment})`;
       out.warn(
-        `dicomnet ${command}: ${what}, status ${formatStatus(error.status)}: ${describeCounts(error)}`,
+        `dicomnet ${command}: ${what}, status ${formatStatus(error.status)}${comment}: ${describeCounts(error)}`,
       );
       for (const uid of error.failedSopInstanceUids) out.warn(`failed: ${uid}`);
     } else {
-      const message = io.interrupted.aborted
-        ? 'interrupted before the peer had the request'
-        : error instanceof Error
-          ? error.message
-          : String(error);
+      const message =
+        io.interrupted.aborted && error === io.interrupted.reason
+          ? 'interrupted before the association was established'
+          : error instanceof Error
+            ? error.message
+            : String(error);
       out.warn(`dicomnet ${command}: ${message}`);
     }
     reportWritten(out, written);
