@@ -22,9 +22,9 @@ export interface StreamedOperation<T, U> {
 
 /**
  * Performs a C-FIND, C-GET or C-MOVE whose Pending responses are consumed as an async generator,
- * and returns its final response. Leaving the loop early, aborting `signal` or `cancel` sends C-CANCEL-RQ
- * (PS3.7 §9.3.2.3, §9.3.3.3, §9.3.4.3) and still waits for the final response, so the
- * association is never used again while the peer is still answering.
+ * and returns its final response. Leaving the loop early, aborting `signal` or aborting
+ * `cancel` sends C-CANCEL-RQ (PS3.7 §9.3.2.3, §9.3.3.3, §9.3.4.3) and still waits for the final
+ * response, so the association is never used again while the peer is still answering.
  */
 export async function* streamResponses<T, U>(
   dimse: DimseAssociation,
