@@ -91,3 +91,20 @@ export class RepositoryClosedError extends DicomnetError {
     super('DICOMNET_REPOSITORY_CLOSED', 'the repository is closed');
   }
 }
+
+/**
+ * Another live process (or this one) has the storage root open: its lock file names a running
+ * process. Remove the lock file only if that process is not using the root. Code
+ * `DICOMNET_REPOSITORY_LOCKED`.
+ */
+export class RepositoryLockedError extends DicomnetError {
+  constructor(
+    readonly lockFile: string,
+    readonly ownerPid: number | undefined,
+  ) {
+    super(
+      'DICOMNET_REPOSITORY_LOCKED',
+      `the repository is open in ${ownerPid === undefined ? 'another process' : `process ${ownerPid}`} (lock ${lockFile})`,
+    );
+  }
+}

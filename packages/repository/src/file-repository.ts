@@ -17,6 +17,7 @@ import { InstanceIndex, type InstanceRow } from './index-db/instance-index.js';
 import { prepareSchema } from './index-db/schema.js';
 import { INDEX_TAGS, indexRecordOf, isUidShaped, type IndexRecord } from './index-record.js';
 import { recoverRepository, type RecoveryReport } from './recovery.js';
+import { lockRoot, unlockRoot } from './root-lock.js';
 import type {
   DuplicatePolicy,
   ReadOptions,
@@ -34,12 +35,13 @@ import {
   INCOMING_FOLDER,
   INDEX_FILE,
   INSTANCES_FOLDER,
+  LOCK_FILE,
   storedPathOf,
 } from './storage-path.js';
 
 /** Options of {@link FileRepository.open}. */
 export interface FileRepositoryOptions {
-  /** The storage root; created if missing. One process at a time may open it. */
+  /** The storage root; created if missing. One process at a time may open it (a lock file). */
   readonly root: string;
   /**
    * fsync each file and the folders it is entered in before a store resolves (default true). With
@@ -105,13 +107,21 @@ export class FileRepository implements Repository {
   /**
    * Opens (creating if needed) the repository at `options.root`, brings the index schema up to
    * date and runs the recovery pass.
-   * @throws {@link NoSqliteError}; {@link SchemaTooNewError}; file system errors.
+   * @throws {@link RepositoryLockedError} when a live process has it open; {@link NoSqliteError};
+   *   {@link SchemaTooNewError}; file system errors.
    */
   static async open(options: FileRepositoryOptions): Promise<FileRepository> {
     const root = path.resolve(options.root);
     await makeFolder(root, path.join(root, INSTANCES_FOLDER), options.fsync ?? true);
     await makeFolder(root, path.join(root, INCOMING_FOLDER), options.fsync ?? true);
-    const db = await openSqlite(path.join(root, INDEX_FILE), options.sqlite);
+    await lockRoot(path.join(root, LOCK_FILE));
+    let db: SqliteDatabase;
+    try {
+      db = await openSqlite(path.join(root, INDEX_FILE), options.sqlite);
+    } catch (error) {
+      await unlockRoot(path.join(root, LOCK_FILE));
+      throw error;
+    }
     try {
       prepareSchema(db);
       const index = new InstanceIndex(db);
@@ -127,6 +137,7 @@ export class FileRepository implements Repository {
       return new FileRepository(root, db, index, recovery, options);
     } catch (error) {
       db.close();
+      await unlockRoot(path.join(root, LOCK_FILE));
       throw error;
     }
   }
@@ -189,6 +200,7 @@ export class FileRepository implements Repository {
       this.#batcher.flush();
       this.#index.setState(CLEAN_SHUTDOWN, '1');
       this.#db.close();
+      await unlockRoot(path.join(this.root, LOCK_FILE));
     })();
     return this.#closing;
   }

@@ -21,6 +21,7 @@ export {
   InvalidInstanceError,
   NoSqliteError,
   RepositoryClosedError,
+  RepositoryLockedError,
   SchemaTooNewError,
 } from './errors.js';
 

@@ -8,6 +8,8 @@ import path from 'node:path';
 export const INSTANCES_FOLDER = 'instances';
 /** Folder where stores are written and checked before they move into place. */
 export const INCOMING_FOLDER = 'incoming';
+/** The lock file under the root: the process ID of the one process that has it open. */
+export const LOCK_FILE = 'lock';
 /** The index database file under the root. */
 export const INDEX_FILE = 'index.sqlite';
 
