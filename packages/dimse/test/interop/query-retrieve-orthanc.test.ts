@@ -152,7 +152,8 @@ function identifier(
   };
   for (const keyword of returnKeys) result[TAGS[keyword]] = { vr: VRS[keyword] };
   for (const [keyword, value] of Object.entries(match) as [Keyword, string][]) {
-    result[TAGS[keyword]] = { vr: VRS[keyword], Value: [value] };
+    const vr = VRS[keyword];
+    result[TAGS[keyword]] = { vr, Value: [vr === 'PN' ? { Alphabetic: value } : value] };
   }
   return result;
 }
@@ -410,6 +411,48 @@ describe('our C-FIND SCU against Orthanc, field by field', () => {
         );
         await expectMatchesOrthanc(found, 'Instance', 'SOPInstanceUID', RETURN_KEYS.IMAGE);
       }
+    } finally {
+      await client.release();
+    }
+  });
+  it('matches a wildcard name, a date range and a list of UIDs as PS3.4 C.2.2.2 says', async () => {
+    const client = await open();
+    try {
+      // Wildcard (C.2.2.2.4). PN matching may ignore case (C.2.2.2.1); Orthanc does by default.
+      const named = await find(
+        client,
+        PATIENT_ROOT.find,
+        identifier('PATIENT', { PatientName: 'orthanc^t*' }),
+      );
+      expect(named.map((match) => valueOf(match, 'PatientID'))).toEqual(['QRO2']);
+      // Range (C.2.2.2.5): every study is of 20250101.
+      for (const [range, count] of [
+        ['20241231-20250101', 4],
+        ['20250102-', 0],
+      ] as const) {
+        const dated = await find(
+          client,
+          STUDY_ROOT.find,
+          identifier('STUDY', { StudyDate: range }),
+        );
+        expect(dated, range).toHaveLength(count);
+      }
+      // List of UIDs (C.2.2.2.2): two of a series' three instances, by a multi-valued key.
+      const [first, , third] = series[0]?.instances ?? [];
+      const query = identifier('IMAGE', {
+        StudyInstanceUID: first?.studyInstanceUid ?? '',
+        SeriesInstanceUID: first?.seriesInstanceUid ?? '',
+      });
+      const listed = await find(client, STUDY_ROOT.find, {
+        ...query,
+        [TAGS.SOPInstanceUID]: {
+          vr: 'UI',
+          Value: [first?.sopInstanceUid ?? '', third?.sopInstanceUid ?? ''],
+        },
+      });
+      expect(listed.map((match) => valueOf(match, 'SOPInstanceUID')).sort()).toEqual(
+        [first?.sopInstanceUid, third?.sopInstanceUid].sort(),
+      );
     } finally {
       await client.release();
     }
