@@ -49,6 +49,31 @@ export function wildcardRegExp(pattern: string): RegExp {
   return new RegExp(`^${source}$`, 'u');
 }
 
+// Compiled forms of conditions, so that a residual query applied to many rows builds its RegExp
+// and Set once. Keyed weakly by the condition: a cache per loaded copy is only a cache.
+const compiledPatterns = new WeakMap<Condition, RegExp>();
+const compiledLists = new WeakMap<Condition, ReadonlySet<string>>();
+
+function patternOf(condition: Extract<Condition, { kind: 'wildcard' }>): RegExp {
+  let pattern = compiledPatterns.get(condition);
+  if (pattern === undefined) {
+    pattern = wildcardRegExp(
+      condition.caseInsensitive ? foldCase(condition.pattern) : condition.pattern,
+    );
+    compiledPatterns.set(condition, pattern);
+  }
+  return pattern;
+}
+
+function listOf(condition: Extract<Condition, { kind: 'uid-list' }>): ReadonlySet<string> {
+  let list = compiledLists.get(condition);
+  if (list === undefined) {
+    list = new Set(condition.values);
+    compiledLists.set(condition, list);
+  }
+  return list;
+}
+
 function within(moment: string | undefined, from?: string, to?: string): boolean {
   return (
     moment !== undefined &&
@@ -111,7 +136,7 @@ function matchesCondition(
 
 /**
  * True when `record` matches every condition of `query` (PS3.4 C.2.2.2). A multi-valued record
- * attribute matches when any of its values does; Multiple Value Matching (`all-of`) asks that
+ * attribute matches when any of its values does (C.2.2.3); Multiple Value Matching (`all-of`) asks that
  * every key value find one.
  */
 export function matches(query: Query, record: MatchRecord, options: RecordOptions = {}): boolean {

@@ -79,8 +79,10 @@ function invalid(tag: string, reason: string): QueryError {
 }
 
 /**
- * A DA, TM or DT key: a range `from-to`, `-to` or `from-` (C.2.2.2.5), or a single value standing
- * for the interval its precision covers (C.2.2.2.1 b).
+ * A DA, TM or DT key: a range `from-to`, `-to` or `from-` (C.2.2.2.5), or, without a "-", a
+ * single value. Single values are matched "by their meaning, not as literal strings"
+ * (C.2.2.2.1.3, implementation dependent): ours stands for the interval its precision covers, so
+ * TM `2230` matches `223000` and `223059.9`.
  */
 export function parseDateTimeKey(
   tag: string,
@@ -94,10 +96,16 @@ export function parseDateTimeKey(
       : vr === 'TM'
         ? normalizeTime(text, edge)
         : normalizeDateTime(text, edge, offsetMinutes);
-  const whole = bound(value, 'low');
-  if (whole !== undefined)
-    return { kind: 'range', tag, vr, from: whole, to: bound(value, 'high') ?? whole };
-  // A DT offset is written with "-" too, so try each "-" as the separator (C.2.2.2.5.3).
+  if (!value.includes('-')) {
+    const from = bound(value, 'low');
+    const to = bound(value, 'high');
+    if (from === undefined || to === undefined)
+      throw invalid(tag, `"${value}" is not a ${vr} value`);
+    return { kind: 'range', tag, vr, from, to };
+  }
+  // A "-" always means Range Matching, even in a DT whose offset is negative (C.2.2.2.1.3 note 3);
+  // a DT bound may carry one, so try each "-" as the separator (C.2.2.2.5.3).
+  let reversed = false;
   for (let at = value.indexOf('-'); at !== -1; at = value.indexOf('-', at + 1)) {
     const left = value.slice(0, at);
     const right = value.slice(at + 1);
@@ -108,7 +116,8 @@ export function parseDateTimeKey(
     // "<date1> - <date2>, where <date1> is less or equal to <date2>"; Range Matching crossing
     // midnight is not supported (C.2.2.2.5.2).
     if (from !== undefined && to !== undefined && from > to) {
-      throw invalid(tag, `range "${value}" ends before it starts`);
+      reversed = true;
+      continue;
     }
     return {
       kind: 'range',
@@ -118,7 +127,8 @@ export function parseDateTimeKey(
       ...(to === undefined ? {} : { to }),
     };
   }
-  throw invalid(tag, `"${value}" is neither a ${vr} value nor a ${vr} range`);
+  if (reversed) throw invalid(tag, `range "${value}" ends before it starts`);
+  throw invalid(tag, `"${value}" is not a ${vr} range`);
 }
 
 function parseOneValue(tag: string, vr: string, raw: string, options: KeyParseOptions): Condition {

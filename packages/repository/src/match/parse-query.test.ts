@@ -148,11 +148,18 @@ describe('PS3.4 C.2.2.2.5 Range Matching', () => {
       '20200101010000.999999',
     ],
     [
-      'DT single with negative offset',
+      'DT single with a positive offset',
       'DT',
-      '202001010000-0500',
+      '202001010000+0500',
+      '20191231190000.000000',
+      '20191231190059.999999',
+    ],
+    [
+      'DT range with negative offsets',
+      'DT',
+      '202001010000-0500-202001010100-0500',
       '20200101050000.000000',
-      '20200101050059.999999',
+      '20200101060059.999999',
     ],
     ['DT open start', 'DT', '-2020', undefined, '20201231235959.999999'],
   ])('%s', (_name, vr, value, from, to) => {
@@ -179,6 +186,8 @@ describe('PS3.4 C.2.2.2.5 Range Matching', () => {
     ['two ranges', 'DA', '20200101-20200102-20200103'],
     ['bad date', 'DA', '20200230'],
     ['garbage', 'TM', "10'--"],
+    ['a DT with a negative offset is a range (C.2.2.2.1.3 note 3)', 'DT', '202001010000-0500'],
+    ['a DT with a negative offset is a range (C.2.2.2.1.3 note 3)', 'DT', '202001010000-0500'],
   ])('%s is refused', (_name, vr, value) => {
     expect(codeOf(() => parseQuery({ [TAG.studyDate]: element(vr, value) }))).toBe(
       'DICOMNET_REPOSITORY_QUERY_INVALID_VALUE',
