@@ -166,10 +166,12 @@ export class DimseClient {
    * C-STORE sub-operations of its own, yields the sub-operation counts of each Pending response
    * (only the latest ones when the loop is slower than the peer), and returns the final result
    * with the Failed SOP Instance UID List. Leaving the loop early or aborting `signal` sends
-   * C-CANCEL-RQ and waits for the final response, as {@link DimseClient.find} does.
+   * C-CANCEL-RQ and waits for the final response, as {@link DimseClient.find} does; aborting
+   * `options.cancel` does too, and keeps the peer's answer.
    * @throws {@link NoPresentationContextError} when no accepted context has the MOVE SOP class.
-   * @throws {@link DimseStatusError} for a Failure status (e.g. 0xA801 Move destination
-   *   unknown, 0xA701 Out of resources, 0xC000 Unable to process) or a Cancel the peer made.
+   * @throws {@link RetrieveStatusError} (a {@link DimseStatusError} with the final sub-operation
+   *   counts, PS3.4 C.4.2.3.1) for a Failure status (e.g. 0xA801 Move destination unknown, 0xA701
+   *   Out of resources, 0xC000 Unable to process) or a Cancel the peer made.
    */
   async *move(
     query: MoveQuery,
@@ -191,8 +193,9 @@ export class DimseClient {
    * (PS3.4 C.4.3.1: SCP/SCU Role Selection). Yields the sub-operation counts and returns the final
    * result, and cancels like {@link DimseClient.move}.
    * @throws {@link NoPresentationContextError} when no accepted context has the GET SOP class.
-   * @throws {@link DimseStatusError} for a Failure status (e.g. 0xA702 Out of resources: unable
-   *   to perform sub-operations, 0xC000 Unable to process) or a Cancel the peer made.
+   * @throws {@link RetrieveStatusError} (a {@link DimseStatusError} with the final sub-operation
+   *   counts, PS3.4 C.4.3.3.1) for a Failure status (e.g. 0xA702 Out of resources: unable to
+   *   perform sub-operations, 0xC000 Unable to process) or a Cancel the peer made.
    */
   async *get(
     query: RetrieveQuery,
