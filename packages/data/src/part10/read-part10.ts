@@ -77,7 +77,8 @@ export function readPart10Header(
  * one `read` beside one `stat` (more reads only for a File Meta Information longer than the
  * first read, never more than `maxMetaBytes` plus one read), and returns them with a way to
  * stream the data set without reading the file whole. With `wholeFileBytes`, a small file comes
- * whole from that one read: small instances are bound by file-system round trips, not by bytes.
+ * whole from that one read, which also gives its size (no `stat`): small instances are bound by
+ * file-system round trips, not by bytes.
  * The file is closed without waiting for it.
  * @throws {@link NotPart10Error}, {@link Part10MalformedError}, {@link Part10MetaTooLargeError};
  *   {@link Part10FileChangedError} when the file's size changes while it is read; Node.js file
@@ -97,11 +98,20 @@ export async function openPart10File(
     let size: number;
     let bytes: Uint8Array;
     try {
-      const [stats, filled] = await Promise.all([
-        handle.stat(),
-        readFully(handle, scratch, 0, firstRead, 0),
-      ]);
-      size = stats.size;
+      let filled: number;
+      if (wholeFileBytes > 0) {
+        // A read short of what it asked for ended at the end of the file, which gives the size:
+        // only a file at least as long as the read needs a stat (one request fewer a small file).
+        filled = await readFully(handle, scratch, 0, firstRead, 0);
+        size = filled < firstRead ? filled : (await handle.stat()).size;
+      } else {
+        // Most files outgrow a header-only read: their size is needed, so stat beside it.
+        const [stats, read] = await Promise.all([
+          handle.stat(),
+          readFully(handle, scratch, 0, firstRead, 0),
+        ]);
+        [size, filled] = [stats.size, read];
+      }
       // A short read ends at the end of the file: then it must be the size stat saw.
       if (filled < firstRead ? filled !== size : size < firstRead) {
         throw new Part10FileChangedError(path, size, `then ${filled} bytes could be read`);
