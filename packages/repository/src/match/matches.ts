@@ -102,12 +102,12 @@ function matchesCondition(
       return strings(value).some((entry) => fold(normalizeValue(condition.vr, entry)) === key);
     }
     case 'uid-list': {
-      const wanted = new Set(condition.values);
+      const wanted = listOf(condition);
       return strings(value).some((entry) => wanted.has(normalizeValue('UI', entry)));
     }
     case 'wildcard': {
       const fold = condition.caseInsensitive ? foldCase : (text: string): string => text;
-      const pattern = wildcardRegExp(fold(condition.pattern));
+      const pattern = patternOf(condition);
       return strings(value).some((entry) =>
         pattern.test(fold(normalizeValue(condition.vr, entry))),
       );
