@@ -1,4 +1,4 @@
-import type { Association, NegotiatedAssociation } from '@dicomnet/pdu';
+import type { Association, NegotiatedAssociation, NegotiatedContext } from '@dicomnet/pdu';
 import { DicomnetError, InvalidStateError } from '@dicomnet/pdu';
 import type { DimseRequest } from '../command/index.js';
 import { COMMAND_DATA_SET_ABSENT, decodeCommandSet } from '../command/index.js';
@@ -36,7 +36,11 @@ export class DimseAssociation {
   readonly #incoming: IncomingRequests;
   readonly #ended = new AbortController();
   readonly #idleTimeout: number;
+  /** The negotiated contexts by ID: looked up for every received command. */
+  readonly #contexts: ReadonlyMap<number, NegotiatedContext>;
   #idleTimer: NodeJS.Timeout | undefined;
+  /** When there was traffic last (`performance.now()` milliseconds). */
+  #lastTraffic = 0;
   /** Waiting for every request in either direction to have its answer (release). */
   #waitingForSettled: (() => void)[] = [];
   /** The DIMSE-level error that made us abort, if any. */
@@ -45,6 +49,9 @@ export class DimseAssociation {
   constructor(association: Association, dispatch: RequestDispatcher, limits: DimseLimits = {}) {
     this.#association = association;
     this.#idleTimeout = limits.idleTimeout ?? 0;
+    this.#contexts = new Map(
+      association.negotiated.contexts.map((context) => [context.id, context]),
+    );
     const maxReassembledBytes = limits.maxReassembledBytes ?? DEFAULT_MAX_REASSEMBLED_BYTES;
     const maxStreamedBytes = limits.maxStreamedDataSetBytes ?? DEFAULT_MAX_STREAMED_DATA_SET_BYTES;
     const host = {
@@ -158,7 +165,7 @@ export class DimseAssociation {
   #onCommand(contextId: number, bytes: Uint8Array): DataSink | undefined {
     const set = decodeCommandSet(bytes); // a CommandSetError here aborts: we cannot even answer
     publishMessageReceived(commandEvent(this.#association.id, contextId, set));
-    const context = this.negotiated.contexts.find((candidate) => candidate.id === contextId);
+    const context = this.#contexts.get(contextId);
     if (context === undefined || context.result !== 0) {
       throw new DimseProtocolError(
         `message on presentation context ${contextId}, which was not accepted`,
@@ -169,15 +176,28 @@ export class DimseAssociation {
     return this.#incoming.onRequest(set, context, hasDataSet);
   }
 
-  /** Restarts the idle timer: there was traffic. */
+  /**
+   * There was traffic: the idle timeout counts from now. Only a time is noted; the one timer,
+   * when it fires, looks at it and waits the rest (re-arming a timer per message costs more than
+   * a C-ECHO's other bookkeeping).
+   */
   #touch(): void {
-    if (this.#idleTimeout === 0) return;
-    clearTimeout(this.#idleTimer);
-    this.#idleTimer = setTimeout(() => {
-      if (!this.#isSettled()) this.#touch();
-      else void this.release().catch(() => {});
-    }, this.#idleTimeout);
+    if (this.#idleTimeout === 0 || this.#ended.signal.aborted) return;
+    this.#lastTraffic = performance.now();
+    if (this.#idleTimer === undefined) this.#armIdle(this.#idleTimeout);
+  }
+
+  #armIdle(delay: number): void {
+    this.#idleTimer = setTimeout(() => this.#onIdleTimer(), delay);
     this.#idleTimer.unref();
+  }
+
+  #onIdleTimer(): void {
+    this.#idleTimer = undefined;
+    const rest = this.#lastTraffic + this.#idleTimeout - performance.now();
+    if (rest > 0) this.#armIdle(Math.ceil(rest));
+    else if (!this.#isSettled()) this.#touch();
+    else void this.release().catch(() => {});
   }
 
   /** Resolves once no request in either direction waits for its answer. */
@@ -219,6 +239,7 @@ export class DimseAssociation {
 
   #onEnd(error: DicomnetError | undefined): void {
     clearTimeout(this.#idleTimer);
+    this.#idleTimer = undefined;
     const reason = error ?? new InvalidStateError('Sta1', 'use an association after its release');
     this.#assembler.fail(reason);
     this.#outgoing.end(reason);

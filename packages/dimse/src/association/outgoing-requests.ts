@@ -65,15 +65,25 @@ interface Pending {
   readonly late: boolean;
   readonly settle: (result: ReceivedResponse | Error) => void;
   readonly onPending: ((response: ReceivedResponse) => void | Promise<void>) | undefined;
-  readonly restartTimer: () => void;
+  /**
+   * When the DIMSE timeout expires (`performance.now()` milliseconds); `Infinity` while the
+   * request is still being sent, and for late entries.
+   */
+  deadline: number;
   /** A C-CANCEL-RQ has been sent for it. */
   cancelled: boolean;
 }
 
 /**
  * The requests we send on one association and their responses (PS3.7 §9.3, §10.3): Message IDs,
- * the asynchronous operations window we may invoke within (PS3.7 D.3.3.3), a timer per request,
- * and the matching of each response to its request.
+ * the asynchronous operations window we may invoke within (PS3.7 D.3.3.3), the DIMSE timeout of
+ * each request, and the matching of each response to its request.
+ *
+ * The timeouts share one timer, armed for the earliest deadline and walking the pending map when
+ * it fires: restarting a request's timeout (sent, a Pending response) only moves a number, where
+ * a `setTimeout`/`clearTimeout` pair per message cost more than the rest of a C-ECHO's
+ * bookkeeping. Requests learn that the association ended from {@link OutgoingRequests.end},
+ * which walks the map once, rather than from an abort listener each.
  */
 export class OutgoingRequests {
   readonly #host: OutgoingHost;
@@ -81,6 +91,9 @@ export class OutgoingRequests {
   readonly #ids = new MessageIds();
   readonly #window: Window;
   readonly #pending = new Map<number, Pending>();
+  #timer: NodeJS.Timeout | undefined;
+  /** When {@link #timer} fires; `Infinity` when it is not armed. */
+  #timerAt = Infinity;
 
   constructor(host: OutgoingHost, limits: OutgoingLimits) {
     this.#host = host;
@@ -111,11 +124,14 @@ export class OutgoingRequests {
     options: InvokeOptions,
   ): Promise<ReceivedResponse> {
     const host = this.#host;
-    const signal =
-      options.signal === undefined ? host.ended : AbortSignal.any([options.signal, host.ended]);
-    await this.#window.acquire(signal);
+    const callerSignal = options.signal;
+    // The association's end reaches waiting requests through end(); only the window's wait needs
+    // it as a signal, and only a caller's signal needs a listener of its own.
+    await this.#window.acquire(
+      callerSignal === undefined ? host.ended : AbortSignal.any([callerSignal, host.ended]),
+    );
     const messageId = this.#ids.take();
-    const operation = request.kind.replace(/-RQ$/, '');
+    const operation = request.kind.slice(0, -3); // 'C-ECHO-RQ' → 'C-ECHO'
     let command: Uint8Array;
     try {
       const message = { ...request, messageId } as DimseRequest; // the kind-specific fields are unchanged
@@ -127,10 +143,11 @@ export class OutgoingRequests {
     }
     const onCancel = (): void => this.#cancel(messageId, options.context);
     const response = new Promise<ReceivedResponse>((resolve, reject) => {
-      let timer: NodeJS.Timeout | undefined;
+      let finished = false;
       const finish = (result: ReceivedResponse | Error): void => {
-        clearTimeout(timer);
-        signal.removeEventListener('abort', onAbort);
+        if (finished) return;
+        finished = true;
+        callerSignal?.removeEventListener('abort', onAbort);
         options.cancel?.removeEventListener('abort', onCancel);
         this.#window.release();
         if (result instanceof Error && !host.ended.aborted) {
@@ -141,7 +158,7 @@ export class OutgoingRequests {
             late: true,
             settle: () => this.#forget(messageId),
             onPending: undefined,
-            restartTimer: () => {},
+            deadline: Infinity,
             cancelled: false,
           });
         } else {
@@ -151,23 +168,17 @@ export class OutgoingRequests {
         if (result instanceof Error) reject(result);
         else resolve(result);
       };
-      const onAbort = (): void => finish(host.association.error ?? (signal.reason as Error));
-      const restartTimer = (): void => {
-        const timeout = this.#limits.dimseTimeout;
-        if (timeout === 0) return;
-        clearTimeout(timer);
-        timer = setTimeout(() => finish(new DimseTimeoutError(operation, timeout)), timeout);
-        timer.unref();
-      };
+      const onAbort = (): void => finish(host.association.error ?? (callerSignal?.reason as Error));
       this.#pending.set(messageId, {
         operation,
         late: false,
         settle: finish,
         onPending: options.onPending,
-        restartTimer,
+        deadline: Infinity,
         cancelled: false,
       });
-      signal.addEventListener('abort', onAbort, { once: true });
+      if (callerSignal?.aborted === true) onAbort();
+      else callerSignal?.addEventListener('abort', onAbort, { once: true });
     });
     const dataSet = options.dataSet;
     host.touch();
@@ -185,7 +196,7 @@ export class OutgoingRequests {
       })
       .then(
         () => {
-          this.#pending.get(messageId)?.restartTimer();
+          this.#restartTimeout(this.#pending.get(messageId));
           // Only now: a C-CANCEL must follow the whole request on the wire.
           if (options.cancel?.aborted === true) onCancel();
           else options.cancel?.addEventListener('abort', onCancel, { once: true });
@@ -220,7 +231,7 @@ export class OutgoingRequests {
     const deliver = (dataSet: Uint8Array | undefined): void | Promise<void> => {
       const received: ReceivedResponse = { message, dataSet };
       if (statusCategory(message.status) === 'Pending') {
-        pending.restartTimer();
+        this.#restartTimeout(pending);
         return pending.onPending?.(received);
       }
       pending.settle(received);
@@ -247,6 +258,39 @@ export class OutgoingRequests {
   end(reason: Error): void {
     this.failAll(reason);
     this.#pending.clear();
+    clearTimeout(this.#timer);
+    this.#timerAt = Infinity;
+  }
+
+  /** Starts a request's DIMSE timeout again: it was sent, or a Pending response came. */
+  #restartTimeout(pending: Pending | undefined): void {
+    const timeout = this.#limits.dimseTimeout;
+    if (pending === undefined || pending.late || timeout === 0) return;
+    pending.deadline = performance.now() + timeout;
+    if (pending.deadline < this.#timerAt) this.#arm(pending.deadline);
+  }
+
+  #arm(at: number): void {
+    clearTimeout(this.#timer);
+    this.#timerAt = at;
+    this.#timer = setTimeout(() => this.#expire(), Math.max(0, at - performance.now()));
+    this.#timer.unref();
+  }
+
+  /** The timer fired: times out every request past its deadline, re-arms for the next one. */
+  #expire(): void {
+    this.#timerAt = Infinity;
+    const now = performance.now();
+    let next = Infinity;
+    const expired: Pending[] = [];
+    for (const pending of this.#pending.values()) {
+      if (pending.deadline <= now) expired.push(pending);
+      else if (pending.deadline < next) next = pending.deadline;
+    }
+    const timeout = this.#limits.dimseTimeout;
+    for (const pending of expired)
+      pending.settle(new DimseTimeoutError(pending.operation, timeout));
+    if (next !== Infinity && next < this.#timerAt) this.#arm(next);
   }
 
   /** Sends C-CANCEL-RQ for a request still waiting for its final response (PS3.7 §9.3.2.3). */

@@ -76,6 +76,8 @@ export class DimseClient {
   readonly #dimse: DimseAssociation;
   readonly #codec: DataSetCodec;
   readonly #stores: StoreRoute;
+  /** Contexts found per (role, SOP class, transfer syntax): the negotiation never changes. */
+  readonly #contexts = new Map<string, NegotiatedContext>();
 
   /** @internal Use {@link connect}, or the `association` of a server's request context. */
   constructor(dimse: DimseAssociation, codec: DataSetCodec, stores = new StoreRoute()) {
@@ -353,11 +355,15 @@ export class DimseClient {
     transferSyntaxUid?: string,
     as: 'scu' | 'scp' = 'scu',
   ): NegotiatedContext {
+    const key = `${as} ${sopClassUid} ${transferSyntaxUid ?? ''}`;
+    const known = this.#contexts.get(key);
+    if (known !== undefined) return known;
     const context = findContext(this.negotiated, sopClassUid, {
       as,
       ...(transferSyntaxUid !== undefined && { transferSyntax: transferSyntaxUid }),
     });
     if (context === undefined) throw new NoPresentationContextError(sopClassUid, transferSyntaxUid);
+    this.#contexts.set(key, context);
     return context;
   }
 
