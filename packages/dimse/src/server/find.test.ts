@@ -130,6 +130,31 @@ describe('C-FIND through createServer', () => {
     }
   });
 
+  it('answers 0xFE00 when the handler ends by itself once the peer cancelled', async () => {
+    const events: DimseMessageEvent[] = [];
+    const record = (event: unknown): void => void events.push(event as DimseMessageEvent);
+    subscribe(DIMSE_DIAGNOSTICS_CHANNELS.messageReceived, record);
+    try {
+      const client = await open({
+        async *find(request) {
+          // A handler that watches its signal rather than relying on return().
+          for (let index = 1; !request.signal.aborted; index++) {
+            yield study(index);
+            await new Promise((resolve) => setImmediate(resolve));
+          }
+        },
+      });
+      let count = 0;
+      for await (const _match of client.find(query, { highWaterMark: 1 })) if (++count === 3) break;
+      const finals = events.filter(
+        (event) => event.kind === 'C-FIND-RSP' && event.status !== 0xff00,
+      );
+      expect(finals.map((event) => event.status)).toEqual([0xfe00]);
+    } finally {
+      unsubscribe(DIMSE_DIAGNOSTICS_CHANNELS.messageReceived, record);
+    }
+  });
+
   it('answers 0xC000 Unable to process when the handler throws after some matches', async () => {
     const client = await open({
       async *find() {

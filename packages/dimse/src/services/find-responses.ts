@@ -31,7 +31,9 @@ export async function* findResponses(
       if (cancelled()) break;
       const next = await iterator.next();
       if (next.done === true) {
-        final = replyOf(next.value);
+        // A handler that ends quietly on its aborted signal was cancelled, not finished: the
+        // answer is Cancel (PS3.4 C.4.1.3.2); a status it returns is its own and stands.
+        final = next.value === undefined && cancelled() ? { status: CANCEL } : replyOf(next.value);
         break;
       }
       if (cancelled()) break;
