@@ -177,6 +177,44 @@ describe('C-GET through createServer', () => {
     await client.release();
   });
 
+  it('answers 0xFE00 when the handler’s instances end on its aborted signal', async () => {
+    const client = await open(
+      await serve({
+        get: (request) => ({
+          total: 1000,
+          // Watches its signal instead of waiting to be stopped.
+          instances: (async function* () {
+            for (const instance of instances(1000)) {
+              if (request.signal.aborted) return;
+              yield instance;
+              await new Promise((resolve) => setImmediate(resolve));
+            }
+          })(),
+        }),
+      }),
+    );
+    const cancel = new AbortController();
+    const { received, store } = receiver();
+    const counting = async (request: StoreRequest): Promise<number> => {
+      const status = await store(request);
+      if (received.size === 3) cancel.abort();
+      return status;
+    };
+    const error = await (async () => {
+      for await (const _step of client.get(
+        { sopClassUid: STUDY_ROOT_GET, identifier: IDENTIFIER },
+        { store: counting, cancel: cancel.signal },
+      )) {
+        // progress only
+      }
+    })().then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
+    expect(error).toMatchObject({ status: 0xfe00 });
+    expect((error as { completed: number }).completed).toBeLessThan(1000);
+  });
+
   it('passes a refusal status straight through', async () => {
     const client = await open(await serve({ get: () => ({ status: 0xa900 }) }));
     await expect(

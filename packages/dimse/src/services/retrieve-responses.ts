@@ -89,6 +89,8 @@ export async function* retrieveResponses(
       },
     };
   }
+  // Instances that ran out early on the aborted signal: cancelled too (PS3.4 C.4.2.3.1, C.4.3.3.1).
+  if (cancelled() && completed + failed + warning < set.total) wasCancelled = true;
   const status = wasCancelled
     ? CANCEL
     : failed > 0 && completed + warning === 0
