@@ -270,6 +270,10 @@ function checkPackage(pkg, tarballs, byName, scratchRoot) {
       '--no-audit',
       '--no-fund',
       '--loglevel=error',
+      // Optional dependencies are left out: a package must load without them (the repository's
+      // better-sqlite3 is loaded only on a Node without node:sqlite), and building a native
+      // addon here would only test the network and the compiler.
+      '--omit=optional',
       ...dependencyClosure(name, byName).map((dep) => tarballs.get(dep)),
     ],
     { cwd, env: npmEnv() },
