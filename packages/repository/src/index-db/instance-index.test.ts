@@ -89,6 +89,35 @@ describe('InstanceIndex', () => {
     expect(index.get('1.1')).toMatchObject({ receivedAt: NOW, updatedAt: LATER, sizeBytes: 15 });
   });
 
+  it('keeps counts right when a batch stores an instance twice or moves it to another series', () => {
+    index.put([record('1.1', '2.1', 'MR', 10), record('1.2', '2.1', 'MR', 20)], NOW);
+    index.put(
+      [
+        record('1.3', '2.2', 'CT', 5),
+        record('1.1', '2.2', 'CT', 7), // moves from series 2.1 to the new series 2.2
+        record('1.3', '2.2', 'CT', 6), // twice in one batch
+        record('1.2', '2.3', 'PT', 1), // empties series 2.1, which goes
+      ],
+      LATER,
+    );
+    expect(study()).toEqual([{ s: 2, n: 3, b: 14, m: 'CT\\PT', r: 0 }]);
+    expect(patient()).toEqual([{ s: 1, n: 3, name: 'Doe^Jane' }]);
+    expect(
+      db
+        .prepare(
+          'SELECT series_instance_uid AS uid, number_of_instances AS n, size_bytes AS b FROM series ORDER BY uid',
+        )
+        .all(),
+    ).toEqual([
+      { uid: '2.2', n: 2, b: 13 },
+      { uid: '2.3', n: 1, b: 1 },
+    ]);
+    expect(index.get('1.1')).toMatchObject({ seriesInstanceUid: '2.2', receivedAt: NOW });
+    expect(index.get('1.3')).toMatchObject({ sizeBytes: 6, receivedAt: LATER });
+    const counted = db.prepare('SELECT count(*) AS n, sum(size_bytes) AS b FROM instances').get();
+    expect(counted).toEqual({ n: 3, b: 14 });
+  });
+
   it('removes rows, and with the last instance its series, study and patient', () => {
     index.put([record('1.1', '2.1', 'MR'), record('1.2', '2.2', 'CT')], NOW);
     expect(index.remove('1.2', LATER)?.storedPath).toBe('aa/bb/1.2.dcm');

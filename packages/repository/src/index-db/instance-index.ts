@@ -301,14 +301,14 @@ export class InstanceIndex {
       // so the batch's counts are settled first (removing reads them: an emptied series goes)
       // and its cached keys forgotten (the removal may delete those rows).
       const existing = s.instanceByUid.get([instance.sopInstanceUid]);
+      if (existing === undefined) throw new Error(`no row holds ${instance.sopInstanceUid}`); // a bug
       this.#applyCounts(batch, now);
       batch.patients.clear();
       batch.studies.clear();
       batch.series.clear();
-      if (existing !== undefined) this.#removeRow(existing, now);
+      this.#removeRow(existing, now);
       this.#putOne(record, now, batch);
-      if (existing !== undefined)
-        s.keepReceivedAt.run([String(existing.received_at), instance.sopInstanceUid]);
+      s.keepReceivedAt.run([String(existing.received_at), instance.sopInstanceUid]);
       return;
     }
     const seriesDelta = count(batch.seriesDeltas, seriesEntry.pk);
