@@ -38,6 +38,7 @@ const DATE_TIMES = [
 ];
 const UIDS = ['1.2.3', '1.2.4', '1.2.30', '1.2'];
 const AES = ['AE_1', 'AEX1', 'ae_1'];
+const MODALITIES = ['CT', 'PT', 'MR', 'ct', ' CT', ''];
 
 const maybe = <T>(values: readonly T[]): fc.Arbitrary<T[] | undefined> =>
   fc.option(
@@ -54,6 +55,7 @@ const recordArbitrary: fc.Arbitrary<MatchRecord> = fc
     dateTime: maybe(DATE_TIMES),
     uid: maybe(UIDS),
     ae: maybe(AES),
+    modalities: fc.option(fc.subarray(MODALITIES, { maxLength: 3 }), { nil: undefined }),
   })
   .map((r) => {
     const record: Record<string, string[]> = {};
@@ -67,6 +69,7 @@ const recordArbitrary: fc.Arbitrary<MatchRecord> = fc
     put(TAG.acquisitionDateTime, r.dateTime);
     put(TAG.studyUid, r.uid);
     put(TAG.retrieveAe, r.ae);
+    put(TAG.modalitiesInStudy, r.modalities);
     return record;
   });
 
@@ -119,6 +122,10 @@ const keyArbitrary: fc.Arbitrary<DataSet> = fc
         .subarray([...UIDS], { maxLength: 3 })
         .map((v): Entry => [TAG.studyUid, element('UI', ...v)]),
       textKey(AES).map((v): Entry => [TAG.retrieveAe, element('AE', v)]),
+      // Multi-valued keys need Multiple Value Matching; without it they are refused.
+      fc
+        .array(textKey(MODALITIES), { minLength: 1, maxLength: 2 })
+        .map((v): Entry => [TAG.modalitiesInStudy, element('CS', ...v)]),
     ),
     { minLength: 1, maxLength: 2 },
   )
@@ -143,6 +150,7 @@ const optionsArbitrary: fc.Arbitrary<ParseQueryOptions> = fc.record({
   personNameCase: fc.constantFrom('sensitive', 'insensitive'),
   emptyValue: fc.boolean(),
   combinedDateTime: fc.boolean(),
+  multipleValue: fc.boolean(),
 });
 
 describe('toSql and matches agree (PS3.4 C.2.2.2)', () => {

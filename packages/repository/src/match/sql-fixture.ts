@@ -25,6 +25,7 @@ export const FIXTURE_COLUMNS: readonly FixtureColumn[] = [
   { tag: TAG.studyUid, vr: 'UI', name: 'study uid"; --', form: 'text' }, // a hostile column name
   { tag: TAG.accessionNumber, vr: 'SH', name: 'accession_number', form: 'text' },
   { tag: TAG.retrieveAe, vr: 'AE', name: 'retrieve_ae', form: 'text' },
+  { tag: TAG.modalitiesInStudy, vr: 'CS', name: 'modalities_in_study', form: 'multi-text' },
 ];
 
 const quote = (name: string): string => `"${name.replaceAll('"', '""')}"`;

@@ -29,6 +29,9 @@ const records: MatchRecord[] = [
   { [TAG.patientId]: ['Robert"); DROP TABLE record; --'], [TAG.retrieveAe]: ['AE_1'] },
   { [TAG.patientId]: [''], [TAG.acquisitionDateTime]: ['20200101120000+0100'] },
   {},
+  { [TAG.modalitiesInStudy]: ['CT', 'PT'] },
+  { [TAG.modalitiesInStudy]: ['CTX', 'MR'] },
+  { [TAG.modalitiesInStudy]: ['', ' '] },
 ];
 
 function both(
@@ -91,9 +94,24 @@ describe('toSql on a real SQLite agrees with matches()', () => {
   });
   it('empty value matching covers absent and zero-length', () => {
     expect(both({ [TAG.patientId]: element('LO', '""') }, { emptyValue: true })).toEqual({
-      sql: [4, 5],
-      memory: [4, 5],
+      sql: [4, 5, 6, 7, 8],
+      memory: [4, 5, 6, 7, 8],
     });
+  });
+  it('a multi-valued column: any value (C.2.2.3), all key values (C.2.2.2.8), empty values', () => {
+    const modalities = (...values: string[]): DataSet => ({
+      [TAG.modalitiesInStudy]: element('CS', ...values),
+    });
+    expect(both(modalities('CT'))).toEqual({ sql: [6], memory: [6] });
+    expect(both(modalities('MR'))).toEqual({ sql: [7], memory: [7] });
+    const all = { multipleValue: true } as const;
+    expect(both(modalities('CT', 'PT'), all)).toEqual({ sql: [6], memory: [6] });
+    expect(both(modalities('CT', 'MR'), all)).toEqual({ sql: [], memory: [] });
+    expect(both(modalities('""'), { emptyValue: true })).toMatchObject({
+      sql: [0, 1, 2, 3, 4, 5, 8],
+    });
+    const wildcard = toSql(parseQuery(modalities('C*')), columnMap('text'));
+    expect(wildcard.residual.conditions).toHaveLength(1);
   });
 });
 
@@ -132,5 +150,7 @@ describe('what stays in memory', () => {
     expect(storedValue('date', 'DA', ['2020'])).toBeNull();
     expect(storedValue('folded', 'PN', ['Doe^John^'])).toBe('DOE^JOHN');
     expect(storedValue('text', 'LO', undefined)).toBeNull();
+    expect(storedValue('multi-text', 'CS', ['CT ', 'PT'])).toBe('CT\\PT');
+    expect(storedValue('multi-text', 'CS', ['', ' '])).toBe('');
   });
 });

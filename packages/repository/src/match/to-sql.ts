@@ -14,9 +14,11 @@ import { foldCase, normalizeValue } from './value-rules.js';
  * - `folded`: the same with ASCII letters upper-cased, for case-insensitive PN matching;
  * - `date`: DA as `YYYYMMDD`; `time`: TM as `HHMMSS.FFFFFF`; `datetime`: DT in UTC as
  *   `YYYYMMDDHHMMSS.FFFFFF` (TM and DT at the start of the interval their precision covers).
- * A column holds one value: multi-valued attributes (Modalities in Study) are matched in memory.
+ * - `multi-text`: every value as in `text`, joined with backslashes (Modalities in Study): single
+ *   values and UID lists are pushed into SQL, wild cards and ranges stay in memory.
+ * The other forms hold one value: give them single-valued attributes only.
  */
-export type ColumnForm = 'text' | 'folded' | 'date' | 'time' | 'datetime';
+export type ColumnForm = 'text' | 'folded' | 'multi-text' | 'date' | 'time' | 'datetime';
 
 /** Where one key's attribute is stored. */
 export interface ColumnSpec {
@@ -79,11 +81,48 @@ function rangeClause(sql: string, from?: string, to?: string): Clause {
   return { sql: parts.length === 0 ? `${sql} IS NOT NULL` : parts.join(' AND '), parameters };
 }
 
+/**
+ * The clause of one condition on a `multi-text` column: a value matches when it is one of the
+ * backslash-separated values (values hold no backslash: it is their separator, PS3.5 6.2).
+ */
+function multiValueClause(condition: Condition, sql: string): Clause | undefined {
+  const padded = `('\\' || ${sql} || '\\')`;
+  switch (condition.kind) {
+    case 'universal':
+      return { sql: '', parameters: [] };
+    case 'empty':
+      return { sql: `(${sql} IS NULL OR ${sql} = '')`, parameters: [] };
+    case 'single':
+      return condition.caseInsensitive
+        ? { sql: `instr(upper${padded}, ?) > 0`, parameters: [`\\${foldCase(condition.value)}\\`] }
+        : { sql: `instr(${padded}, ?) > 0`, parameters: [`\\${condition.value}\\`] };
+    case 'uid-list':
+      return {
+        sql: `EXISTS (SELECT 1 FROM json_each(?) WHERE instr(${padded}, '\\' || value || '\\') > 0)`,
+        parameters: [JSON.stringify(condition.values)],
+      };
+    case 'all-of': {
+      const clauses = condition.conditions.map((each) => multiValueClause(each, sql));
+      if (clauses.some((clause) => clause === undefined)) return undefined;
+      const present = clauses.filter(
+        (clause): clause is Clause => clause !== undefined && clause.sql !== '',
+      );
+      return {
+        sql: present.map((clause) => `(${clause.sql})`).join(' AND '),
+        parameters: present.flatMap((clause) => clause.parameters),
+      };
+    }
+    default:
+      return undefined;
+  }
+}
+
 /** The clause of one condition, or undefined when it must stay in memory. */
 function clauseOf(condition: Condition, columns: ColumnMap): Clause | undefined {
   const column = columns[condition.tag];
   if (column === undefined) return undefined;
   const sql = columnSql(column);
+  if (column.form === 'multi-text') return multiValueClause(condition, sql);
   const text = column.form === 'text';
   const folded = column.form === 'folded';
   switch (condition.kind) {
@@ -177,6 +216,10 @@ export function storedValue(
       return normalizeValue(vr, first);
     case 'folded':
       return foldCase(normalizeValue(vr, first));
+    case 'multi-text': {
+      const normalized = (values ?? []).map((value) => normalizeValue(vr, value));
+      return normalized.every((value) => value === '') ? '' : normalized.join('\\');
+    }
     case 'date':
       return normalizeDate(normalizeValue('DA', first)) ?? null;
     case 'time':
