@@ -2,10 +2,40 @@ import { describe, expect, it } from 'vitest';
 import { SYNTAXES } from '../../test/contract/data-set-fixtures.js';
 import { runDataSetCodecContract } from '../../test/contract/data-set-codec.contract.js';
 import { createElementCodec } from './element-codec.js';
+import { dataSetTokens, writeElementsSync } from './write-elements.js';
 
 runDataSetCodecContract('element reader and writer', () => createElementCodec());
 
 describe('createElementCodec', () => {
+  it('encodes a small data set into a small allocation, not a 64 KiB block of its own', () => {
+    // A C-FIND identifier: thousands are held at once by an SCP sending its matches.
+    const identifier = {
+      '00080052': { vr: 'CS', Value: ['IMAGE'] },
+      '00080018': { vr: 'UI', Value: ['1.2.826.0.1.3680043.8.498.3.1'] },
+      '00200013': { vr: 'IS', Value: ['1'] },
+    } as const;
+    const bytes = createElementCodec().encode(identifier, SYNTAXES.explicit);
+    expect(bytes.buffer.byteLength).toBeLessThanOrEqual(8192); // Node's buffer pool at most
+    expect(createElementCodec().decode(bytes, SYNTAXES.explicit)).toEqual(identifier);
+  });
+
+  it('encodes a data set larger than its first blocks to the bytes writeElementsSync gives', () => {
+    const dataSet = {
+      '00100010': { vr: 'PN', Value: [{ Alphabetic: 'Doe^Jane' }] },
+      '00091010': { vr: 'LO', Value: Array.from({ length: 300 }, (_, index) => `v${index}`) },
+      '7FE00010': { vr: 'OB', InlineBinary: new Uint8Array(200_000).fill(7) },
+    } as const;
+    for (const syntax of [SYNTAXES.explicit, SYNTAXES.implicit]) {
+      const expected = Buffer.concat([
+        ...writeElementsSync(dataSetTokens(dataSet), {
+          transferSyntaxUid: syntax,
+          lengths: 'undefined',
+        }),
+      ]);
+      expect(Buffer.from(createElementCodec().encode(dataSet, syntax)).equals(expected)).toBe(true);
+    }
+  });
+
   it('decodes Implicit VR private elements with the VR implicitVr gives, else as UN', () => {
     // (0029,0010) LO "ACME" (a private creator is LO by rule, PS3.5 7.8.1), (0029,1010) 2 bytes.
     const bytes = Buffer.from(

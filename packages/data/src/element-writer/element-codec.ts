@@ -9,7 +9,7 @@ import { readElementsSync } from '../element-reader/read-elements.js';
 import { InflateError } from '../part10/errors.js';
 import { describeTransferSyntax } from '../transfer-syntax/transfer-syntax.js';
 import { tokensToModel } from './tokens-to-model.js';
-import { dataSetTokens, writeElementsSync } from './write-elements.js';
+import { dataSetTokens, encodeElementsSync } from './write-elements.js';
 
 /** Options of {@link createElementCodec}. */
 export interface ElementCodecOptions {
@@ -75,17 +75,12 @@ export function createElementCodec(options: ElementCodecOptions = {}): DataSetCo
     },
 
     encode(dataSet, transferSyntaxUid) {
-      const chunks = [
-        ...writeElementsSync(dataSetTokens(dataSet), {
-          transferSyntaxUid,
-          lengths: 'undefined',
-          maxDepth,
-          ...(options.deflateLevel === undefined ? {} : { deflateLevel: options.deflateLevel }),
-        }),
-      ];
-      if (chunks.length === 1) return chunks[0] as Uint8Array;
-      const bytes = Buffer.concat(chunks);
-      return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      return encodeElementsSync(dataSetTokens(dataSet), {
+        transferSyntaxUid,
+        lengths: 'undefined',
+        maxDepth,
+        ...(options.deflateLevel === undefined ? {} : { deflateLevel: options.deflateLevel }),
+      });
     },
   };
 }

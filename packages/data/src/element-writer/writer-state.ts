@@ -77,9 +77,12 @@ export class WriterState {
   /** Model expansions being walked, innermost last. */
   readonly #expansions: Iterator<ExpandedToken>[] = [];
 
-  constructor(settings: WriterSettings) {
+  /**
+   * @param firstBlock - Size of the output's first block; later ones double up to `chunkBytes`.
+   */
+  constructor(settings: WriterSettings, firstBlock = settings.chunkBytes) {
     this.#settings = settings;
-    this.output = new ByteCollector(settings.chunkBytes);
+    this.output = new ByteCollector(settings.chunkBytes, firstBlock);
     this.#frames = [
       {
         kind: 'top',
