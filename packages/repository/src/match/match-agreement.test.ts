@@ -3,15 +3,14 @@
 import type { DataElement, DataSet } from '@dicomnet/data';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openSqlite } from '../sqlite/index.js';
 import type { SqliteDatabase } from '../sqlite/index.js';
 import { parseQuery } from './parse-query.js';
 import type { ParseQueryOptions } from './parse-query.js';
 import type { MatchRecord } from './query.js';
 import { QueryError } from './query-error.js';
 import {
-  createFixtureTable,
   fillFixtureTable,
+  openFixtureDatabase,
   selectInMemory,
   selectWithSql,
 } from './sql-fixture.js';
@@ -19,8 +18,7 @@ import { TAG, element } from './test-elements.js';
 
 let db: SqliteDatabase;
 beforeAll(async () => {
-  db = await openSqlite(':memory:');
-  createFixtureTable(db);
+  db = await openFixtureDatabase();
 });
 afterAll(() => db.close());
 

@@ -1,5 +1,6 @@
 // Test fixture: a small index table of our own, filled with storedValue, to run toSql's output
 // on a real SQLite (through the package's adapter) next to matches().
+import { openSqlite } from '../sqlite/index.js';
 import type { SqliteDatabase } from '../sqlite/index.js';
 import { matches } from './matches.js';
 import type { MatchRecord, Query } from './query.js';
@@ -40,10 +41,12 @@ export function columnMap(personName: 'text' | 'folded'): ColumnMap {
   return map;
 }
 
-/** Creates the fixture table in `db`. */
-export function createFixtureTable(db: SqliteDatabase): void {
+/** An in-memory database holding the empty fixture table. */
+export async function openFixtureDatabase(): Promise<SqliteDatabase> {
+  const db = await openSqlite(':memory:');
   const columns = FIXTURE_COLUMNS.map((column) => `${quote(column.name)} TEXT`).join(', ');
   db.exec(`CREATE TABLE record (id INTEGER PRIMARY KEY, ${columns})`);
+  return db;
 }
 
 /** Replaces the table's rows with `records` (row id = index). */

@@ -1,14 +1,13 @@
 import type { DataSet } from '@dicomnet/data';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openSqlite } from '../sqlite/index.js';
 import type { SqliteDatabase } from '../sqlite/index.js';
 import { parseQuery } from './parse-query.js';
 import type { ParseQueryOptions } from './parse-query.js';
 import type { MatchRecord } from './query.js';
 import {
   columnMap,
-  createFixtureTable,
   fillFixtureTable,
+  openFixtureDatabase,
   selectInMemory,
   selectWithSql,
 } from './sql-fixture.js';
@@ -17,8 +16,7 @@ import { storedValue, toSql } from './to-sql.js';
 
 let db: SqliteDatabase;
 beforeAll(async () => {
-  db = await openSqlite(':memory:');
-  createFixtureTable(db);
+  db = await openFixtureDatabase();
 });
 afterAll(() => db.close());
 

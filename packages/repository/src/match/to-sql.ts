@@ -81,6 +81,18 @@ function rangeClause(sql: string, from?: string, to?: string): Clause {
   return { sql: parts.length === 0 ? `${sql} IS NOT NULL` : parts.join(' AND '), parameters };
 }
 
+/** The conjunction of clauses; undefined when any must stay in memory. */
+function allOf(clauses: readonly (Clause | undefined)[]): Clause | undefined {
+  if (clauses.some((clause) => clause === undefined)) return undefined;
+  const present = clauses.filter(
+    (clause): clause is Clause => clause !== undefined && clause.sql !== '',
+  );
+  return {
+    sql: present.map((clause) => `(${clause.sql})`).join(' AND '),
+    parameters: present.flatMap((clause) => clause.parameters),
+  };
+}
+
 /**
  * The clause of one condition on a `multi-text` column: a value matches when it is one of the
  * backslash-separated values (values hold no backslash: it is their separator, PS3.5 6.2).
@@ -101,17 +113,8 @@ function multiValueClause(condition: Condition, sql: string): Clause | undefined
         sql: `EXISTS (SELECT 1 FROM json_each(?) WHERE instr(${padded}, '\\' || value || '\\') > 0)`,
         parameters: [JSON.stringify(condition.values)],
       };
-    case 'all-of': {
-      const clauses = condition.conditions.map((each) => multiValueClause(each, sql));
-      if (clauses.some((clause) => clause === undefined)) return undefined;
-      const present = clauses.filter(
-        (clause): clause is Clause => clause !== undefined && clause.sql !== '',
-      );
-      return {
-        sql: present.map((clause) => `(${clause.sql})`).join(' AND '),
-        parameters: present.flatMap((clause) => clause.parameters),
-      };
-    }
+    case 'all-of':
+      return allOf(condition.conditions.map((each) => multiValueClause(each, sql)));
     default:
       return undefined;
   }
@@ -160,17 +163,8 @@ function clauseOf(condition: Condition, columns: ColumnMap): Clause | undefined 
       const moment = `(${sql} || coalesce(${columnSql(time)}, '000000.000000'))`;
       return rangeClause(moment, condition.from, condition.to);
     }
-    case 'all-of': {
-      const clauses = condition.conditions.map((each) => clauseOf(each, columns));
-      if (clauses.some((clause) => clause === undefined)) return undefined;
-      const present = clauses.filter(
-        (clause): clause is Clause => clause !== undefined && clause.sql !== '',
-      );
-      return {
-        sql: present.map((clause) => `(${clause.sql})`).join(' AND '),
-        parameters: present.flatMap((clause) => clause.parameters),
-      };
-    }
+    case 'all-of':
+      return allOf(condition.conditions.map((each) => clauseOf(each, columns)));
     case 'sequence':
       return undefined;
   }
