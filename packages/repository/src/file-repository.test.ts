@@ -222,6 +222,23 @@ describe('FileRepository', () => {
     }
   });
 
+  it('stores atomically without fsync when asked (fsync: false)', async () => {
+    const root = path.join(work.path, `root-${++rootCount}`);
+    const repo = await FileRepository.open({ root, fsync: false });
+    try {
+      const instance = explicit[0]!;
+      expect((await repo.store(storeRequestOf(instance))).outcome).toBe('stored');
+      const file = await readAll(await repo.read(instance.sopInstanceUid));
+      const header = readPart10Header(file);
+      expect(Buffer.from(file.subarray(header.dataSetOffset)).equals(instance.dataSetBytes)).toBe(
+        true,
+      );
+      expect(await filesUnder(path.join(root, 'incoming'))).toEqual([]);
+    } finally {
+      await repo.close();
+    }
+  });
+
   it('keeps its index in WAL mode next to the files', async () => {
     const { root, repo } = await openFresh();
     await repo.close();
