@@ -43,14 +43,30 @@ export class SchemaTooNewError extends DicomnetError {
 }
 
 /**
+ * Why an instance was refused (see {@link InvalidInstanceError}):
+ * - `sop-class-mismatch`: the data set's SOP Class UID is not the request's (PS3.4 B.2.3:
+ *   0xA9xx "Data Set does not match SOP Class");
+ * - `sop-instance-mismatch`: the data set's SOP Instance UID is not the request's;
+ * - `missing-uid`: a UID the index is keyed on is absent;
+ * - `malformed-uid`: a UID is not a UID (PS3.5 9.1 shape);
+ * - `unreadable`: the data set cannot be parsed (0xCxxx "Cannot understand").
+ */
+export type InvalidInstanceReason =
+  'sop-class-mismatch' | 'sop-instance-mismatch' | 'missing-uid' | 'malformed-uid' | 'unreadable';
+
+/**
  * An instance the repository will not store or index: a UID it is keyed on (SOP Instance, SOP
- * Class, Study or Series Instance UID) is missing or not a UID, or the data set disagrees with
- * its File Meta Information or with the UIDs the caller gave. Nothing is stored. Code
- * `DICOMNET_REPOSITORY_INVALID_INSTANCE`; a Storage SCP answers it with 0xA900 or 0xC000.
+ * Class, Study or Series Instance UID) is missing or not a UID, the data set disagrees with the
+ * UIDs of its request, or it cannot be read. Nothing is stored. Code
+ * `DICOMNET_REPOSITORY_INVALID_INSTANCE`; `reason` says which, for a Storage SCP's status.
  */
 export class InvalidInstanceError extends DicomnetError {
-  /** @param detail - What is wrong. */
+  /**
+   * @param reason - Which rule the instance breaks.
+   * @param detail - What is wrong.
+   */
   constructor(
+    readonly reason: InvalidInstanceReason,
     readonly detail: string,
     options?: ErrorOptions,
   ) {

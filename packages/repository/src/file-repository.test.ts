@@ -110,10 +110,16 @@ describe('FileRepository', () => {
       const request = storeRequestOf(explicit[2]!);
       await expect(
         repo.store({ ...request, sopInstanceUid: explicit[3]!.sopInstanceUid }),
-      ).rejects.toMatchObject({ code: 'DICOMNET_REPOSITORY_INVALID_INSTANCE' });
+      ).rejects.toMatchObject({
+        code: 'DICOMNET_REPOSITORY_INVALID_INSTANCE',
+        reason: 'sop-instance-mismatch',
+      });
       await expect(
         repo.store({ ...storeRequestOf(explicit[2]!), sopClassUid: '1.2.840.10008.5.1.4.1.1.2' }),
-      ).rejects.toMatchObject({ code: 'DICOMNET_REPOSITORY_INVALID_INSTANCE' });
+      ).rejects.toMatchObject({
+        code: 'DICOMNET_REPOSITORY_INVALID_INSTANCE',
+        reason: 'sop-class-mismatch',
+      });
       await expect(
         repo.store({ ...request, dataSet: chunked(new Uint8Array([1, 2, 3, 4, 5, 6, 7])) }),
       ).rejects.toMatchObject({ code: 'DICOMNET_REPOSITORY_INVALID_INSTANCE' });

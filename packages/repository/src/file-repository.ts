@@ -222,7 +222,10 @@ export class FileRepository implements Repository {
       ['Transfer Syntax UID', request.transferSyntaxUid],
     ] as const) {
       if (!isUidShaped(uid))
-        throw new InvalidInstanceError(`${name} is not a UID: ${JSON.stringify(uid.slice(0, 80))}`);
+        throw new InvalidInstanceError(
+          'malformed-uid',
+          `${name} is not a UID: ${JSON.stringify(uid.slice(0, 80))}`,
+        );
     }
     const existing = this.#index.get(request.sopInstanceUid);
     const policy = options.duplicate ?? this.#duplicate;
@@ -263,7 +266,9 @@ export class FileRepository implements Repository {
       const attributes = await readPart10Attributes(staged, INDEX_TAGS, {
         ...(options.signal === undefined ? {} : { signal: options.signal }),
       }).catch((error: unknown) => {
-        throw new InvalidInstanceError('the data set cannot be read', { cause: error });
+        throw new InvalidInstanceError('unreadable', 'the data set cannot be read', {
+          cause: error,
+        });
       });
       await makeFolder(this.#instancesRoot, path.dirname(final), this.#fsync);
       options.signal?.throwIfAborted();

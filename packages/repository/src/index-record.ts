@@ -111,10 +111,12 @@ export function indexRecordOf(
   // PS3.10 7.1: the meta's Media Storage UIDs are those of the data set.
   if (file.meta.mediaStorageSopInstanceUid !== sopInstanceUid)
     throw new InvalidInstanceError(
+      'sop-instance-mismatch',
       `Media Storage SOP Instance UID ${file.meta.mediaStorageSopInstanceUid} differs from the data set's ${sopInstanceUid}`,
     );
   if (file.meta.mediaStorageSopClassUid !== sopClassUid)
     throw new InvalidInstanceError(
+      'sop-class-mismatch',
       `Media Storage SOP Class UID ${file.meta.mediaStorageSopClassUid} differs from the data set's ${sopClassUid}`,
     );
   return {
@@ -162,9 +164,11 @@ export function isUidShaped(value: string): boolean {
 
 function requiredUid(attributes: Attributes, key: string, name: string): string {
   const value = text(attributes, key);
-  if (value === undefined) throw new InvalidInstanceError(`${name} (${key}) is missing`);
+  if (value === undefined)
+    throw new InvalidInstanceError('missing-uid', `${name} (${key}) is missing`);
   if (!UID.test(value))
     throw new InvalidInstanceError(
+      'malformed-uid',
       `${name} (${key}) is not a UID: ${JSON.stringify(value.slice(0, 80))}`,
     );
   return value;

@@ -24,6 +24,7 @@ export {
   RepositoryLockedError,
   SchemaTooNewError,
 } from './errors.js';
+export type { InvalidInstanceReason } from './errors.js';
 
 // ---- SQLite adapter (node:sqlite or better-sqlite3; for backends and benchmarks) ----
 export * from './sqlite/index.js';
