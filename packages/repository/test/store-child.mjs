@@ -1,6 +1,7 @@
 // A process that stores instances into a FileRepository (the built package) in a loop, four at a
-// time, re-storing ones already there (the replace path) too, until it is killed. It tells its
-// parent each SOP Instance UID whose store resolved: {type:'stored', uid}; {type:'ready'} first.
+// time, re-storing ones already there (the replace path) too, and deleting the `volatile` ones
+// now and then, until it is killed. It tells its parent each SOP Instance UID whose store
+// resolved: {type:'stored', uid}; {type:'ready'} first.
 // Usage: fork(store-child.mjs, [root, instancesJson]).
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -12,7 +13,7 @@ if (root === undefined || list === undefined || process.send === undefined) {
   process.exitCode = 2;
   throw new Error('usage: fork(store-child.mjs, [root, instancesJson])');
 }
-/** @type {{ sopInstanceUid: string, sopClassUid: string, transferSyntaxUid: string, dataSetPath: string }[]} */
+/** @type {{ sopInstanceUid: string, sopClassUid: string, transferSyntaxUid: string, dataSetPath: string, volatile: boolean }[]} */
 const instances = JSON.parse(readFileSync(list, 'utf8'));
 const repo = await FileRepository.open({ root });
 process.send({ type: 'ready', recovery: repo.recovery });
@@ -27,6 +28,10 @@ async function* chunks(bytes) {
 async function worker() {
   for (;;) {
     const instance = instances[Math.floor(Math.random() * instances.length)];
+    if (instance.volatile && Math.random() < 0.5) {
+      await repo.delete(instance.sopInstanceUid);
+      continue;
+    }
     const bytes = await readFile(instance.dataSetPath);
     await repo.store({
       dataSet: chunks(bytes),
