@@ -90,9 +90,11 @@ describe('FileRepository', () => {
         repo.store({ ...storeRequestOf(instance), dataSet: source }, { duplicate: 'reject' }),
       ).rejects.toMatchObject({ code: 'DICOMNET_REPOSITORY_DUPLICATE' });
       expect(consumed).toBe(true); // the sender's bytes were read to their end
-      const replaced = await repo.store(storeRequestOf(instance, 'AGAIN'), {
-        duplicate: 'replace',
-      });
+      // The data set given whole, as bytes, rather than as a stream.
+      const replaced = await repo.store(
+        { ...storeRequestOf(instance, 'AGAIN'), dataSet: instance.dataSetBytes },
+        { duplicate: 'replace' },
+      );
       expect(replaced.outcome).toBe('replaced');
       expect(replaced.instance.receivedAt).toBe(first.instance.receivedAt);
       const file = await readAll(await repo.read(instance.sopInstanceUid));

@@ -231,7 +231,7 @@ export class FileRepository implements Repository {
     const policy = options.duplicate ?? this.#duplicate;
     if (existing !== undefined && policy !== 'replace') {
       // The sender's bytes are read to their end either way: a C-STORE's data must be received.
-      for await (const chunk of request.dataSet) void chunk;
+      for await (const chunk of chunksOf(request.dataSet)) void chunk;
       if (policy === 'reject') throw new DuplicateInstanceError(request.sopInstanceUid);
       return { outcome: 'kept', instance: toStoredInstance(existing) };
     }
@@ -254,7 +254,7 @@ export class FileRepository implements Repository {
     const final = absoluteStoredPath(this.#instancesRoot, storedPath);
     try {
       try {
-        for await (const chunk of request.dataSet) await writer.write(chunk);
+        for await (const chunk of chunksOf(request.dataSet)) await writer.write(chunk);
         await writer.commit();
       } catch (error) {
         await writer.abort(error);
@@ -293,6 +293,13 @@ export class FileRepository implements Repository {
       instance: toStoredInstance(row),
     };
   }
+}
+
+/** The data set of a request as chunks (a whole Uint8Array is one chunk). */
+function chunksOf(
+  dataSet: StoreRequest['dataSet'],
+): AsyncIterable<Uint8Array> | Iterable<Uint8Array> {
+  return dataSet instanceof Uint8Array ? [dataSet] : dataSet;
 }
 
 function now(): string {

@@ -19,9 +19,9 @@ export type RepositoryLevel = 'STUDY' | 'SERIES' | 'IMAGE';
 export interface StoreRequest {
   /**
    * The data set bytes in `transferSyntaxUid` (no preamble, no File Meta Information; already
-   * deflated for the Deflated syntax), read one chunk at a time.
+   * deflated for the Deflated syntax): chunks read one at a time (a stream), or all of them.
    */
-  readonly dataSet: AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
+  readonly dataSet: AsyncIterable<Uint8Array> | Iterable<Uint8Array> | Uint8Array;
   /** Affected SOP Class UID; the data set's (0008,0016) must equal it. */
   readonly sopClassUid: string;
   /** Affected SOP Instance UID; the data set's (0008,0018) must equal it. */
