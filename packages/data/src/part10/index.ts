@@ -11,7 +11,7 @@ export type {
 } from './file-meta-information.js';
 export { DEFAULT_MAX_META_BYTES, parsePart10Header } from './parse-file-meta.js';
 export type { Part10Header, Part10HeaderParse } from './parse-file-meta.js';
-export { openPart10File, readPart10, readPart10Header } from './read-part10.js';
+export { openPart10File, openPart10FileSync, readPart10, readPart10Header } from './read-part10.js';
 export type {
   OpenPart10FileOptions,
   Part10DataSet,

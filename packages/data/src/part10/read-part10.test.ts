@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,7 +7,7 @@ import { fixture } from '../../test/contract/data-set-fixtures.js';
 import { createDcmjsCodec } from '../data-set/dcmjs-codec.js';
 import { inflateDataSet } from './deflate-data-set.js';
 import { encodeFileMetaInformation } from './file-meta-information.js';
-import { openPart10File, readPart10, readPart10Header } from './read-part10.js';
+import { openPart10File, openPart10FileSync, readPart10, readPart10Header } from './read-part10.js';
 import { readDataSetUids } from './read-data-set-uids.js';
 
 // test/fixtures/part10-make-fixtures.sh; values from `dcmdump -M` of the files.
@@ -125,6 +125,40 @@ describe('openPart10File', () => {
     await expect(openPart10File(name, { wholeFileBytes: 256 * 1024 })).rejects.toMatchObject({
       code: 'DICOMNET_PART10_MALFORMED',
     });
+  });
+
+  it('opens with blocking calls to the same result (openPart10FileSync)', async () => {
+    const source = fixture('part10-explicit.dcm');
+    const longHeader = encodeFileMetaInformation({
+      ...readPart10Header(source).meta,
+      otherElements: [{ tag: 0x00020026, vr: 'UR', value: new Uint8Array(20_000).fill(0x42) }],
+    });
+    const long = path.join(folder.path, 'long-header-sync.dcm');
+    await writeFile(
+      long,
+      concatBytes(longHeader, source.subarray(readPart10Header(source).dataSetOffset)),
+    );
+    const names = [...FILES.map(([name]) => path.join(folder.path, name)), long];
+    for (const name of names) {
+      for (const wholeFileBytes of [0, 300, 256 * 1024]) {
+        const { dataSetStream: _async, ...expected } = await openPart10File(name, {
+          wholeFileBytes,
+        });
+        const { dataSetStream, ...actual } = openPart10FileSync(name, { wholeFileBytes });
+        expect(actual, `${name} ${wholeFileBytes}`).toEqual(expected);
+        expect(toHex(await collect(dataSetStream()))).toBe(
+          toHex((await readFile(name)).subarray(actual.dataSetOffset)),
+        );
+      }
+    }
+    const cut = path.join(folder.path, 'cut-sync.dcm');
+    await writeFile(cut, source.subarray(0, 200));
+    expect(() => openPart10FileSync(cut)).toThrow(
+      expect.objectContaining({ code: 'DICOMNET_PART10_MALFORMED' }),
+    );
+    expect(() => openPart10FileSync(path.join(folder.path, 'part10-not-part10.bin'))).toThrow(
+      expect.objectContaining({ code: 'DICOMNET_PART10_NOT_PART10' }),
+    );
   });
 
   it('honours an aborted signal', async () => {
