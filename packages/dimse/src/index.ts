@@ -49,7 +49,7 @@ export type { DimseResult, StatusReply } from './services/results.js';
 export { isStorageSopClass } from './services/storage-sop-classes.js';
 export { VERIFICATION_SOP_CLASS } from './services/verification.js';
 export type { InstanceFile, OpenInstanceFileOptions } from './store/instance-file.js';
-export { openInstanceFile } from './store/instance-file.js';
+export { openInstanceFile, openInstanceFileSync } from './store/instance-file.js';
 export { convertInstance, DEFAULT_MAX_CONVERT_BYTES } from './store/convert-instance.js';
 export type {
   OpenInstanceFilesOptions,

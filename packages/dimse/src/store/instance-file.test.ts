@@ -106,6 +106,48 @@ describe('openInstanceFile', () => {
 });
 
 describe('openInstanceFiles', () => {
+  it('opens the same files to the same result with blocking calls (sync)', async () => {
+    const small = await writeInstance('small.dcm', 1000);
+    const other = await writeInstance('other.dcm', 2000);
+    const large = await writeInstance('large.dcm', 600_000);
+    const notDicom = path.join(dir.path, 'note.txt');
+    await writeFile(notDicom, 'hello');
+    const leftover = path.join(dir.path, '.1.2.3.dcm.0123456789ab.part');
+    await writeFile(leftover, await readFile(small.path));
+    const paths = [
+      small.path,
+      notDicom,
+      large.path,
+      path.join(dir.path, 'missing.dcm'),
+      leftover,
+      other.path,
+    ];
+    const summary = async (
+      entries: Awaited<ReturnType<typeof openInstanceFiles>>,
+    ): Promise<unknown[]> =>
+      Promise.all(
+        entries.map(async (entry) =>
+          'error' in entry
+            ? (entry.error as { code?: string }).code
+            : [entry.loaded, entry.size, (await bytesOf(await entry.load())).toString('hex')],
+        ),
+      );
+    const expected = await summary(await openInstanceFiles(paths, { keepBytes: 1500 }));
+    expect(expected.slice(1, 5)).toEqual([
+      'DICOMNET_PART10_NOT_PART10',
+      [false, 600_000, Buffer.from(large.dataSet).toString('hex')],
+      'ENOENT',
+      'DICOMNET_PART10_UNFINISHED',
+    ]);
+    expect(await summary(await openInstanceFiles(paths, { keepBytes: 1500, sync: true }))).toEqual(
+      expected,
+    );
+    expect([expected[0], expected[5]].map((entry) => (entry as unknown[])[0])).toEqual([
+      true,
+      true,
+    ]);
+  });
+
   it('keeps data sets in memory up to keepBytes, and reads the others again when sent', async () => {
     const files = [];
     for (let index = 0; index < 4; index++) files.push(await writeInstance(`f${index}.dcm`, 1000));

@@ -2,8 +2,13 @@ import { open } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { StoreInstance } from '../client/dimse-client.js';
-import type { FileMetaInformation } from '@dicomnet/data';
-import { openPart10File, Part10FileChangedError, UnfinishedFileError } from '@dicomnet/data';
+import type { FileMetaInformation, Part10File } from '@dicomnet/data';
+import {
+  openPart10File,
+  openPart10FileSync,
+  Part10FileChangedError,
+  UnfinishedFileError,
+} from '@dicomnet/data';
 import { isStoreLeftover } from './store-leftovers.js';
 
 /** A Part 10 file ready to send with C-STORE, its data set read already or not. */
@@ -66,9 +71,28 @@ export async function openInstanceFile(
   // A leftover of a killed storeToDirectory has a whole header and a cut data set: refuse it
   // by name, before it could be sent as a truncated instance.
   if (isStoreLeftover(basename(path))) throw new UnfinishedFileError(path);
-  const file = await openPart10File(path, {
-    wholeFileBytes: options.keepDataSet === false ? 0 : KEPT_FILE_BYTES,
-  });
+  return instanceFileOf(path, await openPart10File(path, part10Options(options)));
+}
+
+/**
+ * {@link openInstanceFile} with blocking system calls (`openPart10FileSync`): several times
+ * faster on files in the page cache, holding the event loop meanwhile (a few tens of µs a small
+ * file). For a command line that opens its files before any association, not for a server.
+ * @throws As {@link openInstanceFile}.
+ */
+export function openInstanceFileSync(
+  path: string,
+  options: OpenInstanceFileOptions = {},
+): InstanceFile {
+  if (isStoreLeftover(basename(path))) throw new UnfinishedFileError(path);
+  return instanceFileOf(path, openPart10FileSync(path, part10Options(options)));
+}
+
+function part10Options(options: OpenInstanceFileOptions): { readonly wholeFileBytes: number } {
+  return { wholeFileBytes: options.keepDataSet === false ? 0 : KEPT_FILE_BYTES };
+}
+
+function instanceFileOf(path: string, file: Part10File): InstanceFile {
   const { meta, dataSetOffset, dataSet } = file;
   const size = file.size - dataSetOffset;
   const identity = {

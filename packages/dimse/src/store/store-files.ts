@@ -2,7 +2,7 @@ import type { DimseClient, StoreInstance, StoreOptions } from '../client/dimse-c
 import type { DimseResult } from '../services/results.js';
 import { convertInstance } from './convert-instance.js';
 import type { InstanceFile } from './instance-file.js';
-import { openInstanceFile } from './instance-file.js';
+import { openInstanceFile, openInstanceFileSync } from './instance-file.js';
 
 /** What happened to one file of {@link storeFiles}: its result, or why it was not stored. */
 export type StoreFileOutcome =
@@ -99,6 +99,13 @@ export interface OpenInstanceFilesOptions {
    * are read again when sent. Default 64 MiB; 0 keeps none.
    */
   readonly keepBytes?: number;
+  /**
+   * Read with blocking system calls, one file after the other (`openInstanceFileSync`): several
+   * times faster on files in the page cache, but the event loop is held for the whole call
+   * (about 30 µs a small file). For a command line that opens its files before any
+   * association, as storescu does; `concurrency` is then ignored. Default false.
+   */
+  readonly sync?: boolean;
 }
 
 /**
@@ -112,14 +119,25 @@ export async function openInstanceFiles(
   const results: (InstanceFile | { path: string; error: Error })[] = new Array(paths.length);
   // Files in flight may overshoot it by at most `concurrency` × 256 KiB.
   let keepBytes = options.keepBytes ?? 64 * 1024 * 1024;
+  const kept = (file: InstanceFile): InstanceFile => {
+    if (file.loaded) keepBytes -= file.size;
+    return file;
+  };
+  if (options.sync === true) {
+    return paths.map((path) => {
+      try {
+        return kept(openInstanceFileSync(path, { keepDataSet: keepBytes > 0 }));
+      } catch (error) {
+        return { path, error: asError(error) };
+      }
+    });
+  }
   let next = 0;
   const worker = async (): Promise<void> => {
     for (let index = next++; index < paths.length; index = next++) {
       const path = paths[index] as string; // index < paths.length
       try {
-        const file = await openInstanceFile(path, { keepDataSet: keepBytes > 0 });
-        if (file.loaded) keepBytes -= file.size;
-        results[index] = file;
+        results[index] = kept(await openInstanceFile(path, { keepDataSet: keepBytes > 0 }));
       } catch (error) {
         results[index] = { path, error: asError(error) };
       }
