@@ -40,11 +40,16 @@ export async function echoMany(client: DimseClient, count: number): Promise<void
 /**
  * Sends the files one after the other, as an application (and `dicomnet store`) would:
  * `openInstanceFiles` reads their Part 10 headers, a few at a time, then `storeFiles` sends them
- * on the association, reading the next small file while the current one is on the wire.
+ * on the association, reading the next small file while the current one is on the wire. `sync`:
+ * `openInstanceFiles` with blocking calls (its `sync` option), as storescu reads its files.
  */
-export async function storeFiles(client: DimseClient, files: readonly string[]): Promise<void> {
+export async function storeFiles(
+  client: DimseClient,
+  files: readonly string[],
+  sync = false,
+): Promise<void> {
   const opened: InstanceFile[] = [];
-  for (const entry of await openInstanceFiles(files)) {
+  for (const entry of await openInstanceFiles(files, { sync })) {
     if ('error' in entry) throw entry.error;
     opened.push(entry);
   }

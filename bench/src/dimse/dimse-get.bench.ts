@@ -2,9 +2,11 @@
  * C-GET of 1,000 small instances, dicomnet against DCMTK 3.6.7 in the same run (issue 15):
  * getscu and our SCU retrieve one series from the same dcmqrscp, which sends every instance back
  * with C-STORE sub-operations on the association (PS3.4 C.4.3). Both write each instance to a
- * file in a folder on the same disk with plain writes, never fsyncing; a third line only drains
- * the data sets (a diagnostic: the SCU without its file writing).
+ * file in a folder on the same disk with plain writes, never fsyncing (ours through the promise
+ * API, and with blocking calls as getscu makes them); a last line only drains the data sets (a
+ * diagnostic: the SCU without its file writing).
  */
+import { closeSync, openSync, writevSync } from 'node:fs';
 import { mkdir, mkdtemp, open, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -23,7 +25,7 @@ const SECONDARY_CAPTURE = '1.2.840.10008.5.1.4.1.1.7';
 const EXPLICIT = '1.2.840.10008.1.2.1';
 const IMPLICIT = '1.2.840.10008.1.2';
 
-type Handler = 'files' | 'drain';
+type Handler = 'files' | 'files-sync' | 'drain';
 
 interface Line {
   readonly id: string;
@@ -36,11 +38,18 @@ interface Line {
 const LINES: readonly Line[] = [
   { id: 'getscu-files', scu: 'getscu', handler: 'files', compares: 'baseline' },
   { id: 'dicomnet-files', scu: 'dicomnet SCU', handler: 'files', compares: 'our SCU ÷ getscu' },
+  {
+    id: 'dicomnet-files-sync',
+    scu: 'dicomnet SCU',
+    handler: 'files-sync',
+    compares: 'our SCU ÷ getscu',
+  },
   { id: 'dicomnet-drain', scu: 'dicomnet SCU', handler: 'drain', compares: '(no file writing)' },
 ];
 
 const HANDLER_LABELS: Readonly<Record<Handler, string>> = {
   files: 'writes each to a file, no fsync',
+  'files-sync': 'the same, blocking calls',
   drain: 'drains the data set',
 };
 
@@ -84,6 +93,29 @@ function writeToFolder(dir: string): (request: StoreRequest) => Promise<void> {
       await handle.writev(chunks);
     } finally {
       await handle.close();
+    }
+  };
+}
+
+/**
+ * The same file with blocking system calls, as getscu makes them: no round trip through libuv's
+ * thread pool per call, the event loop held for the few tens of µs a small file takes.
+ */
+function writeToFolderSync(dir: string): (request: StoreRequest) => Promise<void> {
+  return async (request) => {
+    const chunks: Uint8Array[] = [
+      encodeFileMetaInformation({
+        mediaStorageSopClassUid: request.sopClassUid,
+        mediaStorageSopInstanceUid: request.sopInstanceUid,
+        transferSyntaxUid: request.transferSyntaxUid,
+      }),
+    ];
+    for await (const chunk of request.dataSet) chunks.push(chunk);
+    const fd = openSync(path.join(dir, `${request.sopInstanceUid}.dcm`), 'w');
+    try {
+      writevSync(fd, chunks);
+    } finally {
+      closeSync(fd);
     }
   };
 }
@@ -148,6 +180,7 @@ async function run(options: BenchmarkOptions): Promise<BenchmarkResult> {
     await loader.release();
     const handlers: Readonly<Record<Handler, (request: StoreRequest) => Promise<void>>> = {
       files: writeToFolder(received),
+      'files-sync': writeToFolderSync(received),
       drain: drainDataSet,
     };
     const getscu = async (one: boolean): Promise<number> => {
@@ -181,7 +214,7 @@ async function run(options: BenchmarkOptions): Promise<BenchmarkResult> {
               `our C-GET: status ${next.value.status}, ${next.value.completed} of ${count}`,
             );
           }
-          if (line.handler === 'files') await emptyFolder(received, count);
+          if (line.handler !== 'drain') await emptyFolder(received, count);
           return { rate: count / seconds, cpu: (used.user + used.system) / 1e6 / seconds };
         } finally {
           await client.release();
@@ -238,7 +271,7 @@ async function run(options: BenchmarkOptions): Promise<BenchmarkResult> {
       `${roundCount} rounds per line after one untimed warm-up pass, lines interleaved round by round; figures are medians. ratio = median over rounds of (line ÷ getscu in the same round); range = lowest and highest.`,
       `dcmqrscp (fork mode, MaxPDUSize 16384) holds ${count} Secondary Capture instances of one series, 17 KB files in Explicit VR Little Endian, stored once by our SCU (not timed); every line retrieves the series at SERIES level and gets them back as C-STORE sub-operations on its association.`,
       'getscu: whole processes, -S -od <folder> (writes each instance as a Part 10 file with plain write() calls, never fsyncing); rate = (N − 1) / (t(series) − t(one instance at IMAGE level)), the one-instance time the median of 3 runs in the same round. Every DCMTK process runs with TCP_NODELAY=1.',
-      'dicomnet SCU: one association (connect and release not timed), client.get() timed from the request to the final response, with a store handler that takes the data set whole, then opens <folder>/<uid>.dcm, writes our File Meta Information and the data set in one writev and closes it: the same work as getscu, no fsync. "drains": the handler only reads the data set (a diagnostic).',
+      'dicomnet SCU: one association (connect and release not timed), client.get() timed from the request to the final response, with a store handler that takes the data set whole, then opens <folder>/<uid>.dcm, writes our File Meta Information and the data set in one writev and closes it: the same work as getscu, no fsync; "blocking calls": the same with openSync, writevSync and closeSync, as getscu makes its calls. "drains": the handler only reads the data set (a diagnostic).',
       'The folder is on the same disk for both; after each run its file count is checked, it is emptied and `sync`ed, untimed.',
     ],
     seconds: secondsSince(start),

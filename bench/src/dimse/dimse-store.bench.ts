@@ -24,7 +24,12 @@ import type { LineFigures, Receiver, RunFigures } from './timed-runs.js';
 import { commonCells, mib, runDcmtkScu, runDicomnetScu } from './timed-runs.js';
 
 type Size = 'small' | 'large';
-type Sender = 'storescu' | 'dicomnet SCU' | 'dicomnet SCU, in memory' | 'dicomnet SCU, window 8';
+type Sender =
+  | 'storescu'
+  | 'dicomnet SCU'
+  | 'dicomnet SCU, sync open'
+  | 'dicomnet SCU, in memory'
+  | 'dicomnet SCU, window 8';
 type ReceiverKind =
   | 'storescp'
   | 'dicomnet SCP, fsync'
@@ -42,6 +47,8 @@ interface StoreLine {
 const RECEIVERS_AND_SENDERS: readonly Omit<StoreLine, 'size'>[] = [
   { sender: 'storescu', receiver: 'storescp', compares: 'baseline' },
   { sender: 'dicomnet SCU', receiver: 'storescp', compares: 'our SCU ÷ storescu' },
+  // Small only: the files opened with blocking calls (openInstanceFiles' sync option).
+  { sender: 'dicomnet SCU, sync open', receiver: 'storescp', compares: 'our SCU ÷ storescu' },
   // Diagnostic, small instances only: the SCU without reading files (read before timing).
   { sender: 'dicomnet SCU, in memory', receiver: 'storescp', compares: '(no file reading)' },
   { sender: 'storescu', receiver: 'dicomnet SCP, fsync', compares: 'our SCP ÷ storescp' },
@@ -66,7 +73,11 @@ const RECEIVERS_AND_SENDERS: readonly Omit<StoreLine, 'size'>[] = [
 
 /** Lines that only make sense with many instances: no file reading, several in flight. */
 function smallOnly(line: Omit<StoreLine, 'size'>): boolean {
-  return line.sender === 'dicomnet SCU, in memory' || line.receiver.includes('window 8');
+  return (
+    line.sender === 'dicomnet SCU, in memory' ||
+    line.sender === 'dicomnet SCU, sync open' ||
+    line.receiver.includes('window 8')
+  );
 }
 
 /** Small lines first, then large; the first line of each size is that size's baseline. */
@@ -88,6 +99,7 @@ interface Target extends Receiver {
 const SENDER_IDS: Readonly<Record<Sender, string>> = {
   storescu: 'storescu',
   'dicomnet SCU': 'dicomnet',
+  'dicomnet SCU, sync open': 'dicomnet-sync-open',
   'dicomnet SCU, in memory': 'dicomnet-in-memory',
   'dicomnet SCU, window 8': 'dicomnet-window8',
 };
@@ -142,6 +154,13 @@ async function runLine(
   if (line.sender === 'dicomnet SCU, in memory') {
     const figures = await runDicomnetScu(target, files.length, (client) =>
       storeInstances(client, workload.loaded),
+    );
+    await drain(target.outputDir, files.length);
+    return figures;
+  }
+  if (line.sender === 'dicomnet SCU, sync open') {
+    const figures = await runDicomnetScu(target, files.length, (client) =>
+      storeFiles(client, files, true),
     );
     await drain(target.outputDir, files.length);
     return figures;
@@ -305,7 +324,7 @@ async function run(options: BenchmarkOptions): Promise<BenchmarkResult> {
       `${roundCount} rounds per line, lines interleaved round by round (one untimed warm-up pass); figures are medians. ratio = median over rounds of (line ÷ storescu → storescp of the same size in the same round); range = lowest and highest.`,
       "MB/s = Part 10 file bytes (10^6) per second. All files are Explicit VR Little Endian, sent as they are; every PDU is at most 16 KiB (the receivers' default maximum).",
       `dicomnet SCU → dicomnet SCP (small only): both ours, the SCP (createServer + storeToDirectory in a child process, fsync as named) granting an asynchronous operations window of ${WINDOW} (PS3.7 D.3.3.3); "dicomnet SCU" asks for none (window 1), "window ${WINDOW}" asks for ${WINDOW} and storeFiles keeps ${WINDOW} C-STOREs in flight. Their ratio is to storescu → storescp of the same round, which never fsyncs.`,
-      `dicomnet SCU: connect (not timed), then openInstanceFiles (headers, 16 at a time) and storeFiles (one file after the other; the next small file is read while the current one is on the wire), as dicomnet store does, timed from the first open to the last response; release not timed. "in memory" (small only, a diagnostic): the same with every data set read into memory before timing, client.store({ …, dataSet: bytes }).`,
+      `dicomnet SCU: connect (not timed), then openInstanceFiles (16 at a time; a file of at most 256 KiB read whole with its header) and storeFiles (one file after the other; the next small file is read while the current one is on the wire), as dicomnet store does, timed from the first open to the last response; release not timed. "in memory" (small only, a diagnostic): the same with every data set read into memory before timing, client.store({ …, dataSet: bytes }). "sync open" (small only): the same as "dicomnet SCU" with openInstanceFiles({ sync: true }), blocking reads as storescu makes them.`,
       'storescu: whole processes timed (+sd: all files of the folder on one association). rate = (N − 1) / (t(N files) − t(one small file)) (large: 1 / (t(large) − t(one small file))), t(one small file) the median of 3 runs in the same round ("subtracted ms"): this removes process start, association set-up and release. storescu loads each file whole into memory before sending it.',
       'Receivers write every instance to a file in a temporary folder on the same disk (emptied after each run, then `sync`, untimed, so that no line pays for the clean-up of the one before). storescp writes with plain write() and never fsyncs; storeToDirectory writes a temporary file, fsyncs it (fsync: true, its default) and renames it.',
       'SCP RSS: storescp VmHWM; dicomnet SCP child RSS once listening → resourceUsage().maxRSS at the end. Each size has its own receiver processes, so a peak belongs to one size.',
