@@ -6,7 +6,7 @@ import { parseInventoryScope } from './inventory-scope.js';
 import { matches } from './matches.js';
 import type { MatchRecord } from './query.js';
 import { QueryError } from './query-error.js';
-import { TAG, element, sequence } from './test-elements.js';
+import { TAG, element, sequence } from '../../test/helpers/test-elements.js';
 
 const EMM = '0008040F';
 const RANGE = '00080410';

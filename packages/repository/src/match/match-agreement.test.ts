@@ -13,8 +13,8 @@ import {
   openFixtureDatabase,
   selectInMemory,
   selectWithSql,
-} from './sql-fixture.js';
-import { TAG, element } from './test-elements.js';
+} from '../../test/helpers/sql-fixture.js';
+import { TAG, element } from '../../test/helpers/test-elements.js';
 
 let db: SqliteDatabase;
 beforeAll(async () => {

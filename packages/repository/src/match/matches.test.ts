@@ -4,7 +4,7 @@ import { matches } from './matches.js';
 import { parseQuery } from './parse-query.js';
 import type { ParseQueryOptions } from './parse-query.js';
 import type { MatchRecord } from './query.js';
-import { TAG, element, sequence } from './test-elements.js';
+import { TAG, element, sequence } from '../../test/helpers/test-elements.js';
 
 type Row = readonly [
   name: string,

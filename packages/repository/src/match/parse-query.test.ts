@@ -5,7 +5,7 @@ import { parseQuery } from './parse-query.js';
 import type { ParseQueryOptions } from './parse-query.js';
 import type { Condition } from './query.js';
 import { QueryError } from './query-error.js';
-import { TAG, element, sequence } from './test-elements.js';
+import { TAG, element, sequence } from '../../test/helpers/test-elements.js';
 
 function only(identifier: DataSet, options: ParseQueryOptions = {}): Condition {
   const [condition, ...rest] = parseQuery(identifier, options).conditions;

@@ -10,8 +10,8 @@ import {
   openFixtureDatabase,
   selectInMemory,
   selectWithSql,
-} from './sql-fixture.js';
-import { TAG, element, sequence } from './test-elements.js';
+} from '../../test/helpers/sql-fixture.js';
+import { TAG, element, sequence } from '../../test/helpers/test-elements.js';
 import { storedValue, toSql } from './to-sql.js';
 
 let db: SqliteDatabase;

@@ -1,12 +1,12 @@
 // Test fixture: a small index table of our own, filled with storedValue, to run toSql's output
 // on a real SQLite (through the package's adapter) next to matches().
-import { openSqlite } from '../sqlite/index.js';
-import type { SqliteDatabase } from '../sqlite/index.js';
-import { matches } from './matches.js';
-import type { MatchRecord, Query } from './query.js';
+import { openSqlite } from '../../src/sqlite/index.js';
+import type { SqliteDatabase } from '../../src/sqlite/index.js';
+import { matches } from '../../src/match/matches.js';
+import type { MatchRecord, Query } from '../../src/match/query.js';
 import { TAG } from './test-elements.js';
-import { storedValue, toSql } from './to-sql.js';
-import type { ColumnForm, ColumnMap } from './to-sql.js';
+import { storedValue, toSql } from '../../src/match/to-sql.js';
+import type { ColumnForm, ColumnMap } from '../../src/match/to-sql.js';
 
 interface FixtureColumn {
   readonly tag: string;
