@@ -26,11 +26,11 @@ describe('prepareSchema', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('creates schema v1 in WAL with synchronous=NORMAL and records the migration', async () => {
+  it('creates the schema in WAL with synchronous=NORMAL and records the migrations', async () => {
     const db = await openDb();
-    expect(prepareSchema(db)).toEqual([1]);
-    expect(SCHEMA_VERSION).toBe(1);
-    expect(db.prepare('PRAGMA user_version').get()?.user_version).toBe(1);
+    expect(prepareSchema(db)).toEqual([1, 2]);
+    expect(SCHEMA_VERSION).toBe(2);
+    expect(db.prepare('PRAGMA user_version').get()?.user_version).toBe(2);
     expect(db.prepare('PRAGMA journal_mode').get()?.journal_mode).toBe('wal');
     expect(db.prepare('PRAGMA synchronous').get()?.synchronous).toBe(1); // NORMAL
     expect(db.prepare('PRAGMA foreign_keys').get()?.foreign_keys).toBe(1);
@@ -47,7 +47,35 @@ describe('prepareSchema', () => {
       'studies',
     ]);
     const migrations = db.prepare('SELECT version, name FROM schema_migrations').all();
-    expect(migrations).toEqual([{ version: 1, name: 'initial index' }]);
+    expect(migrations).toEqual([
+      { version: 1, name: 'initial index' },
+      { version: 2, name: 'matching forms' },
+    ]);
+  });
+
+  it('v2 fills the matching forms of rows written by v1 code (generated columns)', async () => {
+    const db = await openDb();
+    prepareSchema(db, MIGRATIONS.slice(0, 1));
+    db.exec(`INSERT INTO patients (patient_id, issuer_of_patient_id, patient_name)
+      VALUES ('  PID-1', '', ' doe^john^^');
+      INSERT INTO studies (patient_pk, study_instance_uid, study_date, accession_number, received_at, updated_at)
+      VALUES (1, '1.2.3', '2020.01.01', ' ACC', 'x', 'x'), (1, '1.2.4', '20200101', NULL, 'x', 'x');`);
+    expect(prepareSchema(db)).toEqual([2]);
+    expect(
+      db
+        .prepare('SELECT patient_id_key, patient_name_key, patient_name_folded FROM patients')
+        .get(),
+    ).toEqual({
+      patient_id_key: 'PID-1',
+      patient_name_key: 'doe^john',
+      patient_name_folded: 'DOE^JOHN',
+    });
+    expect(
+      db.prepare('SELECT study_date_key, accession_number_key FROM studies ORDER BY id').all(),
+    ).toEqual([
+      { study_date_key: null, accession_number_key: 'ACC' },
+      { study_date_key: '20200101', accession_number_key: null },
+    ]);
   });
 
   it('applies nothing to a current database and only the new steps to an older one', async () => {
@@ -55,27 +83,31 @@ describe('prepareSchema', () => {
     const db = await openDb();
     expect(prepareSchema(db)).toEqual([]);
     const next: Migration = {
-      version: 2,
+      version: SCHEMA_VERSION + 1,
       name: 'a column',
       sql: 'ALTER TABLE studies ADD COLUMN note TEXT',
     };
-    expect(prepareSchema(db, [...MIGRATIONS, next])).toEqual([2]);
-    expect(db.prepare('PRAGMA user_version').get()?.user_version).toBe(2);
-    expect(db.prepare('SELECT count(*) AS c FROM schema_migrations').get()?.c).toBe(2);
+    expect(prepareSchema(db, [...MIGRATIONS, next])).toEqual([SCHEMA_VERSION + 1]);
+    expect(db.prepare('PRAGMA user_version').get()?.user_version).toBe(SCHEMA_VERSION + 1);
+    expect(db.prepare('SELECT count(*) AS c FROM schema_migrations').get()?.c).toBe(
+      MIGRATIONS.length + 1,
+    );
   });
 
   it('rolls a failing step back whole: version, tables and its migrations row', async () => {
     const db = await openDb();
     prepareSchema(db);
     const broken: Migration = {
-      version: 2,
+      version: SCHEMA_VERSION + 1,
       name: 'broken',
       sql: 'CREATE TABLE half (x INTEGER); INSERT INTO no_such_table VALUES (1);',
     };
     expect(() => prepareSchema(db, [...MIGRATIONS, broken])).toThrow(/no_such_table/);
-    expect(db.prepare('PRAGMA user_version').get()?.user_version).toBe(1);
+    expect(db.prepare('PRAGMA user_version').get()?.user_version).toBe(SCHEMA_VERSION);
     expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'half'").get()).toBeUndefined();
-    expect(db.prepare('SELECT count(*) AS c FROM schema_migrations').get()?.c).toBe(1);
+    expect(db.prepare('SELECT count(*) AS c FROM schema_migrations').get()?.c).toBe(
+      MIGRATIONS.length,
+    );
   });
 
   it('refuses a database written by a newer schema and leaves it as it is', async () => {

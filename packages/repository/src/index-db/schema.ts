@@ -97,8 +97,40 @@ CREATE TABLE repository_state (
 );
 `;
 
+// Version 2: the forms the matcher compares (PS3.4 C.2.2.2), as virtual generated columns so that
+// every writer of v1 rows fills them without knowing them. The reader keeps leading spaces, which
+// are insignificant for LO, SH, CS and PN (PS3.5 Table 6.2-1), and PN may end in empty components
+// (PS3.5 6.2.1): the `_key` columns drop both. A `_key` date is NULL unless it has the shape of a
+// DA (YYYYMMDD). These forms describe a single value; the matcher checks in memory every row SQL
+// selects and lets rows whose value holds a backslash (several values) or a PN component group
+// (`=`) through SQL whatever their column says.
+const V2 = `
+ALTER TABLE patients ADD COLUMN patient_id_key TEXT GENERATED ALWAYS AS (trim(patient_id, ' ')) VIRTUAL;
+ALTER TABLE patients ADD COLUMN patient_name_key TEXT
+  GENERATED ALWAYS AS (rtrim(trim(patient_name, ' '), '^')) VIRTUAL;
+ALTER TABLE patients ADD COLUMN patient_name_folded TEXT
+  GENERATED ALWAYS AS (upper(rtrim(trim(patient_name, ' '), '^'))) VIRTUAL;
+CREATE INDEX patients_id_key ON patients (patient_id_key);
+CREATE INDEX patients_name_folded ON patients (patient_name_folded);
+
+ALTER TABLE studies ADD COLUMN study_date_key TEXT GENERATED ALWAYS AS (
+  CASE WHEN study_date GLOB '[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]' THEN study_date END) VIRTUAL;
+ALTER TABLE studies ADD COLUMN accession_number_key TEXT
+  GENERATED ALWAYS AS (trim(accession_number, ' ')) VIRTUAL;
+ALTER TABLE studies ADD COLUMN study_id_key TEXT GENERATED ALWAYS AS (trim(study_id, ' ')) VIRTUAL;
+CREATE INDEX studies_date_key ON studies (study_date_key);
+CREATE INDEX studies_accession_key ON studies (accession_number_key);
+
+ALTER TABLE series ADD COLUMN modality_key TEXT GENERATED ALWAYS AS (trim(modality, ' ')) VIRTUAL;
+ALTER TABLE series ADD COLUMN series_date_key TEXT GENERATED ALWAYS AS (
+  CASE WHEN series_date GLOB '[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]' THEN series_date END) VIRTUAL;
+`;
+
 /** Every migration, in order; the last one's version is {@link SCHEMA_VERSION}. */
-export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'initial index', sql: V1 }];
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: 'initial index', sql: V1 },
+  { version: 2, name: 'matching forms', sql: V2 },
+];
 
 /** The schema version this code writes. */
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
