@@ -1,6 +1,10 @@
 // ---- the repository ----
 export type {
   DuplicatePolicy,
+  InstanceReference,
+  InstanceSet,
+  MatchedRecord,
+  MatchOptions,
   ReadOptions,
   Repository,
   RepositoryLevel,
@@ -13,11 +17,14 @@ export { FileRepository } from './file-repository.js';
 export type { FileRepositoryOptions } from './file-repository.js';
 export type { RecoveryReport } from './recovery.js';
 export { storedPathOf } from './storage-path.js';
+export { INDEXED_ATTRIBUTES, attributesAt } from './query/indexed-attributes.js';
+export type { IndexedAttribute } from './query/indexed-attributes.js';
 
 // ---- errors ----
 export {
   DuplicateInstanceError,
   InstanceNotFoundError,
+  InvalidCursorError,
   InvalidInstanceError,
   NoSqliteError,
   RepositoryClosedError,
@@ -31,3 +38,6 @@ export * from './sqlite/index.js';
 
 // ---- matching (PS3.4 C.2.2.2): C-FIND identifiers and Scope of Inventory ----
 export * from './match/index.js';
+
+// ---- import of an existing folder of DICOM files ----
+export * from './import/index.js';
