@@ -124,3 +124,15 @@ export class RepositoryLockedError extends DicomnetError {
     );
   }
 }
+
+/**
+ * A `match` cursor (`after`) that this repository did not make for this level: not one of its
+ * cursors, or one from a query of another Query/Retrieve Level. Code
+ * `DICOMNET_REPOSITORY_INVALID_CURSOR`.
+ */
+export class InvalidCursorError extends DicomnetError {
+  /** @param detail - Why the cursor is refused. */
+  constructor(readonly detail: string) {
+    super('DICOMNET_REPOSITORY_INVALID_CURSOR', `invalid match cursor: ${detail}`);
+  }
+}

@@ -18,8 +18,14 @@ import { prepareSchema } from './index-db/schema.js';
 import { INDEX_TAGS, indexRecordOf, isUidShaped, type IndexRecord } from './index-record.js';
 import { recoverRepository, type RecoveryReport } from './recovery.js';
 import { lockRoot, unlockRoot } from './root-lock.js';
+import type { Query } from './match/index.js';
+import { instanceReferenceOf, matchIndex, type MatchSource } from './query/match-index.js';
 import type {
   DuplicatePolicy,
+  InstanceReference,
+  InstanceSet,
+  MatchedRecord,
+  MatchOptions,
   ReadOptions,
   Repository,
   RepositoryLevel,
@@ -192,6 +198,38 @@ export class FileRepository implements Repository {
 
   markRemoved(level: RepositoryLevel, uid: string, removed = true): Promise<number> {
     return this.#track(() => Promise.resolve(this.#index.setRemoved(level, uid, removed, now())));
+  }
+
+  match(query: Query, options: MatchOptions = {}): AsyncIterable<MatchedRecord> {
+    return matchIndex(this.#matchSource(), query, options);
+  }
+
+  instancesOf(query: Query, options: Omit<MatchOptions, 'after'> = {}): Promise<InstanceSet> {
+    return this.#track(async () => {
+      const source = this.#matchSource();
+      const atImage: Query = { ...query, level: 'IMAGE' };
+      // Counted first with the same pages (memory stays flat), as Number of Remaining
+      // Sub-operations starts from the total (PS3.4 C.4.2.1.6).
+      let total = 0;
+      for await (const record of matchIndex(source, atImage, options)) {
+        void record;
+        total++;
+      }
+      async function* instances(): AsyncGenerator<InstanceReference> {
+        for await (const record of matchIndex(source, atImage, options))
+          yield instanceReferenceOf(record.attributes);
+      }
+      return { total, instances: instances() };
+    });
+  }
+
+  #matchSource(): MatchSource {
+    return {
+      db: this.#db,
+      checkOpen: () => {
+        if (this.#closing !== undefined) throw new RepositoryClosedError();
+      },
+    };
   }
 
   close(): Promise<void> {

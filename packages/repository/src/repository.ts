@@ -2,6 +2,7 @@
 // FileRepository implements it on a folder tree and an SQLite index, and a shared backend
 // (PostgreSQL for several `dicomnet serve` nodes) can implement it later.
 import type { Readable } from 'node:stream';
+import type { MatchRecord, Query, QueryLevel } from './match/index.js';
 
 /**
  * What {@link Repository.store} does when the SOP Instance UID is already stored:
@@ -70,6 +71,56 @@ export interface ReadOptions {
   readonly signal?: AbortSignal;
 }
 
+/** Options of {@link Repository.match} and {@link Repository.instancesOf}. */
+export interface MatchOptions {
+  /**
+   * A {@link MatchedRecord.cursor}: the match resumes after that record, also in another process
+   * or after a restart (records are in the order of their level's unique key).
+   */
+  readonly after?: string;
+  /** Records read from the index at a time (memory stays flat whatever the total); default 500. */
+  readonly pageSize?: number;
+  /** Include what was Removed from Operational Use; default false (it is not matched). */
+  readonly includeRemoved?: boolean;
+  /** Minutes east of UTC of stored DT values without an offset; default 0. */
+  readonly timezoneOffsetMinutes?: number;
+  /** Aborting ends the iteration with the signal's reason. */
+  readonly signal?: AbortSignal;
+}
+
+/** One record of {@link Repository.match}. */
+export interface MatchedRecord {
+  readonly level: QueryLevel;
+  /**
+   * The attributes the index holds for the level and the levels above, by tag (8 upper-case hex
+   * digits), as DICOM strings (PN as `Alphabetic=Ideographic=Phonetic`, counts as IS). Absent
+   * attributes are left out.
+   */
+  readonly attributes: MatchRecord;
+  /** Pass as {@link MatchOptions.after} to continue after this record. Opaque. */
+  readonly cursor: string;
+}
+
+/** What a retrieve sends of one instance: its identity and how it is stored. */
+export interface InstanceReference {
+  readonly sopInstanceUid: string;
+  readonly sopClassUid: string;
+  readonly transferSyntaxUid: string;
+  readonly studyInstanceUid: string;
+  readonly seriesInstanceUid: string;
+}
+
+/** The instances under what a query matches: how many, then each of them. */
+export interface InstanceSet {
+  /** How many `instances` yields, counted when the set was made. */
+  readonly total: number;
+  /**
+   * The instances, read from the index a page at a time. One that is deleted meanwhile is left
+   * out, so fewer than `total` may come.
+   */
+  readonly instances: AsyncIterable<InstanceReference>;
+}
+
 /** A DICOM archive: instances in, instances out, asynchronous and streaming throughout. */
 export interface Repository {
   /**
@@ -98,6 +149,20 @@ export interface Repository {
    * @returns The number of instances whose flag changed.
    */
   markRemoved(level: RepositoryLevel, uid: string, removed?: boolean): Promise<number>;
+  /**
+   * The records of `query.level` that match `query` (PS3.4 C.2.2.2), in the order of the level's
+   * unique key (Patient ID and Issuer, Study, Series or SOP Instance UID), resumable with
+   * {@link MatchOptions.after}. Keys on attributes the index does not hold match no record:
+   * parse with `isMatchable` to treat them as universal.
+   * @throws {@link QueryError} (`DICOMNET_REPOSITORY_QUERY_INVALID_LEVEL`) when the query has no
+   *   level; {@link InvalidCursorError}; {@link RepositoryClosedError}.
+   */
+  match(query: Query, options?: MatchOptions): AsyncIterable<MatchedRecord>;
+  /**
+   * The instances of every record `query` matches at its level (all of a study, of a series, or
+   * the instances themselves): what a C-GET or C-MOVE sends (PS3.4 C.4.2.2, C.4.3.2).
+   */
+  instancesOf(query: Query, options?: Omit<MatchOptions, 'after'>): Promise<InstanceSet>;
   /** Waits for the operations under way, then closes. Idempotent. */
   close(): Promise<void>;
 }
