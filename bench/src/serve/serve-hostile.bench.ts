@@ -358,7 +358,7 @@ async function resetPeak(pid: number): Promise<void> {
 async function startServe(storage: string, port: number): Promise<ChildProcess> {
   const child = spawn(
     process.execPath,
-    [BIN, 'serve', '--storage', storage, '--port', String(port), '--json'],
+    [BIN, 'serve', '--folder', storage, '--port', String(port), '--json'],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   await new Promise<void>((resolve, reject) => {

@@ -30,7 +30,7 @@ describe('dicomnet command line', () => {
     ).toBe(ExitCode.Usage);
     expect((await runCli(['echo', '127.0.0.1', '104', '--repeat', '0'])).code).toBe(ExitCode.Usage);
     expect((await runCli(['frobnicate'])).code).toBe(ExitCode.Usage);
-    expect((await runCli(['serve'])).code).toBe(ExitCode.Usage); // --storage is required
+    expect((await runCli(['serve'])).code).toBe(ExitCode.Usage); // --storage, --folder or --config is required
   });
 
   it('exits 4 when nothing listens, and says so in JSON', async () => {

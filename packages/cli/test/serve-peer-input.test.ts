@@ -85,7 +85,7 @@ describe('dicomnet serve removes and logs the leftovers of a killed transfer', (
       await writeFile(leftover, 'half an instance');
       await writeFile(unrelated, 'not ours');
       const instances = await generateInstances(path.join(dir.path, 'send'), { count: 1 });
-      const server = await serve(['--storage', storage, ...(json ? ['--json'] : [])]);
+      const server = await serve(['--folder', storage, ...(json ? ['--json'] : [])]);
       // A C-STORE waits for the clean-up: once it is answered, the log line has been written.
       const sent = await runCli([
         'store',
@@ -128,7 +128,7 @@ describe('dicomnet store DIR skips the leftovers of a killed transfer', () => {
     const leftover = path.join(send, `.${instances[0]?.sopInstanceUid}.dcm.00112233aabb.part`);
     await writeFile(leftover, 'half an instance');
     const storage = path.join(dir.path, 'storage');
-    const server = await serve(['--storage', storage]);
+    const server = await serve(['--folder', storage]);
     try {
       const human = await runCli([
         'store',
@@ -175,7 +175,7 @@ describe('dicomnet serve writes no control character a peer sent', () => {
     it(`escapes them in ${json ? 'JSON events' : 'human lines'}`, async () => {
       const server = await serve(
         [
-          '--storage',
+          '--folder',
           path.join(dir.path, 'storage'),
           '--accept-user',
           'alice',

@@ -37,7 +37,7 @@ it('keeps up to --window C-STOREs in flight, and every instance arrives', async 
   subscribe(DIMSE_DIAGNOSTICS_CHANNELS.messageSent, onSent);
   try {
     const serving = runCli(
-      ['serve', '--port', String(port), '--storage', storage, '--window', '4'],
+      ['serve', '--port', String(port), '--folder', storage, '--window', '4'],
       { interrupted: interrupt.signal },
     );
     let sent: Awaited<ReturnType<typeof runCli>> | undefined;

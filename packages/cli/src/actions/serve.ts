@@ -6,6 +6,7 @@ import type {
 } from '@dicomnet/pdu';
 import { DicomnetError, UserIdentityType } from '@dicomnet/pdu';
 import { TransferSyntax } from '@dicomnet/data';
+import type { DimseHandlers, DimseServer, StoreRequest } from '@dicomnet/dimse';
 import {
   createServer,
   isStorageSopClass,
@@ -18,8 +19,10 @@ import type { ServeOptions } from '../commands/serve.js';
 import { wantsTls } from '../commands/tls-options.js';
 import { exitCodeFor } from '../exit-code-for.js';
 import { ExitCode } from '../exit-codes.js';
-import { terminalSafe, terminalSafeJson } from '../terminal-safe.js';
 import { acceptListCheck } from './accept-list.js';
+import { ServeConfigError, serveSettings, type ServeSettings } from './serve-config.js';
+import { createServeLog, type ServeLog, writeServeFailure } from './serve-log.js';
+import { openRepositoryService } from './serve-repository.js';
 import { serverTlsOptions } from './tls-context.js';
 
 /** Every transfer syntax we store as received: uncompressed first, then the encapsulated ones. */
@@ -45,51 +48,46 @@ function rejectionOf(error: Error): AssociationRejectedError | undefined {
     : undefined;
 }
 
-/** Runs `dicomnet serve` until the user interrupts it. */
+/** Runs `dicomnet serve` until the user interrupts it (SIGINT or SIGTERM). */
 export async function runServe(io: CommandIo, options: ServeOptions): Promise<void> {
-  // The one place serve's lines are written: AE titles, user names and error texts in them come
-  // from peers, so both forms go through the terminal-safe writers.
-  const log = (event: Record<string, unknown>, text: string): void => {
-    io.stdout.write(
-      options.json
-        ? `${terminalSafeJson({ time: new Date().toISOString(), ...event })}\n`
-        : `${terminalSafe(text)}\n`,
-    );
-  };
-  const fail = (text: string): void => {
-    io.stderr.write(`dicomnet serve: ${terminalSafe(text)}\n`);
-  };
+  const log = createServeLog(io, options.json);
+  const fail = (text: string): void => writeServeFailure(io, text);
+  let settings: ServeSettings;
   let tls;
   try {
-    await mkdir(options.storage, { recursive: true });
+    settings = await serveSettings(options);
     tls = wantsTls(options) ? await serverTlsOptions(options) : undefined;
+  } catch (error) {
+    fail(error instanceof Error ? error.message : String(error));
+    io.setExitCode(error instanceof ServeConfigError ? ExitCode.Usage : exitCodeFor(error));
+    return;
+  }
+  const perAssociation = new WeakMap<NegotiatedAssociation, AssociationLog>();
+  const count = (request: StoreRequest, failed: boolean): void => {
+    const counts = perAssociation.get(request.association);
+    if (counts === undefined) return;
+    if (failed) counts.failed++;
+    else counts.stored++;
+  };
+  let service: StorageService;
+  try {
+    service =
+      settings.target.kind === 'repository'
+        ? await openRepositoryService({ ...settings, target: settings.target }, log, count)
+        : await openFolderService(settings.target.dir, settings.fsync, log, count);
   } catch (error) {
     fail(error instanceof Error ? error.message : String(error));
     io.setExitCode(exitCodeFor(error));
     return;
   }
+  const storing =
+    settings.target.kind === 'repository'
+      ? `storing into the repository ${settings.target.root}`
+      : `storing into ${settings.target.dir}`;
   const acceptUsers = options.acceptUser;
-  const perAssociation = new WeakMap<NegotiatedAssociation, AssociationLog>();
-  const store = storeToDirectory(options.storage, {
-    fsync: options.fsync,
-    // One line per file: there are at most as many as transfers were open when a process died.
-    onLeftoversRemoved: (paths) => {
-      for (const file of paths) {
-        log(
-          { event: 'leftover-removed', path: file },
-          `removed ${file}: the unfinished transfer of a process that was stopped`,
-        );
-      }
-    },
-    onLeftoverError: (error) =>
-      log(
-        { event: 'leftover-error', storage: options.storage, reason: error.message },
-        `cannot remove unfinished transfers in ${options.storage}: ${error.message}`,
-      ),
-  });
   const check = acceptUsers === undefined ? undefined : acceptListCheck(acceptUsers);
   const server = createServer({
-    aeTitles: [options.aet],
+    aeTitles: [settings.aeTitle],
     maxAssociations: options.maxAssociations,
     maxOperationsPerformed: options.window,
     // A peer that goes quiet for five minutes is released, so it cannot hold a slot forever.
@@ -119,17 +117,15 @@ export async function runServe(io: CommandIo, options: ServeOptions): Promise<vo
         return accepted;
       },
     }),
-    handlers: {
-      async store(request) {
-        const reply = await store(request);
-        const counts = perAssociation.get(request.association);
-        if (counts !== undefined) {
-          if (statusCategory(reply.status) === 'Failure') counts.failed++;
-          else counts.stored++;
-        }
-        return reply;
-      },
-    },
+    handlers: service.handlers,
+    ...(settings.peers.size > 0 && {
+      moveDestinations: Object.fromEntries(
+        [...settings.peers.values()].map((peer) => [
+          peer.aeTitle,
+          { host: peer.host, port: peer.port },
+        ]),
+      ),
+    }),
     onAssociation: (client) => {
       const negotiated = client.negotiated;
       perAssociation.set(negotiated, { stored: 0, failed: 0 });
@@ -187,12 +183,13 @@ export async function runServe(io: CommandIo, options: ServeOptions): Promise<vo
   let address;
   try {
     address = await server.listen({
-      port: options.port,
-      host: options.host,
+      port: settings.port,
+      host: settings.host,
       ...(tls !== undefined && { tls }),
     });
   } catch (error) {
     fail(`cannot listen: ${(error as Error).message}`);
+    await service.stop(server);
     io.setExitCode(ExitCode.Failed);
     return;
   }
@@ -201,20 +198,68 @@ export async function runServe(io: CommandIo, options: ServeOptions): Promise<vo
       event: 'listening',
       host: address.address,
       port: address.port,
-      aeTitle: options.aet,
-      storage: options.storage,
+      aeTitle: settings.aeTitle,
+      [settings.target.kind === 'repository' ? 'storage' : 'folder']:
+        settings.target.kind === 'repository' ? settings.target.root : settings.target.dir,
       tls: tls !== undefined,
     },
-    `listening on ${address.address}:${address.port}${tls === undefined ? '' : ' (TLS)'} as ${options.aet}, storing into ${options.storage}`,
+    `listening on ${address.address}:${address.port}${tls === undefined ? '' : ' (TLS)'} as ${settings.aeTitle}, ${storing}`,
   );
   await new Promise<void>((resolve) => {
     if (io.interrupted.aborted) resolve();
     io.interrupted.addEventListener('abort', () => resolve(), { once: true });
   });
-  log({ event: 'stopping' }, 'stopping: aborting open associations');
-  await server.abortAll();
-  await server.close();
+  log({ event: 'stopping' }, 'stopping: no new associations');
+  await service.stop(server);
+  log({ event: 'stopped' }, 'stopped');
   io.setExitCode(ExitCode.Ok);
+}
+
+/** What a storage target gives the server: its C-STORE handler and how it stops. */
+interface StorageService {
+  readonly handlers: Pick<DimseHandlers, 'store'>;
+  stop(server: DimseServer): Promise<void>;
+}
+
+/** `--folder`: instances as `<SOP Instance UID>.dcm` files in `dir` (storeToDirectory). */
+async function openFolderService(
+  dir: string,
+  fsync: boolean,
+  log: ServeLog,
+  onStoreDone: (request: StoreRequest, failed: boolean) => void,
+): Promise<StorageService> {
+  await mkdir(dir, { recursive: true });
+  const store = storeToDirectory(dir, {
+    fsync,
+    // One line per file: there are at most as many as transfers were open when a process died.
+    onLeftoversRemoved: (paths) => {
+      for (const file of paths) {
+        log(
+          { event: 'leftover-removed', path: file },
+          `removed ${file}: the unfinished transfer of a process that was stopped`,
+        );
+      }
+    },
+    onLeftoverError: (error) =>
+      log(
+        { event: 'leftover-error', storage: dir, reason: error.message },
+        `cannot remove unfinished transfers in ${dir}: ${error.message}`,
+      ),
+  });
+  return {
+    handlers: {
+      async store(request) {
+        const reply = await store(request);
+        onStoreDone(request, statusCategory(reply.status) === 'Failure');
+        return reply;
+      },
+    },
+    async stop(server) {
+      // A file is there whole or not at all, so open transfers are simply cut.
+      await server.abortAll();
+      await server.close();
+    },
+  };
 }
 
 /** PS3.15 B.4: the user name identifies the user, e.g. in logs; only types 1 and 2 hold one. */

@@ -102,7 +102,7 @@ describe('dicomnet serve with DCMTK storescu, dcmsend and echoscu', () => {
     try {
       const instances = await generateInstances(path.join(dir.path, 'send'), { count: 10 });
       const serving = runCli(
-        ['serve', '--port', String(port), '--aet', 'DICOMNET', '--storage', storage, '--json'],
+        ['serve', '--port', String(port), '--aet', 'DICOMNET', '--folder', storage, '--json'],
         {
           interrupted: stop.signal,
         },

@@ -136,7 +136,7 @@ describe('dicomnet echo and store over TLS against storescp +tls (PS3.15 B.12)',
     expect(store.code).toBe(ExitCode.Usage);
     // A TLS server needs its own certificate; serve stops before listening.
     const storage = path.join(dir.path, 'serve-storage');
-    const serve = await runCli(['serve', '--storage', storage, '--port', '0', '--tls']);
+    const serve = await runCli(['serve', '--folder', storage, '--port', '0', '--tls']);
     expect(serve.code).toBe(ExitCode.Usage);
     expect(serve.stderr).toContain('needs --tls-cert and --tls-key');
   });
