@@ -15,6 +15,7 @@ export default defineConfig({
     'actions/retrieve': 'src/actions/retrieve.ts',
     'actions/serve': 'src/actions/serve.ts',
     'actions/demo': 'src/actions/demo.ts',
+    'actions/import': 'src/actions/import.ts',
     'actions/tls-context': 'src/actions/tls-context.ts',
   },
   format: ['esm'],

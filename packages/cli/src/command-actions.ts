@@ -4,6 +4,7 @@
 import type * as DemoAction from './actions/demo.js';
 import type * as EchoAction from './actions/echo.js';
 import type * as FindAction from './actions/find.js';
+import type * as ImportAction from './actions/import.js';
 import type * as RetrieveAction from './actions/retrieve.js';
 import type * as ServeAction from './actions/serve.js';
 import type * as StoreAction from './actions/store.js';
@@ -20,3 +21,5 @@ export const loadStore = (): Promise<typeof StoreAction> => import('./actions/st
 export const loadServe = (): Promise<typeof ServeAction> => import('./actions/serve.js');
 /** `dicomnet demo`'s implementation. */
 export const loadDemo = (): Promise<typeof DemoAction> => import('./actions/demo.js');
+/** `dicomnet import`'s implementation. */
+export const loadImport = (): Promise<typeof ImportAction> => import('./actions/import.js');

@@ -8,6 +8,7 @@ import { demoCommand } from './commands/demo.js';
 import { echoCommand } from './commands/echo.js';
 import { findCommand } from './commands/find.js';
 import { getCommand } from './commands/get.js';
+import { importCommand } from './commands/import.js';
 import { moveCommand } from './commands/move.js';
 import { serveCommand } from './commands/serve.js';
 import { storeCommand } from './commands/store.js';
@@ -16,7 +17,7 @@ import { readVersion } from './version.js';
 
 const PROGRAM: ProgramInfo = {
   name: 'dicomnet',
-  description: 'DICOM networking from the terminal: echo, store, serve',
+  description: 'DICOM networking from the terminal: echo, store, find, get, move, serve, import',
   epilogue: `
 Exit codes:
   0  success (warnings included)
@@ -35,6 +36,7 @@ const COMMANDS: readonly CommandSpec[] = [
   getCommand,
   moveCommand,
   serveCommand,
+  importCommand,
   demoCommand,
 ];
 
