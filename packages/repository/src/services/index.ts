@@ -2,3 +2,7 @@
 // createServer. Kept out of the main entry so that storing and matching need no network package.
 export { createStoreHandler } from './store-handler.js';
 export type { FreeSpaceStats, StoreHandlerOptions } from './store-handler.js';
+export { createQueryRetrieveHandlers } from './query-retrieve.js';
+export type { QueryRetrieveOptions } from './query-retrieve.js';
+export { QUERY_RETRIEVE_SOP_CLASSES } from './query-retrieve-models.js';
+export type { QueryRetrieveModel } from './query-retrieve-models.js';
