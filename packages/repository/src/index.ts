@@ -41,3 +41,16 @@ export * from './match/index.js';
 
 // ---- import of an existing folder of DICOM files ----
 export * from './import/index.js';
+
+// ---- the instance index itself: batched inserts for bulk loaders, other backends, benchmarks ----
+export { InstanceIndex } from './index-db/instance-index.js';
+export type { InstanceRow } from './index-db/instance-index.js';
+export { prepareSchema, SCHEMA_VERSION } from './index-db/schema.js';
+export { INDEX_TAGS, indexRecordOf } from './index-record.js';
+export type {
+  IndexRecord,
+  InstanceAttributes,
+  PatientAttributes,
+  SeriesAttributes,
+  StudyAttributes,
+} from './index-record.js';
