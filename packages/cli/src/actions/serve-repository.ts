@@ -100,8 +100,8 @@ export async function openRepositoryService(
       const closed = server.close(); // no new associations
       if (underWay.size > 0) {
         log(
-          { event: 'stopping', storesUnderWay: underWay.size },
-          `stopping: letting ${underWay.size} store(s) under way finish`,
+          { event: 'waiting-for-stores', storesUnderWay: underWay.size },
+          `waiting for ${underWay.size} store(s) under way to finish`,
         );
         await Promise.race([
           Promise.allSettled([...underWay]),

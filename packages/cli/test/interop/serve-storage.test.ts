@@ -1,0 +1,235 @@
+// `dicomnet serve --storage` (dist/bin.js in a child process) on a repository: DCMTK storescu
+// sends hundreds of files in several transfer syntaxes, Orthanc stores to it through its REST
+// API, and a store under way when SIGTERM comes is answered before the process exits. Every
+// instance is then read back through the repository and compared with what was sent.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { readPart10Header } from '@dicomnet/data';
+import { connect } from '@dicomnet/dimse';
+import { FileRepository } from '@dicomnet/repository';
+import {
+  freePort,
+  generateInstances,
+  runTool,
+  startOrthanc,
+  tempDir,
+  type GeneratedInstance,
+  type TestTransferSyntax,
+} from '@dicomnet/test-utils';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ExitCode } from '../../src/exit-codes.js';
+
+const PACKAGE = fileURLToPath(new URL('../..', import.meta.url));
+const BIN = path.join(PACKAGE, 'dist', 'bin.js');
+const TIMEOUTS = ['-to', '10', '-ta', '10', '-td', '20'];
+const EXPLICIT = '1.2.840.10008.1.2.1';
+
+/** A running `dicomnet serve`, its log lines so far, and its exit. */
+interface Serving {
+  readonly child: ChildProcess;
+  readonly port: number;
+  readonly events: () => { event: string; [key: string]: unknown }[];
+  readonly exited: Promise<number | null>;
+}
+
+/** Starts `dicomnet serve --json …` and waits (at most 15 s) for its `listening` line. */
+async function startServe(args: readonly string[]): Promise<Serving> {
+  const port = await freePort();
+  const child = spawn(
+    process.execPath,
+    [BIN, 'serve', '--port', String(port), '--aet', 'ARCHIVE', '--json', ...args],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));
+  child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  const killer = setTimeout(() => child.kill('SIGKILL'), 55_000);
+  void exited.then(() => clearTimeout(killer));
+  const events = (): { event: string }[] =>
+    stdout
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as { event: string });
+  const ready = await Promise.race([
+    new Promise<boolean>((resolve) => {
+      const check = (): void => {
+        if (events().some((event) => event.event === 'listening')) resolve(true);
+      };
+      child.stdout.on('data', check);
+      check();
+    }),
+    exited.then(() => false),
+    new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 15_000).unref()),
+  ]);
+  if (!ready) {
+    child.kill('SIGKILL');
+    throw new Error(`serve did not start: ${stderr}${stdout}`);
+  }
+  return { child, port, events, exited };
+}
+
+/** Stops it with SIGTERM and returns its exit code. */
+async function stopServe(serving: Serving): Promise<number | null> {
+  serving.child.kill('SIGTERM');
+  return serving.exited;
+}
+
+/** Checks every instance is in the repository at `root`, its data set byte for byte. */
+async function expectStored(root: string, instances: readonly GeneratedInstance[]): Promise<void> {
+  const repo = await FileRepository.open({ root });
+  try {
+    for (const instance of instances) {
+      expect(await repo.get(instance.sopInstanceUid)).toMatchObject({
+        sopClassUid: instance.sopClassUid,
+        transferSyntaxUid: instance.transferSyntaxUid,
+        studyInstanceUid: instance.studyInstanceUid,
+      });
+      const chunks: Buffer[] = [];
+      for await (const chunk of await repo.read(instance.sopInstanceUid)) chunks.push(chunk);
+      const stored = Buffer.concat(chunks);
+      const sent = await readFile(instance.path);
+      const storedSet = stored.subarray(readPart10Header(stored).dataSetOffset);
+      const sentSet = sent.subarray(readPart10Header(sent).dataSetOffset);
+      expect(storedSet.equals(sentSet), instance.path).toBe(true);
+    }
+  } finally {
+    await repo.close();
+  }
+}
+
+let dir: { path: string; remove(): Promise<void> };
+beforeAll(async () => {
+  dir = await tempDir();
+});
+afterAll(() => dir.remove());
+
+describe('dicomnet serve --storage', () => {
+  it('stores what storescu sends in five transfer syntaxes, each data set as sent', async () => {
+    const groups: [TestTransferSyntax, string, number][] = [
+      ['explicit-vr-little-endian', '-xe', 150],
+      ['implicit-vr-little-endian', '-xi', 80],
+      ['explicit-vr-big-endian', '-xb', 40],
+      ['jpeg-lossless-sv1', '-xs', 20],
+      ['rle-lossless', '-xr', 20],
+    ];
+    const sent: GeneratedInstance[] = [];
+    for (const [syntax, , count] of groups) {
+      sent.push(
+        ...(await generateInstances(path.join(dir.path, 'send', syntax), {
+          count,
+          transferSyntax: syntax,
+          pixelBytes: 1024,
+        })),
+      );
+    }
+    const root = path.join(dir.path, 'storescu-root');
+    const serving = await startServe(['--storage', root]);
+    try {
+      for (const [syntax, flag] of groups) {
+        const storescu = await runTool('storescu', [
+          ...TIMEOUTS,
+          flag,
+          '-aec',
+          'ARCHIVE',
+          '+sd',
+          '127.0.0.1',
+          String(serving.port),
+          path.join(dir.path, 'send', syntax),
+        ]);
+        expect(storescu.code, storescu.stderr).toBe(0);
+      }
+    } finally {
+      expect(await stopServe(serving)).toBe(ExitCode.Ok);
+    }
+    const events = serving.events();
+    expect(events.filter((event) => event.event === 'store')).toHaveLength(sent.length);
+    expect(events.filter((event) => event.event === 'association')).toHaveLength(groups.length);
+    expect(events.some((event) => event.event === 'store-refused')).toBe(false);
+    expect(events.at(-1)?.event).toBe('stopped');
+    await expectStored(root, sent);
+  }, 60_000);
+
+  it('answers a store under way when SIGTERM comes, then exits 0 with the repository closed', async () => {
+    const [instance] = await generateInstances(path.join(dir.path, 'slow'), { count: 1 });
+    if (instance === undefined) throw new Error('no instance generated');
+    const bytes = await readFile(instance.path);
+    const dataSet = bytes.subarray(readPart10Header(bytes).dataSetOffset);
+    const root = path.join(dir.path, 'sigterm-root');
+    const serving = await startServe(['--storage', root]);
+    const client = await connect({
+      host: '127.0.0.1',
+      port: serving.port,
+      callingAeTitle: 'SLOW',
+      calledAeTitle: 'ARCHIVE',
+      contexts: [{ abstractSyntax: instance.sopClassUid, transferSyntaxes: [EXPLICIT] }],
+    });
+    let signalled = false;
+    // Half the data set, then SIGTERM, then (once the server says it is stopping) the rest.
+    async function* slowly(): AsyncGenerator<Uint8Array> {
+      const half = dataSet.byteLength >> 1;
+      yield dataSet.subarray(0, half);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      serving.child.kill('SIGTERM');
+      signalled = true;
+      for (let waited = 0; waited < 10_000; waited += 20) {
+        if (serving.events().some((event) => event.event === 'stopping')) break;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      yield dataSet.subarray(half);
+    }
+    const result = await client.store({
+      sopClassUid: instance.sopClassUid,
+      sopInstanceUid: instance.sopInstanceUid,
+      transferSyntaxUid: EXPLICIT,
+      dataSet: slowly(),
+    });
+    expect(signalled).toBe(true);
+    expect(result.status).toBe(0x0000);
+    expect(await serving.exited).toBe(ExitCode.Ok);
+    await client.abort();
+    expect(serving.events().find((event) => event.event === 'waiting-for-stores')).toMatchObject({
+      storesUnderWay: 1,
+    });
+    await expectStored(root, [instance]);
+  }, 40_000);
+
+  it('stores what Orthanc sends with /modalities/{id}/store', async () => {
+    const root = path.join(dir.path, 'orthanc-root');
+    const serving = await startServe(['--storage', root]);
+    const orthanc = await startOrthanc({
+      modalities: { archive: { aet: 'ARCHIVE', port: serving.port } },
+    });
+    const instances = await generateInstances(path.join(dir.path, 'orthanc'), {
+      count: 12,
+      pixelBytes: 1024,
+    });
+    try {
+      const ids: string[] = [];
+      for (const instance of instances) {
+        const uploaded = await orthanc.rest<{ ID: string }>(
+          'POST',
+          '/instances',
+          await readFile(instance.path),
+        );
+        ids.push(uploaded.ID);
+      }
+      const sent = await orthanc.rest<{ InstancesCount: number; FailedInstancesCount: number }>(
+        'POST',
+        '/modalities/archive/store',
+        { Resources: ids, Synchronous: true },
+      );
+      expect(sent).toMatchObject({ InstancesCount: instances.length, FailedInstancesCount: 0 });
+    } finally {
+      await orthanc.stop();
+      expect(await stopServe(serving)).toBe(ExitCode.Ok);
+    }
+    const stores = serving.events().filter((event) => event.event === 'store');
+    expect(stores).toHaveLength(instances.length);
+    expect(stores.every((event) => event.calling === 'ORTHANC')).toBe(true);
+    await expectStored(root, instances);
+  }, 60_000);
+});
