@@ -22,6 +22,8 @@ import { dimseStoreConcurrentBenchmark } from './dimse/dimse-store-concurrent.be
 import { machineInfo } from './machine.js';
 import { pduCodecBenchmark } from './pdu/pdu-codec.bench.js';
 import { pduLoopbackBenchmark } from './pdu/pdu-loopback.bench.js';
+import { repositoryImportBenchmark } from './repository/import-folder.bench.js';
+import { repositoryIndexInsertBenchmark } from './repository/index-insert.bench.js';
 import { serveHostileBenchmark } from './serve/serve-hostile.bench.js';
 import type { ResultEntry } from './results-file.js';
 import { saveResults } from './results-file.js';
@@ -42,6 +44,8 @@ const BENCHMARKS: readonly Benchmark[] = [
   dataIndexBenchmark,
   dataIndexByKindBenchmark,
   serveHostileBenchmark,
+  repositoryIndexInsertBenchmark,
+  repositoryImportBenchmark,
   cliStartupBenchmark,
 ];
 
