@@ -1,9 +1,21 @@
-// `dicomnet serve --storage`: the services of a FileRepository (Storage SCP), a log line per
-// operation, and a shutdown that lets the stores under way finish before the repository closes.
-import type { DimseHandlers, DimseServer, StoreRequest } from '@dicomnet/dimse';
+// `dicomnet serve --storage`: the services of a FileRepository (Storage SCP, Patient and Study
+// Root Query/Retrieve), a log line per operation, and a shutdown that lets the stores under way
+// finish before the repository closes.
+import type { DataSet } from '@dicomnet/data';
+import type {
+  CGetRequest,
+  CMoveRequest,
+  DimseHandlers,
+  DimseServer,
+  FindMatches,
+  FindRequest,
+  HandlerResult,
+  RetrieveAnswer,
+  StoreRequest,
+} from '@dicomnet/dimse';
 import { formatStatus } from '@dicomnet/status-codes';
 import { FileRepository } from '@dicomnet/repository';
-import { createStoreHandler } from '@dicomnet/repository/services';
+import { createQueryRetrieveHandlers, createStoreHandler } from '@dicomnet/repository/services';
 import type { ServeSettings } from './serve-config.js';
 import type { ServeLog } from './serve-log.js';
 
@@ -13,7 +25,7 @@ const STORES_FINISH_TIMEOUT_MS = 30_000;
 /** The repository `serve` runs on, its handlers, and how it stops. */
 export interface RepositoryService {
   readonly repository: FileRepository;
-  readonly handlers: Pick<DimseHandlers, 'store'>;
+  readonly handlers: Pick<DimseHandlers, 'store' | 'find' | 'get' | 'move'>;
   /**
    * Stops: refuses new C-STOREs (0xA700), waits for those under way to be answered, then aborts
    * what is still open and closes the server and the repository.
@@ -72,11 +84,16 @@ export async function openRepositoryService(
       );
     },
   });
+  const queryRetrieve = loggedQueryRetrieve(
+    createQueryRetrieveHandlers(repository, { retrieveAeTitle: settings.aeTitle }),
+    log,
+  );
   const underWay = new Set<Promise<unknown>>();
   let stopping = false;
   return {
     repository,
     handlers: {
+      ...queryRetrieve,
       async store(request) {
         if (stopping) {
           onStoreDone(request, true);
@@ -113,4 +130,118 @@ export async function openRepositoryService(
       await repository.close();
     },
   };
+}
+
+const QUERY_LEVEL = '00080052';
+
+/** The Query/Retrieve Level (0008,0052) of an Identifier, for the log. */
+function levelOf(identifier: DataSet): string {
+  const value = identifier[QUERY_LEVEL]?.Value?.[0];
+  return typeof value === 'string' ? value : '?';
+}
+
+/** The Query/Retrieve handlers, each operation logged once: its matches, or what it sends. */
+function loggedQueryRetrieve(
+  handlers: Required<Pick<DimseHandlers, 'find' | 'get' | 'move'>>,
+  log: ServeLog,
+): Required<Pick<DimseHandlers, 'find' | 'get' | 'move'>> {
+  async function* find(request: FindRequest): AsyncGenerator<DataSet, HandlerResult, undefined> {
+    const calling = request.association.callingAeTitle;
+    const level = levelOf(request.identifier);
+    let matches = 0;
+    let result: HandlerResult = undefined;
+    let outcome = 'done';
+    const iterator = handlers.find(request);
+    // Re-yielded one by one, so that backpressure and C-CANCEL reach the repository's cursor.
+    const source: AsyncIterator<DataSet, HandlerResult> | Iterator<DataSet, HandlerResult> =
+      Symbol.asyncIterator in iterator
+        ? iterator[Symbol.asyncIterator]()
+        : iterator[Symbol.iterator]();
+    try {
+      for (;;) {
+        const next = await source.next();
+        if (next.done === true) {
+          result = next.value;
+          break;
+        }
+        matches++;
+        outcome = 'stopped';
+        yield next.value;
+        outcome = 'done';
+      }
+    } catch (error) {
+      outcome = 'failed';
+      throw error;
+    } finally {
+      // Stopped while a match was out (C-CANCEL, association gone): end the handler's cursor too.
+      if (outcome === 'stopped') await source.return?.();
+      const status = statusOfResult(result);
+      const how =
+        outcome === 'done'
+          ? status === undefined || status === 0
+            ? ''
+            : `, ${formatStatus(status)}`
+          : outcome === 'failed'
+            ? ', failed'
+            : ', cancelled';
+      log(
+        {
+          event: 'find',
+          calling,
+          level,
+          matches,
+          ...(status !== undefined && { status }),
+          ...(outcome !== 'done' && { ended: outcome === 'failed' ? 'failed' : 'cancelled' }),
+        },
+        `C-FIND from ${calling} at ${level} level: ${matches} match(es)${how}`,
+      );
+    }
+    return result;
+  }
+  const logRetrieve = (
+    operation: 'get' | 'move',
+    request: CGetRequest,
+    destination: string,
+    answer: RetrieveAnswer,
+  ): void => {
+    const calling = request.association.callingAeTitle;
+    const level = levelOf(request.identifier);
+    const total = Array.isArray(answer)
+      ? answer.length
+      : typeof answer === 'object' && answer !== null && 'total' in answer
+        ? answer.total
+        : undefined;
+    // Not a set of instances: the handler refused with a status.
+    const status = total === undefined ? statusOfResult(answer as HandlerResult) : undefined;
+    log(
+      {
+        event: operation,
+        calling,
+        destination,
+        level,
+        ...(total !== undefined && { instances: total }),
+        ...(status !== undefined && { status }),
+      },
+      `C-${operation.toUpperCase()} from ${calling} at ${level} level to ${destination}: ${total === undefined ? `refused ${formatStatus(status ?? 0)}` : `${total} instance(s)`}`,
+    );
+  };
+  return {
+    find: (request: FindRequest): FindMatches => find(request),
+    async get(request: CGetRequest): Promise<RetrieveAnswer> {
+      const answer = await handlers.get(request);
+      logRetrieve('get', request, request.association.callingAeTitle, answer);
+      return answer;
+    },
+    async move(request: CMoveRequest): Promise<RetrieveAnswer> {
+      const answer = await handlers.move(request);
+      logRetrieve('move', request, request.destination, answer);
+      return answer;
+    },
+  };
+}
+
+/** The status a handler's result stands for (undefined: Success). */
+function statusOfResult(result: HandlerResult): number | undefined {
+  if (result === undefined) return undefined;
+  return typeof result === 'number' ? result : result.status;
 }

@@ -13,6 +13,7 @@ import {
   storeToDirectory,
   VERIFICATION_SOP_CLASS,
 } from '@dicomnet/dimse';
+import { QUERY_RETRIEVE_SOP_CLASSES } from '@dicomnet/repository/services';
 import { statusCategory } from '@dicomnet/status-codes';
 import type { CommandIo } from '../command-io.js';
 import type { ServeOptions } from '../commands/serve.js';
@@ -100,7 +101,24 @@ export async function runServe(io: CommandIo, options: ServeOptions): Promise<vo
           TransferSyntax.ImplicitVrLittleEndian,
         ],
       },
-      { abstractSyntax: isStorageSopClass, transferSyntaxes: ACCEPTED_SYNTAXES },
+      ...(settings.target.kind === 'repository'
+        ? Object.values(QUERY_RETRIEVE_SOP_CLASSES).map((abstractSyntax) => ({
+            abstractSyntax,
+            transferSyntaxes: [
+              TransferSyntax.ExplicitVrLittleEndian,
+              TransferSyntax.ImplicitVrLittleEndian,
+            ],
+          }))
+        : []),
+      {
+        abstractSyntax: isStorageSopClass,
+        transferSyntaxes: ACCEPTED_SYNTAXES,
+        // A C-GET's instances come back on the same association: the peer takes the SCP role
+        // of the storage SOP classes it asks for (PS3.4 C.4.3, PS3.7 D.3.3.4).
+        ...(settings.target.kind === 'repository' && {
+          requestorRoles: { scu: true, scp: true },
+        }),
+      },
     ],
     // An anonymous peer is rejected 1/1/1 at negotiation, before it can send a request.
     ...(check !== undefined && {
@@ -217,7 +235,7 @@ export async function runServe(io: CommandIo, options: ServeOptions): Promise<vo
 
 /** What a storage target gives the server: its C-STORE handler and how it stops. */
 interface StorageService {
-  readonly handlers: Pick<DimseHandlers, 'store'>;
+  readonly handlers: Pick<DimseHandlers, 'store' | 'find' | 'get' | 'move'>;
   stop(server: DimseServer): Promise<void>;
 }
 

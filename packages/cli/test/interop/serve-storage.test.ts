@@ -3,7 +3,7 @@
 // API, and a store under way when SIGTERM comes is answered before the process exits. Every
 // instance is then read back through the repository and compared with what was sent.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readPart10Header } from '@dicomnet/data';
@@ -26,6 +26,12 @@ const BIN = path.join(PACKAGE, 'dist', 'bin.js');
 const TIMEOUTS = ['-to', '10', '-ta', '10', '-td', '20'];
 const EXPLICIT = '1.2.840.10008.1.2.1';
 
+/** The data set of a Part 10 file (what a transfer must keep identical), as hex. */
+async function dataSetOf(file: string): Promise<string> {
+  const bytes = await readFile(file);
+  return bytes.subarray(readPart10Header(bytes).dataSetOffset).toString('hex');
+}
+
 /** A running `dicomnet serve`, its log lines so far, and its exit. */
 interface Serving {
   readonly child: ChildProcess;
@@ -35,8 +41,8 @@ interface Serving {
 }
 
 /** Starts `dicomnet serve --json …` and waits (at most 15 s) for its `listening` line. */
-async function startServe(args: readonly string[]): Promise<Serving> {
-  const port = await freePort();
+async function startServe(args: readonly string[], port?: number): Promise<Serving> {
+  port ??= await freePort();
   const child = spawn(
     process.execPath,
     [BIN, 'serve', '--port', String(port), '--aet', 'ARCHIVE', '--json', ...args],
@@ -197,17 +203,20 @@ describe('dicomnet serve --storage', () => {
     await expectStored(root, [instance]);
   }, 40_000);
 
-  it('stores what Orthanc sends with /modalities/{id}/store', async () => {
+  it('stores what Orthanc sends with /modalities/{id}/store; Orthanc finds and moves it back', async () => {
     const root = path.join(dir.path, 'orthanc-root');
-    const serving = await startServe(['--storage', root]);
-    const orthanc = await startOrthanc({
-      modalities: { archive: { aet: 'ARCHIVE', port: serving.port } },
-    });
+    const port = await freePort();
+    const orthanc = await startOrthanc({ modalities: { archive: { aet: 'ARCHIVE', port } } });
+    let serving: Serving | undefined;
     const instances = await generateInstances(path.join(dir.path, 'orthanc'), {
       count: 12,
       pixelBytes: 1024,
     });
     try {
+      serving = await startServe(
+        ['--storage', root, '--peer', `ORTHANC=127.0.0.1:${orthanc.dicomPort}`],
+        port,
+      );
       const ids: string[] = [];
       for (const instance of instances) {
         const uploaded = await orthanc.rest<{ ID: string }>(
@@ -223,13 +232,135 @@ describe('dicomnet serve --storage', () => {
         { Resources: ids, Synchronous: true },
       );
       expect(sent).toMatchObject({ InstancesCount: instances.length, FailedInstancesCount: 0 });
+      for (const id of ids) await orthanc.rest('DELETE', `/instances/${id}`);
+      // C-FIND at STUDY level, then C-MOVE of what it found to Orthanc itself.
+      const query = await orthanc.rest<{ ID: string }>('POST', '/modalities/archive/query', {
+        Level: 'Study',
+        Query: { PatientName: 'Test*' },
+      });
+      const answers = await orthanc.rest<Record<string, { Value: string }>[]>(
+        'GET',
+        `/queries/${query.ID}/answers?expand&simplify`,
+      );
+      expect(answers).toHaveLength(1);
+      expect(answers[0]).toMatchObject({ StudyInstanceUID: instances[0]?.studyInstanceUid });
+      await orthanc.rest('POST', `/queries/${query.ID}/retrieve`, {
+        TargetAet: 'ORTHANC',
+        Synchronous: true,
+      });
+      const back = await orthanc.rest<string[]>('GET', '/instances');
+      expect(back).toHaveLength(instances.length);
     } finally {
       await orthanc.stop();
-      expect(await stopServe(serving)).toBe(ExitCode.Ok);
+      if (serving !== undefined) expect(await stopServe(serving)).toBe(ExitCode.Ok);
     }
-    const stores = serving.events().filter((event) => event.event === 'store');
+    const events = serving.events();
+    const stores = events.filter((event) => event.event === 'store');
     expect(stores).toHaveLength(instances.length);
     expect(stores.every((event) => event.calling === 'ORTHANC')).toBe(true);
+    expect(events.find((event) => event.event === 'find')).toMatchObject({ matches: 1 });
+    expect(events.find((event) => event.event === 'move')).toMatchObject({
+      destination: 'ORTHANC',
+      instances: instances.length,
+    });
     await expectStored(root, instances);
+  }, 60_000);
+
+  it('answers findscu, getscu and movescu (to a --peer) from what storescu stored', async () => {
+    const [first, second] = [
+      await generateInstances(path.join(dir.path, 'qr', 'a'), { count: 15, pixelBytes: 512 }),
+      await generateInstances(path.join(dir.path, 'qr', 'b'), {
+        count: 8,
+        pixelBytes: 512,
+        transferSyntax: 'implicit-vr-little-endian',
+      }),
+    ];
+    const root = path.join(dir.path, 'qr-root');
+    const movePort = await freePort();
+    const serving = await startServe([
+      '--storage',
+      root,
+      '--peer',
+      `MOVEDEST=127.0.0.1:${movePort}`,
+    ]);
+    const peer = ['-aec', 'ARCHIVE', '127.0.0.1', String(serving.port)];
+    const getDir = path.join(dir.path, 'qr', 'got');
+    const moveDir = path.join(dir.path, 'qr', 'moved');
+    await mkdir(getDir);
+    await mkdir(moveDir);
+    try {
+      const stored = await runTool('storescu', [
+        ...TIMEOUTS,
+        '+sd',
+        ...peer,
+        path.join(dir.path, 'qr', 'a'),
+        path.join(dir.path, 'qr', 'b'),
+      ]);
+      expect(stored.code, stored.stderr).toBe(0);
+      const found = await runTool('findscu', [
+        ...TIMEOUTS,
+        '-S',
+        '-k',
+        'QueryRetrieveLevel=STUDY',
+        '-k',
+        'StudyInstanceUID',
+        ...peer,
+      ]);
+      expect(found.code, found.stderr).toBe(0);
+      const got = await runTool('getscu', [
+        '-S',
+        '-od',
+        getDir,
+        '-k',
+        'QueryRetrieveLevel=STUDY',
+        '-k',
+        `StudyInstanceUID=${first[0]?.studyInstanceUid}`,
+        ...peer,
+      ]);
+      expect(got.code, got.stderr).toBe(0);
+      const moved = await runTool('movescu', [
+        '-S',
+        '-aet',
+        'MOVEDEST',
+        '-aem',
+        'MOVEDEST',
+        '+P',
+        String(movePort),
+        '-od',
+        moveDir,
+        '-k',
+        'QueryRetrieveLevel=SERIES',
+        '-k',
+        `StudyInstanceUID=${second[0]?.studyInstanceUid}`,
+        '-k',
+        `SeriesInstanceUID=${second[0]?.seriesInstanceUid}`,
+        ...peer,
+      ]);
+      expect(moved.code, moved.stderr).toBe(0);
+    } finally {
+      expect(await stopServe(serving)).toBe(ExitCode.Ok);
+    }
+    for (const [received, sent] of [
+      [getDir, first],
+      [moveDir, second],
+    ] as const) {
+      const files = await readdir(received);
+      const expected = new Set(await Promise.all(sent.map((instance) => dataSetOf(instance.path))));
+      const arrived = new Set(
+        await Promise.all(files.map((file) => dataSetOf(path.join(received, file)))),
+      );
+      expect(arrived).toEqual(expected);
+    }
+    const events = serving.events();
+    expect(events.find((event) => event.event === 'find')).toMatchObject({
+      level: 'STUDY',
+      matches: 2,
+    });
+    expect(events.find((event) => event.event === 'get')).toMatchObject({ instances: 15 });
+    expect(events.find((event) => event.event === 'move')).toMatchObject({
+      level: 'SERIES',
+      destination: 'MOVEDEST',
+      instances: 8,
+    });
   }, 60_000);
 });
