@@ -3,7 +3,6 @@
 // otherwise stored through Repository.store, which is atomic and durable. Files run a few at a
 // time; the caller reads one event per file, with running totals.
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { DicomnetError } from '@dicomnet/data';
 import { InvalidInstanceError } from '../errors.js';
@@ -228,8 +227,8 @@ class FolderImport implements ImportRun {
     let bytes = 0;
     let instance: ProbedInstance;
     try {
-      bytes = (await stat(file)).size;
       const probed = await probeFile(file, signal);
+      bytes = probed.sizeBytes;
       if (probed.kind === 'not-dicom') return skip('not-dicom', probed.detail, bytes);
       instance = probed.instance;
     } catch (error) {
@@ -262,11 +261,14 @@ class FolderImport implements ImportRun {
       bytes,
     });
     if ((await this.#repository.get(sopInstanceUid)) !== undefined) return done('already-there');
-    const source = new TaggedSource(file, instance.dataSetOffset);
+    // A small file came whole with the probe; a larger one is read again, as a stream.
+    const source =
+      instance.dataSet === undefined ? new TaggedSource(file, instance.dataSetOffset) : undefined;
+    const dataSet = source ?? instance.dataSet ?? new Uint8Array(0);
     try {
       const result = await this.#repository.store(
         {
-          dataSet: source,
+          dataSet,
           sopClassUid,
           sopInstanceUid,
           transferSyntaxUid: instance.transferSyntaxUid,
@@ -280,7 +282,7 @@ class FolderImport implements ImportRun {
       return done(result.outcome === 'kept' ? 'already-there' : 'imported');
     } catch (error) {
       signal.throwIfAborted();
-      if (source.error !== undefined) return skip('unreadable', messageOf(source.error), bytes);
+      if (source?.error !== undefined) return skip('unreadable', messageOf(source.error), bytes);
       if (error instanceof InvalidInstanceError)
         return skip(
           error.reason === 'unreadable' ? 'malformed' : 'invalid-instance',

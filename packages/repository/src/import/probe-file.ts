@@ -50,12 +50,21 @@ export interface ProbedInstance {
   readonly sopInstanceUid: string | undefined;
   /** The File Meta Information, for the Part 10 layouts. */
   readonly meta: FileMetaInformation | undefined;
+  /**
+   * The data set's bytes when the first read took the whole file: a small file is then stored
+   * without being opened again. Undefined for larger files (read again as a stream).
+   */
+  readonly dataSet: Uint8Array | undefined;
 }
 
 /** What {@link probeFile} found: an instance to store, or why the file is not one. */
-export type ProbeResult =
+export type ProbeResult = (
   | { readonly kind: 'instance'; readonly instance: ProbedInstance }
-  | { readonly kind: 'not-dicom'; readonly detail: string };
+  | { readonly kind: 'not-dicom'; readonly detail: string }
+) & {
+  /** Bytes of the file. */
+  readonly sizeBytes: number;
+};
 
 /**
  * Reads the start of a file and, for a DICOM file, its transfer syntax and SOP UIDs, reading
@@ -67,6 +76,7 @@ export async function probeFile(path: string, signal?: AbortSignal): Promise<Pro
   const handle = await open(path, 'r');
   try {
     const reader = new HandleReader(handle, signal);
+    const { size: sizeBytes } = await handle.stat();
     let head = await reader.read(HEAD_BYTES);
     const hasPreamble = head.byteLength >= PREAMBLE_BYTES + 4 && startsWith(head, PREAMBLE_BYTES);
     if (hasPreamble || startsWith(head, 0)) {
@@ -78,6 +88,7 @@ export async function probeFile(path: string, signal?: AbortSignal): Promise<Pro
         if ('header' in parsed) {
           const dataSetOffset = parsed.header.dataSetOffset - shift;
           const meta = parsed.header.meta;
+          const whole = reader.ended ? head.subarray(dataSetOffset) : undefined;
           const attributes = await readAttributes(
             reader.chunksFrom(head.subarray(dataSetOffset)),
             PROBE_TAGS,
@@ -85,10 +96,9 @@ export async function probeFile(path: string, signal?: AbortSignal): Promise<Pro
           );
           return instanceOf(
             hasPreamble ? 'part10' : 'part10-no-preamble',
-            dataSetOffset,
-            meta.transferSyntaxUid,
+            { dataSetOffset, transferSyntaxUid: meta.transferSyntaxUid, meta, dataSet: whole },
             attributes,
-            meta,
+            sizeBytes,
           );
         }
         const more = await reader.read(CHUNK_BYTES);
@@ -97,7 +107,12 @@ export async function probeFile(path: string, signal?: AbortSignal): Promise<Pro
     }
     const transferSyntaxUid = bareDataSetSyntax(head);
     if (transferSyntaxUid === undefined)
-      return { kind: 'not-dicom', detail: 'no "DICM" prefix and no data set at its start' };
+      return {
+        kind: 'not-dicom',
+        detail: 'no "DICM" prefix and no data set at its start',
+        sizeBytes,
+      };
+    const whole = reader.ended ? head : undefined;
     let attributes: Attributes;
     try {
       attributes = await readAttributes(reader.chunksFrom(head), PROBE_TAGS, {
@@ -107,13 +122,26 @@ export async function probeFile(path: string, signal?: AbortSignal): Promise<Pro
     } catch (error) {
       signal?.throwIfAborted();
       const message = error instanceof Error ? error.message : String(error);
-      return { kind: 'not-dicom', detail: `no "DICM" prefix, and not a data set: ${message}` };
+      return {
+        kind: 'not-dicom',
+        detail: `no "DICM" prefix, and not a data set: ${message}`,
+        sizeBytes,
+      };
     }
-    const probed = instanceOf('data-set', 0, transferSyntaxUid, attributes, undefined);
+    const probed = instanceOf(
+      'data-set',
+      { dataSetOffset: 0, transferSyntaxUid, meta: undefined, dataSet: whole },
+      attributes,
+      sizeBytes,
+    );
     // Clearly a data set only when it names its instance: otherwise a file that happens to start
     // with 08 00 would be taken for one.
     if (probed.instance.sopClassUid === undefined || probed.instance.sopInstanceUid === undefined)
-      return { kind: 'not-dicom', detail: 'no "DICM" prefix, and no SOP Class and Instance UIDs' };
+      return {
+        kind: 'not-dicom',
+        detail: 'no "DICM" prefix, and no SOP Class and Instance UIDs',
+        sizeBytes,
+      };
     return probed;
   } finally {
     await handle.close();
@@ -139,21 +167,19 @@ function bareDataSetSyntax(head: Uint8Array): string | undefined {
 
 function instanceOf(
   layout: ImportLayout,
-  dataSetOffset: number,
-  transferSyntaxUid: string,
+  found: Pick<ProbedInstance, 'dataSetOffset' | 'transferSyntaxUid' | 'meta' | 'dataSet'>,
   attributes: Attributes,
-  meta: FileMetaInformation | undefined,
+  sizeBytes: number,
 ): ProbeResult & { kind: 'instance' } {
   return {
     kind: 'instance',
     instance: {
       layout,
-      dataSetOffset,
-      transferSyntaxUid,
+      ...found,
       sopClassUid: uidOf(attributes, '00080016'),
       sopInstanceUid: uidOf(attributes, '00080018'),
-      meta,
     },
+    sizeBytes,
   };
 }
 
