@@ -22,6 +22,7 @@ import { dimseStoreConcurrentBenchmark } from './dimse/dimse-store-concurrent.be
 import { machineInfo } from './machine.js';
 import { pduCodecBenchmark } from './pdu/pdu-codec.bench.js';
 import { pduLoopbackBenchmark } from './pdu/pdu-loopback.bench.js';
+import { repositoryFindBenchmark } from './repository/find.bench.js';
 import { repositoryImportBenchmark } from './repository/import-folder.bench.js';
 import { repositoryIndexInsertBenchmark } from './repository/index-insert.bench.js';
 import { serveHostileBenchmark } from './serve/serve-hostile.bench.js';
@@ -46,6 +47,7 @@ const BENCHMARKS: readonly Benchmark[] = [
   serveHostileBenchmark,
   repositoryIndexInsertBenchmark,
   repositoryImportBenchmark,
+  repositoryFindBenchmark,
   cliStartupBenchmark,
 ];
 
