@@ -4,6 +4,8 @@ import { tempDir } from '@dicomnet/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServeOptions } from '../commands/serve.js';
 import { byteCount, peerAddress } from '../commands/serve.js';
+import { runCli } from '../../test/run-cli.js';
+import { ExitCode } from '../exit-codes.js';
 import { ServeConfigError, serveSettings } from './serve-config.js';
 
 let dir: { path: string; remove(): Promise<void> };
@@ -105,5 +107,24 @@ describe('serve option parsers', () => {
     expect(byteCount('500M')).toBe(500 * 1024 ** 2);
     expect(byteCount('2GiB')).toBe(2 * 1024 ** 3);
     expect(() => byteCount('lots')).toThrow('a number of bytes');
+  });
+});
+
+describe('serve command line', () => {
+  it('exits 2 for a storage conflict, options a flat folder cannot use, and a bad config file', async () => {
+    const storage = path.join(dir.path, 'never-created');
+    for (const args of [
+      ['--storage', storage, '--folder', storage],
+      ['--folder', storage, '--peer', 'VIEWER=127.0.0.1:104'],
+      ['--folder', storage, '--duplicate', 'keep'],
+      ['--storage', storage, '--duplicate', 'sometimes'],
+    ]) {
+      const result = await runCli(['serve', '--port', '0', ...args]);
+      expect(result.code, args.join(' ')).toBe(ExitCode.Usage);
+    }
+    const typo = await configFile('serve-typo.json', { storage: 'x', prot: 1 });
+    const result = await runCli(['serve', '--config', typo]);
+    expect(result.code).toBe(ExitCode.Usage);
+    expect(result.stderr).toContain('"prot": not a setting of serve');
   });
 });

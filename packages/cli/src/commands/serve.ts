@@ -56,6 +56,10 @@ export function byteCount(value: string): number {
   return Number(match[1]) * 1024 ** power;
 }
 
+function flagOf(key: string): string {
+  return `--${key.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
+}
+
 function duplicateChoice(value: string): DuplicateChoice {
   if (value === 'replace' || value === 'keep' || value === 'reject') return value;
   throw new InvalidValueError('replace, keep or reject');
@@ -150,6 +154,14 @@ export const serveCommand: CommandSpec = {
       );
     if (options.storage !== undefined && options.folder !== undefined)
       throw new UsageError('--storage and --folder exclude each other', 'serve');
+    if (options.folder !== undefined) {
+      // A flat folder has no index to query and no duplicate policy: these would do nothing.
+      const unused = ['peer', 'minFreeSpace', 'duplicate', 'config'].filter(
+        (key) => options[key] !== undefined,
+      );
+      if (unused.length > 0)
+        throw new UsageError(`--folder takes no ${unused.map(flagOf).join(', ')}`, 'serve');
+    }
     const { runServe } = await loadServe();
     // The cast is safe: the options' parsers and defaults above produce exactly these types.
     await runServe(io, options as unknown as ServeOptions);
