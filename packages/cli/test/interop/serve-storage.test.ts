@@ -203,6 +203,39 @@ describe('dicomnet serve --storage', () => {
     await expectStored(root, [instance]);
   }, 40_000);
 
+  it('refuses with 0xA700 below --min-free-space, and logs why', async () => {
+    const [instance] = await generateInstances(path.join(dir.path, 'full'), { count: 1 });
+    if (instance === undefined) throw new Error('no instance generated');
+    const root = path.join(dir.path, 'full-root');
+    // No disk here has 1 PiB free: the floor is always reached.
+    const serving = await startServe(['--storage', root, '--min-free-space', '1048576G']);
+    try {
+      const storescu = await runTool('storescu', [
+        ...TIMEOUTS,
+        '-v',
+        '-aec',
+        'ARCHIVE',
+        '127.0.0.1',
+        String(serving.port),
+        instance.path,
+      ]);
+      expect(storescu.stderr + storescu.stdout).toMatch(/Refused: OutOfResources/);
+    } finally {
+      expect(await stopServe(serving)).toBe(ExitCode.Ok);
+    }
+    expect(serving.events().find((event) => event.event === 'store-refused')).toMatchObject({
+      sopInstanceUid: instance.sopInstanceUid,
+      status: 0xa700,
+      reason: 'free space is below the configured floor',
+    });
+    const repo = await FileRepository.open({ root });
+    try {
+      expect(await repo.get(instance.sopInstanceUid)).toBeUndefined();
+    } finally {
+      await repo.close();
+    }
+  }, 30_000);
+
   it('stores what Orthanc sends with /modalities/{id}/store; Orthanc finds and moves it back', async () => {
     const root = path.join(dir.path, 'orthanc-root');
     const port = await freePort();
