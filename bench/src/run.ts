@@ -24,6 +24,7 @@ import { pduCodecBenchmark } from './pdu/pdu-codec.bench.js';
 import { pduLoopbackBenchmark } from './pdu/pdu-loopback.bench.js';
 import { repositoryFindBenchmark } from './repository/find.bench.js';
 import { repositoryImportBenchmark } from './repository/import-folder.bench.js';
+import { repositoryIngestBenchmark } from './repository/ingest.bench.js';
 import { repositoryIndexInsertBenchmark } from './repository/index-insert.bench.js';
 import { serveHostileBenchmark } from './serve/serve-hostile.bench.js';
 import type { ResultEntry } from './results-file.js';
@@ -47,6 +48,7 @@ const BENCHMARKS: readonly Benchmark[] = [
   serveHostileBenchmark,
   repositoryIndexInsertBenchmark,
   repositoryImportBenchmark,
+  repositoryIngestBenchmark,
   repositoryFindBenchmark,
   cliStartupBenchmark,
 ];
