@@ -49,7 +49,11 @@ export async function openRepositoryService(
   const recovered = repository.recovery;
   log(
     { event: 'repository-opened', root: repository.root, sqlite: repository.driver, recovered },
-    `repository ${repository.root} opened (${repository.driver})`,
+    `repository ${repository.root} opened (${repository.driver})${
+      recovered.filesChecked + recovered.leftoversRemoved > 0
+        ? `; recovery pass: ${recovered.filesChecked} file(s) checked, ${recovered.filesIndexed} indexed, ${recovered.rowsDropped} row(s) dropped, ${recovered.unindexable.length} unindexable, ${recovered.leftoversRemoved} unfinished store(s) removed`
+        : ''
+    }`,
   );
   const store = createStoreHandler(repository, {
     ...(settings.minFreeBytes > 0 && {

@@ -203,6 +203,33 @@ describe('dicomnet serve --storage', () => {
     await expectStored(root, [instance]);
   }, 40_000);
 
+  it('after a SIGKILL, the next start runs the recovery pass and keeps what was stored', async () => {
+    const instances = await generateInstances(path.join(dir.path, 'killed'), {
+      count: 5,
+      pixelBytes: 512,
+    });
+    const root = path.join(dir.path, 'killed-root');
+    const first = await startServe(['--storage', root]);
+    const storescu = await runTool('storescu', [
+      ...TIMEOUTS,
+      '-aec',
+      'ARCHIVE',
+      '+sd',
+      '127.0.0.1',
+      String(first.port),
+      path.join(dir.path, 'killed'),
+    ]);
+    expect(storescu.code, storescu.stderr).toBe(0);
+    first.child.kill('SIGKILL');
+    await first.exited;
+    const second = await startServe(['--storage', root]);
+    expect(await stopServe(second)).toBe(ExitCode.Ok);
+    expect(second.events().find((event) => event.event === 'repository-opened')).toMatchObject({
+      recovered: { full: true, filesChecked: instances.length, rowsDropped: 0 },
+    });
+    await expectStored(root, instances);
+  }, 30_000);
+
   it('refuses with 0xA700 below --min-free-space, and logs why', async () => {
     const [instance] = await generateInstances(path.join(dir.path, 'full'), { count: 1 });
     if (instance === undefined) throw new Error('no instance generated');
