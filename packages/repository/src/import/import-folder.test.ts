@@ -162,6 +162,22 @@ describe('importFolder', () => {
     }
   });
 
+  it("ends with the repository's own error when the repository fails under it", async () => {
+    const repo = await FileRepository.open({ root: freshRoot(), fsync: false });
+    const run = importFolder(repo, source, { concurrency: 3 });
+    await expect(
+      (async () => {
+        // Closed after the first file: the stores of the files after it fail, which is not
+        // about any file, so the run ends with that error.
+        for await (const event of run) {
+          void event;
+          void repo.close();
+        }
+      })(),
+    ).rejects.toMatchObject({ code: 'DICOMNET_REPOSITORY_CLOSED' });
+    await repo.close();
+  });
+
   it('fails when the folder does not exist', async () => {
     const repo = await FileRepository.open({ root: freshRoot(), fsync: false });
     try {

@@ -189,10 +189,11 @@ class FolderImport implements ImportRun {
           continue;
         }
         const id = nextId++;
-        running.set(
-          id,
-          this.#importFile(entry.path, signal).then((outcome) => ({ id, outcome })),
-        );
+        const task = this.#importFile(entry.path, signal).then((outcome) => ({ id, outcome }));
+        // Marked handled at once: a task may fail (the signal, a full disk) while the walk is
+        // awaited; Promise.race in settleOne still sees the rejection and ends the run with it.
+        task.catch(() => undefined);
+        running.set(id, task);
         while (running.size >= this.#concurrency) yield await settleOne();
       }
       while (running.size > 0) yield await settleOne();
