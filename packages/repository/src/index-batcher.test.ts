@@ -6,18 +6,21 @@ import type { IndexRecord } from './index-record.js';
 import type { SqliteDatabase } from './sqlite/database.js';
 import { openSqlite } from './sqlite/open-sqlite.js';
 
-function record(sop: string, storedPath = `aa/bb/${sop}.dcm`): IndexRecord {
+function record(
+  sop: string,
+  sopClassUid: string | null = '1.2.840.10008.5.1.4.1.1.7',
+): IndexRecord {
   return {
     patient: { patientId: 'P', issuerOfPatientId: '' },
     study: { studyInstanceUid: '1.2' },
     series: { seriesInstanceUid: '1.3', modality: 'OT' },
     instance: {
       sopInstanceUid: sop,
-      sopClassUid: '1.2.840.10008.5.1.4.1.1.7',
+      sopClassUid: sopClassUid as string, // null only to make SQLite refuse the row
       transferSyntaxUid: '1.2.840.10008.1.2.1',
     },
     sizeBytes: 1,
-    storedPath,
+    storedPath: `aa/bb/${sop}.dcm`,
     fileMtimeMs: 0,
   };
 }
@@ -51,9 +54,9 @@ describe('IndexBatcher', () => {
   it('fails only the row that cannot be stored when a batch fails', async () => {
     const batcher = new IndexBatcher(index, () => '20260101000000.000000+0000');
     const results = await Promise.allSettled([
-      batcher.put(record('1.1', 'aa/bb/same.dcm')),
+      batcher.put(record('1.1')),
       batcher.put(record('1.2')),
-      batcher.put(record('1.3', 'aa/bb/same.dcm')), // the same stored path: a UNIQUE violation
+      batcher.put(record('1.3', null)), // a NOT NULL violation
     ]);
     expect(results.map((result) => result.status)).toEqual(['fulfilled', 'fulfilled', 'rejected']);
     expect(index.get('1.1')).toBeDefined();

@@ -59,7 +59,17 @@ export async function recoverRepository(context: RecoveryContext): Promise<Recov
     };
 
   const unindexable: { path: string; reason: string }[] = [];
-  const seen = new Set<string>();
+  // One scan of the rows up front rather than a lookup per file: the index keeps no index on
+  // stored paths (hashes: random keys, which made every batched insert several times slower).
+  // What is left in `unseen` after the walk has lost its file.
+  const unseen = new Map<string, { sizeBytes: number; fileMtimeMs: number; uid: string }>();
+  for (const row of context.index.all()) {
+    unseen.set(row.storedPath, {
+      sizeBytes: row.sizeBytes,
+      fileMtimeMs: row.fileMtimeMs,
+      uid: row.sopInstanceUid,
+    });
+  }
   let batch: IndexRecord[] = [];
   let filesChecked = 0;
   let filesIndexed = 0;
@@ -80,9 +90,9 @@ export async function recoverRepository(context: RecoveryContext): Promise<Recov
       continue;
     }
     filesChecked++;
-    seen.add(relative);
     const stats = await stat(absolute);
-    const row = context.index.getByPath(relative);
+    const row = unseen.get(relative);
+    unseen.delete(relative);
     if (
       row !== undefined &&
       row.sizeBytes === stats.size &&
@@ -97,13 +107,13 @@ export async function recoverRepository(context: RecoveryContext): Promise<Recov
       });
       if (storedPathOf(record.instance.sopInstanceUid) !== relative) {
         unindexable.push({ path: relative, reason: 'its SOP Instance UID belongs elsewhere' });
-        seen.delete(relative);
+        if (row !== undefined) unseen.set(relative, row);
         continue;
       }
       batch.push(record);
       if (batch.length >= BATCH) flush();
     } catch (error) {
-      seen.delete(relative);
+      if (row !== undefined) unseen.set(relative, row);
       unindexable.push({
         path: relative,
         reason: error instanceof Error ? error.message : String(error),
@@ -112,9 +122,7 @@ export async function recoverRepository(context: RecoveryContext): Promise<Recov
   }
   flush();
 
-  const orphans: string[] = [];
-  for (const row of context.index.all())
-    if (!seen.has(row.storedPath)) orphans.push(row.sopInstanceUid);
+  const orphans = [...unseen.values()].map((row) => row.uid);
   const now = context.now();
   for (const uid of orphans) context.index.remove(uid, now);
 

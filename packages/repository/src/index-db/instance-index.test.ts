@@ -79,7 +79,7 @@ describe('InstanceIndex', () => {
       receivedAt: NOW,
       removed: false,
     });
-    expect(index.getByPath('aa/bb/1.2.dcm')?.sopInstanceUid).toBe('1.2');
+    expect(index.get('1.2')?.storedPath).toBe('aa/bb/1.2.dcm');
   });
 
   it('replaces a row stored again, keeping its first received date-time', () => {
@@ -160,8 +160,13 @@ describe('InstanceIndex', () => {
     index.put(batch, NOW);
     expect(db.prepare('SELECT count(*) AS c FROM instances').get()?.c).toBe(5000);
     expect(db.prepare('SELECT sum(number_of_instances) AS c FROM studies').get()?.c).toBe(5000);
-    const clash = { ...record('9.1', '2.0', 'CT'), storedPath: 'aa/bb/1.1.dcm' }; // path taken
-    expect(() => index.put([record('9.2', '2.0', 'CT'), clash], LATER)).toThrow(/UNIQUE/);
+    const good = record('9.1', '2.0', 'CT');
+    // A row SQLite refuses (NOT NULL): the whole batch goes, the good row with it.
+    const refused = {
+      ...good,
+      instance: { ...good.instance, sopClassUid: null as unknown as string },
+    };
+    expect(() => index.put([record('9.2', '2.0', 'CT'), refused], LATER)).toThrow(/NOT NULL/);
     expect(index.get('9.2')).toBeUndefined();
     expect(db.prepare('SELECT count(*) AS c FROM instances').get()?.c).toBe(5000);
   });

@@ -40,7 +40,6 @@ function prepareStatements(db: SqliteDatabase) {
   const p = (sql: string): SqliteStatement => db.prepare(sql);
   return {
     instanceByUid: p(`${INSTANCE_SELECT} WHERE i.sop_instance_uid = ?`),
-    instanceByPath: p(`${INSTANCE_SELECT} WHERE i.stored_path = ?`),
     allInstances: p(`${INSTANCE_SELECT} ORDER BY i.id`),
     patientByKey: p('SELECT id FROM patients WHERE patient_id = ? AND issuer_of_patient_id = ?'),
     insertPatient: p(
@@ -164,12 +163,6 @@ export class InstanceIndex {
   /** The row of one instance. */
   get(sopInstanceUid: string): InstanceRow | undefined {
     const row = this.#s.instanceByUid.get([sopInstanceUid]);
-    return row === undefined ? undefined : toInstanceRow(row);
-  }
-
-  /** The row whose file is at `storedPath`. */
-  getByPath(storedPath: string): InstanceRow | undefined {
-    const row = this.#s.instanceByPath.get([storedPath]);
     return row === undefined ? undefined : toInstanceRow(row);
   }
 

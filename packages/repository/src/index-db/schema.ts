@@ -82,7 +82,9 @@ CREATE TABLE instances (
   content_date TEXT,
   content_time TEXT,
   size_bytes INTEGER NOT NULL,
-  stored_path TEXT NOT NULL UNIQUE,
+  -- Not UNIQUE, not indexed: a hash of the SOP Instance UID (storage-path.ts), so unique with
+  -- it, and an index of random keys made every batched insert several times slower.
+  stored_path TEXT NOT NULL,
   file_mtime_ms INTEGER NOT NULL,
   source_ae_title TEXT,
   received_at TEXT NOT NULL,
