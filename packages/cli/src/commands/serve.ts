@@ -104,7 +104,7 @@ export const serveCommand: CommandSpec = {
     },
     {
       flags: '--peer <aet=host:port>',
-      description: 'a C-MOVE destination: where the AE titled AET listens (repeatable)',
+      description: 'a C-MOVE destination: where the AE titled AET listens',
       parse: peerAddress,
       repeatable: true,
     },
