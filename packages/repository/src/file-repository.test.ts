@@ -16,13 +16,16 @@ let work: { path: string; remove(): Promise<void> };
 let explicit: TestInstance[];
 let implicit: TestInstance[];
 let deflated: TestInstance[];
+/** Larger than a small store (64 KiB): these stream through the staging folder. */
+let large: TestInstance[];
 
 beforeAll(async () => {
   work = await tempDir('dicomnet-repo-');
-  [explicit, implicit, deflated] = await Promise.all([
+  [explicit, implicit, deflated, large] = await Promise.all([
     makeInstances(path.join(work.path, 'explicit'), 6),
     makeInstances(path.join(work.path, 'implicit'), 1, 'implicit-vr-little-endian'),
     makeInstances(path.join(work.path, 'deflated'), 1, 'deflated-explicit-vr-little-endian'),
+    makeInstances(path.join(work.path, 'large'), 2, 'explicit-vr-little-endian', 100_000),
   ]);
 }, 60_000);
 afterAll(() => work.remove());
@@ -241,6 +244,54 @@ describe('FileRepository', () => {
       expect(Buffer.from(file.subarray(header.dataSetOffset)).equals(instance.dataSetBytes)).toBe(
         true,
       );
+      expect(await filesUnder(path.join(root, 'incoming'))).toEqual([]);
+    } finally {
+      await repo.close();
+    }
+  });
+
+  it('streams a data set larger than a small store, checked as a small one is', async () => {
+    const { root, repo } = await openFresh();
+    try {
+      const [first, second] = [large[0]!, large[1]!];
+      expect(first.dataSetBytes.byteLength).toBeGreaterThan(64 * 1024);
+      await expect(
+        repo.store({ ...storeRequestOf(first), sopInstanceUid: second.sopInstanceUid }),
+      ).rejects.toMatchObject({ reason: 'sop-instance-mismatch' });
+      expect(await filesUnder(path.join(root, 'instances'))).toEqual([]);
+      const streamed = await repo.store({
+        ...storeRequestOf(first),
+        dataSet: chunked(first.dataSetBytes, 16_000),
+      });
+      const whole = await repo.store({ ...storeRequestOf(second), dataSet: second.dataSetBytes });
+      for (const [instance, result] of [
+        [first, streamed],
+        [second, whole],
+      ] as const) {
+        expect(result.outcome).toBe('stored');
+        const file = await readAll(await repo.read(instance.sopInstanceUid));
+        expect(result.instance.sizeBytes).toBe(file.byteLength);
+        const header = readPart10Header(file);
+        expect(Buffer.from(file.subarray(header.dataSetOffset)).equals(instance.dataSetBytes)).toBe(
+          true,
+        );
+      }
+      expect(await filesUnder(path.join(root, 'incoming'))).toEqual([]);
+      expect(await filesUnder(path.join(root, 'instances'))).toHaveLength(2);
+    } finally {
+      await repo.close();
+    }
+  });
+
+  it('writes a small store straight into the instances tree, leaving no temporary file', async () => {
+    const { root, repo } = await openFresh();
+    try {
+      // Concurrent stores, some into folders made by an earlier store (each folder made once).
+      await Promise.all(explicit.map((instance) => repo.store(storeRequestOf(instance))));
+      await Promise.all(explicit.map((instance) => repo.store(storeRequestOf(instance))));
+      const files = await filesUnder(path.join(root, 'instances'));
+      expect(files).toHaveLength(explicit.length);
+      expect(files.every((file) => !path.basename(file).startsWith('.'))).toBe(true);
       expect(await filesUnder(path.join(root, 'incoming'))).toEqual([]);
     } finally {
       await repo.close();

@@ -1,17 +1,36 @@
 // The default Repository: Part 10 files under `<root>/instances` at hashed paths, an SQLite index
-// at `<root>/index.sqlite`, stores staged in `<root>/incoming`, and a recovery pass at open.
+// at `<root>/index.sqlite`, large stores staged in `<root>/incoming`, and a recovery pass at open.
 import { randomBytes } from 'node:crypto';
+import { statSync } from 'node:fs';
 import { open, rename, rm, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import { openPart10FileWriter, readPart10Attributes } from '@dicomnet/data';
+import {
+  encodeFileMetaInformation,
+  openPart10FileWriter,
+  parsePart10Header,
+  readAttributesSync,
+  readPart10Attributes,
+  writeFileAtomically,
+  type FileMetaInformationInput,
+  type Part10Attributes,
+} from '@dicomnet/data';
 import {
   DuplicateInstanceError,
   InstanceNotFoundError,
   InvalidInstanceError,
   RepositoryClosedError,
 } from './errors.js';
-import { dicomDateTime, KeyedQueue, makeFolder, syncFolder } from './file-support.js';
+import {
+  dicomDateTime,
+  FolderCache,
+  joinChunks,
+  KeyedQueue,
+  createFolder,
+  makeFolder,
+  syncFolder,
+  takeUpTo,
+} from './file-support.js';
 import { IndexBatcher } from './index-batcher.js';
 import { InstanceIndex, type InstanceRow } from './index-db/instance-index.js';
 import { prepareSchema } from './index-db/schema.js';
@@ -66,12 +85,20 @@ export interface FileRepositoryOptions {
 }
 
 const CLEAN_SHUTDOWN = 'clean_shutdown';
+/**
+ * Largest file (File Meta Information and data set) stored from memory; the atomic writer's
+ * default buffer, so such a file is also written in one go.
+ */
+const SMALL_FILE_BYTES = 64 * 1024;
 
 /**
- * A {@link Repository} on the local file system. Each store is written to the staging folder
- * (atomically, fsynced), its attributes are read back with the streaming element reader and
- * checked against the request, then it is renamed into place and its index row committed (rows
- * of concurrent stores share one transaction). Open with {@link FileRepository.open}.
+ * A {@link Repository} on the local file system. A store whose file fits 64 KiB (most instances
+ * of a modality) is checked from the bytes in memory, then written straight to its final folder
+ * under a temporary name and renamed when complete (fdatasync of the file, fsync of its folder,
+ * and of the parents of a folder just made, all before it resolves). A larger one is written to
+ * the staging folder as it arrives, its attributes read back with the streaming element reader,
+ * then renamed into place. Either way the index row is committed (rows of concurrent stores share
+ * one transaction) before the store resolves. Open with {@link FileRepository.open}.
  */
 export class FileRepository implements Repository {
   /** The storage root. */
@@ -88,6 +115,7 @@ export class FileRepository implements Repository {
   readonly #fsync: boolean;
   readonly #duplicate: DuplicatePolicy;
   readonly #queue = new KeyedQueue();
+  readonly #folders: FolderCache;
   readonly #inFlight = new Set<Promise<unknown>>();
   #closing: Promise<void> | undefined;
 
@@ -108,6 +136,9 @@ export class FileRepository implements Repository {
     this.recovery = recovery;
     this.#fsync = options.fsync ?? true;
     this.#duplicate = options.duplicate ?? 'replace';
+    const fsync = this.#fsync;
+    const instancesRoot = this.#instancesRoot;
+    this.#folders = new FolderCache((folder) => createFolder(instancesRoot, folder, fsync));
   }
 
   /**
@@ -274,33 +305,121 @@ export class FileRepository implements Repository {
       return { outcome: 'kept', instance: toStoredInstance(existing) };
     }
 
-    const staged = path.join(this.#incoming, `${randomBytes(12).toString('hex')}.dcm`);
-    const writer = await openPart10FileWriter(
-      staged,
-      {
-        mediaStorageSopClassUid: request.sopClassUid,
-        mediaStorageSopInstanceUid: request.sopInstanceUid,
-        transferSyntaxUid: request.transferSyntaxUid,
-        ...(request.sourceAeTitle === undefined
-          ? {}
-          : { sourceApplicationEntityTitle: request.sourceAeTitle }),
-      },
-      { fsync: this.#fsync, ...(options.signal === undefined ? {} : { signal: options.signal }) },
-    );
-    let record: IndexRecord;
+    const meta: FileMetaInformationInput = {
+      mediaStorageSopClassUid: request.sopClassUid,
+      mediaStorageSopInstanceUid: request.sopInstanceUid,
+      transferSyntaxUid: request.transferSyntaxUid,
+      ...(request.sourceAeTitle === undefined
+        ? {}
+        : { sourceApplicationEntityTitle: request.sourceAeTitle }),
+    };
+    const header = encodeFileMetaInformation(meta);
     const storedPath = storedPathOf(request.sopInstanceUid);
+    const taken = await takeUpTo(chunksOf(request.dataSet), SMALL_FILE_BYTES - header.byteLength);
+    const record =
+      taken.rest === undefined
+        ? await this.#storeSmall(
+            request,
+            header,
+            joinChunks(taken.chunks, taken.bytes),
+            storedPath,
+            options,
+          )
+        : await this.#storeStreamed(request, meta, taken.chunks, taken.rest, storedPath, options);
+    await this.#batcher.put(record);
+    const row = this.#index.get(request.sopInstanceUid);
+    if (row === undefined) throw new InstanceNotFoundError(request.sopInstanceUid); // deleted meanwhile
+    return {
+      outcome: existing === undefined ? 'stored' : 'replaced',
+      instance: toStoredInstance(row),
+    };
+  }
+
+  /**
+   * A data set that came whole within {@link SMALL_FILE_BYTES}: checked from the bytes in memory,
+   * then written straight to its final path (under a temporary name beside it, renamed when
+   * complete and durable), with no staging file and no read back.
+   */
+  async #storeSmall(
+    request: StoreRequest,
+    header: Uint8Array,
+    dataSet: Uint8Array,
+    storedPath: string,
+    options: StoreOptions,
+  ): Promise<IndexRecord> {
+    const file = new Uint8Array(header.byteLength + dataSet.byteLength);
+    file.set(header, 0);
+    file.set(dataSet, header.byteLength);
+    let attributes: Part10Attributes;
+    try {
+      attributes = part10AttributesOf(file);
+    } catch (error) {
+      throw new InvalidInstanceError('unreadable', 'the data set cannot be read', { cause: error });
+    }
+    // PS3.4 B.2.3: the data set must be the instance the command names (else 0xA900); the File
+    // Meta Information was made from the request, so checking the data set against it checks it
+    // against the request. Checked before anything is written.
+    const checked = indexRecordOf(attributes, {
+      sizeBytes: file.byteLength,
+      storedPath,
+      fileMtimeMs: 0,
+      sourceAeTitle: request.sourceAeTitle,
+    });
+    const final = absoluteStoredPath(this.#instancesRoot, storedPath);
+    const folder = path.dirname(final);
+    const ready = await this.#folders.ensure(folder);
+    options.signal?.throwIfAborted();
+    try {
+      await writeFileAtomically(final, [file], {
+        fsync: this.#fsync,
+        ...(options.signal === undefined ? {} : { signal: options.signal }),
+      });
+    } catch (error) {
+      this.#folders.forget(folder); // it may have been removed behind our back
+      throw error;
+    }
+    await ready.durable;
+    // Synchronous like the small write itself: one stat of a file just written, a few µs.
+    return { ...checked, fileMtimeMs: Math.trunc(statSync(final).mtimeMs) };
+  }
+
+  /**
+   * A data set larger than {@link SMALL_FILE_BYTES}: written to the staging folder as it comes,
+   * its attributes read back from the file, then renamed into place.
+   */
+  async #storeStreamed(
+    request: StoreRequest,
+    meta: FileMetaInformationInput,
+    first: readonly Uint8Array[],
+    rest: AsyncIterator<Uint8Array>,
+    storedPath: string,
+    options: StoreOptions,
+  ): Promise<IndexRecord> {
+    const staged = path.join(this.#incoming, `${randomBytes(12).toString('hex')}.dcm`);
+    let writer;
+    try {
+      writer = await openPart10FileWriter(staged, meta, {
+        fsync: this.#fsync,
+        ...(options.signal === undefined ? {} : { signal: options.signal }),
+      });
+    } catch (error) {
+      await rest.return?.();
+      throw error;
+    }
+    let record: IndexRecord;
     const final = absoluteStoredPath(this.#instancesRoot, storedPath);
     try {
       try {
-        for await (const chunk of chunksOf(request.dataSet)) await writer.write(chunk);
+        for (const chunk of first) await writer.write(chunk);
+        for (let next = await rest.next(); next.done !== true; next = await rest.next())
+          await writer.write(next.value);
         await writer.commit();
       } catch (error) {
+        await rest.return?.();
         await writer.abort(error);
         throw error;
       }
-      // PS3.4 B.2.3: the data set must be the instance the command names (else 0xA900); the
-      // File Meta Information was written from the request, so checking the data set against
-      // it checks it against the request.
+      // PS3.4 B.2.3, as in #storeSmall, from the staged file.
       const attributes = await readPart10Attributes(staged, INDEX_TAGS, {
         ...(options.signal === undefined ? {} : { signal: options.signal }),
       }).catch((error: unknown) => {
@@ -308,7 +427,9 @@ export class FileRepository implements Repository {
           cause: error,
         });
       });
-      await makeFolder(this.#instancesRoot, path.dirname(final), this.#fsync);
+      await (
+        await this.#folders.ensure(path.dirname(final))
+      ).durable;
       options.signal?.throwIfAborted();
       const stats = await stat(staged);
       record = indexRecordOf(attributes, {
@@ -323,14 +444,22 @@ export class FileRepository implements Repository {
       throw error;
     }
     if (this.#fsync) await syncFolder(path.dirname(final));
-    await this.#batcher.put(record);
-    const row = this.#index.get(request.sopInstanceUid);
-    if (row === undefined) throw new InstanceNotFoundError(request.sopInstanceUid); // deleted meanwhile
-    return {
-      outcome: existing === undefined ? 'stored' : 'replaced',
-      instance: toStoredInstance(row),
-    };
+    return record;
   }
+}
+
+/**
+ * The Part 10 file of a small store, header and data set: what {@link readPart10Attributes} would
+ * read back from the written file, read from the bytes in memory instead.
+ */
+function part10AttributesOf(file: Uint8Array): Part10Attributes {
+  const parsed = parsePart10Header(file, true);
+  if (!('header' in parsed)) throw new RangeError('the File Meta Information is incomplete');
+  const { meta, dataSetOffset } = parsed.header;
+  const attributes = readAttributesSync(file.subarray(dataSetOffset), INDEX_TAGS, {
+    transferSyntaxUid: meta.transferSyntaxUid,
+  });
+  return { meta, dataSetOffset, attributes, bytesRead: file.byteLength };
 }
 
 /** The data set of a request as chunks (a whole Uint8Array is one chunk). */

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readPart10Header } from '@dicomnet/data';
+import { atomicWriterTargetOf, readPart10Header } from '@dicomnet/data';
 import { tempDir } from '@dicomnet/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FileRepository } from '../src/file-repository.js';
@@ -102,6 +102,12 @@ describe('crash consistency', () => {
                 .join('/'),
             ),
         );
+        // A small store is written straight into its folder under a temporary name: a kill
+        // mid-write leaves one there, which the recovery pass must have removed.
+        const temporary = [...files].filter(
+          (file) => atomicWriterTargetOf(path.posix.basename(file)) !== undefined,
+        );
+        expect(temporary, 'temporary files left in the instances tree').toEqual([]);
         let rows = 0;
         for (const instance of instances) {
           const stored = await repo.get(instance.sopInstanceUid);
