@@ -53,24 +53,20 @@ export async function runImport(
     return;
   }
   const skipped: SkippedFile[] = [];
-  let totals: ImportTotals | undefined;
   let progress: ImportProgress | undefined;
   let fatal: unknown;
+  // Nothing starts before the loop: until then its totals are all zero.
+  const run = importFolder(repository, folder, {
+    concurrency: options.concurrency,
+    signal: io.interrupted,
+  });
   try {
     const total = await countFiles(folder, new Set([repository.root]), io.interrupted);
     progress = new ImportProgress(out, io.isTty, total);
-    const run = importFolder(repository, folder, {
-      concurrency: options.concurrency,
-      signal: io.interrupted,
-    });
-    try {
-      for await (const event of run) {
-        if (event.kind === 'skipped')
-          skipped.push({ path: event.path, reason: event.reason, detail: event.detail });
-        progress.update(event.totals);
-      }
-    } finally {
-      totals = run.totals;
+    for await (const event of run) {
+      if (event.kind === 'skipped')
+        skipped.push({ path: event.path, reason: event.reason, detail: event.detail });
+      progress.update(event.totals);
     }
   } catch (error) {
     fatal = error;
@@ -78,12 +74,12 @@ export async function runImport(
     progress?.stop();
     await repository.close();
   }
+  const totals = run.totals;
   const interrupted = io.interrupted.aborted;
   if (fatal !== undefined && !interrupted) {
     fail(fatal);
-    if (totals === undefined) return;
+    if (progress === undefined) return; // it failed before the run began: nothing to sum up
   }
-  if (totals === undefined) totals = emptyTotals();
   const failed = skipped.filter((file) => FAILURES.has(file.reason)).length;
   report(out, folder, options, totals, skipped, progress, interrupted);
   if (interrupted || failed > 0 || fatal !== undefined) io.setExitCode(ExitCode.Failed);
@@ -136,21 +132,3 @@ const REASON_TEXT: Readonly<Record<ImportSkipReason, string>> = {
   unreadable: 'could not be read (unreadable)',
   'not-a-file': 'not a regular file (not-a-file)',
 };
-
-function emptyTotals(): ImportTotals {
-  return {
-    filesSeen: 0,
-    imported: 0,
-    alreadyThere: 0,
-    skipped: 0,
-    skippedByReason: {
-      'not-dicom': 0,
-      malformed: 0,
-      'invalid-instance': 0,
-      unreadable: 0,
-      'not-a-file': 0,
-    },
-    bytesSeen: 0,
-    bytesImported: 0,
-  };
-}
