@@ -5,10 +5,7 @@ import {
   PduType,
 } from '../codec/index.js';
 import { checkPresentationContextId } from '../codec/field-checks.js';
-
-/** Message control header bits (PS3.8 E.2): bit 0 command, bit 1 last fragment. */
-const COMMAND_BIT = 0x01;
-const LAST_BIT = 0x02;
+import { messageControlHeader } from '../codec/p-data-tf.js';
 
 /** One PDV of a framed message: a fragment of the command or of the data set. */
 export interface FramedPdv {
@@ -141,7 +138,7 @@ function writePduHeader(out: Uint8Array, at: number, pduLength: number): number 
 function writePdvHeader(out: Uint8Array, at: number, contextId: number, pdv: FramedPdv): number {
   writeUint32(out, at, pdv.fragment.byteLength + 2);
   out[at + 4] = contextId;
-  out[at + 5] = (pdv.isCommand ? COMMAND_BIT : 0) | (pdv.isLast ? LAST_BIT : 0);
+  out[at + 5] = messageControlHeader(pdv.isCommand, pdv.isLast);
   return at + PDV_HEADER_LENGTH;
 }
 

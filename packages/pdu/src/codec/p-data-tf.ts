@@ -20,6 +20,11 @@ const COMMAND_BIT = 0x01;
 /** Message control header bit 1: the fragment is the last of its command or data set. */
 const LAST_BIT = 0x02;
 
+/** The message control header byte of a PDV (PS3.8 E.2). */
+export function messageControlHeader(isCommand: boolean, isLast: boolean): number {
+  return (isCommand ? COMMAND_BIT : 0) | (isLast ? LAST_BIT : 0);
+}
+
 /** One Presentation Data Value item of a P-DATA-TF (PS3.8 9.3.5.1, Table 9-23; Annex E). */
 export interface Pdv {
   /** Odd, 1..255: an accepted presentation context of the association. */
@@ -78,7 +83,7 @@ export function encodePdvHeader(
   const view = new DataView(header.buffer);
   view.setUint32(0, fragmentLength + 2, false);
   header[4] = presentationContextId;
-  header[5] = (isCommand ? COMMAND_BIT : 0) | (isLast ? LAST_BIT : 0);
+  header[5] = messageControlHeader(isCommand, isLast);
   return header;
 }
 
