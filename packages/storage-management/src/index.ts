@@ -6,3 +6,11 @@ export { Tag as InventoryTag } from './tags.js';
 // ---- what inventories are made from, and where they go ----
 export type { InventoryEntry, InventorySource, InventoryWalkOptions } from './inventory-source.js';
 export type { InventorySink, ProducedInstance } from './inventory-sink.js';
+
+// ---- producing Inventory instances (PS3.3 A.88, C.38.1) ----
+
+// ---- reading and retrieving Inventory instances ----
+
+// ---- the Inventory Creation SCP (PS3.4 KK.2.2.3, KK.2.3.2) ----
+
+// ---- the Inventory Creation SCU (PS3.4 KK.2.2.2, KK.2.3.3) ----
