@@ -8,6 +8,16 @@ export interface StatusDetails {
   readonly errorComment?: string;
   readonly errorId?: number;
   readonly offendingElement?: readonly number[];
+  /** Attribute Identifier List (0000,1005), e.g. with 0120H Missing Attribute (PS3.7 C.5.13). */
+  readonly attributeIdentifierList?: readonly number[];
+  /** Action Type ID (0000,1008) an N-ACTION-RSP echoed (PS3.7 C.5.10, C.5.16, C.5.24). */
+  readonly actionTypeId?: number;
+  /** Event Type ID (0000,1002) an N-EVENT-REPORT-RSP echoed (PS3.7 C.5.10, C.5.16, C.5.18). */
+  readonly eventTypeId?: number;
+  /** Affected SOP Class UID (0000,0002) of the failure response (e.g. C.5.7, C.5.20). */
+  readonly affectedSopClassUid?: string;
+  /** Affected SOP Instance UID (0000,1000) of the failure response (e.g. C.5.7, C.5.12, C.5.19). */
+  readonly affectedSopInstanceUid?: string;
 }
 
 /**

@@ -24,12 +24,14 @@ export function encodeResponse(message: DimseResponse, request: DimseRequest): U
       errorComment: _comment,
       errorId: _id,
       offendingElement: _offending,
+      attributeIdentifierList: _attributes,
       ...bare
     } = message as DimseResponse & {
       errorComment?: string;
       errorId?: number;
       offendingElement?: readonly number[];
-    }; // every response type may carry these three
+      attributeIdentifierList?: readonly number[];
+    }; // every response type may carry these companions
     if (bare === message) throw error;
     return encodeCommandSet(toCommandSet(bare as DimseResponse, { request }));
   }

@@ -214,6 +214,35 @@ describe('DimseClient and createServer', () => {
     await expect(responded).resolves.toBe(false);
   });
 
+  it('carries the Annex C companions of an N-ACTION-RSP: Attribute Identifier List, Action Type ID', async () => {
+    const replies = [
+      { status: 0x0120, attributeIdentifierList: [0x00080415] }, // PS3.7 C.5.13
+      { status: 0x0123 }, // C.5.24: Action Type ID echoed
+      { status: 0x0212, errorComment: 'level PATIENT' }, // PS3.4 Table KK.2.2.3-1
+      { status: 0xb010, attributeIdentifierList: [0x00081030] },
+    ];
+    let next = 0;
+    const port = await serve({ action: () => replies[next++] });
+    const client = await open(port);
+    const target = { sopClassUid: COMMITMENT, sopInstanceUid: COMMITMENT_INSTANCE };
+    await expect(client.action({ ...target, actionTypeId: 13 })).rejects.toMatchObject({
+      status: 0x0120,
+      details: { attributeIdentifierList: [0x00080415] },
+    });
+    await expect(client.action({ ...target, actionTypeId: 16 })).rejects.toMatchObject({
+      status: 0x0123,
+      details: { actionTypeId: 16, affectedSopInstanceUid: COMMITMENT_INSTANCE },
+    });
+    await expect(client.action({ ...target, actionTypeId: 11 })).rejects.toMatchObject({
+      status: 0x0212,
+      details: { errorComment: 'level PATIENT' },
+    });
+    const warning = await client.action({ ...target, actionTypeId: 11 });
+    expect(warning.status).toBe(0xb010);
+    expect(warning.attributeIdentifierList).toEqual([0x00081030]);
+    await client.release();
+  });
+
   it('answers an N-service without a handler with 0x0211 Unrecognized operation', async () => {
     const client = await open(await serve({}));
     await expect(

@@ -111,6 +111,8 @@ export interface NActionRsp extends DimseNResponseFields {
   readonly kind: 'N-ACTION-RSP';
   /** (0000,1008) C(=): required when an Action Reply is sent (PS3.7 §10.1.4.1.5). */
   readonly actionTypeId?: number;
+  /** (0000,1005) with 0120H Missing Attribute (PS3.7 C.5.13) or a service warning that lists it. */
+  readonly attributeIdentifierList?: readonly number[];
   /** Action Reply, C: per SOP class in PS3.4; with a Success or Warning status (or 0115H). */
   readonly hasDataSet: boolean;
 }

@@ -137,7 +137,8 @@ const COMPANIONS: readonly (readonly [MessageFieldName, (status: number) => bool
       inRange(status, 0xc000, 0xcfff) ||
       (inRange(status, 0xa000, 0xafff) && !inRange(status, 0xa700, 0xa7ff) && status !== 0xa801),
   ],
-  // C.4.1, C.5.1–C.5.5, C.5.6 (0122H), C.5.21 (0110H), C.5.25 (0124H)
+  // C.4.1, C.5.1–C.5.5, C.5.6 (0122H), C.5.21 (0110H), C.5.25 (0124H); 0212H and 0213H where a
+  // service's status table lists Error Comment with them (PS3.4 Table KK.2.2.3-1).
   [
     'errorComment',
     (status) =>
@@ -145,12 +146,22 @@ const COMPANIONS: readonly (readonly [MessageFieldName, (status: number) => bool
       status === 0x0110 ||
       status === 0x0122 ||
       status === 0x0124 ||
+      status === 0x0212 ||
+      status === 0x0213 ||
       inRange(status, 0xa000, 0xcfff),
   ],
   // C.5.21 Processing failure
   ['errorId', (status) => status === 0x0110],
-  // C.4.2 Attribute list warning, C.5.17 No such attribute
-  ['attributeIdentifierList', (status) => status === 0x0107 || status === 0x0105],
+  // C.4.2 Attribute list warning, C.5.17 No such attribute, C.5.13 Missing Attribute; service
+  // warnings whose table lists it (PS3.4 Table KK.2.2.3-1: 0xB010 Attribute list warning).
+  [
+    'attributeIdentifierList',
+    (status) =>
+      status === 0x0107 ||
+      status === 0x0105 ||
+      status === 0x0120 ||
+      inRange(status, 0xb000, 0xbfff),
+  ],
 ];
 
 /** PS3.4 C.4.2.1.6–C.4.2.1.9 (C-MOVE) and C.4.3.1.x (C-GET): counters and Identifier by status. */

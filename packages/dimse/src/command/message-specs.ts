@@ -137,6 +137,9 @@ export const MESSAGE_SPECS: { readonly [K in DimseKind]: MessageSpec } = {
   'N-ACTION-RSP': spec('N-ACTION-RSP', CommandField.NActionRsp, 'conditional', {
     ...N_RESPONSE,
     actionTypeId: 'U',
+    // An Annex C companion (C.5.13 0120H) and of service warnings that list it (PS3.4 Table
+    // KK.2.2.3-1, 0xB010).
+    attributeIdentifierList: 'U',
   }),
   // PS3.7 Tables 10.3-9, 10.3-10; Table 10.1-5
   'N-CREATE-RQ': spec('N-CREATE-RQ', CommandField.NCreateRq, 'conditional', {

@@ -2,6 +2,7 @@ import type { ServiceName, StatusCategory } from '@dicomnet/status-codes';
 import { describeStatus, statusCategory } from '@dicomnet/status-codes';
 import type { DimseResponse } from '../command/index.js';
 import { DimseStatusError } from '../errors.js';
+import type { StatusDetails } from '../errors.js';
 
 /** The outcome of a request the peer answered with Success or Warning. */
 export interface DimseResult {
@@ -22,6 +23,12 @@ export interface StatusReply {
   readonly errorComment?: string;
   readonly errorId?: number;
   readonly offendingElement?: readonly number[];
+  /**
+   * Attribute Identifier List (0000,1005), in the responses that may carry it: N-GET/N-SET/
+   * N-CREATE-RSP, and N-ACTION-RSP with 0120H Missing Attribute (PS3.7 C.5.13) or a warning
+   * whose service table lists it (e.g. 0xB010, PS3.4 Table KK.2.2.3-1).
+   */
+  readonly attributeIdentifierList?: readonly number[];
 }
 
 /**
@@ -34,7 +41,17 @@ export function resultOf(
   service?: ServiceName,
 ): DimseResult {
   const fields = response as Partial<
-    Record<'errorComment' | 'errorId' | 'offendingElement', unknown>
+    Record<
+      | 'errorComment'
+      | 'errorId'
+      | 'offendingElement'
+      | 'attributeIdentifierList'
+      | 'actionTypeId'
+      | 'eventTypeId'
+      | 'affectedSopClassUid'
+      | 'affectedSopInstanceUid',
+      unknown
+    >
   >; // optional companions
   const errorComment = typeof fields.errorComment === 'string' ? fields.errorComment : undefined;
   const errorId = typeof fields.errorId === 'number' ? fields.errorId : undefined;
@@ -43,16 +60,20 @@ export function resultOf(
     : undefined;
   const category = statusCategory(response.status);
   if (category === 'Failure' || category === 'Cancel') {
-    throw new DimseStatusError(
-      operation,
-      response.status,
-      {
-        ...(errorComment !== undefined && { errorComment }),
-        ...(errorId !== undefined && { errorId }),
-        ...(offendingElement !== undefined && { offendingElement }),
-      },
-      service,
-    );
+    const list = fields.attributeIdentifierList;
+    const { actionTypeId, eventTypeId, affectedSopClassUid, affectedSopInstanceUid } = fields;
+    const details: StatusDetails = {
+      ...(errorComment !== undefined && { errorComment }),
+      ...(errorId !== undefined && { errorId }),
+      ...(offendingElement !== undefined && { offendingElement }),
+      // Annex C companions of N-service failures (PS3.7 C.5.7, C.5.10, C.5.12, C.5.13, C.5.16, C.5.24).
+      ...(Array.isArray(list) && { attributeIdentifierList: list as number[] }),
+      ...(typeof actionTypeId === 'number' && { actionTypeId }),
+      ...(typeof eventTypeId === 'number' && { eventTypeId }),
+      ...(typeof affectedSopClassUid === 'string' && { affectedSopClassUid }),
+      ...(typeof affectedSopInstanceUid === 'string' && { affectedSopInstanceUid }),
+    };
+    throw new DimseStatusError(operation, response.status, details, service);
   }
   return {
     status: response.status,
@@ -77,5 +98,8 @@ export function statusFields(reply: StatusReply): StatusReply {
     ...(reply.errorComment !== undefined && { errorComment: reply.errorComment }),
     ...(reply.errorId !== undefined && { errorId: reply.errorId }),
     ...(reply.offendingElement !== undefined && { offendingElement: reply.offendingElement }),
+    ...(reply.attributeIdentifierList !== undefined && {
+      attributeIdentifierList: reply.attributeIdentifierList,
+    }),
   };
 }
