@@ -45,6 +45,8 @@ export interface NEventReportRsp extends DimseNResponseFields {
   readonly kind: 'N-EVENT-REPORT-RSP';
   /** (0000,1002) C(=): required when an Event Reply is sent (PS3.7 §10.1.1.1). */
   readonly eventTypeId?: number;
+  /** (0000,1005) with 0120H Missing Attribute: the attributes left out (PS3.7 C.5.13). */
+  readonly attributeIdentifierList?: readonly number[];
   /** Event Reply, C: per SOP class in PS3.4; with a Success or Warning status (or 0115H). */
   readonly hasDataSet: boolean;
 }

@@ -113,6 +113,9 @@ export const MESSAGE_SPECS: { readonly [K in DimseKind]: MessageSpec } = {
   'N-EVENT-REPORT-RSP': spec('N-EVENT-REPORT-RSP', CommandField.NEventReportRsp, 'conditional', {
     ...N_RESPONSE,
     eventTypeId: 'U',
+    // An Annex C companion (C.5.13 0120H Missing Attribute), e.g. an Inventory Creation SCU
+    // refusing an event without Transaction UID (PS3.4 5.4.2.1).
+    attributeIdentifierList: 'U',
   }),
   // PS3.7 Tables 10.3-3, 10.3-4; Table 10.1-2
   'N-GET-RQ': spec('N-GET-RQ', CommandField.NGetRq, 'never', {
