@@ -10,6 +10,7 @@ export type { InventorySink, ProducedInstance } from './inventory-sink.js';
 // ---- producing Inventory instances (PS3.3 A.88, C.38.1) ----
 
 // ---- reading and retrieving Inventory instances ----
+export * from './read/index.js';
 
 // ---- the Inventory Creation SCP (PS3.4 KK.2.2.3, KK.2.3.2) ----
 
