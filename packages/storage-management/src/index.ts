@@ -8,6 +8,8 @@ export type { InventoryEntry, InventorySource, InventoryWalkOptions } from './in
 export type { InventorySink, ProducedInstance } from './inventory-sink.js';
 
 // ---- producing Inventory instances (PS3.3 A.88, C.38.1) ----
+export * from './produce/index.js';
+export { folderSink, inventoryFileName } from './sink/folder-sink.js';
 
 // ---- reading and retrieving Inventory instances ----
 export * from './read/index.js';

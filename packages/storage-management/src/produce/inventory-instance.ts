@@ -1,0 +1,217 @@
+// One Inventory SOP Instance (PS3.3 A.88: General Equipment C.7.5.1, Inventory C.38.1, SOP Common
+// C.12.1) as element-writer tokens, and as the stream of bytes a sink stores. The records stream
+// through: study, series and instance items are written with undefined lengths (PS3.5 7.5.2), so
+// nothing but the current record is encoded at a time.
+import {
+  TransferSyntax,
+  tagNumber,
+  writeElements,
+  type DataSet,
+  type ElementWriterInput,
+} from '@dicomnet/data';
+import type { InventoryEntry } from '../inventory-source.js';
+import type { ProducedInstance } from '../inventory-sink.js';
+import { Tag } from '../tags.js';
+import { INVENTORY_STORAGE_SOP_CLASS } from '../uids.js';
+import { dicomDate, dicomTime } from './dicom-time.js';
+import { elementToken, recordTokens } from './record-tokens.js';
+import type { InventoryCompletionStatus, InventoryRequestSpec } from './types.js';
+
+/** A node of the tree below an instance, as its Incorporated Inventory Instance items say. */
+export interface IncorporatedNode {
+  readonly sopInstanceUid: string;
+  /** The node's own incorporated instances (PS3.3 C.38.2.3: each node carries its subtree). */
+  readonly children: readonly IncorporatedNode[];
+}
+
+/** What one Inventory instance holds. */
+export interface InventoryInstanceContent {
+  readonly sopInstanceUid: string;
+  readonly request: InventoryRequestSpec;
+  readonly completion: InventoryCompletionStatus;
+  /** Records in depth-first order, each study first (a study may be a part of one, see split). */
+  readonly entries: readonly InventoryEntry[];
+  /** Study entries among `entries`: Number of Study Records in Instance (0008,0427). */
+  readonly studyRecords: number;
+  /** Study records of this instance and of all it incorporates: (0008,0428). */
+  readonly totalStudyRecords: number;
+  /** The instances this one incorporates (PS3.3 C.38.1.1.5). */
+  readonly incorporated?: readonly IncorporatedNode[];
+  /** Whether a value needs more than ASCII (then Specific Character Set is ISO_IR 192). */
+  readonly nonAscii: boolean;
+  /** When the instance is written (Instance Creation Date/Time); default now. */
+  readonly createdAt?: Date;
+}
+
+/** Manufacturer (0008,0070) of the General Equipment Module (PS3.3 C.7.5.1, Type 2). */
+export const INVENTORY_MANUFACTURER = 'dicomnet';
+const MODEL_NAME = 'dicomnet storage-management';
+
+function element(
+  tag: string,
+  vr: string,
+  values: readonly (string | number | bigint)[],
+): ElementWriterInput {
+  if (typeof values[0] === 'string') return elementToken(tag, { vr, Value: values });
+  return { kind: 'model-element', tag: tagNumber(tag), element: { vr, Value: values } };
+}
+
+function* sequence(
+  tag: string,
+  items: () => Iterable<Iterable<ElementWriterInput>>,
+): Generator<ElementWriterInput> {
+  yield { kind: 'sequence', tag: tagNumber(tag), vr: 'SQ', length: undefined };
+  let index = 0;
+  for (const item of items()) {
+    yield { kind: 'item', index: index++, length: undefined };
+    yield* item;
+    yield { kind: 'item-end' };
+  }
+  yield { kind: 'sequence-end' };
+}
+
+/** Items of the Inventory Reference Macro (PS3.3 Table C.38.2-3), recursively. */
+function* referenceItems(
+  nodes: readonly IncorporatedNode[],
+): Generator<Generator<ElementWriterInput>> {
+  for (const node of nodes) yield referenceItem(node);
+}
+
+function* referenceItem(node: IncorporatedNode): Generator<ElementWriterInput> {
+  if (node.children.length > 0) {
+    // PS3.3 C.38.2.3: 1C, required when the referenced instance incorporates others.
+    yield* sequence(Tag.IncorporatedInventoryInstanceSequence, () => referenceItems(node.children));
+  }
+  yield element(Tag.ReferencedSOPClassUID, 'UI', [INVENTORY_STORAGE_SOP_CLASS]);
+  yield element(Tag.ReferencedSOPInstanceUID, 'UI', [node.sopInstanceUid]);
+}
+
+/**
+ * The items of the Inventoried Studies Sequence (0008,0423) from `entries` (flat, depth-first),
+ * with their Inventoried Series (0008,0424) and Instances (0008,0425) Sequences nested.
+ */
+function* studyItems(
+  entries: readonly InventoryEntry[],
+  level: InventoryRequestSpec['level'],
+): Generator<Generator<ElementWriterInput>> {
+  let index = 0;
+  const childrenOf = (kind: 'series' | 'instance'): { from: number; to: number } => {
+    const from = index;
+    while (index < entries.length && entries[index]!.kind !== 'study') {
+      if (kind === 'instance' && entries[index]!.kind === 'series') break;
+      index++;
+    }
+    return { from, to: index };
+  };
+  while (index < entries.length) {
+    const study = entries[index++]!;
+    if (study.kind !== 'study') throw new TypeError('inventory records must start with a study');
+    const { from, to } = childrenOf('series');
+    yield recordTokens(
+      study.attributes,
+      level === 'STUDY'
+        ? undefined
+        : {
+            tag: Tag.InventoriedSeriesSequence,
+            tokens: () =>
+              sequence(Tag.InventoriedSeriesSequence, () => seriesItems(entries, from, to, level)),
+          },
+    );
+  }
+}
+
+function* seriesItems(
+  entries: readonly InventoryEntry[],
+  from: number,
+  to: number,
+  level: InventoryRequestSpec['level'],
+): Generator<Generator<ElementWriterInput>> {
+  let index = from;
+  while (index < to) {
+    const series = entries[index++]!;
+    if (series.kind !== 'series') throw new TypeError('instance records must follow a series');
+    const first = index;
+    while (index < to && entries[index]!.kind === 'instance') index++;
+    const last = index;
+    yield recordTokens(
+      series.attributes,
+      level === 'INSTANCE'
+        ? {
+            tag: Tag.InventoriedInstancesSequence,
+            tokens: () =>
+              sequence(Tag.InventoriedInstancesSequence, function* () {
+                for (let at = first; at < last; at++) yield recordTokens(entries[at]!.attributes);
+              }),
+          }
+        : undefined,
+    );
+  }
+}
+
+function scopeElement(scope: DataSet | undefined): ElementWriterInput {
+  // PS3.3 C.38.1.1.2 and C.38.2.1: the scope as applied; an empty sequence is the universal match.
+  const applied = scope !== undefined && Object.keys(scope).length > 0 ? [scope] : [];
+  return {
+    kind: 'model-element',
+    tag: tagNumber(Tag.ScopeOfInventorySequence),
+    element: { vr: 'SQ', Value: applied },
+  };
+}
+
+/** The tokens of one Inventory instance's data set, in ascending tag order (PS3.5 7.1). */
+export function* inventoryInstanceTokens(
+  content: InventoryInstanceContent,
+): Generator<ElementWriterInput> {
+  const { request } = content;
+  const created = content.createdAt ?? new Date();
+  if (content.nonAscii) yield element(Tag.SpecificCharacterSet, 'CS', ['ISO_IR 192']);
+  yield element('00080012', 'DA', [dicomDate(created)]); // Instance Creation Date, C.12.1
+  yield element('00080013', 'TM', [dicomTime(created)]);
+  yield element(Tag.SOPClassUID, 'UI', [INVENTORY_STORAGE_SOP_CLASS]);
+  yield element(Tag.SOPInstanceUID, 'UI', [content.sopInstanceUid]);
+  // PS3.3 C.38.1.1.1: the moment production began, the same in every instance of the production.
+  yield element(Tag.ContentDate, 'DA', [dicomDate(request.startedAt)]);
+  yield element(Tag.ContentTime, 'TM', [dicomTime(request.startedAt)]);
+  yield element('00080070', 'LO', [INVENTORY_MANUFACTURER]); // C.7.5.1, Type 2
+  yield element(Tag.TimezoneOffsetFromUTC, 'SH', ['+0000']); // C.12.1: our DA/TM/DT are UTC
+  yield scopeElement(request.scope);
+  // Type 2 (C.38.1): present, empty when no purpose was given.
+  yield request.purpose === undefined || request.purpose === ''
+    ? { kind: 'model-element', tag: tagNumber(Tag.InventoryPurpose), element: { vr: 'LT' } }
+    : element(Tag.InventoryPurpose, 'LT', [request.purpose]);
+  yield element(Tag.InventoryLevel, 'CS', [request.level]);
+  const incorporated = content.incorporated ?? [];
+  if (incorporated.length > 0) {
+    yield* sequence(Tag.IncorporatedInventoryInstanceSequence, () => referenceItems(incorporated));
+  }
+  // Type UNCONFIRMED (storage-management.md §12): written always, empty in a node that only
+  // incorporates others.
+  yield* sequence(Tag.InventoriedStudiesSequence, () => studyItems(content.entries, request.level));
+  yield element(Tag.InventoryCompletionStatus, 'CS', [content.completion]);
+  yield element(Tag.NumberOfStudyRecordsInInstance, 'UL', [content.studyRecords]);
+  // Type 1 in the INVENTORY directory record (PS3.3 F.5.48); its place in C.38.1 is UNCONFIRMED:
+  // every instance carries it, counting the studies of its own subtree.
+  yield element(Tag.TotalNumberOfStudyRecords, 'UV', [BigInt(content.totalStudyRecords)]);
+  yield element('00081090', 'LO', [MODEL_NAME]); // Manufacturer's Model Name, C.7.5.1
+  // Type 1C (C.38.1): present when a transaction of Inventory Creation asked for the inventory.
+  if (request.transactionUid !== undefined)
+    yield element(Tag.TransactionUID, 'UI', [request.transactionUid]);
+}
+
+/** One instance, ready for a sink: its data set in Explicit VR Little Endian, streamed. */
+export function producedInstance(
+  content: InventoryInstanceContent,
+  signal?: AbortSignal,
+): ProducedInstance {
+  const transferSyntaxUid = TransferSyntax.ExplicitVrLittleEndian;
+  return {
+    sopInstanceUid: content.sopInstanceUid,
+    sopClassUid: INVENTORY_STORAGE_SOP_CLASS,
+    transferSyntaxUid,
+    dataSet: writeElements(inventoryInstanceTokens(content), {
+      transferSyntaxUid,
+      lengths: 'as-given',
+      ...(signal === undefined ? {} : { signal }),
+    }),
+  };
+}
