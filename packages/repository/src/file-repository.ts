@@ -36,6 +36,10 @@ import { InstanceIndex, type InstanceRow } from './index-db/instance-index.js';
 import { prepareSchema } from './index-db/schema.js';
 import { INDEX_TAGS, indexRecordOf, isUidShaped, type IndexRecord } from './index-record.js';
 import { recoverRepository, type RecoveryReport } from './recovery.js';
+import { InventoryIndex, type InventoryRow } from './inventory/inventory-index.js';
+import { INVENTORY_STORAGE_SOP_CLASS } from './inventory/inventory-record.js';
+import { matchInventories } from './inventory/match-inventories.js';
+import { writeInventoryFile } from './inventory/write-inventory.js';
 import { lockRoot, unlockRoot } from './root-lock.js';
 import type { Query } from './match/index.js';
 import { instanceReferenceOf, matchIndex, type MatchSource } from './query/match-index.js';
@@ -43,6 +47,8 @@ import type {
   DuplicatePolicy,
   InstanceReference,
   InstanceSet,
+  InventoryMatchOptions,
+  MatchedInventory,
   MatchedRecord,
   MatchOptions,
   ReadOptions,
@@ -111,6 +117,7 @@ export class FileRepository implements Repository {
   readonly #incoming: string;
   readonly #db: SqliteDatabase;
   readonly #index: InstanceIndex;
+  readonly #inventories: InventoryIndex;
   readonly #batcher: IndexBatcher;
   readonly #fsync: boolean;
   readonly #duplicate: DuplicatePolicy;
@@ -123,6 +130,7 @@ export class FileRepository implements Repository {
     root: string,
     db: SqliteDatabase,
     index: InstanceIndex,
+    inventories: InventoryIndex,
     recovery: RecoveryReport,
     options: FileRepositoryOptions,
   ) {
@@ -132,6 +140,7 @@ export class FileRepository implements Repository {
     this.#db = db;
     this.driver = db.driver;
     this.#index = index;
+    this.#inventories = inventories;
     this.#batcher = new IndexBatcher(index, now);
     this.recovery = recovery;
     this.#fsync = options.fsync ?? true;
@@ -162,16 +171,18 @@ export class FileRepository implements Repository {
     try {
       prepareSchema(db);
       const index = new InstanceIndex(db);
+      const inventories = new InventoryIndex(db);
       const clean = index.getState(CLEAN_SHUTDOWN) === '1';
       const recovery = await recoverRepository({
         index,
+        inventories,
         instancesRoot: path.join(root, INSTANCES_FOLDER),
         incoming: path.join(root, INCOMING_FOLDER),
         full: options.recovery === 'full' || !clean,
         now,
       });
       index.setState(CLEAN_SHUTDOWN, '0');
-      return new FileRepository(root, db, index, recovery, options);
+      return new FileRepository(root, db, index, inventories, recovery, options);
     } catch (error) {
       db.close();
       await unlockRoot(path.join(root, LOCK_FILE));
@@ -188,14 +199,16 @@ export class FileRepository implements Repository {
   get(sopInstanceUid: string): Promise<StoredInstance | undefined> {
     return this.#track(() => {
       const row = this.#index.get(sopInstanceUid);
-      return Promise.resolve(row === undefined ? undefined : toStoredInstance(row));
+      if (row !== undefined) return Promise.resolve(toStoredInstance(row));
+      const inventory = this.#inventories.get(sopInstanceUid);
+      return Promise.resolve(inventory === undefined ? undefined : inventoryInstance(inventory));
     });
   }
 
   read(sopInstanceUid: string, options: ReadOptions = {}): Promise<Readable> {
     return this.#track(async () => {
       options.signal?.throwIfAborted();
-      const row = this.#index.get(sopInstanceUid);
+      const row = this.#index.get(sopInstanceUid) ?? this.#inventories.get(sopInstanceUid);
       if (row === undefined) throw new InstanceNotFoundError(sopInstanceUid);
       let handle;
       try {
@@ -212,7 +225,7 @@ export class FileRepository implements Repository {
   delete(sopInstanceUid: string): Promise<boolean> {
     return this.#track(() =>
       this.#queue.run(sopInstanceUid, async () => {
-        const row = this.#index.get(sopInstanceUid);
+        const row = this.#index.get(sopInstanceUid) ?? this.#inventories.get(sopInstanceUid);
         if (row === undefined) return false;
         const file = absoluteStoredPath(this.#instancesRoot, row.storedPath);
         // File first: a crash between the two leaves a row without a file, which recovery drops;
@@ -222,6 +235,7 @@ export class FileRepository implements Repository {
         });
         if (this.#fsync) await syncFolder(path.dirname(file));
         this.#index.remove(sopInstanceUid, now());
+        this.#inventories.remove(sopInstanceUid);
         return true;
       }),
     );
@@ -252,6 +266,48 @@ export class FileRepository implements Repository {
       }
       return { total, instances: instances() };
     });
+  }
+
+  matchInventories(
+    query: Query,
+    options: InventoryMatchOptions = {},
+  ): AsyncIterable<MatchedInventory> {
+    return matchInventories(this.#inventoryMatchSource(), query, options);
+  }
+
+  inventoriesOf(
+    query: Query,
+    options: Omit<InventoryMatchOptions, 'after'> = {},
+  ): Promise<InstanceSet> {
+    return this.#track(async () => {
+      const source = this.#inventoryMatchSource();
+      // Counted first, as instancesOf does (PS3.4 C.4.2.1.6).
+      let total = 0;
+      for await (const inventory of matchInventories(source, query, options)) {
+        void inventory;
+        total++;
+      }
+      async function* instances(): AsyncGenerator<InstanceReference> {
+        for await (const inventory of matchInventories(source, query, options))
+          yield {
+            sopInstanceUid: inventory.sopInstanceUid,
+            sopClassUid: inventory.sopClassUid,
+            transferSyntaxUid: inventory.transferSyntaxUid,
+            studyInstanceUid: '',
+            seriesInstanceUid: '',
+          };
+      }
+      return { total, instances: instances() };
+    });
+  }
+
+  #inventoryMatchSource() {
+    return {
+      index: this.#inventories,
+      checkOpen: () => {
+        if (this.#closing !== undefined) throw new RepositoryClosedError();
+      },
+    };
   }
 
   #matchSource(): MatchSource {
@@ -296,6 +352,8 @@ export class FileRepository implements Repository {
           `${name} is not a UID: ${JSON.stringify(uid.slice(0, 80))}`,
         );
     }
+    if (request.sopClassUid === INVENTORY_STORAGE_SOP_CLASS)
+      return this.#storeInventory(request, options);
     const existing = this.#index.get(request.sopInstanceUid);
     const policy = options.duplicate ?? this.#duplicate;
     if (existing !== undefined && policy !== 'replace') {
@@ -327,6 +385,9 @@ export class FileRepository implements Repository {
           )
         : await this.#storeStreamed(request, meta, taken.chunks, taken.rest, storedPath, options);
     await this.#batcher.put(record);
+    // Its file replaced an Inventory instance's of the same UID (one hashed path per UID).
+    if (this.#inventories.get(request.sopInstanceUid) !== undefined)
+      this.#inventories.remove(request.sopInstanceUid);
     const row = this.#index.get(request.sopInstanceUid);
     if (row === undefined) throw new InstanceNotFoundError(request.sopInstanceUid); // deleted meanwhile
     return {
@@ -446,6 +507,60 @@ export class FileRepository implements Repository {
     if (this.#fsync) await syncFolder(path.dirname(final));
     return record;
   }
+  /**
+   * An Inventory Storage instance (PS3.4 GG.6.6): non-patient (PS3.3 A.88), so indexed in the
+   * Inventory table rather than under a series; written by the streamed path whatever its size,
+   * with the same atomic writer, hashed path and duplicate policy as any instance.
+   */
+  async #storeInventory(request: StoreRequest, options: StoreOptions): Promise<StoreResult> {
+    const inventory = this.#inventories.get(request.sopInstanceUid);
+    const patientRow =
+      inventory === undefined ? this.#index.get(request.sopInstanceUid) : undefined;
+    const existing =
+      inventory === undefined
+        ? patientRow === undefined
+          ? undefined
+          : toStoredInstance(patientRow)
+        : inventoryInstance(inventory);
+    const policy = options.duplicate ?? this.#duplicate;
+    if (existing !== undefined && policy !== 'replace') {
+      for await (const chunk of chunksOf(request.dataSet)) void chunk;
+      if (policy === 'reject') throw new DuplicateInstanceError(request.sopInstanceUid);
+      return { outcome: 'kept', instance: existing };
+    }
+    const meta: FileMetaInformationInput = {
+      mediaStorageSopClassUid: request.sopClassUid,
+      mediaStorageSopInstanceUid: request.sopInstanceUid,
+      transferSyntaxUid: request.transferSyntaxUid,
+      ...(request.sourceAeTitle === undefined
+        ? {}
+        : { sourceApplicationEntityTitle: request.sourceAeTitle }),
+    };
+    const record = await writeInventoryFile(
+      {
+        instancesRoot: this.#instancesRoot,
+        incoming: this.#incoming,
+        fsync: this.#fsync,
+        ensureFolder: (folder) => this.#folders.ensure(folder),
+      },
+      meta,
+      chunksOf(request.dataSet),
+      storedPathOf(request.sopInstanceUid),
+      request.sourceAeTitle,
+      options.signal,
+    );
+    const when = now();
+    // The same UID as a patient instance (UIDs are meant to be unique, PS3.5 9): its file was
+    // just replaced at the same hashed path, so its row goes.
+    this.#index.remove(request.sopInstanceUid, when);
+    this.#inventories.put([record], when);
+    const row = this.#inventories.get(request.sopInstanceUid);
+    if (row === undefined) throw new InstanceNotFoundError(request.sopInstanceUid);
+    return {
+      outcome: existing === undefined ? 'stored' : 'replaced',
+      instance: inventoryInstance(row),
+    };
+  }
 }
 
 /**
@@ -471,6 +586,21 @@ function chunksOf(
 
 function now(): string {
   return dicomDateTime(new Date());
+}
+
+/** An Inventory row as a {@link StoredInstance}: no study or series (PS3.3 A.88). */
+function inventoryInstance(row: InventoryRow): StoredInstance {
+  return {
+    sopInstanceUid: row.sopInstanceUid,
+    sopClassUid: row.sopClassUid,
+    transferSyntaxUid: row.transferSyntaxUid,
+    studyInstanceUid: '',
+    seriesInstanceUid: '',
+    sizeBytes: row.sizeBytes,
+    receivedAt: row.receivedAt,
+    updatedAt: row.updatedAt,
+    removed: false,
+  };
 }
 
 function toStoredInstance(row: InstanceRow): StoredInstance {

@@ -3,6 +3,8 @@ export type {
   DuplicatePolicy,
   InstanceReference,
   InstanceSet,
+  InventoryMatchOptions,
+  MatchedInventory,
   MatchedRecord,
   MatchOptions,
   ReadOptions,

@@ -5,11 +5,19 @@
 //  - files without a row, or whose row describes another file (size or mtime differ: a replace
 //    whose row was not yet committed): indexed from the file;
 //  - rows whose file is gone (a delete that died between its two steps): dropped.
+// Inventory instances (non-patient, PS3.3 A.88) have their own table; the pass knows both.
 import { readdir, rm, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { atomicWriterTargetOf, readPart10Attributes } from '@dicomnet/data';
 import type { InstanceIndex } from './index-db/instance-index.js';
 import { INDEX_TAGS, indexRecordOf, type IndexRecord } from './index-record.js';
+import type { InventoryIndex } from './inventory/inventory-index.js';
+import {
+  INVENTORY_TAGS,
+  inventoryRecordOf,
+  isInventory,
+  type InventoryRecord,
+} from './inventory/inventory-record.js';
 import { isStoredPath, storedPathOf } from './storage-path.js';
 
 /** What the recovery pass found and did. */
@@ -31,6 +39,8 @@ export interface RecoveryReport {
 /** What {@link recoverRepository} works on. */
 export interface RecoveryContext {
   readonly index: InstanceIndex;
+  /** The Inventory table, when the index has one. */
+  readonly inventories?: InventoryIndex;
   readonly instancesRoot: string;
   readonly incoming: string;
   /** Check every file (else only the staging folder is cleared). */
@@ -40,6 +50,9 @@ export interface RecoveryContext {
 
 /** Rows written per transaction while indexing files. */
 const BATCH = 500;
+
+/** The attributes read from a file without a row: those of either table. */
+const RECOVERY_TAGS: readonly number[] = [...new Set([...INDEX_TAGS, ...INVENTORY_TAGS])];
 
 /** Runs the recovery pass; see the module comment. */
 export async function recoverRepository(context: RecoveryContext): Promise<RecoveryReport> {
@@ -62,21 +75,36 @@ export async function recoverRepository(context: RecoveryContext): Promise<Recov
   // One scan of the rows up front rather than a lookup per file: the index keeps no index on
   // stored paths (hashes: random keys, which made every batched insert several times slower).
   // What is left in `unseen` after the walk has lost its file.
-  const unseen = new Map<string, { sizeBytes: number; fileMtimeMs: number; uid: string }>();
+  const unseen = new Map<
+    string,
+    { sizeBytes: number; fileMtimeMs: number; uid: string; inventory: boolean }
+  >();
   for (const row of context.index.all()) {
     unseen.set(row.storedPath, {
       sizeBytes: row.sizeBytes,
       fileMtimeMs: row.fileMtimeMs,
       uid: row.sopInstanceUid,
+      inventory: false,
+    });
+  }
+  for (const row of context.inventories?.all() ?? []) {
+    unseen.set(row.storedPath, {
+      sizeBytes: row.sizeBytes,
+      fileMtimeMs: row.fileMtimeMs,
+      uid: row.sopInstanceUid,
+      inventory: true,
     });
   }
   let batch: IndexRecord[] = [];
+  let inventoryBatch: InventoryRecord[] = [];
   let filesChecked = 0;
   let filesIndexed = 0;
   const flush = (): void => {
     context.index.put(batch, context.now());
-    filesIndexed += batch.length;
+    context.inventories?.put(inventoryBatch, context.now());
+    filesIndexed += batch.length + inventoryBatch.length;
     batch = [];
+    inventoryBatch = [];
   };
 
   for await (const { relative, absolute, name } of walk(context.instancesRoot)) {
@@ -100,18 +128,32 @@ export async function recoverRepository(context: RecoveryContext): Promise<Recov
     )
       continue;
     try {
-      const record = indexRecordOf(await readPart10Attributes(absolute, INDEX_TAGS), {
+      const attributes = await readPart10Attributes(absolute, RECOVERY_TAGS);
+      const facts = {
         sizeBytes: stats.size,
         storedPath: relative,
         fileMtimeMs: Math.trunc(stats.mtimeMs),
-      });
-      if (storedPathOf(record.instance.sopInstanceUid) !== relative) {
+      };
+      const inventory =
+        context.inventories !== undefined && isInventory(attributes.attributes)
+          ? inventoryRecordOf(attributes, facts)
+          : undefined;
+      const record = inventory === undefined ? indexRecordOf(attributes, facts) : undefined;
+      const uid = inventory?.sopInstanceUid ?? record?.instance.sopInstanceUid;
+      if (uid === undefined || storedPathOf(uid) !== relative) {
         unindexable.push({ path: relative, reason: 'its SOP Instance UID belongs elsewhere' });
         if (row !== undefined) unseen.set(relative, row);
         continue;
       }
-      batch.push(record);
-      if (batch.length >= BATCH) flush();
+      // A file that changed table (an Inventory UID reused by a patient instance, or the
+      // reverse): the row of the other table goes.
+      if (row !== undefined && row.inventory !== (inventory !== undefined)) {
+        if (row.inventory) context.inventories?.remove(row.uid);
+        else context.index.remove(row.uid, context.now());
+      }
+      if (inventory !== undefined) inventoryBatch.push(inventory);
+      else if (record !== undefined) batch.push(record);
+      if (batch.length + inventoryBatch.length >= BATCH) flush();
     } catch (error) {
       if (row !== undefined) unseen.set(relative, row);
       unindexable.push({
@@ -122,9 +164,12 @@ export async function recoverRepository(context: RecoveryContext): Promise<Recov
   }
   flush();
 
-  const orphans = [...unseen.values()].map((row) => row.uid);
+  const orphans = [...unseen.values()];
   const now = context.now();
-  for (const uid of orphans) context.index.remove(uid, now);
+  for (const orphan of orphans) {
+    if (orphan.inventory) context.inventories?.remove(orphan.uid);
+    else context.index.remove(orphan.uid, now);
+  }
 
   return {
     full: true,

@@ -2,6 +2,7 @@
 // FileRepository implements it on a folder tree and an SQLite index, and a shared backend
 // (PostgreSQL for several `dicomnet serve` nodes) can implement it later.
 import type { Readable } from 'node:stream';
+import type { DataSet } from '@dicomnet/data';
 import type { MatchRecord, Query, QueryLevel } from './match/index.js';
 
 /**
@@ -46,7 +47,9 @@ export interface StoredInstance {
   readonly sopInstanceUid: string;
   readonly sopClassUid: string;
   readonly transferSyntaxUid: string;
+  /** `''` for a non-patient instance (Inventory Storage: PS3.3 A.88 has no Study module). */
   readonly studyInstanceUid: string;
+  /** `''` for a non-patient instance (Inventory Storage). */
   readonly seriesInstanceUid: string;
   /** Bytes of the stored Part 10 file. */
   readonly sizeBytes: number;
@@ -106,8 +109,43 @@ export interface InstanceReference {
   readonly sopInstanceUid: string;
   readonly sopClassUid: string;
   readonly transferSyntaxUid: string;
+  /** `''` for a non-patient instance (Inventory Storage). */
   readonly studyInstanceUid: string;
+  /** `''` for a non-patient instance (Inventory Storage). */
   readonly seriesInstanceUid: string;
+}
+
+/** Options of {@link Repository.matchInventories}. */
+export interface InventoryMatchOptions {
+  /** A {@link MatchedInventory.cursor}: the match resumes after that instance. */
+  readonly after?: string;
+  /** Rows read from the index at a time; default 500. */
+  readonly pageSize?: number;
+  /** Minutes east of UTC of stored DT values without an offset; default 0. */
+  readonly timezoneOffsetMinutes?: number;
+  /** Aborting ends the iteration with the signal's reason. */
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * One Inventory instance (Inventory Storage, PS3.4 GG.6.6) that {@link Repository.matchInventories}
+ * found: the keys the repository indexes for Inventory FIND (PS3.4 JJ.2).
+ */
+export interface MatchedInventory {
+  readonly sopInstanceUid: string;
+  readonly sopClassUid: string;
+  readonly transferSyntaxUid: string;
+  /** The indexed keys by tag as DICOM strings (Scope of Inventory Sequence as items). */
+  readonly attributes: MatchRecord;
+  /**
+   * The same keys as data elements: SOP Class and Instance UID, Content Date and Time, Inventory
+   * Purpose, Level and Completion Status, Number of Study Records in Instance, Total Number of
+   * Study Records, Transaction UID, Specific Character Set, and Scope of Inventory Sequence as the
+   * file holds it. Absent attributes are left out.
+   */
+  readonly dataSet: DataSet;
+  /** Pass as {@link InventoryMatchOptions.after} to continue after this instance. Opaque. */
+  readonly cursor: string;
 }
 
 /** The instances under what a query matches: how many, then each of them. */
@@ -163,6 +201,16 @@ export interface Repository {
    * the instances themselves): what a C-GET or C-MOVE sends (PS3.4 C.4.2.2, C.4.3.2).
    */
   instancesOf(query: Query, options?: Omit<MatchOptions, 'after'>): Promise<InstanceSet>;
+  /**
+   * The Inventory instances that match `query` (PS3.4 C.2.2.2 on the keys of
+   * {@link MatchedInventory.dataSet}; the query has no level: the Inventory model has one, JJ.2),
+   * in SOP Instance UID order, resumable with {@link InventoryMatchOptions.after}. Inventory
+   * instances are never records of {@link match}: they belong to no patient (PS3.3 A.88).
+   * @throws {@link InvalidCursorError}; {@link RepositoryClosedError}.
+   */
+  matchInventories(query: Query, options?: InventoryMatchOptions): AsyncIterable<MatchedInventory>;
+  /** The Inventory instances `query` matches, as a C-GET or C-MOVE sends them (PS3.4 JJ.3.2). */
+  inventoriesOf(query: Query, options?: Omit<InventoryMatchOptions, 'after'>): Promise<InstanceSet>;
   /** Waits for the operations under way, then closes. Idempotent. */
   close(): Promise<void>;
 }

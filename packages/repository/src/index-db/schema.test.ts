@@ -28,9 +28,9 @@ describe('prepareSchema', () => {
 
   it('creates the schema in WAL with synchronous=NORMAL and records the migrations', async () => {
     const db = await openDb();
-    expect(prepareSchema(db)).toEqual([1, 2]);
-    expect(SCHEMA_VERSION).toBe(2);
-    expect(db.prepare('PRAGMA user_version').get()?.user_version).toBe(2);
+    expect(prepareSchema(db)).toEqual([1, 2, 3]);
+    expect(SCHEMA_VERSION).toBe(3);
+    expect(db.prepare('PRAGMA user_version').get()?.user_version).toBe(3);
     expect(db.prepare('PRAGMA journal_mode').get()?.journal_mode).toBe('wal');
     expect(db.prepare('PRAGMA synchronous').get()?.synchronous).toBe(1); // NORMAL
     expect(db.prepare('PRAGMA foreign_keys').get()?.foreign_keys).toBe(1);
@@ -40,6 +40,7 @@ describe('prepareSchema', () => {
       .map((row) => row.name);
     expect(tables).toEqual([
       'instances',
+      'inventories',
       'patients',
       'repository_state',
       'schema_migrations',
@@ -50,7 +51,17 @@ describe('prepareSchema', () => {
     expect(migrations).toEqual([
       { version: 1, name: 'initial index' },
       { version: 2, name: 'matching forms' },
+      { version: 3, name: 'inventory instances' },
     ]);
+  });
+
+  it('v3 adds the inventory table to an index of v2 and keeps its rows', async () => {
+    const db = await openDb();
+    prepareSchema(db, MIGRATIONS.slice(0, 2));
+    db.exec(`INSERT INTO patients (patient_id, issuer_of_patient_id) VALUES ('P', '')`);
+    expect(prepareSchema(db)).toEqual([3]);
+    expect(db.prepare('SELECT patient_id FROM patients').all()).toEqual([{ patient_id: 'P' }]);
+    expect(db.prepare('SELECT count(*) AS n FROM inventories').get()).toEqual({ n: 0 });
   });
 
   it('v2 fills the matching forms of rows written by v1 code (generated columns)', async () => {
@@ -60,7 +71,7 @@ describe('prepareSchema', () => {
       VALUES ('  PID-1', '', ' doe^john^^');
       INSERT INTO studies (patient_pk, study_instance_uid, study_date, accession_number, received_at, updated_at)
       VALUES (1, '1.2.3', '2020.01.01', ' ACC', 'x', 'x'), (1, '1.2.4', '20200101', NULL, 'x', 'x');`);
-    expect(prepareSchema(db)).toEqual([2]);
+    expect(prepareSchema(db, MIGRATIONS.slice(0, 2))).toEqual([2]);
     expect(
       db
         .prepare('SELECT patient_id_key, patient_name_key, patient_name_folded FROM patients')

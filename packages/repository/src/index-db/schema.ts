@@ -128,10 +128,45 @@ ALTER TABLE series ADD COLUMN series_date_key TEXT GENERATED ALWAYS AS (
   CASE WHEN series_date GLOB '[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]' THEN series_date END) VIRTUAL;
 `;
 
+// Version 3: Inventory instances (Inventory Storage, PS3.4 GG.6.6). The Inventory IOD is
+// non-patient (PS3.3 A.88: no Patient, Study or Series module), so it has no place under a series:
+// its own table, one row per instance, with the keys Inventory FIND matches and returns (PS3.4
+// JJ.2; the directory record keys of PS3.3 F.5.48 plus Transaction UID and Number of Study
+// Records in Instance, C.38.1). UV and UL counts are kept as decimal strings (UV reaches 2^64-1,
+// beyond SQLite's INTEGER); Scope of Inventory Sequence (0008,0400) as its DICOM JSON (PS3.18
+// F.2), returned as stored.
+const V3 = `
+CREATE TABLE inventories (
+  id INTEGER PRIMARY KEY,
+  sop_instance_uid TEXT NOT NULL UNIQUE,
+  sop_class_uid TEXT NOT NULL,
+  transfer_syntax_uid TEXT NOT NULL,
+  specific_character_set TEXT,
+  content_date TEXT,
+  content_time TEXT,
+  inventory_level TEXT,
+  inventory_completion_status TEXT,
+  inventory_purpose TEXT,
+  transaction_uid TEXT,
+  total_number_of_study_records TEXT,
+  number_of_study_records_in_instance TEXT,
+  scope_of_inventory TEXT,
+  size_bytes INTEGER NOT NULL,
+  stored_path TEXT NOT NULL,
+  file_mtime_ms INTEGER NOT NULL,
+  source_ae_title TEXT,
+  received_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX inventories_transaction ON inventories (transaction_uid);
+CREATE INDEX inventories_content ON inventories (content_date, content_time);
+`;
+
 /** Every migration, in order; the last one's version is {@link SCHEMA_VERSION}. */
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial index', sql: V1 },
   { version: 2, name: 'matching forms', sql: V2 },
+  { version: 3, name: 'inventory instances', sql: V3 },
 ];
 
 /** The schema version this code writes. */

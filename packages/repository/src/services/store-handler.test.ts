@@ -134,9 +134,10 @@ describe('createStoreHandler', () => {
       dataSet,
     });
     expect(status).toEqual({ status: 0x0000 });
+    // Non-patient (PS3.3 A.88): indexed as an Inventory instance, under no study.
     expect(await repo.get(uids.sop)).toMatchObject({
       sopClassUid: INVENTORY_STORAGE,
-      studyInstanceUid: uids.study,
+      studyInstanceUid: '',
     });
   });
 

@@ -1,0 +1,323 @@
+import { readdir, rm, unlink } from 'node:fs/promises';
+import path from 'node:path';
+import { parsePart10Header, readAttributesSync } from '@dicomnet/data';
+import { tempDir } from '@dicomnet/test-utils';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DuplicateInstanceError, InstanceNotFoundError, InvalidInstanceError } from '../errors.js';
+import { FileRepository } from '../file-repository.js';
+import { parseQuery } from '../match/index.js';
+import { absoluteStoredPath, INSTANCES_FOLDER, storedPathOf } from '../storage-path.js';
+import {
+  chunked,
+  makeInstances,
+  readAll,
+  storeRequestOf,
+  type TestInstance,
+} from '../../test/instances.js';
+import {
+  EXPLICIT_LE,
+  INVENTORY_STORAGE,
+  inventoryBytes,
+  type InventoryFixture,
+} from '../../test/inventory-instance.js';
+
+let work: { path: string; remove(): Promise<void> };
+let patients: TestInstance[];
+beforeAll(async () => {
+  work = await tempDir('dicomnet-inventory-store-');
+  patients = await makeInstances(path.join(work.path, 'patients'), 2);
+}, 60_000);
+afterAll(() => work.remove());
+
+let roots = 0;
+function freshRoot(): string {
+  return path.join(work.path, `root-${++roots}`);
+}
+
+function request(fixture: InventoryFixture, chunkBytes?: number) {
+  const bytes = inventoryBytes(fixture);
+  return {
+    bytes,
+    request: {
+      dataSet: chunkBytes === undefined ? bytes : chunked(bytes, chunkBytes),
+      sopClassUid: INVENTORY_STORAGE,
+      sopInstanceUid: fixture.sopInstanceUid,
+      transferSyntaxUid: EXPLICIT_LE,
+      sourceAeTitle: 'PRODUCER',
+    },
+  };
+}
+
+async function allInventories(repo: FileRepository) {
+  const found = [];
+  for await (const each of repo.matchInventories(parseQuery({}, { level: 'forbidden' })))
+    found.push(each);
+  return found;
+}
+
+describe('Inventory Storage instances in the repository (PS3.4 GG.6.6, PS3.3 A.88)', () => {
+  it('stores one without Study or Series Instance UIDs and reads it back byte for byte', async () => {
+    const repo = await FileRepository.open({ root: freshRoot() });
+    try {
+      const uid = '1.2.826.0.1.3680043.10.9.1';
+      const { bytes, request: req } = request(
+        {
+          sopInstanceUid: uid,
+          transactionUid: '1.2.826.0.1.3680043.10.9.99',
+          studies: ['1.2.3', '1.2.4'],
+        },
+        700,
+      );
+      const result = await repo.store(req);
+      expect(result.outcome).toBe('stored');
+      expect(result.instance).toMatchObject({
+        sopInstanceUid: uid,
+        sopClassUid: INVENTORY_STORAGE,
+        transferSyntaxUid: EXPLICIT_LE,
+        studyInstanceUid: '',
+        seriesInstanceUid: '',
+        removed: false,
+      });
+      expect(await repo.get(uid)).toEqual(result.instance);
+      const file = await readAll(await repo.read(uid));
+      expect(result.instance.sizeBytes).toBe(file.byteLength);
+      const parsed = parsePart10Header(file, true);
+      if (!('header' in parsed)) throw new Error('no header');
+      expect(parsed.header.meta).toMatchObject({
+        mediaStorageSopClassUid: INVENTORY_STORAGE,
+        mediaStorageSopInstanceUid: uid,
+        sourceApplicationEntityTitle: 'PRODUCER',
+      });
+      expect(Buffer.from(file.subarray(parsed.header.dataSetOffset))).toEqual(Buffer.from(bytes));
+      // Never a record of a patient-level match.
+      const images = [];
+      for await (const record of repo.match({
+        level: 'IMAGE',
+        conditions: [],
+        returnKeys: [],
+        ignoredKeys: [],
+      }))
+        images.push(record);
+      expect(images).toEqual([]);
+      const [indexed, ...rest] = await allInventories(repo);
+      expect(rest).toEqual([]);
+      expect(indexed?.attributes).toMatchObject({
+        '00080018': [uid],
+        '00080023': ['20261205'],
+        '00080033': ['120000'],
+        '00080401': ['test inventory'],
+        '00080403': ['STUDY'],
+        '00080426': ['COMPLETE'],
+        '00080427': ['2'],
+        '00080428': ['2'],
+        '00081195': ['1.2.826.0.1.3680043.10.9.99'],
+        '00080400': [{ '00080020': ['20200101-20201231'], '00080061': ['CT'] }],
+      });
+      expect(indexed?.dataSet['00080400']).toEqual({
+        vr: 'SQ',
+        Value: [
+          {
+            '00080020': { vr: 'DA', Value: ['20200101-20201231'] },
+            '00080061': { vr: 'CS', Value: ['CT'] },
+          },
+        ],
+      });
+      expect(indexed?.dataSet['00080428']).toEqual({ vr: 'UV', Value: [2n] });
+    } finally {
+      await repo.close();
+    }
+  });
+
+  it('keeps patient instances and Inventory instances apart, and deletes either', async () => {
+    const repo = await FileRepository.open({ root: freshRoot() });
+    try {
+      const patient = patients[0]!;
+      await repo.store(storeRequestOf(patient));
+      const uid = '1.2.826.0.1.3680043.10.9.2';
+      await repo.store(request({ sopInstanceUid: uid }).request);
+      expect((await repo.get(patient.sopInstanceUid))?.studyInstanceUid).toBe(
+        patient.studyInstanceUid,
+      );
+      expect(await repo.delete(uid)).toBe(true);
+      expect(await repo.get(uid)).toBeUndefined();
+      await expect(repo.read(uid)).rejects.toBeInstanceOf(InstanceNotFoundError);
+      expect(await allInventories(repo)).toEqual([]);
+      expect(await repo.delete(uid)).toBe(false);
+      expect(await repo.get(patient.sopInstanceUid)).toBeDefined();
+      const folder = path.dirname(
+        absoluteStoredPath(path.join(repo.root, INSTANCES_FOLDER), storedPathOf(uid)),
+      );
+      expect(await readdir(folder).catch(() => [])).toEqual([]);
+    } finally {
+      await repo.close();
+    }
+  });
+
+  it('applies the duplicate policy: replace keeps the first received date-time, keep, reject', async () => {
+    const root = freshRoot();
+    const uid = '1.2.826.0.1.3680043.10.9.3';
+    let repo = await FileRepository.open({ root });
+    try {
+      const first = await repo.store(
+        request({ sopInstanceUid: uid, completion: 'PARTIAL' }).request,
+      );
+      const replaced = await repo.store(
+        request({ sopInstanceUid: uid, completion: 'COMPLETE' }).request,
+      );
+      expect(replaced.outcome).toBe('replaced');
+      expect(replaced.instance.receivedAt).toBe(first.instance.receivedAt);
+      const [row] = await allInventories(repo);
+      expect(row?.attributes['00080426']).toEqual(['COMPLETE']);
+      const kept = await repo.store(
+        request({ sopInstanceUid: uid, completion: 'PARTIAL' }, 100).request,
+        {
+          duplicate: 'keep',
+        },
+      );
+      expect(kept.outcome).toBe('kept');
+      await expect(
+        repo.store(request({ sopInstanceUid: uid }).request, { duplicate: 'reject' }),
+      ).rejects.toBeInstanceOf(DuplicateInstanceError);
+      expect((await allInventories(repo))[0]?.attributes['00080426']).toEqual(['COMPLETE']);
+    } finally {
+      await repo.close();
+    }
+    repo = await FileRepository.open({ root });
+    try {
+      expect((await allInventories(repo)).map((each) => each.sopInstanceUid)).toEqual([uid]);
+    } finally {
+      await repo.close();
+    }
+  });
+
+  it('refuses an Inventory request whose data set is another instance (PS3.4 B.2.3), storing nothing', async () => {
+    const repo = await FileRepository.open({ root: freshRoot() });
+    try {
+      const { request: req } = request({ sopInstanceUid: '1.2.826.0.1.3680043.10.9.4' });
+      await expect(
+        repo.store({ ...req, sopInstanceUid: '1.2.826.0.1.3680043.10.9.5' }),
+      ).rejects.toMatchObject({ reason: 'sop-instance-mismatch' });
+      const patient = patients[1]!;
+      const error: unknown = await repo
+        .store({ ...storeRequestOf(patient), sopClassUid: INVENTORY_STORAGE })
+        .catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(InvalidInstanceError);
+      expect(await repo.get('1.2.826.0.1.3680043.10.9.5')).toBeUndefined();
+      expect(await repo.get(patient.sopInstanceUid)).toBeUndefined();
+      expect(await readdir(path.join(repo.root, 'incoming'))).toEqual([]);
+    } finally {
+      await repo.close();
+    }
+  });
+
+  it('recovery indexes an Inventory file without a row and drops a row without a file', async () => {
+    const root = freshRoot();
+    const kept = '1.2.826.0.1.3680043.10.9.6';
+    const lost = '1.2.826.0.1.3680043.10.9.7';
+    let repo = await FileRepository.open({ root });
+    await repo.store(request({ sopInstanceUid: kept, purpose: 'kept' }).request);
+    await repo.store(request({ sopInstanceUid: lost }).request);
+    await repo.store(storeRequestOf(patients[0]!));
+    await repo.close();
+    // The index loses the kept one's row (as a power loss may: synchronous=NORMAL), and the other
+    // one's file is gone (a delete that died between its steps).
+    await rm(path.join(root, 'index.sqlite'));
+    await rm(path.join(root, 'index.sqlite-wal'), { force: true });
+    await rm(path.join(root, 'index.sqlite-shm'), { force: true });
+    repo = await FileRepository.open({ root });
+    await repo.store(request({ sopInstanceUid: lost }).request);
+    await repo.close();
+    await unlink(absoluteStoredPath(path.join(root, INSTANCES_FOLDER), storedPathOf(lost)));
+    repo = await FileRepository.open({ root, recovery: 'full' });
+    try {
+      expect(repo.recovery).toMatchObject({
+        full: true,
+        filesChecked: 2,
+        rowsDropped: 1,
+        unindexable: [],
+      });
+      expect(await repo.get(lost)).toBeUndefined();
+      const [row, ...rest] = await allInventories(repo);
+      expect(rest).toEqual([]);
+      expect(row?.attributes['00080401']).toEqual(['kept']);
+      expect((await repo.get(patients[0]!.sopInstanceUid))?.studyInstanceUid).toBe(
+        patients[0]!.studyInstanceUid,
+      );
+      const file = await readAll(await repo.read(kept));
+      const parsed = parsePart10Header(file, true);
+      if (!('header' in parsed)) throw new Error('no header');
+      const read = readAttributesSync(file.subarray(parsed.header.dataSetOffset), [0x00080018], {
+        transferSyntaxUid: EXPLICIT_LE,
+      });
+      expect(read['00080018']?.Value).toEqual([kept]);
+    } finally {
+      await repo.close();
+    }
+  });
+
+  it('matches Inventory keys (C.2.2.2) and resumes after a cursor', async () => {
+    const repo = await FileRepository.open({ root: freshRoot() });
+    try {
+      const uids = [
+        '1.2.826.0.1.3680043.10.9.11',
+        '1.2.826.0.1.3680043.10.9.12',
+        '1.2.826.0.1.3680043.10.9.13',
+      ];
+      await repo.store(
+        request({ sopInstanceUid: uids[0]!, contentDate: '20261101', level: 'STUDY' }).request,
+      );
+      await repo.store(
+        request({ sopInstanceUid: uids[1]!, contentDate: '20261201', level: 'SERIES' }).request,
+      );
+      await repo.store(
+        request({
+          sopInstanceUid: uids[2]!,
+          contentDate: '20261202',
+          level: 'SERIES',
+          scope: [{ '00080061': { vr: 'CS', Value: ['MR'] } }],
+        }).request,
+      );
+      const find = async (identifier: Parameters<typeof parseQuery>[0], after?: string) => {
+        const found = [];
+        for await (const each of repo.matchInventories(
+          parseQuery(identifier, { level: 'forbidden' }),
+          {
+            pageSize: 1,
+            ...(after === undefined ? {} : { after }),
+          },
+        ))
+          found.push(each);
+        return found;
+      };
+      expect(
+        (await find({ '00080023': { vr: 'DA', Value: ['20261201-'] } })).map(
+          (m) => m.sopInstanceUid,
+        ),
+      ).toEqual(uids.slice(1));
+      expect(
+        (await find({ '00080403': { vr: 'CS', Value: ['STUDY'] } })).map((m) => m.sopInstanceUid),
+      ).toEqual([uids[0]]);
+      expect(
+        (
+          await find({
+            '00080400': { vr: 'SQ', Value: [{ '00080061': { vr: 'CS', Value: ['MR'] } }] },
+          })
+        ).map((m) => m.sopInstanceUid),
+      ).toEqual([uids[2]]);
+      const all = await find({});
+      expect((await find({}, all[0]!.cursor)).map((m) => m.sopInstanceUid)).toEqual(uids.slice(1));
+      const set = await repo.inventoriesOf(
+        parseQuery(
+          { '00080018': { vr: 'UI', Value: [uids[0]!, uids[2]!] } },
+          { level: 'forbidden' },
+        ),
+      );
+      expect(set.total).toBe(2);
+      const sent = [];
+      for await (const reference of set.instances) sent.push(reference.sopInstanceUid);
+      expect(sent).toEqual([uids[0], uids[2]]);
+    } finally {
+      await repo.close();
+    }
+  });
+});

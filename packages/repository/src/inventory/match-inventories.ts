@@ -1,0 +1,134 @@
+// Matching over the Inventory table: the single-level Inventory Information Model (PS3.4 JJ.2,
+// modelled on the Basic Worklist, K.2), keyed by SOP Instance UID. An archive holds few Inventory
+// instances next to its patient instances, so rows are read a page at a time in SOP Instance UID
+// order and every condition is checked in memory with the same matcher as C-FIND (PS3.4 C.2.2.2),
+// Scope of Inventory Sequence included (Sequence Matching, C.2.2.2.6).
+import { fromDicomJson, type DataElement, type DataSet, type PersonName } from '@dicomnet/data';
+import { InvalidCursorError } from '../errors.js';
+import { matches } from '../match/index.js';
+import type { MatchRecord, Query } from '../match/index.js';
+import type { InventoryMatchOptions, MatchedInventory } from '../repository.js';
+import type { InventoryIndex, InventoryRow } from './inventory-index.js';
+import { InventoryTag } from './inventory-record.js';
+
+const CURSOR_PREFIX = 'i1.';
+const DEFAULT_PAGE_SIZE = 500;
+
+/** What {@link matchInventories} reads from. */
+export interface InventoryMatchSource {
+  readonly index: InventoryIndex;
+  /** Throws when the repository is closing. */
+  readonly checkOpen: () => void;
+}
+
+/** The cursor after the Inventory instance `sopInstanceUid`. */
+export function inventoryCursor(sopInstanceUid: string): string {
+  return CURSOR_PREFIX + Buffer.from(sopInstanceUid, 'utf8').toString('base64url');
+}
+
+function decodeInventoryCursor(cursor: string): string {
+  if (!cursor.startsWith(CURSOR_PREFIX))
+    throw new InvalidCursorError('not an Inventory cursor of this repository');
+  return Buffer.from(cursor.slice(CURSOR_PREFIX.length), 'base64url').toString('utf8');
+}
+
+/**
+ * The Inventory instances that match `query` (which has no level: PS3.4 JJ.2), in SOP Instance UID
+ * order, resumable after a cursor.
+ */
+export async function* matchInventories(
+  source: InventoryMatchSource,
+  query: Query,
+  options: InventoryMatchOptions = {},
+): AsyncGenerator<MatchedInventory> {
+  let after = options.after === undefined ? '' : decodeInventoryCursor(options.after);
+  const pageSize = Math.max(1, Math.trunc(options.pageSize ?? DEFAULT_PAGE_SIZE));
+  const recordOptions = { timezoneOffsetMinutes: options.timezoneOffsetMinutes ?? 0 };
+  for (;;) {
+    options.signal?.throwIfAborted();
+    source.checkOpen();
+    const rows = source.index.page(after, pageSize);
+    for (const row of rows) {
+      const dataSet = inventoryDataSet(row);
+      const attributes = matchRecordOf(dataSet);
+      if (matches(query, attributes, recordOptions))
+        yield {
+          sopInstanceUid: row.sopInstanceUid,
+          sopClassUid: row.sopClassUid,
+          transferSyntaxUid: row.transferSyntaxUid,
+          attributes,
+          dataSet,
+          cursor: inventoryCursor(row.sopInstanceUid),
+        };
+    }
+    const last = rows[rows.length - 1];
+    if (last === undefined || rows.length < pageSize) return;
+    after = last.sopInstanceUid;
+  }
+}
+
+function textElement(vr: string, value: string | undefined): DataElement | undefined {
+  return value === undefined ? undefined : { vr, Value: value.split('\\') };
+}
+
+/** The indexed keys of an Inventory row as data elements (PS3.3 C.38.1 VRs). */
+export function inventoryDataSet(row: InventoryRow): DataSet {
+  const elements: [string, DataElement | undefined][] = [
+    [InventoryTag.specificCharacterSet, textElement('CS', row.specificCharacterSet)],
+    [InventoryTag.sopClassUid, textElement('UI', row.sopClassUid)],
+    [InventoryTag.sopInstanceUid, textElement('UI', row.sopInstanceUid)],
+    [InventoryTag.contentDate, textElement('DA', row.contentDate)],
+    [InventoryTag.contentTime, textElement('TM', row.contentTime)],
+    [InventoryTag.inventoryPurpose, textElement('LT', row.inventoryPurpose)],
+    [InventoryTag.inventoryLevel, textElement('CS', row.inventoryLevel)],
+    [InventoryTag.inventoryCompletionStatus, textElement('CS', row.inventoryCompletionStatus)],
+    [
+      InventoryTag.numberOfStudyRecordsInInstance,
+      row.numberOfStudyRecordsInInstance === undefined
+        ? undefined
+        : { vr: 'UL', Value: [Number(row.numberOfStudyRecordsInInstance)] },
+    ],
+    [
+      InventoryTag.totalNumberOfStudyRecords,
+      row.totalNumberOfStudyRecords === undefined
+        ? undefined
+        : { vr: 'UV', Value: [BigInt(row.totalNumberOfStudyRecords)] },
+    ],
+    [InventoryTag.transactionUid, textElement('UI', row.transactionUid)],
+  ];
+  const dataSet: Record<string, DataElement> = {};
+  for (const [tag, element] of elements) if (element !== undefined) dataSet[tag] = element;
+  if (row.scopeOfInventory !== undefined) {
+    const scope = fromDicomJson(row.scopeOfInventory)[InventoryTag.scopeOfInventorySequence];
+    if (scope !== undefined) dataSet[InventoryTag.scopeOfInventorySequence] = scope;
+  }
+  return dataSet;
+}
+
+function personNameText(name: PersonName): string {
+  return [name.Alphabetic ?? '', name.Ideographic ?? '', name.Phonetic ?? '']
+    .join('=')
+    .replace(/=+$/, '');
+}
+
+/** A data set as the matcher sees it: values as DICOM strings, sequences as nested records. */
+export function matchRecordOf(dataSet: DataSet): MatchRecord {
+  const record: Record<string, MatchRecord[string]> = {};
+  for (const [tag, element] of Object.entries(dataSet)) {
+    const values = element.Value ?? [];
+    if (element.vr === 'SQ') {
+      record[tag] = values
+        .filter((item): item is DataSet => typeof item === 'object' && !isPersonName(item))
+        .map(matchRecordOf);
+      continue;
+    }
+    record[tag] = values.map((value) =>
+      typeof value === 'object' ? personNameText(value as PersonName) : String(value),
+    );
+  }
+  return record;
+}
+
+function isPersonName(value: object): boolean {
+  return 'Alphabetic' in value || 'Ideographic' in value || 'Phonetic' in value;
+}
