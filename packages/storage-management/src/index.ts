@@ -13,6 +13,7 @@ export { folderSink, inventoryFileName } from './sink/folder-sink.js';
 
 // ---- reading and retrieving Inventory instances ----
 export * from './read/index.js';
+export * from './retrieve/index.js';
 
 // ---- the Inventory Creation SCP (PS3.4 KK.2.2.3, KK.2.3.2) ----
 
