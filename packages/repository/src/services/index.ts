@@ -6,3 +6,9 @@ export { createQueryRetrieveHandlers } from './query-retrieve.js';
 export type { QueryRetrieveOptions } from './query-retrieve.js';
 export { QUERY_RETRIEVE_SOP_CLASSES } from './query-retrieve-models.js';
 export type { QueryRetrieveModel } from './query-retrieve-models.js';
+export {
+  createInventoryQueryRetrieveHandlers,
+  INVENTORY_QUERY_RETRIEVE_SOP_CLASSES,
+  withInventoryQueryRetrieve,
+} from './inventory-query-retrieve.js';
+export type { InventoryQueryRetrieveOptions } from './inventory-query-retrieve.js';
