@@ -43,6 +43,7 @@ import { writeInventoryFile } from './inventory/write-inventory.js';
 import { lockRoot, unlockRoot } from './root-lock.js';
 import type { Query } from './match/index.js';
 import { instanceReferenceOf, matchIndex, type MatchSource } from './query/match-index.js';
+import { walkIndex, type WalkedRecord, type WalkOptions } from './query/walk-index.js';
 import type {
   DuplicatePolicy,
   InstanceReference,
@@ -266,6 +267,20 @@ export class FileRepository implements Repository {
       }
       return { total, instances: instances() };
     });
+  }
+
+  walk(query: Query, options: WalkOptions): AsyncIterable<WalkedRecord> {
+    return walkIndex(
+      {
+        db: this.#db,
+        checkOpen: () => {
+          if (this.#closing !== undefined) throw new RepositoryClosedError();
+        },
+        pathOf: (stored) => absoluteStoredPath(this.#instancesRoot, stored),
+      },
+      query,
+      options,
+    );
   }
 
   matchInventories(

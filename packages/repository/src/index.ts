@@ -21,6 +21,8 @@ export type { RecoveryReport } from './recovery.js';
 export { storedPathOf } from './storage-path.js';
 export { INDEXED_ATTRIBUTES, attributesAt } from './query/indexed-attributes.js';
 export type { IndexedAttribute } from './query/indexed-attributes.js';
+export { WALK_ATTRIBUTES } from './query/walk-index.js';
+export type { WalkDepth, WalkedRecord, WalkOptions } from './query/walk-index.js';
 
 // ---- errors ----
 export {

@@ -4,6 +4,7 @@
 import type { Readable } from 'node:stream';
 import type { DataSet } from '@dicomnet/data';
 import type { MatchRecord, Query, QueryLevel } from './match/index.js';
+import type { WalkedRecord, WalkOptions } from './query/walk-index.js';
 
 /**
  * What {@link Repository.store} does when the SOP Instance UID is already stored:
@@ -201,6 +202,15 @@ export interface Repository {
    * the instances themselves): what a C-GET or C-MOVE sends (PS3.4 C.4.2.2, C.4.3.2).
    */
   instancesOf(query: Query, options?: Omit<MatchOptions, 'after'>): Promise<InstanceSet>;
+  /**
+   * Every study `query` selects, each followed (down to `options.depth`) by its series, each
+   * followed by its instances: depth first, in Study, Series and SOP Instance UID order, resumable
+   * after a study with {@link WalkOptions.after}; what an inventory lists (PS3.3 C.38.1). Without
+   * a level (or at STUDY) `query` matches studies; at SERIES or IMAGE (a RELATIONAL Scope of
+   * Inventory, PS3.3 C.38.2.1) only the matching series or instances and what leads to them.
+   * @throws {@link InvalidCursorError}; {@link RepositoryClosedError}.
+   */
+  walk(query: Query, options: WalkOptions): AsyncIterable<WalkedRecord>;
   /**
    * The Inventory instances that match `query` (PS3.4 C.2.2.2 on the keys of
    * {@link MatchedInventory.dataSet}; the query has no level: the Inventory model has one, JJ.2),
