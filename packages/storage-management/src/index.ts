@@ -18,3 +18,37 @@ export * from './retrieve/index.js';
 // ---- the Inventory Creation SCP (PS3.4 KK.2.2.3, KK.2.3.2) ----
 
 // ---- the Inventory Creation SCU (PS3.4 KK.2.2.2, KK.2.3.3) ----
+export type {
+  AttachOptions,
+  InitiatedTransaction,
+  InitiateOptions,
+  InventoryScu,
+  InventoryScuOptions,
+} from './scu/inventory-scu.js';
+export { createInventoryScu } from './scu/inventory-scu.js';
+export type { InventoryPeer } from './scu/action-channel.js';
+export type {
+  ActionOptions,
+  ActionOutcome,
+  InventoryEventHandler,
+} from './scu/inventory-transaction.js';
+export { InventoryTransaction } from './scu/inventory-transaction.js';
+export type {
+  InventoryAbandonedEvent,
+  InventoryAccess,
+  InventoryCompletedEvent,
+  InventoryEvent,
+  InventoryResult,
+  InventoryStatusEvent,
+} from './scu/inventory-event.js';
+export type { InventoryScopeKeys, ScopeRange } from './scu/scope-item.js';
+export { buildScopeItem } from './scu/scope-item.js';
+export type { RefusedEvent, UnknownTransactionPolicy } from './scu/event-receiver.js';
+export type { EventRefusal } from './scu/read-event.js';
+export { DEFAULT_MAX_QUEUED_EVENTS } from './scu/event-queue.js';
+export {
+  InventoryActionError,
+  InventoryRequestError,
+  InventoryScuClosedError,
+  InventoryTerminatedError,
+} from './scu/scu-errors.js';

@@ -1,0 +1,238 @@
+// One Inventory Creation transaction as the SCU sees it: the steering N-ACTIONs (PS3.4 KK.2.2.2)
+// and the events the SCP reports for it (KK.2.3), correlated by Transaction UID.
+import type { DataSet } from '@dicomnet/data';
+import type { NResult } from '@dicomnet/dimse';
+import { DimseStatusError } from '@dicomnet/dimse';
+import { describeStatus } from '@dicomnet/status-codes';
+import type { TransactionStatus } from '../message-types.js';
+import { ActionType } from '../message-types.js';
+import {
+  cancelInformation,
+  requestStatusInformation,
+  transactionInformation,
+} from './action-information.js';
+import type { ActionChannel } from './action-channel.js';
+import { EventQueue } from './event-queue.js';
+import type { InventoryEvent, InventoryResult } from './inventory-event.js';
+import {
+  InventoryActionError,
+  InventoryRequestError,
+  InventoryTerminatedError,
+} from './scu-errors.js';
+
+/** What the SCP answered to an N-ACTION it accepted (Success or Warning, PS3.4 KK.2.2.3). */
+export interface ActionOutcome {
+  /** Status (0000,0900): 0x0000, or a Warning such as 0xB010. */
+  readonly status: number;
+  readonly meaning: string;
+  /** Error Comment (0000,0902), when sent. */
+  readonly errorComment: string | undefined;
+  /**
+   * Attribute Identifier List (0000,1005): with 0xB010, the Scope of Inventory keys the SCP
+   * cannot match; production goes on without them (PS3.4 KK.2.2.3).
+   */
+  readonly attributeIdentifierList: readonly number[];
+}
+
+/** Options of the steering actions. */
+export interface ActionOptions {
+  /** Aborting stops connecting and waiting for the response; rejects with its reason. */
+  readonly signal?: AbortSignal;
+}
+
+/** A handler awaited for each event before it is acknowledged; throwing answers 0x0110. */
+export type InventoryEventHandler = (event: InventoryEvent) => void | Promise<void>;
+
+/** @internal How a transaction is made; see {@link InventoryScu.initiate}. */
+export interface TransactionSettings {
+  readonly transactionUid: string;
+  /** Undefined when re-attached without a peer: the steering actions then throw. */
+  readonly channel: ActionChannel | undefined;
+  readonly maxQueuedEvents: number;
+  readonly onEvent: InventoryEventHandler | undefined;
+  /** Called once the production has ended (or the SCU closed): forget the transaction. */
+  readonly onSettled: () => void;
+}
+
+/** The outcome of an N-ACTION of ours the SCP accepted. */
+export function outcomeOf(result: NResult): ActionOutcome {
+  return {
+    status: result.status,
+    meaning: result.meaning,
+    errorComment: result.errorComment,
+    attributeIdentifierList: result.attributeIdentifierList ?? [],
+  };
+}
+
+/** A Failure status of an N-ACTION as {@link InventoryActionError}; other errors unchanged. */
+export function actionErrorOf(actionTypeId: number, error: unknown): unknown {
+  if (!(error instanceof DimseStatusError)) return error;
+  const meaning = describeStatus(error.status, 'StorageManagementAction').meaning;
+  return new InventoryActionError(
+    actionTypeId,
+    error.status,
+    meaning,
+    error.details.errorComment,
+    error.details.attributeIdentifierList,
+    { cause: error },
+  );
+}
+
+/**
+ * An Inventory Creation transaction: its events as an async iterator, its end as a promise
+ * ({@link done}), and Request Status, Cancel, Pause and Resume (PS3.4 Table KK.2-1).
+ */
+export class InventoryTransaction {
+  /** Transaction UID (0008,1195): correlates every action and event (PS3.4 KK.2.2.2). */
+  readonly transactionUid: string;
+  /**
+   * Resolves with the root reference and access on Inventory Terminated with Instances (event
+   * 11; `transactionStatus` says COMPLETE, or FAILURE/CANCELED with what was kept). Rejects with
+   * {@link InventoryTerminatedError} on event 13 (`DICOMNET_INVENTORY_FAILED` or
+   * `DICOMNET_INVENTORY_CANCELED`), or `DICOMNET_INVENTORY_SCU_CLOSED`.
+   */
+  readonly done: Promise<InventoryResult>;
+  readonly #settings: TransactionSettings;
+  readonly #queue: EventQueue;
+  #settle!: { resolve: (result: InventoryResult) => void; reject: (error: unknown) => void };
+  #state: TransactionStatus | undefined;
+  #totalStudyRecords = 0;
+  #ended = false;
+
+  /** @internal Made by {@link InventoryScu.initiate} and {@link InventoryScu.transaction}. */
+  constructor(settings: TransactionSettings) {
+    this.transactionUid = settings.transactionUid;
+    this.#settings = settings;
+    this.#queue = new EventQueue(settings.maxQueuedEvents);
+    this.done = new Promise<InventoryResult>((resolve, reject) => {
+      this.#settle = { resolve, reject };
+    });
+    // Callers that only read events need not await `done`: its rejection is not unhandled.
+    this.done.catch(() => {});
+  }
+
+  /** The last Transaction Status (0008,0417) reported; undefined before the first event. */
+  get state(): TransactionStatus | undefined {
+    return this.#state;
+  }
+
+  /** The last Total Number of Study Records (0008,0428) reported: progress. */
+  get totalStudyRecords(): number {
+    return this.#totalStudyRecords;
+  }
+
+  /** Whether the terminal event arrived (or the SCU closed). */
+  get ended(): boolean {
+    return this.#ended;
+  }
+
+  /**
+   * The events in arrival order, ending after the terminal event (11 or 13); one reader at a
+   * time. Events that came before the first read are kept (up to `maxQueuedEvents`, dropping
+   * the oldest Inventory Status events first). Ends with `DICOMNET_INVENTORY_SCU_CLOSED` when
+   * the SCU closes first.
+   */
+  events(): AsyncGenerator<InventoryEvent, void, undefined> {
+    return this.#queue.read();
+  }
+
+  /** @internal Whether the event can be taken now (else the SCU answers 0x0213). */
+  canTake(): boolean {
+    return this.#ended || this.#queue.canTake();
+  }
+
+  /** @internal Runs the transaction's own handler; throwing means "not taken" (0x0110). */
+  async handle(event: InventoryEvent): Promise<void> {
+    if (!this.#ended) await this.#settings.onEvent?.(event);
+  }
+
+  /** @internal Takes an acknowledged event. After the end, repeats are acknowledged and dropped. */
+  take(event: InventoryEvent): void {
+    if (this.#ended) return;
+    this.#state = event.transactionStatus;
+    if (event.type !== 'terminated-without-instances')
+      this.#totalStudyRecords = event.totalStudyRecords;
+    this.#queue.push(event);
+    if (event.type === 'status') return;
+    this.#ended = true;
+    this.#queue.end();
+    if (event.type === 'terminated-with-instances') this.#settle.resolve(event);
+    else {
+      this.#settle.reject(
+        new InventoryTerminatedError(event.transactionUid, event.transactionStatus, event.comment),
+      );
+    }
+    this.#settings.onSettled();
+  }
+
+  /** @internal Ends the transaction without a terminal event (the SCU closed). */
+  abandon(error: unknown): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    this.#queue.end(error);
+    this.#settle.reject(error);
+    this.#settings.onSettled();
+  }
+
+  /**
+   * Request Status (12): the SCP answers with an Inventory Status event (PS3.4 KK.2.3.2) and, with
+   * `requestedStatusInterval` (seconds; unit UNCONFIRMED), reports at that interval from now on.
+   * @throws {@link InventoryActionError} (`DICOMNET_INVENTORY_ACTION_FAILED`) for a Failure status.
+   */
+  status(
+    options: ActionOptions & { readonly requestedStatusInterval?: number } = {},
+  ): Promise<ActionOutcome> {
+    const information = requestStatusInformation(
+      this.transactionUid,
+      options.requestedStatusInterval,
+    );
+    return this.#act(ActionType.RequestStatus, information, options.signal);
+  }
+
+  /**
+   * Cancel (13): the production ends CANCELED. With `retainInstances` the SCP keeps what it
+   * produced and reports it with event 11; without, it removes it and reports event 13.
+   * @throws {@link InventoryActionError} for a Failure status.
+   */
+  cancel(options: ActionOptions & { readonly retainInstances: boolean }): Promise<ActionOutcome> {
+    const information = cancelInformation(this.transactionUid, options.retainInstances);
+    return this.#act(ActionType.Cancel, information, options.signal);
+  }
+
+  /** Pause (14): production stops until {@link resume}. @throws {@link InventoryActionError}. */
+  pause(options: ActionOptions = {}): Promise<ActionOutcome> {
+    return this.#act(ActionType.Pause, transactionInformation(this.transactionUid), options.signal);
+  }
+
+  /** Resume (15): a paused production continues. @throws {@link InventoryActionError}. */
+  resume(options: ActionOptions = {}): Promise<ActionOutcome> {
+    return this.#act(
+      ActionType.Resume,
+      transactionInformation(this.transactionUid),
+      options.signal,
+    );
+  }
+
+  /** Releases the association held for this transaction, if any; events then need a listener. */
+  release(): Promise<void> {
+    return this.#settings.channel?.release() ?? Promise.resolve();
+  }
+
+  async #act(
+    actionTypeId: number,
+    information: DataSet,
+    signal: AbortSignal | undefined,
+  ): Promise<ActionOutcome> {
+    const channel = this.#settings.channel;
+    if (channel === undefined) {
+      throw new InventoryRequestError(
+        `transaction ${this.transactionUid} was attached without a peer: give one to steer it`,
+      );
+    }
+    try {
+      return outcomeOf(await channel.send(actionTypeId, information, signal));
+    } catch (error) {
+      throw actionErrorOf(actionTypeId, error);
+    }
+  }
+}
