@@ -10,6 +10,8 @@ export type { InventorySink, ProducedInstance } from './inventory-sink.js';
 // ---- producing Inventory instances (PS3.3 A.88, C.38.1) ----
 export * from './produce/index.js';
 export { folderSink, inventoryFileName } from './sink/folder-sink.js';
+export { repositorySink } from './sink/repository-sink.js';
+export { repositorySource, fileAccessUri } from './source/repository-source.js';
 
 // ---- reading and retrieving Inventory instances ----
 export * from './read/index.js';
