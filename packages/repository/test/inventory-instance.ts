@@ -63,10 +63,13 @@ export function inventoryDataSet(fixture: InventoryFixture): DataSet {
   };
 }
 
-/** The data set of an Inventory instance in Explicit VR Little Endian, as a C-STORE carries it. */
-export function inventoryBytes(fixture: InventoryFixture): Uint8Array {
+/**
+ * The data set of an Inventory instance in Explicit VR Little Endian, as a C-STORE carries it;
+ * with `definedLength`, its sequences and items have computed lengths (as DCMTK sends them).
+ */
+export function inventoryBytes(fixture: InventoryFixture, definedLength = false): Uint8Array {
   const bytes = Buffer.concat([
-    ...writeElementsSync(dataSetTokens(inventoryDataSet(fixture)), {
+    ...writeElementsSync(dataSetTokens(inventoryDataSet(fixture), definedLength), {
       transferSyntaxUid: EXPLICIT_LE,
     }),
   ]);

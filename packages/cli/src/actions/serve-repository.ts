@@ -15,7 +15,13 @@ import type {
 } from '@dicomnet/dimse';
 import { formatStatus } from '@dicomnet/status-codes';
 import { FileRepository } from '@dicomnet/repository';
-import { createQueryRetrieveHandlers, createStoreHandler } from '@dicomnet/repository/services';
+import {
+  createInventoryQueryRetrieveHandlers,
+  createQueryRetrieveHandlers,
+  createStoreHandler,
+  INVENTORY_QUERY_RETRIEVE_SOP_CLASSES,
+  withInventoryQueryRetrieve,
+} from '@dicomnet/repository/services';
 import type { ServeSettings } from './serve-config.js';
 import type { ServeLog } from './serve-log.js';
 
@@ -89,7 +95,11 @@ export async function openRepositoryService(
     },
   });
   const queryRetrieve = loggedQueryRetrieve(
-    createQueryRetrieveHandlers(repository, { retrieveAeTitle: settings.aeTitle }),
+    // Inventory FIND/GET/MOVE (PS3.4 JJ) beside Patient and Study Root.
+    withInventoryQueryRetrieve(
+      createQueryRetrieveHandlers(repository, { retrieveAeTitle: settings.aeTitle }),
+      createInventoryQueryRetrieveHandlers(repository, { retrieveAeTitle: settings.aeTitle }),
+    ),
     log,
   );
   const underWay = new Set<Promise<unknown>>();
@@ -139,8 +149,13 @@ export async function openRepositoryService(
 const QUERY_LEVEL = '00080052';
 
 /** The Query/Retrieve Level (0008,0052) of an Identifier, for the log. */
-function levelOf(identifier: DataSet): string {
-  const value = identifier[QUERY_LEVEL]?.Value?.[0];
+function levelOf(request: FindRequest | CGetRequest): string {
+  // The Inventory model has one level and no Query/Retrieve Level (PS3.4 JJ.2).
+  if (
+    Object.values(INVENTORY_QUERY_RETRIEVE_SOP_CLASSES).some((uid) => uid === request.sopClassUid)
+  )
+    return 'INVENTORY';
+  const value = request.identifier[QUERY_LEVEL]?.Value?.[0];
   return typeof value === 'string' ? value : '?';
 }
 
@@ -151,7 +166,7 @@ function loggedQueryRetrieve(
 ): Required<Pick<DimseHandlers, 'find' | 'get' | 'move'>> {
   async function* find(request: FindRequest): AsyncGenerator<DataSet, HandlerResult, undefined> {
     const calling = request.association.callingAeTitle;
-    const level = levelOf(request.identifier);
+    const level = levelOf(request);
     let matches = 0;
     let result: HandlerResult = undefined;
     let outcome = 'done';
@@ -209,7 +224,7 @@ function loggedQueryRetrieve(
     answer: RetrieveAnswer,
   ): void => {
     const calling = request.association.callingAeTitle;
-    const level = levelOf(request.identifier);
+    const level = levelOf(request);
     const total = Array.isArray(answer)
       ? answer.length
       : typeof answer === 'object' && answer !== null && 'total' in answer

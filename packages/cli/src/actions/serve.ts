@@ -13,7 +13,10 @@ import {
   storeToDirectory,
   VERIFICATION_SOP_CLASS,
 } from '@dicomnet/dimse';
-import { QUERY_RETRIEVE_SOP_CLASSES } from '@dicomnet/repository/services';
+import {
+  INVENTORY_QUERY_RETRIEVE_SOP_CLASSES,
+  QUERY_RETRIEVE_SOP_CLASSES,
+} from '@dicomnet/repository/services';
 import { statusCategory } from '@dicomnet/status-codes';
 import type { CommandIo } from '../command-io.js';
 import type { ServeOptions } from '../commands/serve.js';
@@ -102,7 +105,10 @@ export async function runServe(io: CommandIo, options: ServeOptions): Promise<vo
         ],
       },
       ...(settings.target.kind === 'repository'
-        ? Object.values(QUERY_RETRIEVE_SOP_CLASSES).map((abstractSyntax) => ({
+        ? [
+            ...Object.values(QUERY_RETRIEVE_SOP_CLASSES),
+            ...Object.values(INVENTORY_QUERY_RETRIEVE_SOP_CLASSES),
+          ].map((abstractSyntax) => ({
             abstractSyntax,
             transferSyntaxes: [
               TransferSyntax.ExplicitVrLittleEndian,
