@@ -32,6 +32,8 @@ export interface ReceiverSettings {
   readonly unknownTransactions: UnknownTransactionPolicy;
   /** The transaction a Transaction UID names, if the SCU knows it. */
   readonly find: (transactionUid: string) => InventoryTransaction | undefined;
+  /** Whether the transaction ended lately: a repeat of its terminal event is acknowledged. */
+  readonly hasEnded: (transactionUid: string) => boolean;
   readonly onEvent: InventoryEventHandler | undefined;
   readonly onRefused: ((refused: RefusedEvent) => void) | undefined;
 }
@@ -74,6 +76,8 @@ export function createEventReceiver(
       const event: InventoryEvent = read.event;
       const uid = event.transactionUid;
       const transaction = settings.find(uid);
+      // An SCP that lost our answer to a terminal event sends it again: it was taken already.
+      if (transaction === undefined && settings.hasEnded(uid)) return Status.Success;
       if (transaction === undefined && settings.unknownTransactions !== 'accept') {
         const retry = settings.unknownTransactions === 'retry-later';
         return refuse(

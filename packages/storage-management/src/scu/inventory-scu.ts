@@ -21,6 +21,9 @@ import { buildScopeItem } from './scope-item.js';
 import { InventoryRequestError, InventoryScuClosedError } from './scu-errors.js';
 import { newTransactionUid } from './transaction-uid.js';
 
+/** How many ended transactions the SCU remembers, to acknowledge repeats of their last event. */
+const ENDED_MEMORY = 1024;
+
 /** Options of {@link createInventoryScu}. */
 export interface InventoryScuOptions {
   /** Our AE title: Calling AE Title of our N-ACTIONs, Called AE Title when the SCP calls us. */
@@ -147,6 +150,8 @@ export function createInventoryScu(options: InventoryScuOptions): InventoryScu {
   const channels = new Set<ActionChannel>();
   const transferSyntaxes = options.transferSyntaxes ?? DEFAULT_TRANSFER_SYNTAXES;
   const maxQueuedEvents = options.maxQueuedEvents ?? DEFAULT_MAX_QUEUED_EVENTS;
+  // Transactions ended lately, oldest first (a Map keeps insertion order), at most ENDED_MEMORY.
+  const ended = new Map<string, true>();
   let server: DimseServer | undefined;
   let closed = false;
 
@@ -154,6 +159,7 @@ export function createInventoryScu(options: InventoryScuOptions): InventoryScu {
     strict: options.strict ?? false,
     unknownTransactions: options.unknownTransactions ?? 'refuse',
     find: (uid) => transactions.get(uid),
+    hasEnded: (uid) => ended.has(uid),
     onEvent: options.onEvent,
     onRefused: options.onRefused,
   });
@@ -192,6 +198,8 @@ export function createInventoryScu(options: InventoryScuOptions): InventoryScu {
       onEvent,
       onSettled: () => {
         if (transactions.get(transactionUid) === transaction) transactions.delete(transactionUid);
+        ended.set(transactionUid, true);
+        if (ended.size > ENDED_MEMORY) ended.delete(ended.keys().next().value as string); // non-empty
         if (channel !== undefined) channels.delete(channel);
       },
     });

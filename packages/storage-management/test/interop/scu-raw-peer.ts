@@ -1,0 +1,215 @@
+// A raw DICOM requestor for the SCU's tests: Upper Layer PDUs written by hand (PS3.8 §9.3) on a
+// TCP socket, so it can send what our own dimse client refuses to: a report on a context where
+// it is not SCP, a command whose SOP class is not its context's, a Message ID still outstanding.
+import { connect as connectTcp } from 'node:net';
+import type { Socket } from 'node:net';
+import type { DataSet } from '@dicomnet/data';
+import { createElementCodec } from '@dicomnet/data';
+import type { CommandSet } from '@dicomnet/dimse';
+import { decodeCommandSet, encodeCommandSet } from '@dicomnet/dimse';
+
+const APPLICATION_CONTEXT = '1.2.840.10008.3.1.1.1';
+const EXPLICIT = '1.2.840.10008.1.2.1';
+
+function ascii(text: string): Buffer {
+  return Buffer.from(text, 'latin1');
+}
+
+function item(type: number, body: Buffer): Buffer {
+  const header = Buffer.alloc(4);
+  header.writeUInt8(type, 0);
+  header.writeUInt16BE(body.length, 2);
+  return Buffer.concat([header, body]);
+}
+
+function pdu(type: number, body: Buffer): Buffer {
+  const header = Buffer.alloc(6);
+  header.writeUInt8(type, 0);
+  header.writeUInt32BE(body.length, 2);
+  return Buffer.concat([header, body]);
+}
+
+function aeTitle(title: string): Buffer {
+  return ascii(title.padEnd(16, ' '));
+}
+
+/** What the raw requestor proposes: one context (ID 1) of `abstractSyntax` in Explicit VR LE. */
+export interface RawProposal {
+  readonly calledAeTitle: string;
+  readonly abstractSyntax: string;
+  /** SCP/SCU Role Selection to propose (PS3.7 D.3.3.4); absent = no sub-item (we are SCU). */
+  readonly roles?: { readonly scu: boolean; readonly scp: boolean } | undefined;
+  /** Asynchronous Operations Window (PS3.7 D.3.3.3) invoked/performed; absent = none. */
+  readonly window?: number;
+}
+
+function associateRq(proposal: RawProposal): Buffer {
+  const context = item(
+    0x20,
+    Buffer.concat([
+      Buffer.from([1, 0, 0, 0]),
+      item(0x30, ascii(proposal.abstractSyntax)),
+      item(0x40, ascii(EXPLICIT)),
+    ]),
+  );
+  const maxLength = Buffer.alloc(4);
+  maxLength.writeUInt32BE(16384);
+  const user: Buffer[] = [item(0x51, maxLength), item(0x52, ascii('1.2.826.0.1.3680043.9.7.1'))];
+  if (proposal.window !== undefined) {
+    const window = Buffer.alloc(4);
+    window.writeUInt16BE(proposal.window, 0);
+    window.writeUInt16BE(proposal.window, 2);
+    user.push(item(0x53, window));
+  }
+  if (proposal.roles !== undefined) {
+    const uid = ascii(proposal.abstractSyntax);
+    const length = Buffer.alloc(2);
+    length.writeUInt16BE(uid.length);
+    user.push(
+      item(
+        0x54,
+        Buffer.concat([
+          length,
+          uid,
+          Buffer.from([proposal.roles.scu ? 1 : 0, proposal.roles.scp ? 1 : 0]),
+        ]),
+      ),
+    );
+  }
+  const fixed = Buffer.concat([
+    Buffer.from([0, 1, 0, 0]),
+    aeTitle(proposal.calledAeTitle),
+    aeTitle('RAWSCP'),
+    Buffer.alloc(32),
+  ]);
+  return pdu(
+    0x01,
+    Buffer.concat([
+      fixed,
+      item(0x10, ascii(APPLICATION_CONTEXT)),
+      context,
+      item(0x50, Buffer.concat(user)),
+    ]),
+  );
+}
+
+function pDataTf(command: boolean, bytes: Uint8Array): Buffer {
+  const header = Buffer.alloc(6);
+  header.writeUInt32BE(bytes.length + 2, 0);
+  header.writeUInt8(1, 4); // presentation context ID
+  header.writeUInt8(command ? 0x03 : 0x02, 5); // last fragment, command or data (PS3.8 E.2)
+  return pdu(0x04, Buffer.concat([header, bytes]));
+}
+
+/** A raw requestor on one association. */
+export class RawRequestor {
+  readonly #socket: Socket;
+  #buffer = Buffer.alloc(0);
+  #command: Buffer[] = [];
+  readonly #responses: CommandSet[] = [];
+  #waiting: (() => void) | undefined;
+  #accepted: ((result: number) => void) | undefined;
+  readonly #codec = createElementCodec();
+
+  private constructor(socket: Socket) {
+    this.#socket = socket;
+    socket.on('data', (chunk: Buffer) => this.#read(chunk));
+    socket.on('error', () => {});
+  }
+
+  /**
+   * Connects and negotiates; resolves with the requestor once the presentation context result
+   * is known (0 = acceptance), rejects after `ms`.
+   */
+  static async open(
+    port: number,
+    proposal: RawProposal,
+    ms = 5_000,
+  ): Promise<{ requestor: RawRequestor; result: number }> {
+    const socket = connectTcp({ host: '127.0.0.1', port });
+    const requestor = new RawRequestor(socket);
+    const result = await new Promise<number>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no A-ASSOCIATE-AC within ${ms} ms`)), ms);
+      requestor.#accepted = (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      };
+      socket.once('connect', () => socket.write(associateRq(proposal)));
+      socket.once('close', () => reject(new Error('connection closed during negotiation')));
+    });
+    return { requestor, result };
+  }
+
+  #read(chunk: Buffer): void {
+    this.#buffer = Buffer.concat([this.#buffer, chunk]);
+    while (this.#buffer.length >= 6) {
+      const length = this.#buffer.readUInt32BE(2);
+      if (this.#buffer.length < 6 + length) return;
+      const type = this.#buffer.readUInt8(0);
+      const body = this.#buffer.subarray(6, 6 + length);
+      this.#buffer = this.#buffer.subarray(6 + length);
+      if (type === 0x02) this.#accepted?.(contextResult(body));
+      else if (type === 0x03) this.#accepted?.(-1);
+      else if (type === 0x04) this.#pData(body);
+    }
+  }
+
+  #pData(body: Buffer): void {
+    for (let offset = 0; offset < body.length;) {
+      const length = body.readUInt32BE(offset);
+      const control = body.readUInt8(offset + 5);
+      const fragment = body.subarray(offset + 6, offset + 4 + length);
+      offset += 4 + length;
+      if ((control & 0x01) === 0) continue; // response data sets are not needed here
+      this.#command.push(fragment);
+      if ((control & 0x02) === 0) continue;
+      this.#responses.push(decodeCommandSet(Buffer.concat(this.#command)));
+      this.#command = [];
+      this.#waiting?.();
+    }
+  }
+
+  /** Sends one request: the command set as given, then the data set in Explicit VR LE. */
+  send(command: Omit<CommandSet, 'commandDataSetType'>, dataSet?: DataSet): void {
+    const hasData = dataSet !== undefined;
+    this.#socket.write(
+      pDataTf(true, encodeCommandSet({ ...command, commandDataSetType: hasData ? 0 : 0x0101 })),
+    );
+    if (hasData) this.#socket.write(pDataTf(false, this.#codec.encode(dataSet, EXPLICIT)));
+  }
+
+  /** The next response command set; rejects after `ms`. */
+  async next(ms = 5_000): Promise<CommandSet> {
+    const deadline = Date.now() + ms;
+    for (;;) {
+      const response = this.#responses.shift();
+      if (response !== undefined) return response;
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`no response within ${ms} ms`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        this.#waiting = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+  }
+
+  /** Aborts (A-ABORT) and closes the connection. */
+  close(): void {
+    this.#socket.end(pdu(0x07, Buffer.alloc(4)));
+    this.#socket.destroy();
+  }
+}
+
+/** The result of presentation context 1 in an A-ASSOCIATE-AC body (PS3.8 §9.3.3.2). */
+function contextResult(body: Buffer): number {
+  for (let offset = 68; offset + 4 <= body.length;) {
+    const type = body.readUInt8(offset);
+    const length = body.readUInt16BE(offset + 2);
+    if (type === 0x21) return body.readUInt8(offset + 6);
+    offset += 4 + length;
+  }
+  return -1;
+}
