@@ -1,10 +1,11 @@
-import { readdir, rm, unlink } from 'node:fs/promises';
+import { mkdir, readdir, rm, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parsePart10Header, readAttributesSync } from '@dicomnet/data';
+import { encodeFileMetaInformation, parsePart10Header, readAttributesSync } from '@dicomnet/data';
 import { tempDir } from '@dicomnet/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DuplicateInstanceError, InstanceNotFoundError, InvalidInstanceError } from '../errors.js';
 import { FileRepository } from '../file-repository.js';
+import { importFolder } from '../import/index.js';
 import { parseQuery } from '../match/index.js';
 import { absoluteStoredPath, INSTANCES_FOLDER, storedPathOf } from '../storage-path.js';
 import {
@@ -316,6 +317,31 @@ describe('Inventory Storage instances in the repository (PS3.4 GG.6.6, PS3.3 A.8
       const sent = [];
       for await (const reference of set.instances) sent.push(reference.sopInstanceUid);
       expect(sent).toEqual([uids[0], uids[2]]);
+    } finally {
+      await repo.close();
+    }
+  });
+
+  it('importFolder indexes Inventory files (with and without preamble) in the Inventory table', async () => {
+    const dir = path.join(work.path, 'import-source');
+    await mkdir(dir, { recursive: true });
+    const uids = ['1.2.826.0.1.3680043.10.9.21', '1.2.826.0.1.3680043.10.9.22'];
+    for (const [i, uid] of uids.entries()) {
+      const header = encodeFileMetaInformation({
+        mediaStorageSopClassUid: INVENTORY_STORAGE,
+        mediaStorageSopInstanceUid: uid,
+        transferSyntaxUid: EXPLICIT_LE,
+      });
+      const file = Buffer.concat([header, inventoryBytes({ sopInstanceUid: uid })]);
+      await writeFile(path.join(dir, `inv-${i}.dcm`), i === 0 ? file : file.subarray(128));
+    }
+    const repo = await FileRepository.open({ root: freshRoot(), fsync: false });
+    try {
+      const kinds: string[] = [];
+      for await (const event of importFolder(repo, dir)) kinds.push(event.kind);
+      expect(kinds.filter((kind) => kind === 'imported')).toHaveLength(2);
+      expect((await allInventories(repo)).map((each) => each.sopInstanceUid)).toEqual(uids);
+      expect((await repo.get(uids[1]!))?.studyInstanceUid).toBe('');
     } finally {
       await repo.close();
     }
