@@ -1,3 +1,4 @@
+import { DataSetDecodeError } from '@dicomnet/data';
 import type { Association, NegotiatedContext } from '@dicomnet/pdu';
 import type { CCancelRq, CommandSet, DimseRequest, DimseResponse } from '../command/index.js';
 import { CommandField, encodeCommandSet, parseCommand } from '../command/index.js';
@@ -304,7 +305,7 @@ export class IncomingRequests {
       } catch (error) {
         if (error instanceof ResponseSendError) throw error.cause;
         const status =
-          error instanceof InvalidResponseError ? 0x0110 : failureStatusOf(request.message);
+          error instanceof InvalidResponseError ? 0x0110 : failureStatusOf(request.message, error);
         await this.#sendRaw(
           request.context.id,
           failureResponse(set, status, messageOf(error)),
@@ -414,9 +415,17 @@ class ResponseSendError extends Error {
 /**
  * The status a request gets when its handler fails: 0xC000 Cannot understand for C-STORE
  * (PS3.4 B.2.3), 0xC000 Unable to process for C-FIND, C-GET and C-MOVE (PS3.4 C.4.1.1.4,
- * C.4.2.1.5, C.4.3.1.4), 0x0110 Processing failure otherwise (PS3.7 C.5.8).
+ * C.4.2.1.5, C.4.3.1.4), 0x0110 Processing failure otherwise (PS3.7 C.5.8). An N-service data
+ * set in a Specific Character Set we cannot decode is 0x0212 Mistyped argument instead: a
+ * parameter "not agreed for use" (PS3.7 C.5.15; PS3.4 KK.2.2.3 names it for character sets).
  */
-function failureStatusOf(message: DimseRequest): number {
+function failureStatusOf(message: DimseRequest, error?: unknown): number {
+  if (
+    message.kind.startsWith('N-') &&
+    error instanceof DataSetDecodeError &&
+    error.feature === 'character-set'
+  )
+    return 0x0212;
   return message.kind === 'C-ECHO-RQ' || message.kind.startsWith('N-') ? 0x0110 : 0xc000;
 }
 

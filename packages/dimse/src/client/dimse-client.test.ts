@@ -243,6 +243,26 @@ describe('DimseClient and createServer', () => {
     await client.release();
   });
 
+  it('answers an N-ACTION whose data set is in an unknown character set 0x0212 Mistyped argument', async () => {
+    let reached = false;
+    const port = await serve({
+      action: () => {
+        reached = true;
+      },
+    });
+    const client = await open(port);
+    await expect(
+      client.action({
+        sopClassUid: COMMITMENT,
+        sopInstanceUid: COMMITMENT_INSTANCE,
+        actionTypeId: 1,
+        actionInformation: { '00080005': { vr: 'CS', Value: ['ISO_IR 999'] } },
+      }),
+    ).rejects.toMatchObject({ status: 0x0212 });
+    expect(reached).toBe(false);
+    await client.release();
+  });
+
   it('answers an N-service without a handler with 0x0211 Unrecognized operation', async () => {
     const client = await open(await serve({}));
     await expect(
