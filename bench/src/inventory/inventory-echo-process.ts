@@ -1,0 +1,58 @@
+/**
+ * Entry point of the C-ECHO child of the inventory benchmark (dist/inventory-echo.js): another
+ * process that keeps asking the serving SCP for C-ECHO (one at a time, a pause between them) on
+ * one association while an inventory is produced, and reports the round trips. Argument 1 is the
+ * EchoConfig as JSON; it answers over the IPC channel (inventory-messages.ts).
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { connect } from '@dicomnet/dimse';
+import type { EchoConfig, FromEcho, ToEcho } from './inventory-messages.js';
+import { percentile } from './percentile.js';
+
+const VERIFICATION = '1.2.840.10008.1.1';
+const SYNTAXES = ['1.2.840.10008.1.2.1', '1.2.840.10008.1.2'];
+
+function send(message: FromEcho): void {
+  process.send?.(message);
+}
+
+async function main(): Promise<void> {
+  const config = JSON.parse(process.argv[2] ?? '') as EchoConfig; // written by the benchmark
+  const client = await connect({
+    host: '127.0.0.1',
+    port: config.port,
+    callingAeTitle: 'BENCHECHO',
+    calledAeTitle: config.calledAeTitle,
+    contexts: [{ abstractSyntax: VERIFICATION, transferSyntaxes: SYNTAXES }],
+  });
+  await client.echo(); // the association works before the parent starts timing
+  let stopping = false;
+  process.once('message', (message: ToEcho) => {
+    if (message.type === 'stop') stopping = true;
+  });
+  send({ type: 'ready' });
+  const roundTrips: number[] = [];
+  while (!stopping) {
+    const started = process.hrtime.bigint();
+    await client.echo();
+    roundTrips.push(Number(process.hrtime.bigint() - started) / 1e6);
+    await sleep(config.intervalMs);
+  }
+  await client.release();
+  send({
+    type: 'stopped',
+    count: roundTrips.length,
+    p50Ms: percentile(roundTrips, 50),
+    p99Ms: percentile(roundTrips, 99),
+    maxMs: Math.max(...roundTrips),
+  });
+  process.disconnect();
+}
+
+function fail(error: unknown): void {
+  send({ type: 'failed', message: error instanceof Error ? error.message : String(error) });
+  process.exitCode = 1;
+  process.disconnect();
+}
+
+main().catch(fail);
