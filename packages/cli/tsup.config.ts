@@ -16,6 +16,8 @@ export default defineConfig({
     'actions/serve': 'src/actions/serve.ts',
     'actions/demo': 'src/actions/demo.ts',
     'actions/import': 'src/actions/import.ts',
+    'actions/inventory-show': 'src/actions/inventory-show.ts',
+    'actions/inventory-diff': 'src/actions/inventory-diff.ts',
     'actions/tls-context': 'src/actions/tls-context.ts',
   },
   format: ['esm'],

@@ -5,6 +5,8 @@ import type * as DemoAction from './actions/demo.js';
 import type * as EchoAction from './actions/echo.js';
 import type * as FindAction from './actions/find.js';
 import type * as ImportAction from './actions/import.js';
+import type * as InventoryDiffAction from './actions/inventory-diff.js';
+import type * as InventoryShowAction from './actions/inventory-show.js';
 import type * as RetrieveAction from './actions/retrieve.js';
 import type * as ServeAction from './actions/serve.js';
 import type * as StoreAction from './actions/store.js';
@@ -23,3 +25,9 @@ export const loadServe = (): Promise<typeof ServeAction> => import('./actions/se
 export const loadDemo = (): Promise<typeof DemoAction> => import('./actions/demo.js');
 /** `dicomnet import`'s implementation. */
 export const loadImport = (): Promise<typeof ImportAction> => import('./actions/import.js');
+/** `dicomnet inventory show`'s implementation. */
+export const loadInventoryShow = (): Promise<typeof InventoryShowAction> =>
+  import('./actions/inventory-show.js');
+/** `dicomnet inventory diff`'s implementation. */
+export const loadInventoryDiff = (): Promise<typeof InventoryDiffAction> =>
+  import('./actions/inventory-diff.js');

@@ -9,6 +9,7 @@ import { echoCommand } from './commands/echo.js';
 import { findCommand } from './commands/find.js';
 import { getCommand } from './commands/get.js';
 import { importCommand } from './commands/import.js';
+import { inventoryCommand } from './commands/inventory.js';
 import { moveCommand } from './commands/move.js';
 import { serveCommand } from './commands/serve.js';
 import { storeCommand } from './commands/store.js';
@@ -17,7 +18,8 @@ import { readVersion } from './version.js';
 
 const PROGRAM: ProgramInfo = {
   name: 'dicomnet',
-  description: 'DICOM networking from the terminal: echo, store, find, get, move, serve, import',
+  description:
+    'DICOM networking from the terminal: echo, store, find, get, move, serve, import, inventory',
   epilogue: `
 Exit codes:
   0  success (warnings included)
@@ -37,6 +39,7 @@ const COMMANDS: readonly CommandSpec[] = [
   moveCommand,
   serveCommand,
   importCommand,
+  inventoryCommand,
   demoCommand,
 ];
 
