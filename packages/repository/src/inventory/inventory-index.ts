@@ -25,6 +25,8 @@ export class InventoryIndex {
   readonly #delete: SqliteStatement;
   readonly #all: SqliteStatement;
   readonly #page: SqliteStatement;
+  readonly #pageByUids: SqliteStatement;
+  readonly #pageByTransactions: SqliteStatement;
 
   constructor(db: SqliteDatabase) {
     this.#db = db;
@@ -56,6 +58,17 @@ export class InventoryIndex {
     this.#all = db.prepare(`SELECT ${COLUMNS} FROM inventories ORDER BY id`);
     this.#page = db.prepare(
       `SELECT ${COLUMNS} FROM inventories WHERE sop_instance_uid > ?
+       ORDER BY sop_instance_uid LIMIT ?`,
+    );
+    // A list of UIDs as one JSON array parameter: no limit on the number of bound variables.
+    this.#pageByUids = db.prepare(
+      `SELECT ${COLUMNS} FROM inventories
+       WHERE sop_instance_uid IN (SELECT value FROM json_each(?)) AND sop_instance_uid > ?
+       ORDER BY sop_instance_uid LIMIT ?`,
+    );
+    this.#pageByTransactions = db.prepare(
+      `SELECT ${COLUMNS} FROM inventories
+       WHERE transaction_uid IN (SELECT value FROM json_each(?)) AND sop_instance_uid > ?
        ORDER BY sop_instance_uid LIMIT ?`,
     );
   }
@@ -110,9 +123,18 @@ export class InventoryIndex {
     for (const row of this.#all.iterate()) yield toInventoryRow(row);
   }
 
-  /** Up to `limit` rows after SOP Instance UID `after` ('' for the first), in UID order. */
-  page(after: string, limit: number): InventoryRow[] {
-    return this.#page.all([after, limit]).map(toInventoryRow);
+  /**
+   * Up to `limit` rows after SOP Instance UID `after` ('' for the first), in UID order; with
+   * `only`, just those whose SOP Instance UID or Transaction UID is one of `only.uids`.
+   */
+  page(
+    after: string,
+    limit: number,
+    only?: { readonly key: 'sopInstanceUid' | 'transactionUid'; readonly uids: readonly string[] },
+  ): InventoryRow[] {
+    if (only === undefined) return this.#page.all([after, limit]).map(toInventoryRow);
+    const statement = only.key === 'sopInstanceUid' ? this.#pageByUids : this.#pageByTransactions;
+    return statement.all([JSON.stringify(only.uids), after, limit]).map(toInventoryRow);
   }
 }
 

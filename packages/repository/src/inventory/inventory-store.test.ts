@@ -305,6 +305,12 @@ describe('Inventory Storage instances in the repository (PS3.4 GG.6.6, PS3.3 A.8
           })
         ).map((m) => m.sopInstanceUid),
       ).toEqual([uids[2]]);
+      // Narrowed in SQL by the UID list, a page of one row at a time.
+      expect(
+        (await find({ '00080018': { vr: 'UI', Value: [uids[2]!, uids[0]!, '9.9.9'] } })).map(
+          (m) => m.sopInstanceUid,
+        ),
+      ).toEqual([uids[0], uids[2]]);
       const all = await find({});
       expect((await find({}, all[0]!.cursor)).map((m) => m.sopInstanceUid)).toEqual(uids.slice(1));
       const set = await repo.inventoriesOf(

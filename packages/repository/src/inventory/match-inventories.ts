@@ -33,6 +33,24 @@ function decodeInventoryCursor(cursor: string): string {
 }
 
 /**
+ * The rows a condition on a UID key narrows the match to in SQL (the unique index on SOP Instance
+ * UID, the index on Transaction UID); every row read is still checked with the matcher.
+ */
+function narrowing(
+  query: Query,
+): { key: 'sopInstanceUid' | 'transactionUid'; uids: readonly string[] } | undefined {
+  for (const [tag, key] of [
+    [InventoryTag.sopInstanceUid, 'sopInstanceUid'],
+    [InventoryTag.transactionUid, 'transactionUid'],
+  ] as const) {
+    const condition = query.conditions.find((each) => each.tag === tag);
+    if (condition?.kind === 'single') return { key, uids: [condition.value] };
+    if (condition?.kind === 'uid-list') return { key, uids: condition.values };
+  }
+  return undefined;
+}
+
+/**
  * The Inventory instances that match `query` (which has no level: PS3.4 JJ.2), in SOP Instance UID
  * order, resumable after a cursor.
  */
@@ -44,22 +62,27 @@ export async function* matchInventories(
   let after = options.after === undefined ? '' : decodeInventoryCursor(options.after);
   const pageSize = Math.max(1, Math.trunc(options.pageSize ?? DEFAULT_PAGE_SIZE));
   const recordOptions = { timezoneOffsetMinutes: options.timezoneOffsetMinutes ?? 0 };
+  const only = narrowing(query);
+  // Scope of Inventory is parsed from its JSON only for a query that matches on it.
+  const scoped = query.conditions.some(
+    (condition) => condition.tag === InventoryTag.scopeOfInventorySequence,
+  );
   for (;;) {
     options.signal?.throwIfAborted();
     source.checkOpen();
-    const rows = source.index.page(after, pageSize);
+    const rows = source.index.page(after, pageSize, only);
     for (const row of rows) {
-      const dataSet = inventoryDataSet(row);
-      const attributes = matchRecordOf(dataSet);
-      if (matches(query, attributes, recordOptions))
-        yield {
-          sopInstanceUid: row.sopInstanceUid,
-          sopClassUid: row.sopClassUid,
-          transferSyntaxUid: row.transferSyntaxUid,
-          attributes,
-          dataSet,
-          cursor: inventoryCursor(row.sopInstanceUid),
-        };
+      const attributes = matchRecordOf(inventoryDataSet(row, scoped));
+      if (!matches(query, attributes, recordOptions)) continue;
+      const dataSet = inventoryDataSet(row, true);
+      yield {
+        sopInstanceUid: row.sopInstanceUid,
+        sopClassUid: row.sopClassUid,
+        transferSyntaxUid: row.transferSyntaxUid,
+        attributes: scoped ? attributes : matchRecordOf(dataSet),
+        dataSet,
+        cursor: inventoryCursor(row.sopInstanceUid),
+      };
     }
     const last = rows[rows.length - 1];
     if (last === undefined || rows.length < pageSize) return;
@@ -71,8 +94,11 @@ function textElement(vr: string, value: string | undefined): DataElement | undef
   return value === undefined ? undefined : { vr, Value: value.split('\\') };
 }
 
-/** The indexed keys of an Inventory row as data elements (PS3.3 C.38.1 VRs). */
-export function inventoryDataSet(row: InventoryRow): DataSet {
+/**
+ * The indexed keys of an Inventory row as data elements (PS3.3 C.38.1 VRs); Scope of Inventory
+ * Sequence only `withScope`.
+ */
+export function inventoryDataSet(row: InventoryRow, withScope: boolean): DataSet {
   const elements: [string, DataElement | undefined][] = [
     [InventoryTag.specificCharacterSet, textElement('CS', row.specificCharacterSet)],
     [InventoryTag.sopClassUid, textElement('UI', row.sopClassUid)],
@@ -98,7 +124,7 @@ export function inventoryDataSet(row: InventoryRow): DataSet {
   ];
   const dataSet: Record<string, DataElement> = {};
   for (const [tag, element] of elements) if (element !== undefined) dataSet[tag] = element;
-  if (row.scopeOfInventory !== undefined) {
+  if (withScope && row.scopeOfInventory !== undefined) {
     const scope = fromDicomJson(row.scopeOfInventory)[InventoryTag.scopeOfInventorySequence];
     if (scope !== undefined) dataSet[InventoryTag.scopeOfInventorySequence] = scope;
   }
@@ -123,6 +149,7 @@ export function matchRecordOf(dataSet: DataSet): MatchRecord {
       continue;
     }
     record[tag] = values.map((value) =>
+      // Outside a sequence an object value is a PN's component groups.
       typeof value === 'object' ? personNameText(value as PersonName) : String(value),
     );
   }
