@@ -106,6 +106,26 @@ export class ActionChannel {
     }
   }
 
+  /**
+   * Releases the held association, aborting it when the release is not done within `ms` (an
+   * answer still outstanding holds a release back). Never rejects.
+   */
+  async close(ms: number): Promise<void> {
+    const opening = this.#client;
+    if (opening === undefined) return;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), ms)));
+    const outcome = await Promise.race([this.release(), late]);
+    clearTimeout(timer);
+    if (outcome === 'late') {
+      try {
+        await (await opening).abort();
+      } catch {
+        // Never opened: nothing to abort.
+      }
+    }
+  }
+
   /** Releases the held association, if any (A-RELEASE). Idempotent; never rejects. */
   async release(): Promise<void> {
     const opening = this.#client;

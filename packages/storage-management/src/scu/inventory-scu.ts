@@ -21,6 +21,9 @@ import { buildScopeItem } from './scope-item.js';
 import { InventoryRequestError, InventoryScuClosedError } from './scu-errors.js';
 import { newTransactionUid } from './transaction-uid.js';
 
+/** How long {@link InventoryScu.close} lets a held association release before aborting it. */
+const CLOSE_TIMEOUT_MS = 5_000;
+
 /** How many ended transactions the SCU remembers, to acknowledge repeats of their last event. */
 const ENDED_MEMORY = 1024;
 
@@ -276,7 +279,7 @@ export function createInventoryScu(options: InventoryScuOptions): InventoryScu {
       closed = true;
       const error = new InventoryScuClosedError();
       for (const transaction of [...transactions.values()]) transaction.abandon(error);
-      await Promise.all([...channels].map((channel) => channel.release()));
+      await Promise.all([...channels].map((channel) => channel.close(CLOSE_TIMEOUT_MS)));
       channels.clear();
       const listening = server;
       server = undefined;

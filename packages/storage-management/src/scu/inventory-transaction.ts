@@ -111,6 +111,23 @@ export class InventoryTransaction {
     this.done.catch(() => {});
   }
 
+  /**
+   * {@link done}, or the signal's reason if it aborts first (the transaction goes on; only the
+   * wait ends).
+   */
+  wait(options: ActionOptions = {}): Promise<InventoryResult> {
+    const { signal } = options;
+    if (signal === undefined) return this.done;
+    if (signal.aborted) return Promise.reject(signal.reason as unknown);
+    return new Promise<InventoryResult>((resolve, reject) => {
+      const onAbort = (): void => reject(signal.reason as unknown);
+      signal.addEventListener('abort', onAbort, { once: true });
+      void this.done
+        .then(resolve, reject)
+        .finally(() => signal.removeEventListener('abort', onAbort));
+    });
+  }
+
   /** The last Transaction Status (0008,0417) reported; undefined before the first event. */
   get state(): TransactionStatus | undefined {
     return this.#state;

@@ -242,6 +242,15 @@ describe('Request Status, Cancel, Pause, Resume (PS3.4 Table KK.2-1)', () => {
     });
   });
 
+  it('waits for the end with a signal that ends only the wait', async () => {
+    const scp = await scripted(() => undefined); // accepts, never reports
+    const transaction = await newScu().initiate({ peer: peerOf(scp) });
+    await expect(transaction.wait({ signal: AbortSignal.timeout(50) })).rejects.toMatchObject({
+      name: 'TimeoutError',
+    });
+    expect(transaction.ended).toBe(false);
+  });
+
   it('ends the transaction with DICOMNET_INVENTORY_SCU_CLOSED when the SCU closes', async () => {
     const scp = await scripted(() => undefined);
     const scu = newScu();
