@@ -18,6 +18,33 @@ export * from './read/index.js';
 export * from './retrieve/index.js';
 
 // ---- the Inventory Creation SCP (PS3.4 KK.2.2.3, KK.2.3.2) ----
+export {
+  createInventoryCreationScp,
+  DEFAULT_CHARACTER_SETS,
+  DEFAULT_MAX_CONCURRENT_INVENTORIES,
+} from './scp/inventory-creation-scp.js';
+export type {
+  InventoryAuthorizationRequest,
+  InventoryCreationScp,
+  InventoryCreationScpOptions,
+  InventoryScpContext,
+  InventoryScpTransaction,
+} from './scp/inventory-creation-scp.js';
+export type { InventoryRootAccess } from './scp/event-information.js';
+export type {
+  DeliveryOptions,
+  DeliveryReport,
+  PeerAddress,
+  PeerTable,
+} from './scp/event-courier.js';
+export type { InventoryScpEvent, InventoryScpListener } from './scp/scp-events.js';
+export type { InventoryAction } from './scp/parse-action.js';
+export { RETAIN_INSTANCES } from './scp/parse-action.js';
+export {
+  InventoryScpClosedError,
+  InventoryScpOptionError,
+  ProductionStoppedError,
+} from './scp/scp-errors.js';
 
 // ---- the Inventory Creation SCU (PS3.4 KK.2.2.2, KK.2.3.3) ----
 export type {
