@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FileRepository } from '../src/file-repository.js';
 import { storedPathOf } from '../src/storage-path.js';
 import { makeInstances, readAll, type TestInstance } from './instances.js';
+import { EXPLICIT_LE, INVENTORY_STORAGE, inventoryBytes } from './inventory-instance.js';
 
 const CHILD = fileURLToPath(new URL('./store-child.mjs', import.meta.url));
 const DIST = fileURLToPath(new URL('../dist/index.js', import.meta.url));
@@ -22,13 +23,29 @@ const VOLATILE = 4;
 const CHILD_START_TIMEOUT_MS = 10_000;
 
 let work: { path: string; remove(): Promise<void> };
-let instances: TestInstance[];
+/** Patient instances, then a few Inventory instances (non-patient: their own table). */
+let instances: Pick<
+  TestInstance,
+  'sopInstanceUid' | 'sopClassUid' | 'transferSyntaxUid' | 'dataSetBytes'
+>[];
 let list: string;
 const children: ChildProcess[] = [];
 
 beforeAll(async () => {
   work = await tempDir('dicomnet-crash-');
-  instances = await makeInstances(path.join(work.path, 'source'), 24);
+  instances = [
+    ...(await makeInstances(path.join(work.path, 'source'), 24)),
+    ...[1, 2, 3, 4].map((i) => {
+      const sopInstanceUid = `1.2.826.0.1.3680043.10.543.66${i}`;
+      const studies = Array.from({ length: 40 * i }, (_, j) => `1.2.3.${i}.${j}`);
+      return {
+        sopInstanceUid,
+        sopClassUid: INVENTORY_STORAGE,
+        transferSyntaxUid: EXPLICIT_LE,
+        dataSetBytes: inventoryBytes({ sopInstanceUid, studies }),
+      };
+    }),
+  ];
   list = path.join(work.path, 'instances.json');
   await Promise.all(
     instances.map((instance, i) =>
