@@ -9,12 +9,11 @@ import {
   type DataSet,
   type ElementWriterInput,
 } from '@dicomnet/data';
-import type { InventoryEntry } from '../inventory-source.js';
 import type { ProducedInstance } from '../inventory-sink.js';
 import { Tag } from '../tags.js';
 import { INVENTORY_STORAGE_SOP_CLASS } from '../uids.js';
 import { dicomDate, dicomTime } from './dicom-time.js';
-import { elementToken, recordTokens } from './record-tokens.js';
+import { hasNonAscii, RecordEncoder, type EncodedRecord } from './record-tokens.js';
 import type { InventoryCompletionStatus, InventoryRequestSpec } from './types.js';
 
 /** A node of the tree below an instance, as its Incorporated Inventory Instance items say. */
@@ -30,14 +29,14 @@ export interface InventoryInstanceContent {
   readonly request: InventoryRequestSpec;
   readonly completion: InventoryCompletionStatus;
   /** Records in depth-first order, each study first (a study may be a part of one, see split). */
-  readonly entries: readonly InventoryEntry[];
+  readonly records: readonly EncodedRecord[];
   /** Study entries among `entries`: Number of Study Records in Instance (0008,0427). */
   readonly studyRecords: number;
   /** Study records of this instance and of all it incorporates: (0008,0428). */
   readonly totalStudyRecords: number;
   /** The instances this one incorporates (PS3.3 C.38.1.1.5). */
   readonly incorporated?: readonly IncorporatedNode[];
-  /** Whether a value needs more than ASCII (then Specific Character Set is ISO_IR 192). */
+  /** Whether a record needs more than ASCII (then Specific Character Set is ISO_IR 192). */
   readonly nonAscii: boolean;
   /** When the instance is written (Instance Creation Date/Time); default now. */
   readonly createdAt?: Date;
@@ -47,12 +46,14 @@ export interface InventoryInstanceContent {
 export const INVENTORY_MANUFACTURER = 'dicomnet';
 const MODEL_NAME = 'dicomnet storage-management';
 
+const headerEncoder = new RecordEncoder();
+
 function element(
   tag: string,
   vr: string,
   values: readonly (string | number | bigint)[],
 ): ElementWriterInput {
-  if (typeof values[0] === 'string') return elementToken(tag, { vr, Value: values });
+  if (typeof values[0] === 'string') return headerEncoder.token(tag, { vr, Value: values });
   return { kind: 'model-element', tag: tagNumber(tag), element: { vr, Value: values } };
 }
 
@@ -86,66 +87,48 @@ function* referenceItem(node: IncorporatedNode): Generator<ElementWriterInput> {
   yield element(Tag.ReferencedSOPInstanceUID, 'UI', [node.sopInstanceUid]);
 }
 
-/**
- * The items of the Inventoried Studies Sequence (0008,0423) from `entries` (flat, depth-first),
- * with their Inventoried Series (0008,0424) and Instances (0008,0425) Sequences nested.
- */
-function* studyItems(
-  entries: readonly InventoryEntry[],
-  level: InventoryRequestSpec['level'],
-): Generator<Generator<ElementWriterInput>> {
-  let index = 0;
-  const childrenOf = (kind: 'series' | 'instance'): { from: number; to: number } => {
-    const from = index;
-    while (index < entries.length && entries[index]!.kind !== 'study') {
-      if (kind === 'instance' && entries[index]!.kind === 'series') break;
-      index++;
-    }
-    return { from, to: index };
-  };
-  while (index < entries.length) {
-    const study = entries[index++]!;
-    if (study.kind !== 'study') throw new TypeError('inventory records must start with a study');
-    const { from, to } = childrenOf('series');
-    yield recordTokens(
-      study.attributes,
-      level === 'STUDY'
-        ? undefined
-        : {
-            tag: Tag.InventoriedSeriesSequence,
-            tokens: () =>
-              sequence(Tag.InventoriedSeriesSequence, () => seriesItems(entries, from, to, level)),
-          },
-    );
-  }
-}
+const ITEM_END: ElementWriterInput = { kind: 'item-end' };
+const SEQUENCE_END: ElementWriterInput = { kind: 'sequence-end' };
+const DEPTH: Readonly<Record<EncodedRecord['kind'], number>> = { study: 0, series: 1, instance: 2 };
+const CHILD_SEQUENCE = [Tag.InventoriedSeriesSequence, Tag.InventoriedInstancesSequence].map(
+  tagNumber,
+);
 
-function* seriesItems(
-  entries: readonly InventoryEntry[],
-  from: number,
-  to: number,
+/**
+ * The items of the Inventoried Studies Sequence (0008,0423) from `records` (flat, depth first),
+ * with their Inventoried Series (0008,0424) and Instances (0008,0425) Sequences nested, in one
+ * loop: a record's elements after its child sequence are written when the sequence closes.
+ */
+function* recordItems(
+  records: readonly EncodedRecord[],
   level: InventoryRequestSpec['level'],
-): Generator<Generator<ElementWriterInput>> {
-  let index = from;
-  while (index < to) {
-    const series = entries[index++]!;
-    if (series.kind !== 'series') throw new TypeError('instance records must follow a series');
-    const first = index;
-    while (index < to && entries[index]!.kind === 'instance') index++;
-    const last = index;
-    yield recordTokens(
-      series.attributes,
-      level === 'INSTANCE'
-        ? {
-            tag: Tag.InventoriedInstancesSequence,
-            tokens: () =>
-              sequence(Tag.InventoriedInstancesSequence, function* () {
-                for (let at = first; at < last; at++) yield recordTokens(entries[at]!.attributes);
-              }),
-          }
-        : undefined,
-    );
+): Generator<ElementWriterInput> {
+  const deepest = level === 'STUDY' ? 0 : level === 'SERIES' ? 1 : 2;
+  const open: EncodedRecord[] = [];
+  const counters = [0, 0, 0];
+  const close = function* (): Generator<ElementWriterInput> {
+    const record = open.pop()!;
+    yield SEQUENCE_END;
+    for (let index = record.childAt; index < record.tokens.length; index++)
+      yield record.tokens[index]!;
+    yield ITEM_END;
+  };
+  for (const record of records) {
+    const depth = DEPTH[record.kind];
+    if (depth > open.length) throw new TypeError(`a ${record.kind} record without its parent`);
+    while (open.length > depth) yield* close();
+    yield { kind: 'item', index: counters[depth]!++, length: undefined };
+    if (depth < deepest) {
+      for (let index = 0; index < record.childAt; index++) yield record.tokens[index]!;
+      yield { kind: 'sequence', tag: CHILD_SEQUENCE[depth]!, vr: 'SQ', length: undefined };
+      counters[depth + 1] = 0;
+      open.push(record);
+    } else {
+      for (const token of record.tokens) yield token;
+      yield ITEM_END;
+    }
   }
+  while (open.length > 0) yield* close();
 }
 
 function scopeElement(scope: DataSet | undefined): ElementWriterInput {
@@ -164,7 +147,8 @@ export function* inventoryInstanceTokens(
 ): Generator<ElementWriterInput> {
   const { request } = content;
   const created = content.createdAt ?? new Date();
-  if (content.nonAscii) yield element(Tag.SpecificCharacterSet, 'CS', ['ISO_IR 192']);
+  const nonAscii = content.nonAscii || (request.scope !== undefined && hasNonAscii(request.scope));
+  if (nonAscii) yield element(Tag.SpecificCharacterSet, 'CS', ['ISO_IR 192']);
   yield element('00080012', 'DA', [dicomDate(created)]); // Instance Creation Date, C.12.1
   yield element('00080013', 'TM', [dicomTime(created)]);
   yield element(Tag.SOPClassUID, 'UI', [INVENTORY_STORAGE_SOP_CLASS]);
@@ -186,7 +170,14 @@ export function* inventoryInstanceTokens(
   }
   // Type UNCONFIRMED (storage-management.md §12): written always, empty in a node that only
   // incorporates others.
-  yield* sequence(Tag.InventoriedStudiesSequence, () => studyItems(content.entries, request.level));
+  yield {
+    kind: 'sequence',
+    tag: tagNumber(Tag.InventoriedStudiesSequence),
+    vr: 'SQ',
+    length: undefined,
+  };
+  yield* recordItems(content.records, request.level);
+  yield SEQUENCE_END;
   yield element(Tag.InventoryCompletionStatus, 'CS', [content.completion]);
   yield element(Tag.NumberOfStudyRecordsInInstance, 'UL', [content.studyRecords]);
   // Type 1 in the INVENTORY directory record (PS3.3 F.5.48); its place in C.38.1 is UNCONFIRMED:

@@ -42,7 +42,7 @@ async function store(
         sopInstanceUid,
         request: options.request,
         completion,
-        entries: [],
+        records: [],
         studyRecords: 0,
         totalStudyRecords: total,
         incorporated: children,

@@ -3,7 +3,6 @@
 // the tree above them is written (inventory-tree.ts). A leaf is held in memory until it closes
 // (at most `maxRecordsPerInstance` records): its Specific Character Set, written first, depends on
 // every value in it, and whether it is the only instance (then it is the root) is known only then.
-import type { DataSet } from '@dicomnet/data';
 import type { InventoryEntry } from '../inventory-source.js';
 import { Tag } from '../tags.js';
 import { INVENTORY_STORAGE_SOP_CLASS } from '../uids.js';
@@ -12,7 +11,7 @@ import { InventoryProductionError } from './errors.js';
 import { producedInstance } from './inventory-instance.js';
 import { fanOutOf, finishInventory } from './inventory-tree.js';
 import { leafUid, rootUid } from './inventory-uids.js';
-import { hasNonAscii } from './record-tokens.js';
+import { RecordEncoder, type EncodedRecord } from './record-tokens.js';
 import type {
   InventoryRoot,
   LeafReference,
@@ -25,22 +24,22 @@ export const DEFAULT_MAX_RECORDS_PER_INSTANCE = 10_000;
 
 /** Records of one instance (or one study) being gathered. */
 class RecordBuffer {
-  readonly entries: InventoryEntry[] = [];
+  readonly encoded: EncodedRecord[] = [];
   studies = 0;
   nonAscii = false;
 
   get records(): number {
-    return this.entries.length;
+    return this.encoded.length;
   }
 
-  push(entry: InventoryEntry): void {
-    this.entries.push(entry);
-    if (entry.kind === 'study') this.studies++;
-    if (!this.nonAscii && hasNonAscii(entry.attributes)) this.nonAscii = true;
+  push(record: EncodedRecord): void {
+    this.encoded.push(record);
+    if (record.kind === 'study') this.studies++;
+    if (record.nonAscii) this.nonAscii = true;
   }
 
   append(other: RecordBuffer): void {
-    for (const entry of other.entries) this.entries.push(entry);
+    for (const record of other.encoded) this.encoded.push(record);
     this.studies += other.studies;
     this.nonAscii ||= other.nonAscii;
   }
@@ -58,12 +57,11 @@ function maxRecordsOf(value: number | undefined): number {
 }
 
 /** A study record stamped with Item Inventory DateTime (0008,0404): when it was read. */
-function stamped(entry: InventoryEntry & { kind: 'study' }): InventoryEntry {
-  const attributes: DataSet = {
+function stamped(entry: InventoryEntry & { kind: 'study' }): InventoryEntry['attributes'] {
+  return {
     ...entry.attributes,
     [Tag.ItemInventoryDateTime]: { vr: 'DT', Value: [dicomDateTime(new Date())] },
   };
-  return { kind: 'study', attributes, cursor: entry.cursor };
 }
 
 /**
@@ -92,9 +90,10 @@ export async function produceInventory(options: ProduceOptions): Promise<Invento
   let leaf = new RecordBuffer(); // whole studies (or the last part of a split one)
   let leafCursor: string | undefined; // cursor of the last study in `leaf`
   let study: RecordBuffer | undefined; // the current study, not yet in `leaf`
-  let studyEntry: InventoryEntry | undefined;
+  let studyRecord: EncodedRecord | undefined;
   let studyCursor: string | undefined;
-  let seriesEntry: InventoryEntry | undefined;
+  let seriesRecord: EncodedRecord | undefined;
+  const encoder = new RecordEncoder();
 
   const storeLeaf = async (buffer: RecordBuffer): Promise<void> => {
     const sopInstanceUid = leafUid(request, leaves.length);
@@ -105,7 +104,7 @@ export async function produceInventory(options: ProduceOptions): Promise<Invento
           request,
           // One part of the inventory: not complete with respect to the scope on its own.
           completion: 'PARTIAL',
-          entries: buffer.entries,
+          records: buffer.encoded,
           studyRecords: buffer.studies,
           totalStudyRecords: buffer.studies,
           nonAscii: buffer.nonAscii,
@@ -136,7 +135,7 @@ export async function produceInventory(options: ProduceOptions): Promise<Invento
     study = undefined;
   };
 
-  const add = async (entry: InventoryEntry, current: RecordBuffer): Promise<RecordBuffer> => {
+  const add = async (entry: EncodedRecord, current: RecordBuffer): Promise<RecordBuffer> => {
     let target = current;
     if (leaf.records + target.records + 1 > max) {
       if (leaf.records > 0) await closeLeaf();
@@ -145,8 +144,8 @@ export async function produceInventory(options: ProduceOptions): Promise<Invento
       if (target.records + 1 > max && target.records > context) {
         await storeLeaf(target);
         target = new RecordBuffer();
-        target.push(studyEntry!);
-        if (entry.kind === 'instance') target.push(seriesEntry!);
+        target.push(studyRecord!);
+        if (entry.kind === 'instance') target.push(seriesRecord!);
       }
     }
     target.push(entry);
@@ -162,21 +161,22 @@ export async function produceInventory(options: ProduceOptions): Promise<Invento
     signal?.throwIfAborted();
     if (entry.kind === 'study') {
       commitStudy();
-      studyEntry = stamped(entry);
+      studyRecord = encoder.encode('study', stamped(entry));
       studyCursor = entry.cursor;
-      seriesEntry = undefined;
-      study = await add(studyEntry, new RecordBuffer());
+      seriesRecord = undefined;
+      study = await add(studyRecord, new RecordBuffer());
       options.onProgress?.(storedStudies + leaf.studies + study.studies);
       continue;
     }
-    if (study === undefined || (entry.kind === 'instance' && seriesEntry === undefined)) {
+    if (study === undefined || (entry.kind === 'instance' && seriesRecord === undefined)) {
       throw new InventoryProductionError(
         'DICOMNET_INVENTORY_PRODUCE_RECORD_ORDER',
         `the source yielded ${entry.kind === 'series' ? 'a series before any study' : 'an instance before any series'}`,
       );
     }
-    if (entry.kind === 'series') seriesEntry = entry;
-    study = await add(entry, study);
+    const record = encoder.encode(entry.kind, entry.attributes);
+    if (record.kind === 'series') seriesRecord = record;
+    study = await add(record, study);
   }
   commitStudy();
   signal?.throwIfAborted();
@@ -190,7 +190,7 @@ export async function produceInventory(options: ProduceOptions): Promise<Invento
           sopInstanceUid,
           request,
           completion: 'COMPLETE',
-          entries: leaf.entries,
+          records: leaf.encoded,
           studyRecords: leaf.studies,
           totalStudyRecords: leaf.studies,
           nonAscii: leaf.nonAscii,
