@@ -262,9 +262,19 @@ export class GatedSink implements InventorySink {
   async store(instance: ProducedInstance, signal?: AbortSignal): Promise<void> {
     if (!this.#open) {
       await new Promise<void>((resolve, reject) => {
-        this.#waiting.push(resolve);
+        const go = (): void => resolve();
+        this.#waiting.push(go);
         for (const arrived of this.#arrived.splice(0)) arrived();
-        signal?.addEventListener('abort', () => reject(signal.reason as Error), { once: true });
+        signal?.addEventListener(
+          'abort',
+          () => {
+            // A store given up (pause, cancel, shutdown) no longer waits at the gate.
+            const index = this.#waiting.indexOf(go);
+            if (index >= 0) this.#waiting.splice(index, 1);
+            reject(signal.reason as Error);
+          },
+          { once: true },
+        );
       });
     }
     await this.#inner.store(instance, signal);
@@ -274,5 +284,26 @@ export class GatedSink implements InventorySink {
   async remove(sopInstanceUid: string): Promise<void> {
     this.removed.push(sopInstanceUid);
     await this.#inner.remove(sopInstanceUid);
+  }
+}
+
+/** A sink whose `failAt`-th store (from 1) throws: a production failing in the middle. */
+export class FaultySink implements InventorySink {
+  readonly #inner: InventorySink;
+  readonly #failAt: number;
+  #count = 0;
+
+  constructor(inner: InventorySink, failAt: number) {
+    this.#inner = inner;
+    this.#failAt = failAt;
+  }
+
+  async store(instance: ProducedInstance, signal?: AbortSignal): Promise<void> {
+    if (++this.#count === this.#failAt) throw new Error('disk full');
+    await this.#inner.store(instance, signal);
+  }
+
+  remove(sopInstanceUid: string): Promise<void> {
+    return this.#inner.remove(sopInstanceUid);
   }
 }
