@@ -65,12 +65,17 @@ export function inventoryDataSet(fixture: InventoryFixture): DataSet {
 
 /**
  * The data set of an Inventory instance in Explicit VR Little Endian, as a C-STORE carries it;
- * with `definedLength`, its sequences and items have computed lengths (as DCMTK sends them).
+ * with `definedLength`, its sequences and items have computed lengths (as DCMTK sends them); in
+ * another transfer syntax when asked.
  */
-export function inventoryBytes(fixture: InventoryFixture, definedLength = false): Uint8Array {
+export function inventoryBytes(
+  fixture: InventoryFixture,
+  definedLength = false,
+  transferSyntaxUid = EXPLICIT_LE,
+): Uint8Array {
   const bytes = Buffer.concat([
     ...writeElementsSync(dataSetTokens(inventoryDataSet(fixture), definedLength), {
-      transferSyntaxUid: EXPLICIT_LE,
+      transferSyntaxUid,
     }),
   ]);
   return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);

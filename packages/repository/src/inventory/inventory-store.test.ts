@@ -352,4 +352,37 @@ describe('Inventory Storage instances in the repository (PS3.4 GG.6.6, PS3.3 A.8
       await repo.close();
     }
   });
+
+  it('indexes a Deflated Inventory instance (PS3.5 A.5), as a producer may write a large one', async () => {
+    const deflated = '1.2.840.10008.1.2.1.99';
+    const uid = '1.2.826.0.1.3680043.10.9.31';
+    const studies = Array.from({ length: 2000 }, (_, i) => `1.2.826.0.1.3680043.10.9.31.${i}`);
+    const bytes = inventoryBytes(
+      { sopInstanceUid: uid, studies, purpose: 'deflated' },
+      false,
+      deflated,
+    );
+    const repo = await FileRepository.open({ root: freshRoot(), fsync: false });
+    try {
+      const result = await repo.store({
+        dataSet: chunked(bytes, 4096),
+        sopClassUid: INVENTORY_STORAGE,
+        sopInstanceUid: uid,
+        transferSyntaxUid: deflated,
+      });
+      expect(result.instance).toMatchObject({ transferSyntaxUid: deflated, studyInstanceUid: '' });
+      const [row] = await allInventories(repo);
+      expect(row?.attributes).toMatchObject({
+        '00080401': ['deflated'],
+        '00080427': ['2000'],
+        '00080428': ['2000'],
+      });
+      const file = await readAll(await repo.read(uid));
+      const parsed = parsePart10Header(file, true);
+      if (!('header' in parsed)) throw new Error('no header');
+      expect(Buffer.from(file.subarray(parsed.header.dataSetOffset))).toEqual(Buffer.from(bytes));
+    } finally {
+      await repo.close();
+    }
+  });
 });
