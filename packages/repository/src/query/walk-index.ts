@@ -91,7 +91,8 @@ function recordOf(
     const value = row[`a${index}`];
     if (value === null || value === undefined) continue;
     const text = String(value);
-    if (text !== '') record[attributes[index]!.tag] = text.split('\\');
+    if (text === '') continue;
+    record[attributes[index]!.tag] = text.includes('\\') ? text.split('\\') : [text];
   }
   return record;
 }

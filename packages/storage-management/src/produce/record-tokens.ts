@@ -61,6 +61,18 @@ function textOf(element: DataElement): string | undefined {
   return texts.join('\\');
 }
 
+const TAG_NUMBERS = new Map<string, number>();
+
+/** `tagNumber`, remembered: an inventory's records use a few dozen tags, millions of times. */
+function numberOf(tag: string): number {
+  let number = TAG_NUMBERS.get(tag);
+  if (number === undefined) {
+    number = tagNumber(tag);
+    if (TAG_NUMBERS.size < 4096) TAG_NUMBERS.set(tag, number);
+  }
+  return number;
+}
+
 /** Encodes records into tokens; one per production (its slabs are shared by its records). */
 export class RecordEncoder {
   #slab = new Uint8Array(SLAB_BYTES);
@@ -73,7 +85,13 @@ export class RecordEncoder {
     attributes: Readonly<Record<string, DataElement>>,
   ): EncodedRecord {
     this.#nonAscii = false;
-    const tags = Object.keys(attributes).sort();
+    const tags = Object.keys(attributes);
+    for (let index = 1; index < tags.length; index++) {
+      if (tags[index - 1]! > tags[index]!) {
+        tags.sort();
+        break;
+      }
+    }
     const tokens: ElementWriterInput[] = [];
     const child = CHILD_TAG[kind];
     let childAt = -1;
@@ -93,9 +111,9 @@ export class RecordEncoder {
   /** One element's token: a value token for text (UTF-8, PS3.5 6.1.2.3), else a model one. */
   token(tag: string, element: DataElement): ElementWriterInput {
     const text = textOf(element);
-    if (text === undefined) return { kind: 'model-element', tag: tagNumber(tag), element };
+    if (text === undefined) return { kind: 'model-element', tag: numberOf(tag), element };
     const value = this.#text(text, element.vr === 'UI' ? 0x00 : 0x20);
-    return { kind: 'element', tag: tagNumber(tag), vr: element.vr, length: value.length, value };
+    return { kind: 'element', tag: numberOf(tag), vr: element.vr, length: value.length, value };
   }
 
   /** `text` in UTF-8 padded to even length (PS3.5 6.2: UI with NUL, other text with a space). */

@@ -33,8 +33,6 @@ const MATCHABLE: ReadonlySet<string> = new Set(VR_OF.keys());
 // Patient-level counts are Query/Retrieve return keys, not part of a study record.
 const NOT_IN_STUDY_RECORD: ReadonlySet<string> = new Set(['00201200', '00201204']);
 const AVAILABLE_TRANSFER_SYNTAX_UID = '00083002';
-// Attributes of the instance record itself, beside the Stored File Access ones.
-const INSTANCE_RECORD_TAGS: readonly string[] = ['00080016', '00080018', '00200013'];
 // A path made only of these needs no percent-encoding in a file URI (RFC 8089, RFC 3986 pchar).
 const PLAIN_PATH = /^\/[A-Za-z0-9/._~-]*$/;
 
@@ -82,12 +80,14 @@ function seriesDataSet(record: WalkedRecord): DataSet {
 const REMOVED_ONLY: ReadonlySet<string> = new Set([WALK_ATTRIBUTES.removedFromOperationalUse]);
 
 function instanceDataSet(record: WalkedRecord): DataSet {
+  // Built in ascending tag order, which spares the encoder a sort.
   const dataSet: Record<string, DataElement> = {};
   const attributes = record.attributes;
-  for (const tag of INSTANCE_RECORD_TAGS) {
-    const values = attributes[tag];
-    if (values !== undefined) dataSet[tag] = { vr: VR_OF.get(tag)!, Value: values as string[] };
-  }
+  const sopClassUid = attributes['00080016'];
+  if (sopClassUid !== undefined) dataSet['00080016'] = { vr: 'UI', Value: sopClassUid as string[] };
+  const sopInstanceUid = attributes['00080018'];
+  if (sopInstanceUid !== undefined)
+    dataSet['00080018'] = { vr: 'UI', Value: sopInstanceUid as string[] };
   if (removedValue(record) === 'YES')
     dataSet[Tag.RemovedFromOperationalUse] = { vr: 'CS', Value: ['YES'] };
   // Stored File Access Macro (PS3.3 C.38.2.2; its rows are UNCONFIRMED here): the file as an
@@ -97,6 +97,9 @@ function instanceDataSet(record: WalkedRecord): DataSet {
   const syntax = attributes[AVAILABLE_TRANSFER_SYNTAX_UID];
   if (syntax !== undefined)
     dataSet[Tag.StoredInstanceTransferSyntaxUID] = { vr: 'UI', Value: syntax as string[] };
+  const instanceNumber = attributes['00200013'];
+  if (instanceNumber !== undefined)
+    dataSet['00200013'] = { vr: 'IS', Value: instanceNumber as string[] };
   return dataSet;
 }
 
