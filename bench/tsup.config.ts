@@ -1,13 +1,16 @@
 import { defineConfig } from 'tsup';
 
 // The runner, and the child processes it forks: the loopback benchmark's receiver, the DIMSE
-// benchmarks' dicomnet SCP and the dcmjs 50 MB case.
+// benchmarks' dicomnet SCP, the dcmjs 50 MB case, and the inventory benchmark's serving SCP and
+// C-ECHO client.
 export default defineConfig({
   entry: {
     run: 'src/run.ts',
     'loopback-receiver': 'src/pdu/loopback-receiver-process.ts',
     'dimse-scp': 'src/dimse/scp-process.ts',
     'dcmjs-large': 'src/dcmjs/large-child.ts',
+    'inventory-serve': 'src/inventory/inventory-serve-process.ts',
+    'inventory-echo': 'src/inventory/inventory-echo-process.ts',
   },
   format: ['esm'],
   sourcemap: true,

@@ -19,6 +19,7 @@ import { dimseFindBenchmark } from './dimse/dimse-find.bench.js';
 import { dimseGetBenchmark } from './dimse/dimse-get.bench.js';
 import { dimseStoreBenchmark } from './dimse/dimse-store.bench.js';
 import { dimseStoreConcurrentBenchmark } from './dimse/dimse-store-concurrent.bench.js';
+import { inventoryBenchmark } from './inventory/inventory.bench.js';
 import { machineInfo } from './machine.js';
 import { pduCodecBenchmark } from './pdu/pdu-codec.bench.js';
 import { pduLoopbackBenchmark } from './pdu/pdu-loopback.bench.js';
@@ -50,6 +51,7 @@ const BENCHMARKS: readonly Benchmark[] = [
   repositoryImportBenchmark,
   repositoryIngestBenchmark,
   repositoryFindBenchmark,
+  inventoryBenchmark,
   cliStartupBenchmark,
 ];
 

@@ -97,9 +97,9 @@ export async function forkEcho(config: EchoConfig): Promise<ForkedEcho> {
       const stopped = next('stopped');
       const message: ToEcho = { type: 'stop' };
       child.send(message);
-      const { count, p50Ms, p99Ms, maxMs } = await stopped;
+      const { count, p50Ms, p99Ms, maxMs, ownEventLoop } = await stopped;
       await exited(child);
-      return { count, p50Ms, p99Ms, maxMs };
+      return { count, p50Ms, p99Ms, maxMs, ownEventLoop };
     },
     kill: () => void child.kill(),
   };

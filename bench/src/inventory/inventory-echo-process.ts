@@ -1,9 +1,12 @@
 /**
  * Entry point of the C-ECHO child of the inventory benchmark (dist/inventory-echo.js): another
  * process that keeps asking the serving SCP for C-ECHO (one at a time, a pause between them) on
- * one association while an inventory is produced, and reports the round trips. Argument 1 is the
- * EchoConfig as JSON; it answers over the IPC channel (inventory-messages.ts).
+ * one association while an inventory is produced, and reports the round trips. It also records
+ * its own event-loop delay: a process with next to nothing to do, whose delay is what the machine's
+ * scheduler adds (other processes on the cores), the floor under the serving process's. Argument
+ * 1 is the EchoConfig as JSON; it answers over the IPC channel (inventory-messages.ts).
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { connect } from '@dicomnet/dimse';
 import type { EchoConfig, FromEcho, ToEcho } from './inventory-messages.js';
@@ -11,6 +14,9 @@ import { percentile } from './percentile.js';
 
 const VERIFICATION = '1.2.840.10008.1.1';
 const SYNTAXES = ['1.2.840.10008.1.2.1', '1.2.840.10008.1.2'];
+/** As the serving child's histogram (inventory-serve-process.ts). */
+const RESOLUTION_MS = 10;
+const NS_PER_MS = 1e6;
 
 function send(message: FromEcho): void {
   process.send?.(message);
@@ -30,6 +36,8 @@ async function main(): Promise<void> {
   process.once('message', (message: ToEcho) => {
     if (message.type === 'stop') stopping = true;
   });
+  const delay = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
+  delay.enable();
   send({ type: 'ready' });
   const roundTrips: number[] = [];
   while (!stopping) {
@@ -38,6 +46,7 @@ async function main(): Promise<void> {
     roundTrips.push(Number(process.hrtime.bigint() - started) / 1e6);
     await sleep(config.intervalMs);
   }
+  delay.disable();
   await client.release();
   send({
     type: 'stopped',
@@ -45,6 +54,11 @@ async function main(): Promise<void> {
     p50Ms: percentile(roundTrips, 50),
     p99Ms: percentile(roundTrips, 99),
     maxMs: Math.max(...roundTrips),
+    ownEventLoop: {
+      p50Ms: delay.percentile(50) / NS_PER_MS,
+      p99Ms: delay.percentile(99) / NS_PER_MS,
+      maxMs: delay.max / NS_PER_MS,
+    },
   });
   process.disconnect();
 }

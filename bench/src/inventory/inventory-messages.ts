@@ -56,6 +56,11 @@ export interface EchoRoundTrips {
   readonly p50Ms: number;
   readonly p99Ms: number;
   readonly maxMs: number;
+  /**
+   * The C-ECHO child's own event-loop delay: it has next to nothing to do, so this is the delay
+   * the machine's load alone adds.
+   */
+  readonly ownEventLoop: EventLoopDelay;
 }
 
 /** C-ECHO child → parent. */

@@ -25,7 +25,8 @@ const CT_IMAGE = '1.2.840.10008.5.1.4.1.1.2';
 const BATCH = 1000;
 const NOW = '20260101120000.000000+0000';
 
-const studyUid = (study: number): string => `1.2.826.0.1.3680043.10.17.1.${study}`;
+/** The Study Instance UID of study `study` (0-based) of the synthetic repository. */
+export const syntheticStudyUid = (study: number): string => `1.2.826.0.1.3680043.10.17.1.${study}`;
 const seriesUid = (series: number): string => `1.2.826.0.1.3680043.10.17.2.${series}`;
 
 /** The index record of instance `n` (0-based) of the synthetic repository. */
@@ -40,7 +41,7 @@ export function syntheticRecord(n: number): IndexRecord {
       patientName: `Patient^${study}`,
     },
     study: {
-      studyInstanceUid: studyUid(study),
+      studyInstanceUid: syntheticStudyUid(study),
       studyDate: `${2020 + (study % 5)}0615`,
       studyTime: '120000',
       accessionNumber: `ACC${study}`,
