@@ -9,11 +9,12 @@ import { FileRepository } from '@dicomnet/repository';
 import {
   folderSink,
   produceInventory,
+  repositorySink,
   repositorySource,
   type InventoryLevel,
   type InventorySource,
 } from '@dicomnet/storage-management';
-import { generateInstances, tempDir, type GeneratedInstance } from '@dicomnet/test-utils';
+import { freePort, generateInstances, tempDir, type GeneratedInstance } from '@dicomnet/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExitCode } from '../src/exit-codes.js';
 
@@ -46,9 +47,12 @@ let repo: string;
 let first: GeneratedInstance[];
 let second: GeneratedInstance[];
 
-/** Produces an inventory of the repository now into `folder` (a tree of at most 4 records per leaf). */
+/**
+ * Produces an inventory of the repository now into `folder` (a tree of at most 4 records per
+ * leaf), or into the repository itself.
+ */
 async function produce(
-  folder: string,
+  folder: string | 'repository',
   level: InventoryLevel,
   wrap: (source: InventorySource) => InventorySource = (source) => source,
 ): Promise<string> {
@@ -56,7 +60,7 @@ async function produce(
   try {
     const root = await produceInventory({
       source: wrap(repositorySource(repository)),
-      sink: folderSink(folder),
+      sink: folder === 'repository' ? repositorySink(repository) : folderSink(folder),
       request: {
         level,
         query: { conditions: [], returnKeys: [], ignoredKeys: [] },
@@ -223,5 +227,95 @@ describe('dicomnet inventory diff', () => {
     expect(stale.stdout).toContain('added    1 studies, 1 series, 2 instances');
     const current = await dicomnet(['inventory', 'diff', after, '--storage', repo]);
     expect(current.code, current.stderr + current.stdout).toBe(ExitCode.Ok);
+  });
+});
+
+/** Starts `dicomnet serve --storage repo` as ARCHIVE and waits (at most 15 s) for it to listen. */
+async function serve(): Promise<{ port: number; stop(): Promise<void> }> {
+  const port = await freePort();
+  const child = spawn(
+    process.execPath,
+    [
+      BIN,
+      'serve',
+      '--storage',
+      repo,
+      '--port',
+      String(port),
+      '--aet',
+      'ARCHIVE',
+      '--json',
+      '--no-fsync',
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));
+  child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  const ready = await Promise.race([
+    new Promise<boolean>((resolve) => {
+      const check = (): void => {
+        if (stdout.includes('"listening"')) resolve(true);
+      };
+      child.stdout.on('data', check);
+      check();
+    }),
+    exited.then(() => false),
+    new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 15_000).unref()),
+  ]);
+  const stop = async (): Promise<void> => {
+    child.kill('SIGTERM');
+    const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    await exited;
+    clearTimeout(killer);
+  };
+  if (!ready) {
+    await stop();
+    throw new Error(`serve did not start: ${stderr}${stdout}`);
+  }
+  return { port, stop };
+}
+
+describe('dicomnet inventory show and diff against a peer (Inventory GET/MOVE, PS3.4 JJ.3.2)', () => {
+  it('reads the tree the peer holds, and finds it equal to a copy kept in a folder', async () => {
+    const copy = path.join(work.path, 'copy');
+    await produce(copy, 'SERIES');
+    const root = await produce('repository', 'SERIES');
+    const server = await serve();
+    try {
+      const peer = `ARCHIVE@127.0.0.1:${server.port}`;
+      const shown = await dicomnet([
+        'inventory',
+        'show',
+        '--peer',
+        peer,
+        '--root',
+        root,
+        '--summary',
+      ]);
+      expect(shown.code, shown.stderr).toBe(ExitCode.Ok);
+      expect(shown.stdout).toContain(`inventory ${root}`);
+      expect(shown.stdout).toMatch(/level +SERIES/);
+      const diff = await dicomnet(['inventory', 'diff', copy, '--peer', peer, '--root', root]);
+      expect(diff.code, diff.stderr + diff.stdout).toBe(ExitCode.Ok);
+      expect(diff.stdout).toMatch(/^equal \(compared at SERIES level\)/);
+      const missing = await dicomnet(['inventory', 'show', '--peer', peer, '--root', '1.2.3.4.5']);
+      expect(missing.code).toBe(ExitCode.Failed);
+      expect(missing.stderr).toContain('1.2.3.4.5');
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('refuses --peer without --root, a malformed --peer, and two things to compare A with', async () => {
+    const noRoot = await dicomnet(['inventory', 'show', '--peer', 'ARCHIVE@127.0.0.1:104']);
+    expect(noRoot.code).toBe(ExitCode.Usage);
+    const bad = await dicomnet(['inventory', 'show', '--peer', '127.0.0.1:104', '--root', '1.2']);
+    expect(bad.code).toBe(ExitCode.Usage);
+    const twoSides = await dicomnet(['inventory', 'diff', 'a', 'b', '--storage', repo]);
+    expect(twoSides.code).toBe(ExitCode.Usage);
+    expect(twoSides.stderr).toMatch(/diff compares A with B, with --storage DIR, or with --peer/);
   });
 });

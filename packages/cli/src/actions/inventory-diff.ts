@@ -8,14 +8,12 @@ import type { DataSet } from '@dicomnet/data';
 import { FileRepository, parseInventoryScope } from '@dicomnet/repository';
 import {
   INVENTORY_LEVELS,
-  readInventoryTree,
   repositorySource,
   type InventoryHeader,
   type InventoryLevel,
 } from '@dicomnet/storage-management';
 import type { CommandIo } from '../command-io.js';
 import type { InventoryDiffOptions } from '../commands/inventory.js';
-import { UsageError } from '../command-line/usage-error.js';
 import { exitCodeFor } from '../exit-code-for.js';
 import { ExitCode } from '../exit-codes.js';
 import { DiffTable, type DiffRow } from './inventory-diff-table.js';
@@ -26,7 +24,8 @@ import {
   recordUids,
   type RecordKind,
 } from './inventory-format.js';
-import { inventoryTargets, type InventoryTarget } from './inventory-input.js';
+import { inventoryTargets, peerTarget, type InventoryTarget } from './inventory-input.js';
+import { peerOptions } from './inventory-peer.js';
 
 type Counts = Record<RecordKind, number>;
 
@@ -48,8 +47,6 @@ export async function runInventoryDiff(
   options: InventoryDiffOptions,
 ): Promise<void> {
   const [first, second] = operands;
-  if ((second === undefined) === (options.storage === undefined))
-    throw new UsageError('inventory diff compares A with B, or A with --storage DIR', 'inventory');
   const out = new LineWriter(io.stdout);
   let table: DiffTable | undefined;
   try {
@@ -57,10 +54,18 @@ export async function runInventoryDiff(
     const a = await oneTarget(first as string, io.interrupted);
     const { header } = await addInventory(table, 'a', a, io.interrupted);
     const levelB =
-      second !== undefined
-        ? (await addInventory(table, 'b', await oneTarget(second, io.interrupted), io.interrupted))
-            .level
-        : await addRepository(table, options.storage as string, header, io.interrupted);
+      options.storage !== undefined
+        ? await addRepository(table, options.storage, header, io.interrupted)
+        : (
+            await addInventory(
+              table,
+              'b',
+              second !== undefined
+                ? await oneTarget(second, io.interrupted)
+                : peerTarget(peerOptions(options)),
+              io.interrupted,
+            )
+          ).level;
     const level = lower(header.level, levelB);
     if (header.level !== levelB)
       io.stderr.write(
@@ -71,7 +76,6 @@ export async function runInventoryDiff(
     else await printSummary(out, summary);
     io.setExitCode(summary.equal ? ExitCode.Ok : ExitCode.Failed);
   } catch (error) {
-    if (error instanceof UsageError) throw error;
     io.stderr.write(
       `error: ${io.interrupted.aborted ? 'interrupted' : error instanceof Error ? error.message : String(error)}\n`,
     );
@@ -84,10 +88,7 @@ export async function runInventoryDiff(
 async function oneTarget(operand: string, signal: AbortSignal): Promise<InventoryTarget> {
   const targets = await inventoryTargets(operand, signal);
   if (targets.length !== 1)
-    throw new UsageError(
-      `${operand} holds ${targets.length} inventories: name the root file of one`,
-      'inventory',
-    );
+    throw new Error(`${operand} holds ${targets.length} inventories: name the root file of one`);
   return targets[0] as InventoryTarget;
 }
 
@@ -99,7 +100,7 @@ async function addInventory(
   signal: AbortSignal,
 ): Promise<{ header: InventoryHeader; level: InventoryLevel }> {
   let header: InventoryHeader | undefined;
-  for await (const item of readInventoryTree(target.root, target.open, { signal })) {
+  for await (const item of target.items(signal)) {
     if (item.kind === 'header' || item.kind === 'end') {
       if (item.path.length === 1) header = item.header;
       continue;

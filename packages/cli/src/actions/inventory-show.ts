@@ -1,13 +1,14 @@
 // `dicomnet inventory show FILE|DIR`: the records of an inventory as they are read (a table, or
 // JSON lines), then what it is: level, completion, content date/time, transaction, totals and
 // its tree of instances (PS3.3 C.38.1, C.38.1.1.5). One pass, one study record in memory.
-import { readInventoryTree, type InventoryHeader } from '@dicomnet/storage-management';
+import type { InventoryHeader } from '@dicomnet/storage-management';
 import type { CommandIo } from '../command-io.js';
 import type { InventoryShowOptions } from '../commands/inventory.js';
 import { exitCodeFor } from '../exit-code-for.js';
 import { ExitCode } from '../exit-codes.js';
 import { LineWriter, recordJson, recordLine } from './inventory-format.js';
-import { inventoryTargets } from './inventory-input.js';
+import { inventoryTargets, peerTarget } from './inventory-input.js';
+import { peerOptions } from './inventory-peer.js';
 
 /** One instance of the tree, as the summary lists it. */
 interface TreeNode {
@@ -37,22 +38,25 @@ export interface InventorySummary {
 /** Runs `dicomnet inventory show`. */
 export async function runInventoryShow(
   io: CommandIo,
-  target: string,
+  target: string | undefined,
   options: InventoryShowOptions,
 ): Promise<void> {
   const out = new LineWriter(io.stdout);
   try {
-    const targets = await inventoryTargets(target, io.interrupted);
+    const targets =
+      target === undefined
+        ? [peerTarget(peerOptions(options))]
+        : await inventoryTargets(target, io.interrupted);
     if (targets.length === 0) {
       io.stderr.write(`error: no Inventory instance in ${target}\n`);
       io.setExitCode(ExitCode.Failed);
       return;
     }
-    for (const { root, open } of targets) {
+    for (const { root, items } of targets) {
       const records = { study: 0, series: 0, instance: 0 };
       const tree: TreeNode[] = [];
       let rootHeader: InventoryHeader | undefined;
-      for await (const item of readInventoryTree(root, open, { signal: io.interrupted })) {
+      for await (const item of items(io.interrupted)) {
         if (item.kind === 'header') continue;
         if (item.kind === 'end') {
           if (item.path.length === 1) rootHeader = item.header;

@@ -2,7 +2,11 @@
 // PS3.3 A.88). Each subcommand is a row of INVENTORY_SUBCOMMANDS: its usage, its operand count
 // and its run; options are declared once for the command, and each subcommand reads its own.
 import type { CommandIo } from '../command-io.js';
-import type { CommandSpec, OptionSpec } from '../command-line/command-spec.js';
+import {
+  InvalidValueError,
+  type CommandSpec,
+  type OptionSpec,
+} from '../command-line/command-spec.js';
 import { UsageError } from '../command-line/usage-error.js';
 import { loadInventoryDiff, loadInventoryShow } from '../command-actions.js';
 
@@ -21,30 +25,86 @@ export interface InventorySubcommand {
   ): Promise<void>;
 }
 
+/** A peer holding inventories: `--peer AET@HOST:PORT`. */
+export interface InventoryPeer {
+  readonly calledAeTitle: string;
+  readonly host: string;
+  readonly port: number;
+}
+
+/**
+ * Where `show` and `diff` find an inventory on a peer: `--peer`, `--root`, and the options of the
+ * inventory command that say how to reach it, when the command has them.
+ */
+export interface InventoryPeerOptions {
+  readonly peer?: InventoryPeer;
+  readonly root?: string;
+  readonly aet?: string;
+  readonly via?: 'get' | 'move';
+  readonly listen?: number;
+  readonly timeout?: number;
+}
+
 /** The options of `inventory show`. */
-export interface InventoryShowOptions {
+export interface InventoryShowOptions extends InventoryPeerOptions {
   readonly json: boolean;
   readonly summary: boolean;
 }
 
 /** The options of `inventory diff`. */
-export interface InventoryDiffOptions {
+export interface InventoryDiffOptions extends InventoryPeerOptions {
   readonly json: boolean;
   readonly summary: boolean;
   readonly storage?: string;
 }
 
+/** Parses `--peer AET@HOST:PORT`. */
+export function inventoryPeer(text: string): InventoryPeer {
+  const match = /^([^@]{1,16})@(.+):(\d{1,5})$/.exec(text);
+  const port = Number(match?.[3]);
+  if (match === null || port < 1 || port > 65535)
+    throw new InvalidValueError('AET@HOST:PORT, e.g. ARCHIVE@pacs.example.org:11112');
+  return { calledAeTitle: (match[1] as string).trim(), host: match[2] as string, port };
+}
+
+/**
+ * Checks the ways `show` and `diff` name an inventory: exactly one of `sources` (operands,
+ * --storage, --peer) and, with --peer, --root (and --listen for --via move).
+ */
+function checkSources(
+  options: InventoryPeerOptions,
+  sources: readonly unknown[],
+  expected: string,
+): void {
+  if (sources.filter((source) => source !== undefined).length !== 1)
+    throw new UsageError(`inventory ${expected}`, 'inventory');
+  if (options.peer === undefined) return;
+  if (options.root === undefined)
+    throw new UsageError('--peer needs --root <uid>, the root of the inventory', 'inventory');
+  if (options.via === 'move' && options.listen === undefined)
+    throw new UsageError(
+      '--via move needs --listen <port>, where the peer sends the instances',
+      'inventory',
+    );
+}
+
 /** `inventory show FILE|DIR`. */
 const show: InventorySubcommand = {
   name: 'show',
-  usage: 'FILE|DIR',
+  usage: 'FILE|DIR (or --peer --root)',
   description:
     'print an inventory: its records (a table, or JSON lines with --json), then level, completion, content date/time, transaction, totals and the tree of instances',
-  operands: { min: 1, max: 1 },
+  operands: { min: 0, max: 1 },
   async run(io, [target], options) {
-    const { runInventoryShow } = await loadInventoryShow();
     // The cast is safe: the option parsers of inventoryCommand produce exactly these types.
-    await runInventoryShow(io, target as string, options as unknown as InventoryShowOptions);
+    const parsed = options as unknown as InventoryShowOptions;
+    checkSources(
+      parsed,
+      [target, parsed.peer],
+      'show takes FILE|DIR, or --peer AET@HOST:PORT --root UID',
+    );
+    const { runInventoryShow } = await loadInventoryShow();
+    await runInventoryShow(io, target, parsed);
   },
 };
 
@@ -53,11 +113,17 @@ const diff: InventorySubcommand = {
   name: 'diff',
   usage: 'A [B]',
   description:
-    'the studies, series and instances added, removed or changed from inventory A to inventory B (files or folders), or to the repository --storage DIR as it is now; exit 0 when equal, 1 when they differ',
+    'the studies, series and instances added, removed or changed from inventory A to inventory B (files or folders), to the repository --storage DIR as it is now, or to the tree --root on --peer; exit 0 when equal, 1 when they differ',
   operands: { min: 1, max: 2 },
   async run(io, operands, options) {
+    const parsed = options as unknown as InventoryDiffOptions;
+    checkSources(
+      parsed,
+      [operands[1], parsed.storage, parsed.peer],
+      'diff compares A with B, with --storage DIR, or with --peer AET@HOST:PORT --root UID',
+    );
     const { runInventoryDiff } = await loadInventoryDiff();
-    await runInventoryDiff(io, operands, options as unknown as InventoryDiffOptions);
+    await runInventoryDiff(io, operands, parsed);
   },
 };
 
@@ -72,6 +138,13 @@ const OPTIONS: readonly OptionSpec[] = [
     flags: '--storage <dir>',
     description: 'diff: compare A with this repository (as `dicomnet serve --storage`)',
   },
+  {
+    flags: '--peer <aet@host:port>',
+    description:
+      'show, diff: read the inventory --root from this peer, retrieved with Inventory GET (or MOVE with --via move)',
+    parse: inventoryPeer,
+  },
+  { flags: '--root <uid>', description: 'show, diff: SOP Instance UID of the root on --peer' },
 ];
 
 /** `dicomnet inventory`. */
