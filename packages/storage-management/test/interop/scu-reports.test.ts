@@ -4,6 +4,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DataSet } from '@dicomnet/data';
 import type { DimseClient } from '@dicomnet/dimse';
+import { createServer } from '@dicomnet/dimse';
 import type { InventoryScu, InventoryScuOptions, RefusedEvent } from '../../src/index.js';
 import { createInventoryScu } from '../../src/index.js';
 import type { ScriptedScp } from './scu-scripted-scp.js';
@@ -84,6 +85,32 @@ describe('reports on an association the SCP opens', () => {
     expect(transaction.state).toBe('PAUSED');
     expect(await report(client, 13, abandonedEvent(uid, 'CANCELED'))).toMatchObject({ status: 0 });
     await expect(transaction.done).rejects.toMatchObject({ code: 'DICOMNET_INVENTORY_CANCELED' });
+  });
+});
+
+describe('reports into a server of ones own', () => {
+  it('serves the SCU handlers and context from createServer, and accepts unknown transactions by policy', async () => {
+    const seen: string[] = [];
+    const scu = createInventoryScu({
+      aeTitle: 'INVSCU',
+      unknownTransactions: 'accept',
+      onEvent: (event) => {
+        seen.push(`${event.transactionUid} ${event.transactionStatus}`);
+      },
+    });
+    opened.scus.push(scu);
+    const server = createServer({ contexts: scu.contexts, handlers: { ...scu.handlers } });
+    try {
+      const { port } = await server.listen({ port: 0, host: '127.0.0.1' });
+      const client = await scp(port);
+      expect(await report(client, 12, statusEvent('2.25.404', 'PROCESSING', 1))).toMatchObject({
+        status: 0,
+      });
+      expect(seen).toEqual(['2.25.404 PROCESSING']);
+    } finally {
+      await server.abortAll();
+      await server.close();
+    }
   });
 });
 

@@ -38,6 +38,10 @@ export interface ScriptedScp {
   readonly actions: ReceivedAction[];
   /** Statuses (or error codes) of the reports sent, in order. */
   readonly reportOutcomes: (number | string)[];
+  /** Associations accepted so far. */
+  readonly associations: () => number;
+  /** Associations open now. */
+  readonly open: () => number;
   close(): Promise<void>;
 }
 
@@ -45,7 +49,11 @@ export interface ScriptedScp {
 export async function startScriptedScp(script: ActionScript): Promise<ScriptedScp> {
   const actions: ReceivedAction[] = [];
   const reportOutcomes: (number | string)[] = [];
+  let associations = 0;
   const server: DimseServer = createServer({
+    onAssociation: () => {
+      associations++;
+    },
     aeTitles: ['INVSCP'],
     contexts: [
       { abstractSyntax: INVENTORY_CREATION_SOP_CLASS, transferSyntaxes: [EXPLICIT, IMPLICIT] },
@@ -85,6 +93,8 @@ export async function startScriptedScp(script: ActionScript): Promise<ScriptedSc
     port,
     actions,
     reportOutcomes,
+    associations: () => associations,
+    open: () => server.size,
     async close() {
       await server.abortAll();
       await server.close();

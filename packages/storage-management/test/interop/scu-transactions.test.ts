@@ -232,6 +232,29 @@ describe('Request Status, Cancel, Pause, Resume (PS3.4 Table KK.2-1)', () => {
     expect(Object.keys(scp.actions[2]?.information ?? {})).toEqual(['00081195']);
   });
 
+  it('holds one association for all actions until the end; with holdAssociation false, one per action', async () => {
+    let uid = '';
+    const scp = await scripted((request, report) => {
+      if (request.actionTypeId === 11) uid = transactionOf(request.actionInformation);
+      if (request.actionTypeId === 13) {
+        void request.responded.then(() => report(13, abandonedEvent(uid, 'CANCELED')));
+      }
+    });
+    const held = await newScu().initiate({ peer: peerOf(scp) });
+    await held.status();
+    await held.pause();
+    expect(scp.associations()).toBe(1);
+    expect(scp.open()).toBe(1);
+    await held.cancel({ retainInstances: false });
+    await expect(held.done).rejects.toMatchObject({ code: 'DICOMNET_INVENTORY_CANCELED' });
+    await waitUntil(() => scp.open() === 0); // released once the terminal event was answered
+    const released = await newScu().initiate({ peer: peerOf(scp), holdAssociation: false });
+    await released.status();
+    await released.resume();
+    expect(scp.associations()).toBe(4);
+    await waitUntil(() => scp.open() === 0);
+  });
+
   it('rejects a steering action the SCP refuses (0x0115 for a finished transaction)', async () => {
     const scp = await scripted((request) => (request.actionTypeId === 14 ? 0x0115 : undefined));
     const transaction = await newScu().initiate({ peer: peerOf(scp) });
