@@ -130,7 +130,11 @@ async function until(
 
 describe('SCU against the dicomnet SCP', () => {
   it('initiates, is reported to on its own association, and retrieves the inventory it was given', async () => {
-    const port = await serveScp();
+    const port = await serveScp({
+      retentionMs: 86_400_000,
+      retrieveUrl: () => 'http://127.0.0.1/dicom-web',
+      fileAccessUri: (root) => `file:///inventories/${root.sopInstanceUid}.dcm`,
+    });
     const transaction = await newScu().initiate({
       peer: peer(port),
       level: 'SERIES',
@@ -139,7 +143,13 @@ describe('SCU against the dicomnet SCP', () => {
     expect(transaction.initiation.status).toBe(0);
     const result = await transaction.done;
     expect(result).toMatchObject({ transactionStatus: 'COMPLETE', totalStudyRecords: 4 });
-    expect(result.access.retrieveAeTitles).toEqual(['INVSCP']);
+    expect(result.access).toMatchObject({
+      sopClassUid: INVENTORY_STORAGE_SOP_CLASS,
+      retrieveAeTitles: ['INVSCP'],
+      retrieveUrl: 'http://127.0.0.1/dicom-web',
+      fileAccessUri: `file:///inventories/${result.access.sopInstanceUid}.dcm`,
+      expirationDateTime: expect.stringMatching(/^\d{14}/),
+    });
     const studies: string[] = [];
     for await (const item of retrieveInventory({
       host: '127.0.0.1',
