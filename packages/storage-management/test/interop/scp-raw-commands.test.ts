@@ -1,0 +1,95 @@
+// The N-ACTION statuses only a malformed or overlapping request reaches, sent by a raw requester
+// on bare TCP: 0117H Invalid SOP Instance (PS3.7 C.5.12) and 0210H Duplicate invocation (C.5.9),
+// both answered by the DIMSE layer before (or beside) the Inventory Creation handler.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempDir } from '@dicomnet/test-utils';
+import { makeRepositoryFixture, type RepositoryFixture } from '../helpers/repository-fixture.js';
+import { encodeCommand, encodeElements, RawAssociation } from '../helpers/raw-association.js';
+import { SCP_AE, SCU_AE, serveScp, type ServedScp } from '../helpers/scp-harness.js';
+import { INVENTORY_CREATION_SOP_CLASS, STORAGE_MANAGEMENT_SOP_INSTANCE } from '../../src/uids.js';
+
+let dir: { path: string; remove(): Promise<void> };
+let fixture: RepositoryFixture;
+let served: ServedScp;
+let release: () => void = () => {};
+
+beforeAll(async () => {
+  dir = await tempDir('dicomnet-scp-raw-');
+  fixture = await makeRepositoryFixture(dir.path, 1, 1, 1);
+  served = await serveScp(fixture.repository, dir.path, {
+    // A slow authorization keeps the first request outstanding while the second arrives.
+    authorize: () => new Promise<boolean>((resolve) => (release = () => resolve(true))),
+  });
+}, 60_000);
+
+afterAll(async () => {
+  release();
+  await served?.close();
+  await fixture?.repository.close();
+  await dir?.remove();
+});
+
+/** N-ACTION-RQ (PS3.7 Table 10.3-7), hand-encoded. */
+function actionRq(
+  messageId: number,
+  instance: string,
+  actionTypeId: number,
+  withData: boolean,
+): Buffer {
+  return encodeCommand([
+    [0x0000, 0x0003, INVENTORY_CREATION_SOP_CLASS],
+    [0x0000, 0x0100, 0x0130],
+    [0x0000, 0x0110, messageId],
+    [0x0000, 0x0800, withData ? 0x0000 : 0x0101],
+    [0x0000, 0x1001, instance],
+    [0x0000, 0x1008, actionTypeId],
+  ]);
+}
+
+describe('statuses the DIMSE layer gives an Inventory Creation N-ACTION', () => {
+  it('0x0117 for a Requested SOP Instance UID that breaks the UID rules', async () => {
+    const raw = await RawAssociation.open(
+      served.port,
+      SCU_AE,
+      SCP_AE,
+      INVENTORY_CREATION_SOP_CLASS,
+    );
+    try {
+      raw.send(actionRq(7, '1.02.abc', 12, false));
+      const response = await raw.receive();
+      expect(response).toMatchObject({
+        commandField: 0x8130,
+        messageIdBeingRespondedTo: 7,
+        status: 0x0117,
+      });
+    } finally {
+      raw.close();
+    }
+  });
+
+  it('0x0210 for a second request under a Message ID still outstanding', async () => {
+    const raw = await RawAssociation.open(
+      served.port,
+      SCU_AE,
+      SCP_AE,
+      INVENTORY_CREATION_SOP_CLASS,
+    );
+    try {
+      // Pause of a transaction nobody started: held in the authorization hook, then 0115H.
+      const pause = encodeElements([[0x0008, 0x1195, '1.2.826.0.1.3680043.10.1142.1']]);
+      raw.send(actionRq(9, STORAGE_MANAGEMENT_SOP_INSTANCE, 14, true), pause);
+      raw.send(actionRq(9, STORAGE_MANAGEMENT_SOP_INSTANCE, 14, true), pause);
+      const duplicate = await raw.receive();
+      expect(duplicate).toMatchObject({ messageIdBeingRespondedTo: 9, status: 0x0210 });
+      release();
+      const first = await raw.receive();
+      expect(first).toMatchObject({
+        messageIdBeingRespondedTo: 9,
+        status: 0x0115,
+        actionTypeId: 14,
+      });
+    } finally {
+      raw.close();
+    }
+  });
+});
