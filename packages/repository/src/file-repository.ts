@@ -23,15 +23,14 @@ import {
 } from './errors.js';
 import {
   dicomDateTime,
-  FolderCache,
   joinChunks,
   KeyedQueue,
-  createFolder,
   makeFolder,
   syncFolder,
   takeUpTo,
 } from './file-support.js';
 import { IndexBatcher } from './index-batcher.js';
+import { InstanceFolders } from './instance-folders.js';
 import { InstanceIndex, type InstanceRow } from './index-db/instance-index.js';
 import { prepareSchema } from './index-db/schema.js';
 import { INDEX_TAGS, indexRecordOf, isUidShaped, type IndexRecord } from './index-record.js';
@@ -123,7 +122,7 @@ export class FileRepository implements Repository {
   readonly #fsync: boolean;
   readonly #duplicate: DuplicatePolicy;
   readonly #queue = new KeyedQueue();
-  readonly #folders: FolderCache;
+  readonly #folders: InstanceFolders;
   readonly #inFlight = new Set<Promise<unknown>>();
   #closing: Promise<void> | undefined;
 
@@ -133,6 +132,7 @@ export class FileRepository implements Repository {
     index: InstanceIndex,
     inventories: InventoryIndex,
     recovery: RecoveryReport,
+    folders: InstanceFolders,
     options: FileRepositoryOptions,
   ) {
     this.root = root;
@@ -146,9 +146,7 @@ export class FileRepository implements Repository {
     this.recovery = recovery;
     this.#fsync = options.fsync ?? true;
     this.#duplicate = options.duplicate ?? 'replace';
-    const fsync = this.#fsync;
-    const instancesRoot = this.#instancesRoot;
-    this.#folders = new FolderCache((folder) => createFolder(instancesRoot, folder, fsync));
+    this.#folders = folders;
   }
 
   /**
@@ -182,8 +180,12 @@ export class FileRepository implements Repository {
         full: options.recovery === 'full' || !clean,
         now,
       });
+      const folders = await InstanceFolders.open(
+        path.join(root, INSTANCES_FOLDER),
+        options.fsync ?? true,
+      );
       index.setState(CLEAN_SHUTDOWN, '0');
-      return new FileRepository(root, db, index, inventories, recovery, options);
+      return new FileRepository(root, db, index, inventories, recovery, folders, options);
     } catch (error) {
       db.close();
       await unlockRoot(path.join(root, LOCK_FILE));
@@ -340,6 +342,7 @@ export class FileRepository implements Repository {
       this.#batcher.flush();
       this.#index.setState(CLEAN_SHUTDOWN, '1');
       this.#db.close();
+      await this.#folders.close();
       await unlockRoot(path.join(this.root, LOCK_FILE));
     })();
     return this.#closing;
@@ -387,7 +390,8 @@ export class FileRepository implements Repository {
         : { sourceApplicationEntityTitle: request.sourceAeTitle }),
     };
     const header = encodeFileMetaInformation(meta);
-    const storedPath = storedPathOf(request.sopInstanceUid);
+    // A replace keeps the path of the file it replaces (a legacy two-level one, too).
+    const storedPath = existing?.storedPath ?? storedPathOf(request.sopInstanceUid);
     const taken = await takeUpTo(chunksOf(request.dataSet), SMALL_FILE_BYTES - header.byteLength);
     const record =
       taken.rest === undefined
@@ -446,8 +450,10 @@ export class FileRepository implements Repository {
     const ready = await this.#folders.ensure(folder);
     options.signal?.throwIfAborted();
     try {
+      const durable = this.#folders.durable(folder);
       await writeFileAtomically(final, [file], {
         fsync: this.#fsync,
+        ...(durable === undefined ? {} : { folder: durable }),
         ...(options.signal === undefined ? {} : { signal: options.signal }),
       });
     } catch (error) {
@@ -519,7 +525,7 @@ export class FileRepository implements Repository {
       await rm(staged, { force: true });
       throw error;
     }
-    if (this.#fsync) await syncFolder(path.dirname(final));
+    await this.#folders.sync(path.dirname(final));
     return record;
   }
   /**

@@ -90,6 +90,11 @@ export class FolderCache {
     return making;
   }
 
+  /** Records `folder` as existing and durable (made and synced by the caller). */
+  add(folder: string): void {
+    this.#known.set(folder, Promise.resolve(DURABLE_NOW));
+  }
+
   /** Forgets `folder` (removed behind our back): the next {@link ensure} creates it again. */
   forget(folder: string): void {
     this.#known.delete(folder);

@@ -18,7 +18,7 @@ import {
   isInventory,
   type InventoryRecord,
 } from './inventory/inventory-record.js';
-import { isStoredPath, storedPathOf } from './storage-path.js';
+import { isStoredPath, isStoredPathOf } from './storage-path.js';
 
 /** What the recovery pass found and did. */
 export interface RecoveryReport {
@@ -140,7 +140,7 @@ export async function recoverRepository(context: RecoveryContext): Promise<Recov
           : undefined;
       const record = inventory === undefined ? indexRecordOf(attributes, facts) : undefined;
       const uid = inventory?.sopInstanceUid ?? record?.instance.sopInstanceUid;
-      if (uid === undefined || storedPathOf(uid) !== relative) {
+      if (uid === undefined || !isStoredPathOf(uid, relative)) {
         unindexable.push({ path: relative, reason: 'its SOP Instance UID belongs elsewhere' });
         if (row !== undefined) unseen.set(relative, row);
         continue;
