@@ -70,8 +70,7 @@ export class Productions {
 
   /** Transactions not yet terminal (PROCESSING or PAUSED): what the concurrency limit counts. */
   activeCount(): number {
-    return this.#options.store.list().filter((transaction) => !isTerminal(transaction.state))
-      .length;
+    return this.#options.store.countActive();
   }
 
   /** Study records of a transaction so far. */

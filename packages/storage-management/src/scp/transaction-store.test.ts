@@ -65,6 +65,9 @@ describe('TransactionStore', () => {
     expect(again.owed().map((event) => event.eventTypeId)).toEqual([13]);
     again.update(T1, { checkpoint: undefined });
     expect(again.get(T1)?.checkpoint).toBeUndefined();
+    expect(again.countActive()).toBe(1);
+    again.update(T1, { state: 'CANCELED' });
+    expect(again.countActive()).toBe(0);
     expect(again.has(T1)).toBe(true);
     expect(again.has('1.2.3')).toBe(false);
     again.close();

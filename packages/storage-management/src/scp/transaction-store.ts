@@ -214,6 +214,16 @@ export class TransactionStore {
     return row === undefined ? undefined : transactionOf(row);
   }
 
+  /** How many transactions are PROCESSING or PAUSED (what a concurrency limit counts). */
+  countActive(): number {
+    const row = this.#db
+      .prepare(
+        "SELECT COUNT(*) AS active FROM inventory_transactions WHERE state IN ('PROCESSING', 'PAUSED')",
+      )
+      .get();
+    return row === undefined ? 0 : (num(row, 'active') ?? 0);
+  }
+
   /** Every transaction, oldest first. */
   list(): StoredTransaction[] {
     return this.#db

@@ -122,6 +122,48 @@ describe('Initiate (11) to the end of production (PS3.4 KK.2.2.3, KK.2.3.2)', ()
   });
 });
 
+describe('access to the produced inventory in event 11 (KK.2.3.1.1, KK.2.3.2)', () => {
+  it('carries Retrieve URL, File Access URI and Expiration DateTime as configured', async () => {
+    const other = await tempDir('dicomnet-scp-access-');
+    const scp = await serveScp(fixture.repository, other.path, {
+      retrieveAeTitles: [],
+      retrieveUrl: (root) => `http://127.0.0.1:8042/dicom-web/instances/${root.sopInstanceUid}`,
+      fileAccessUri: (root) => `file:///inventories/${root.sopInstanceUid}.dcm`,
+      retentionMs: 7 * 24 * 3600 * 1000,
+    });
+    const requester = await openRequester(scp.port, log);
+    try {
+      const transactionUid = freshUid();
+      const before = Date.now();
+      await action(requester, 11, initiateInformation(transactionUid));
+      const info = (await log.terminal(transactionUid)).information;
+      const root = String(info[Tag.ReferencedSOPInstanceUID]?.Value?.[0]);
+      expect(info[Tag.RetrieveAETitle]).toBeUndefined();
+      expect(info[Tag.RetrieveURL]?.Value).toEqual([
+        `http://127.0.0.1:8042/dicom-web/instances/${root}`,
+      ]);
+      expect(info[Tag.FileAccessURI]?.Value).toEqual([`file:///inventories/${root}.dcm`]);
+      const expiration = String(info[Tag.ExpirationDateTime]?.Value?.[0]);
+      const match = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})\.\d{3}\+0000$/.exec(expiration);
+      expect(match).not.toBeNull();
+      const [, y, mo, d, h, mi, se] = (match ?? []).map(Number);
+      const at = Date.UTC(y ?? 0, (mo ?? 1) - 1, d ?? 0, h ?? 0, mi ?? 0, se ?? 0);
+      expect(at).toBeGreaterThanOrEqual(before + 7 * 24 * 3600 * 1000 - 1000);
+      expect(at).toBeLessThanOrEqual(Date.now() + 7 * 24 * 3600 * 1000);
+    } finally {
+      await requester.abort();
+      await scp.close();
+      await other.remove();
+    }
+  });
+
+  it('refuses options that leave event 11 without Retrieve AE Title and Retrieve URL', async () => {
+    await expect(
+      serveScp(fixture.repository, dir.path, { retrieveAeTitles: [] }),
+    ).rejects.toMatchObject({ code: 'DICOMNET_INVENTORY_SCP_INVALID_OPTION' });
+  });
+});
+
 describe('refusals (PS3.7 Annex C)', () => {
   it('0x0112 for an instance that is not the well-known one', async () => {
     const error = await failure(
