@@ -3,6 +3,7 @@
 // the status that says what became of it.
 import type { DimseHandlers, EventReportRequest, ReplyWithDataSet } from '@dicomnet/dimse';
 import { StorageManagementStatus as Status } from '@dicomnet/status-codes';
+import { Tag } from '../tags.js';
 import type { InventoryEvent } from './inventory-event.js';
 import type { InventoryEventHandler, InventoryTransaction } from './inventory-transaction.js';
 import type { EventRefusal } from './read-event.js';
@@ -67,6 +68,7 @@ export function createEventReceiver(
       ...(refusal.attributeIdentifierList !== undefined && {
         attributeIdentifierList: refusal.attributeIdentifierList,
       }),
+      ...(refusal.invalid !== undefined && { dataSet: refusal.invalid }),
     };
   };
   return {
@@ -85,6 +87,8 @@ export function createEventReceiver(
           {
             status: retry ? Status.ResourceLimitation : Status.InvalidArgumentValue,
             reason: `unknown Transaction UID ${uid}`,
+            // PS3.7 C.5.10: the value found invalid, echoed.
+            ...(!retry && { invalid: { [Tag.TransactionUID]: { vr: 'UI', Value: [uid] } } }),
           },
           uid,
         );

@@ -22,6 +22,11 @@ export interface EventRefusal {
   readonly reason: string;
   /** Attribute Identifier List (0000,1005) for 0x0120 and 0x0121 (PS3.7 C.5.13). */
   readonly attributeIdentifierList?: readonly number[];
+  /**
+   * With 0x0115: the Event Information attributes whose values are invalid, echoed as the
+   * response's data set (PS3.7 C.5.10).
+   */
+  readonly invalid?: DataSet;
 }
 
 /** The parts of an N-EVENT-REPORT-RQ the check reads. */
@@ -243,34 +248,51 @@ function checkValues(
   type: number,
   refusal: (status: number, reason: string) => EventRefusal,
 ): EventRefusal | undefined {
-  const invalid = (reason: string) => refusal(Status.InvalidArgumentValue, reason);
+  // PS3.7 C.5.10: the response may echo the invalid values as its data set.
+  const invalid = (tag: string, reason: string): EventRefusal => ({
+    ...refusal(Status.InvalidArgumentValue, reason),
+    invalid: { [tag]: info[tag] as DataElement }, // every caller names a present attribute
+  });
   const transactionUid = firstText(info[Tag.TransactionUID]) ?? '';
-  if (!isValidUid(transactionUid)) return invalid(`Transaction UID ${transactionUid} is not a UID`);
+  if (!isValidUid(transactionUid)) {
+    return invalid(Tag.TransactionUID, `Transaction UID ${transactionUid} is not a UID`);
+  }
   // PS3.3 C.38.3: Transaction Status has five Enumerated Values.
   const status = firstText(info[Tag.TransactionStatus]) ?? '';
-  if (!TRANSACTION_STATUSES.has(status))
-    return invalid(`Transaction Status ${status} is not defined`);
+  if (!TRANSACTION_STATUSES.has(status)) {
+    return invalid(Tag.TransactionStatus, `Transaction Status ${status} is not defined`);
+  }
   // PS3.4 KK.2.3.2: events 11 and 13 are sent on reaching a terminal state; 13 "(i.e., FAILURE
   // or CANCELED)".
   if (type !== EventType.Status && (status === 'PROCESSING' || status === 'PAUSED')) {
-    return invalid(`event ${type} with the non-terminal status ${status}`);
+    return invalid(Tag.TransactionStatus, `event ${type} with the non-terminal status ${status}`);
   }
   if (type === EventType.TerminatedWithoutInstances && status === 'COMPLETE') {
-    return invalid('Inventory Terminated without Instances with status COMPLETE');
+    return invalid(
+      Tag.TransactionStatus,
+      'Inventory Terminated without Instances with status COMPLETE',
+    );
   }
   const total = info[Tag.TotalNumberOfStudyRecords]?.Value?.[0];
   if (total !== undefined && typeof total !== 'bigint' && typeof total !== 'number') {
-    return invalid('Total Number of Study Records is not a number');
+    return invalid(Tag.TotalNumberOfStudyRecords, 'Total Number of Study Records is not a number');
   }
   if (type !== EventType.TerminatedWithInstances) return undefined;
   const sopClass = firstText(info[Tag.ReferencedSOPClassUID]) ?? '';
   // PS3.4 GG.6.6, C.38.3: the produced instance is an Inventory (Inventory Storage).
   if (sopClass !== INVENTORY_STORAGE_SOP_CLASS) {
-    return invalid(`Referenced SOP Class UID ${sopClass} is not Inventory Storage`);
+    return invalid(
+      Tag.ReferencedSOPClassUID,
+      `Referenced SOP Class UID ${sopClass} is not Inventory Storage`,
+    );
   }
   const sopInstance = firstText(info[Tag.ReferencedSOPInstanceUID]) ?? '';
-  if (!isValidUid(sopInstance))
-    return invalid(`Referenced SOP Instance UID ${sopInstance} is not a UID`);
+  if (!isValidUid(sopInstance)) {
+    return invalid(
+      Tag.ReferencedSOPInstanceUID,
+      `Referenced SOP Instance UID ${sopInstance} is not a UID`,
+    );
+  }
   return undefined;
 }
 

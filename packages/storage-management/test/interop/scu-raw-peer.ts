@@ -101,12 +101,18 @@ function pDataTf(command: boolean, bytes: Uint8Array): Buffer {
   return pdu(0x04, Buffer.concat([header, bytes]));
 }
 
+/** A response as received: the command set's fields, and the data set decoded if one came. */
+export type RawResponse = CommandSet & { readonly dataSet?: DataSet };
+
 /** A raw requestor on one association. */
 export class RawRequestor {
   readonly #socket: Socket;
   #buffer = Buffer.alloc(0);
   #command: Buffer[] = [];
-  readonly #responses: CommandSet[] = [];
+  #data: Buffer[] = [];
+  /** A response whose data set is still arriving. */
+  #open: CommandSet | undefined;
+  readonly #responses: RawResponse[] = [];
   #waiting: (() => void) | undefined;
   #accepted: ((result: number) => void) | undefined;
   readonly #codec = createElementCodec();
@@ -160,13 +166,28 @@ export class RawRequestor {
       const control = body.readUInt8(offset + 5);
       const fragment = body.subarray(offset + 6, offset + 4 + length);
       offset += 4 + length;
-      if ((control & 0x01) === 0) continue; // response data sets are not needed here
+      const last = (control & 0x02) !== 0;
+      if ((control & 0x01) === 0) {
+        this.#data.push(fragment);
+        if (!last || this.#open === undefined) continue;
+        const dataSet = this.#codec.decode(Buffer.concat(this.#data), EXPLICIT);
+        this.#deliver({ ...this.#open, dataSet });
+        this.#open = undefined;
+        this.#data = [];
+        continue;
+      }
       this.#command.push(fragment);
-      if ((control & 0x02) === 0) continue;
-      this.#responses.push(decodeCommandSet(Buffer.concat(this.#command)));
+      if (!last) continue;
+      const command = decodeCommandSet(Buffer.concat(this.#command));
       this.#command = [];
-      this.#waiting?.();
+      if (command.commandDataSetType === 0x0101) this.#deliver(command);
+      else this.#open = command;
     }
+  }
+
+  #deliver(response: RawResponse): void {
+    this.#responses.push(response);
+    this.#waiting?.();
   }
 
   /** Sends one request: the command set as given, then the data set in Explicit VR LE. */
@@ -178,8 +199,8 @@ export class RawRequestor {
     if (hasData) this.#socket.write(pDataTf(false, this.#codec.encode(dataSet, EXPLICIT)));
   }
 
-  /** The next response command set; rejects after `ms`. */
-  async next(ms = 5_000): Promise<CommandSet> {
+  /** The next response: its command set, with its data set if it had one; rejects after `ms`. */
+  async next(ms = 5_000): Promise<RawResponse> {
     const deadline = Date.now() + ms;
     for (;;) {
       const response = this.#responses.shift();

@@ -58,6 +58,22 @@ describe('N-EVENT-REPORT statuses from a raw requestor', () => {
     expect(await requestor.next()).toMatchObject({ messageIdBeingRespondedTo: 4, status: 0x0000 });
   });
 
+  it('0x0115 echoing the invalid value as the response data set (PS3.7 C.5.10)', async () => {
+    const requestor = await raw(await listening());
+    requestor.send(eventReport(6), statusEvent(T1, 'RUNNING', 1));
+    expect(await requestor.next()).toMatchObject({
+      messageIdBeingRespondedTo: 6,
+      status: 0x0115,
+      eventTypeId: 12,
+      dataSet: { '00080417': { vr: 'CS', Value: ['RUNNING'] } },
+    });
+    requestor.send(eventReport(8), statusEvent('2.25.404', 'PROCESSING', 1));
+    expect(await requestor.next()).toMatchObject({
+      status: 0x0115,
+      dataSet: { '00081195': { vr: 'UI', Value: ['2.25.404'] } },
+    });
+  });
+
   it('0x0211 for a report from a requestor that did not take the SCP role', async () => {
     const requestor = await raw(await listening(), { roles: undefined }); // default roles: it is SCU
     requestor.send(eventReport(5), statusEvent(T1, 'PROCESSING', 1));
