@@ -13,7 +13,7 @@ import type { ProducedInstance } from '../inventory-sink.js';
 import { Tag } from '../tags.js';
 import { INVENTORY_STORAGE_SOP_CLASS } from '../uids.js';
 import { dicomDate, dicomTime } from './dicom-time.js';
-import { hasNonAscii, RecordEncoder, type EncodedRecord } from './record-tokens.js';
+import { elementToken, hasNonAscii, type EncodedRecord } from './record-tokens.js';
 import type { InventoryCompletionStatus, InventoryRequestSpec } from './types.js';
 
 /** A node of the tree below an instance, as its Incorporated Inventory Instance items say. */
@@ -46,14 +46,12 @@ export interface InventoryInstanceContent {
 export const INVENTORY_MANUFACTURER = 'dicomnet';
 const MODEL_NAME = 'dicomnet storage-management';
 
-const headerEncoder = new RecordEncoder();
-
 function element(
   tag: string,
   vr: string,
   values: readonly (string | number | bigint)[],
 ): ElementWriterInput {
-  if (typeof values[0] === 'string') return headerEncoder.token(tag, { vr, Value: values });
+  if (typeof values[0] === 'string') return elementToken(tag, { vr, Value: values });
   return { kind: 'model-element', tag: tagNumber(tag), element: { vr, Value: values } };
 }
 
@@ -109,8 +107,7 @@ function* recordItems(
   const close = function* (): Generator<ElementWriterInput> {
     const record = open.pop()!;
     yield SEQUENCE_END;
-    for (let index = record.childAt; index < record.tokens.length; index++)
-      yield record.tokens[index]!;
+    yield* record.tokens(record.childAt, record.size);
     yield ITEM_END;
   };
   for (const record of records) {
@@ -119,12 +116,12 @@ function* recordItems(
     while (open.length > depth) yield* close();
     yield { kind: 'item', index: counters[depth]!++, length: undefined };
     if (depth < deepest) {
-      for (let index = 0; index < record.childAt; index++) yield record.tokens[index]!;
+      yield* record.tokens(0, record.childAt);
       yield { kind: 'sequence', tag: CHILD_SEQUENCE[depth]!, vr: 'SQ', length: undefined };
       counters[depth + 1] = 0;
       open.push(record);
     } else {
-      for (const token of record.tokens) yield token;
+      yield* record.tokens(0, record.size);
       yield ITEM_END;
     }
   }

@@ -176,7 +176,9 @@ export async function produceInventory(options: ProduceOptions): Promise<Invento
     }
     const record = encoder.encode(entry.kind, entry.attributes);
     if (record.kind === 'series') seriesRecord = record;
-    study = await add(record, study);
+    // The common case without a promise: the record fits in the open leaf.
+    if (leaf.records + study.records + 1 > max) study = await add(record, study);
+    else study.push(record);
   }
   commitStudy();
   signal?.throwIfAborted();

@@ -13,16 +13,6 @@ const TEXT_VRS: ReadonlySet<string> = new Set([
 const SLAB_BYTES = 256 * 1024;
 const encoder = new TextEncoder();
 
-/** One record, encoded: its element tokens in tag order and where its child sequence goes. */
-export interface EncodedRecord {
-  readonly kind: InventoryEntry['kind'];
-  readonly tokens: readonly ElementWriterInput[];
-  /** Index in `tokens` of the first element after the child sequence's tag. */
-  readonly childAt: number;
-  /** Whether a text value needs more than ASCII. */
-  readonly nonAscii: boolean;
-}
-
 /** Tag of the sequence nested in a record of each kind (PS3.3 C.38.1). */
 const CHILD_TAG: Readonly<Record<InventoryEntry['kind'], string | undefined>> = {
   study: '00080424', // Inventoried Series Sequence
@@ -73,52 +63,131 @@ function numberOf(tag: string): number {
   return number;
 }
 
-/** Encodes records into tokens; one per production (its slabs are shared by its records). */
+/** Which elements a record has, in tag order: shared by the records of the same layout. */
+interface Shape {
+  readonly kind: InventoryEntry['kind'];
+  readonly tags: readonly string[];
+  readonly numbers: readonly number[];
+  readonly vrs: readonly string[];
+  /** Whether each element is text (its bytes in the record) or a model element. */
+  readonly text: readonly boolean[];
+  /** Index of the first element after the child sequence's tag. */
+  readonly childAt: number;
+}
+
+/**
+ * One record, encoded: its text values as bytes in one view of a slab (each after its 4-byte
+ * length), its other elements as model tokens. Compact on purpose: a leaf holds thousands of
+ * records until it closes, and a few objects each (not one per element) keep that cheap for the
+ * garbage collector; the tokens are made as the instance is written.
+ */
+export class EncodedRecord {
+  readonly #shape: Shape;
+  readonly #bytes: Uint8Array;
+  readonly #models: readonly ElementWriterInput[] | undefined;
+  /** Whether a text value needs more than ASCII. */
+  readonly nonAscii: boolean;
+
+  constructor(
+    shape: Shape,
+    bytes: Uint8Array,
+    models: readonly ElementWriterInput[] | undefined,
+    nonAscii: boolean,
+  ) {
+    this.#shape = shape;
+    this.#bytes = bytes;
+    this.#models = models;
+    this.nonAscii = nonAscii;
+  }
+
+  get kind(): InventoryEntry['kind'] {
+    return this.#shape.kind;
+  }
+
+  /** Index of the first element after the child sequence's tag. */
+  get childAt(): number {
+    return this.#shape.childAt;
+  }
+
+  /** Number of elements. */
+  get size(): number {
+    return this.#shape.tags.length;
+  }
+
+  /** The tokens of elements `from` (inclusive) to `to` (exclusive), in tag order. */
+  *tokens(from: number, to: number): Generator<ElementWriterInput> {
+    const shape = this.#shape;
+    const bytes = this.#bytes;
+    let offset = 0;
+    let model = 0;
+    for (let index = 0; index < to; index++) {
+      if (!shape.text[index]) {
+        const token = this.#models![model++]!;
+        if (index >= from) yield token;
+        continue;
+      }
+      const length =
+        (bytes[offset]! | (bytes[offset + 1]! << 8) | (bytes[offset + 2]! << 16)) +
+        bytes[offset + 3]! * 0x1000000;
+      if (index >= from) {
+        yield {
+          kind: 'element',
+          tag: shape.numbers[index]!,
+          vr: shape.vrs[index]!,
+          length,
+          value: bytes.subarray(offset + 4, offset + 4 + length),
+        };
+      }
+      offset += 4 + length;
+    }
+  }
+}
+
+/** The token of one header element: text as a value token, anything else as a model one. */
+export function elementToken(tag: string, element: DataElement): ElementWriterInput {
+  const text = textOf(element);
+  if (text === undefined) return { kind: 'model-element', tag: numberOf(tag), element };
+  const bytes = encoder.encode(text);
+  const value = bytes.length % 2 === 0 ? bytes : new Uint8Array(bytes.length + 1);
+  if (value !== bytes) {
+    value.set(bytes);
+    value[bytes.length] = element.vr === 'UI' ? 0x00 : 0x20;
+  }
+  return { kind: 'element', tag: numberOf(tag), vr: element.vr, length: value.length, value };
+}
+
+/** Encodes records; one per production (its slabs are shared by its records). */
 export class RecordEncoder {
   #slab = new Uint8Array(SLAB_BYTES);
   #offset = 0;
-  #nonAscii = false;
+  readonly #shapes = new Map<InventoryEntry['kind'], Shape>();
+  readonly #texts: (string | undefined)[] = [];
 
-  /** The tokens of `attributes` (one record's elements), in ascending tag order (PS3.5 7.1). */
+  /** Encodes one record's elements (PS3.3 C.38.1), in ascending tag order (PS3.5 7.1). */
   encode(
     kind: InventoryEntry['kind'],
     attributes: Readonly<Record<string, DataElement>>,
   ): EncodedRecord {
-    this.#nonAscii = false;
-    const tags = Object.keys(attributes);
+    const child = CHILD_TAG[kind];
+    let tags = Object.keys(attributes);
     for (let index = 1; index < tags.length; index++) {
       if (tags[index - 1]! > tags[index]!) {
         tags.sort();
         break;
       }
     }
-    const tokens: ElementWriterInput[] = [];
-    const child = CHILD_TAG[kind];
-    let childAt = -1;
-    for (const tag of tags) {
-      if (child !== undefined && childAt < 0 && tag >= child) childAt = tokens.length;
-      if (tag === child) continue;
-      tokens.push(this.token(tag, attributes[tag]!));
+    if (child !== undefined && child in attributes) tags = tags.filter((tag) => tag !== child);
+    const texts = this.#texts;
+    texts.length = tags.length;
+    let most = 0;
+    let models: ElementWriterInput[] | undefined;
+    for (let index = 0; index < tags.length; index++) {
+      const element = attributes[tags[index]!]!;
+      const text = textOf(element);
+      texts[index] = text;
+      if (text !== undefined) most += 5 + text.length * 3;
+      else (models ??= []).push({ kind: 'model-element', tag: numberOf(tags[index]!), element });
     }
-    return {
-      kind,
-      tokens,
-      childAt: childAt < 0 ? tokens.length : childAt,
-      nonAscii: this.#nonAscii,
-    };
-  }
-
-  /** One element's token: a value token for text (UTF-8, PS3.5 6.1.2.3), else a model one. */
-  token(tag: string, element: DataElement): ElementWriterInput {
-    const text = textOf(element);
-    if (text === undefined) return { kind: 'model-element', tag: numberOf(tag), element };
-    const value = this.#text(text, element.vr === 'UI' ? 0x00 : 0x20);
-    return { kind: 'element', tag: numberOf(tag), vr: element.vr, length: value.length, value };
-  }
-
-  /** `text` in UTF-8 padded to even length (PS3.5 6.2: UI with NUL, other text with a space). */
-  #text(text: string, pad: number): Uint8Array {
-    const most = text.length * 3 + 1;
     if (this.#slab.length - this.#offset < most) {
       this.#slab = new Uint8Array(Math.max(SLAB_BYTES, most));
       this.#offset = 0;
@@ -126,18 +195,74 @@ export class RecordEncoder {
     const slab = this.#slab;
     const start = this.#offset;
     let end = start;
-    for (let index = 0; index < text.length; index++) {
-      const code = text.charCodeAt(index);
-      if (code > 0x7f) {
-        end = start + encoder.encodeInto(text, slab.subarray(start)).written;
-        this.#nonAscii = true;
-        break;
+    let nonAscii = false;
+    for (let index = 0; index < tags.length; index++) {
+      const text = texts[index];
+      if (text === undefined) continue;
+      const at = end;
+      end += 4;
+      const valueStart = end;
+      for (let position = 0; position < text.length; position++) {
+        const code = text.charCodeAt(position);
+        if (code > 0x7f) {
+          end = valueStart + encoder.encodeInto(text, slab.subarray(valueStart)).written;
+          nonAscii = true;
+          break;
+        }
+        slab[end++] = code;
       }
-      slab[end++] = code;
+      // PS3.5 6.2: even length, UI padded with NUL, other text with a space.
+      if ((end - valueStart) % 2 === 1)
+        slab[end++] = attributes[tags[index]!]!.vr === 'UI' ? 0x00 : 0x20;
+      const length = end - valueStart;
+      slab[at] = length & 0xff;
+      slab[at + 1] = (length >>> 8) & 0xff;
+      slab[at + 2] = (length >>> 16) & 0xff;
+      slab[at + 3] = (length >>> 24) & 0xff;
     }
-    if ((end - start) % 2 === 1) slab[end++] = pad;
     this.#offset = end;
-    return slab.subarray(start, end);
+    return new EncodedRecord(
+      this.#shapeOf(kind, tags, attributes, child),
+      slab.subarray(start, end),
+      models,
+      nonAscii,
+    );
+  }
+
+  /** The shape of the last record of `kind` when this one has the same, else a new one. */
+  #shapeOf(
+    kind: InventoryEntry['kind'],
+    tags: readonly string[],
+    attributes: Readonly<Record<string, DataElement>>,
+    child: string | undefined,
+  ): Shape {
+    const texts = this.#texts;
+    const last = this.#shapes.get(kind);
+    if (last !== undefined && last.tags.length === tags.length) {
+      let same = true;
+      for (let index = 0; same && index < tags.length; index++) {
+        same =
+          last.tags[index] === tags[index] &&
+          last.vrs[index] === attributes[tags[index]!]!.vr &&
+          last.text[index] === (texts[index] !== undefined);
+      }
+      if (same) return last;
+    }
+    let childAt = tags.length;
+    if (child !== undefined) {
+      const at = tags.findIndex((tag) => tag > child);
+      if (at >= 0) childAt = at;
+    }
+    const shape: Shape = {
+      kind,
+      tags: [...tags],
+      numbers: tags.map(numberOf),
+      vrs: tags.map((tag) => attributes[tag]!.vr),
+      text: texts.map((text) => text !== undefined),
+      childAt,
+    };
+    this.#shapes.set(kind, shape);
+    return shape;
   }
 }
 
