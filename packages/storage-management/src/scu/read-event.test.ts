@@ -149,6 +149,29 @@ describe('readEvent (PS3.4 Table KK.2-2)', () => {
     expect(statusOf(readEvent(report(12, charset), { strict: true }))).toBe(0);
   });
 
+  it('refuses, never throws, on values of the wrong kind', () => {
+    const hostile: DataSet[] = [
+      { '00081195': { vr: 'UI', Value: [12] }, '00080417': { vr: 'CS', Value: ['COMPLETE'] } },
+      {
+        '00081195': { vr: 'UI', Value: [{ Alphabetic: 'X' }] },
+        '00080417': { vr: 'CS', Value: [''] },
+      },
+      { ...status(), '00080428': { vr: 'UV', Value: ['many'] } },
+      { ...status(), '00080418': { vr: 'LT', InlineBinary: new Uint8Array([1]) } },
+      { ...completed(), '00081155': { vr: 'UI', Value: [{}] } },
+      { ...completed(), '00080054': { vr: 'AE', Value: [''] }, '00081190': { vr: 'UR' } },
+    ];
+    const statuses = hostile.flatMap((info) =>
+      [11, 12, 13].map((type) => statusOf(readEvent(report(type, info), { strict: true }))),
+    );
+    expect(
+      statuses.every((code) => [0, 0x0114, 0x0115, 0x0120, 0x0121, 0x0212].includes(code)),
+    ).toBe(true);
+    expect(statusOf(readEvent(report(12, hostile[2])))).toBe(0x0115);
+    expect(statusOf(readEvent(report(11, hostile[4])))).toBe(0x0115);
+    expect(statusOf(readEvent(report(11, hostile[5])))).toBe(0x0120);
+  });
+
   it('knows a UID from PS3.5 9.1', () => {
     expect(isValidUid('1.2.840.10008.1.2')).toBe(true);
     expect(isValidUid('0.1')).toBe(true);
