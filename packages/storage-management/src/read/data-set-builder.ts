@@ -3,6 +3,7 @@
 // models only of whole data sets; this is the same decoding (decodeValue, the Specific
 // Character Set in force, PS3.5 6.1.2.5.3) applied to a part of the token stream.
 import {
+  DicomnetError,
   decodeValue,
   formatTag,
   tagKey,
@@ -80,13 +81,23 @@ export class DataSetBuilder {
             token.tag,
           );
         const key = this.#keyIn(item, token.tag);
-        const element = decodeValue(token.vr, token.value, {
-          littleEndian: item.littleEndian,
-          ...(item.text === undefined ? {} : { text: item.text }),
-        });
-        if (key === SPECIFIC_CHARACTER_SET)
-          item.text = textDecoding((element.Value ?? []).map((term) => String(term)));
-        item.elements[key] = element;
+        try {
+          const element = decodeValue(token.vr, token.value, {
+            littleEndian: item.littleEndian,
+            ...(item.text === undefined ? {} : { text: item.text }),
+          });
+          if (key === SPECIFIC_CHARACTER_SET)
+            item.text = textDecoding((element.Value ?? []).map((term) => String(term)));
+          item.elements[key] = element;
+        } catch (error) {
+          // A value that does not decode (an unknown character set, a bad length for its VR).
+          if (!(error instanceof DicomnetError)) throw error;
+          throw new InventoryMalformedError(
+            `${formatTag(token.tag)}: ${error.message}`,
+            this.#where,
+            { cause: error },
+          );
+        }
         return;
       }
       case 'sequence': {

@@ -252,3 +252,60 @@ describe('readInventory streams', () => {
     expect(deliveredAtFirstStudy).toBeLessThanOrEqual(2);
   });
 });
+
+describe('readInventory on damaged input', () => {
+  it('ends every cut of an instance with a typed error, never another one', async () => {
+    const file = path.join(dir, 'cut.dcm');
+    await writeInventoryFixture(file, {
+      sopInstanceUid: '9.30',
+      level: 'INSTANCE',
+      studies,
+      incorporated: [{ uid: '9.31' }],
+    });
+    const bytes = new Uint8Array(await readFile(file));
+    const codes = new Set<string>();
+    // Total Number of Study Records (0008,0428, UV: 20 bytes in Explicit VR) ends the instance;
+    // its Type in C.38.1 is UNCONFIRMED, so an instance cut just before it is still whole.
+    const withoutTotal = bytes.byteLength - 20;
+    for (let cut = 0; cut < bytes.byteLength; cut += 1) {
+      const error: unknown = await collect(readInventory([bytes.subarray(0, cut)])).then(
+        () => undefined,
+        (caught: unknown) => caught,
+      );
+      if (cut === withoutTotal && error === undefined) continue;
+      expect(error, `cut at ${cut}`).toBeInstanceOf(Error);
+      const code = (error as { code?: unknown }).code;
+      expect(code, `cut at ${cut}: ${String(error)}`).toMatch(
+        /^DICOMNET_INVENTORY_(TRUNCATED|NOT_INVENTORY|MALFORMED)$/,
+      );
+      codes.add(code as string);
+    }
+    expect(codes.has('DICOMNET_INVENTORY_TRUNCATED')).toBe(true);
+  });
+
+  it('ends corrupted bytes with a record stream or a typed error', async () => {
+    const file = path.join(dir, 'corrupt.dcm');
+    await writeInventoryFixture(file, { sopInstanceUid: '9.32', level: 'INSTANCE', studies });
+    const bytes = new Uint8Array(await readFile(file));
+    let seed = 17;
+    const random = (): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
+    for (let round = 0; round < 400; round += 1) {
+      const damaged = bytes.slice();
+      for (let flips = 1 + Math.floor(random() * 3); flips > 0; flips -= 1)
+        damaged[132 + Math.floor(random() * (damaged.byteLength - 132))] = Math.floor(
+          random() * 256,
+        );
+      const error: unknown = await collect(readInventory([damaged])).then(
+        () => undefined,
+        (caught: unknown) => caught,
+      );
+      if (error === undefined) continue;
+      expect((error as { code?: unknown }).code, `round ${round}: ${String(error)}`).toMatch(
+        /^DICOMNET_INVENTORY_/,
+      );
+    }
+  });
+});

@@ -2,13 +2,7 @@
 // Only the item of the study being read is held in memory (with its series and instances),
 // whatever the size of the instance: a 1 GB inventory streams.
 import { createReadStream } from 'node:fs';
-import {
-  DataSetDecodeError,
-  DicomnetError,
-  readElements,
-  readPart10,
-  type ElementToken,
-} from '@dicomnet/data';
+import { DicomnetError, readElements, readPart10, type ElementToken } from '@dicomnet/data';
 import { INVENTORY_STORAGE_SOP_CLASS } from '../uids.js';
 import { Tag } from '../tags.js';
 import { DataSetBuilder } from './data-set-builder.js';
@@ -147,14 +141,18 @@ export async function readInventoryHeader(
   throw new InventoryTruncatedError('no end', options.name);
 }
 
-/** Errors of the readers below, as this module's own: truncated when the input had ended. */
+/**
+ * Errors of the readers below as this module's own: the Part 10 header's, the element reader's
+ * and inflation's (any `DICOMNET_PART10_*` or `DICOMNET_DATASET_*`) are a truncation when the
+ * input had ended, else a malformed instance.
+ */
 function translate(error: unknown, ended: boolean, where: string): unknown {
   if (!(error instanceof DicomnetError)) return error;
   if (error.code === 'DICOMNET_PART10_NOT_PART10')
-    return ended && (error as DicomnetError).message.includes('shorter')
+    return ended && error.message.includes('shorter')
       ? new InventoryTruncatedError(error.message, where, { cause: error })
       : new NotInventoryError(undefined, where, { cause: error });
-  if (error.code === 'DICOMNET_PART10_MALFORMED' || error instanceof DataSetDecodeError) {
+  if (error.code.startsWith('DICOMNET_PART10_') || error.code.startsWith('DICOMNET_DATASET_')) {
     return ended
       ? new InventoryTruncatedError(error.message, where, { cause: error })
       : new InventoryMalformedError(error.message, where, { cause: error });
