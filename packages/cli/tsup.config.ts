@@ -18,6 +18,7 @@ export default defineConfig({
     'actions/import': 'src/actions/import.ts',
     'actions/inventory-show': 'src/actions/inventory-show.ts',
     'actions/inventory-diff': 'src/actions/inventory-diff.ts',
+    'actions/inventory-request': 'src/actions/inventory-request.ts',
     'actions/tls-context': 'src/actions/tls-context.ts',
   },
   format: ['esm'],

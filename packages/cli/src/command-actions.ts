@@ -6,6 +6,7 @@ import type * as EchoAction from './actions/echo.js';
 import type * as FindAction from './actions/find.js';
 import type * as ImportAction from './actions/import.js';
 import type * as InventoryDiffAction from './actions/inventory-diff.js';
+import type * as InventoryRequestAction from './actions/inventory-request.js';
 import type * as InventoryShowAction from './actions/inventory-show.js';
 import type * as RetrieveAction from './actions/retrieve.js';
 import type * as ServeAction from './actions/serve.js';
@@ -31,3 +32,6 @@ export const loadInventoryShow = (): Promise<typeof InventoryShowAction> =>
 /** `dicomnet inventory diff`'s implementation. */
 export const loadInventoryDiff = (): Promise<typeof InventoryDiffAction> =>
   import('./actions/inventory-diff.js');
+/** `dicomnet inventory request|status|cancel|pause|resume`'s implementation. */
+export const loadInventoryRequest = (): Promise<typeof InventoryRequestAction> =>
+  import('./actions/inventory-request.js');

@@ -9,6 +9,7 @@ import {
 } from '../command-line/command-spec.js';
 import { UsageError } from '../command-line/usage-error.js';
 import { loadInventoryDiff, loadInventoryShow } from '../command-actions.js';
+import { INVENTORY_REQUEST_OPTIONS, INVENTORY_REQUEST_SUBCOMMANDS } from './inventory-request.js';
 
 /** One `dicomnet inventory` subcommand. */
 export interface InventorySubcommand {
@@ -128,7 +129,11 @@ const diff: InventorySubcommand = {
 };
 
 /** Every subcommand, in the order help lists them. Add new ones here. */
-export const INVENTORY_SUBCOMMANDS: readonly InventorySubcommand[] = [show, diff];
+export const INVENTORY_SUBCOMMANDS: readonly InventorySubcommand[] = [
+  show,
+  diff,
+  ...INVENTORY_REQUEST_SUBCOMMANDS,
+];
 
 /** The options of every subcommand (a subcommand ignores those it does not use). */
 const OPTIONS: readonly OptionSpec[] = [
@@ -145,6 +150,7 @@ const OPTIONS: readonly OptionSpec[] = [
     parse: inventoryPeer,
   },
   { flags: '--root <uid>', description: 'show, diff: SOP Instance UID of the root on --peer' },
+  ...INVENTORY_REQUEST_OPTIONS,
 ];
 
 /** `dicomnet inventory`. */
