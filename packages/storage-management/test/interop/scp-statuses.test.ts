@@ -2,8 +2,9 @@
 // 127.0.0.1, with the Annex C fields each carries (PS3.4 KK.2.2.3, Table KK.2.2.3-1; PS3.7
 // 10.1.4.1.10, Annex C).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DimseClient } from '@dicomnet/dimse';
-import { DimseStatusError } from '@dicomnet/dimse';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import type { DimseClient, DimseMessageEvent } from '@dicomnet/dimse';
+import { DIMSE_DIAGNOSTICS_CHANNELS, DimseStatusError } from '@dicomnet/dimse';
 import { tempDir } from '@dicomnet/test-utils';
 import { makeRepositoryFixture, type RepositoryFixture } from '../helpers/repository-fixture.js';
 import {
@@ -59,10 +60,21 @@ afterAll(async () => {
 describe('Initiate (11) to the end of production (PS3.4 KK.2.2.3, KK.2.3.2)', () => {
   it('answers 0000, reports PROCESSING, then event 11 COMPLETE with the root and its access', async () => {
     const transactionUid = freshUid();
-    const result = await action(client, 11, initiateInformation(transactionUid));
+    // The reports follow the N-ACTION response on the wire, never precede it (KK.2.3.2).
+    const order: string[] = [];
+    const onReceived = (message: unknown): void => {
+      const { kind } = message as DimseMessageEvent; // what this channel publishes
+      if (kind === 'N-ACTION-RSP' || kind === 'N-EVENT-REPORT-RQ') order.push(kind);
+    };
+    subscribe(DIMSE_DIAGNOSTICS_CHANNELS.messageReceived, onReceived);
+    const ordered = new EventLog();
+    const own = await openRequester(served.port, ordered);
+    const result = await action(own, 11, initiateInformation(transactionUid));
     expect(result.status).toBe(0x0000);
-    const terminal = await log.terminal(transactionUid);
-    const events = log.of(transactionUid);
+    const terminal = await ordered.terminal(transactionUid);
+    unsubscribe(DIMSE_DIAGNOSTICS_CHANNELS.messageReceived, onReceived);
+    expect(order).toEqual(['N-ACTION-RSP', 'N-EVENT-REPORT-RQ', 'N-EVENT-REPORT-RQ']);
+    const events = ordered.of(transactionUid);
     expect(events.map((event) => [event.eventTypeId, event.status])).toEqual([
       [12, 'PROCESSING'],
       [11, 'COMPLETE'],
@@ -84,6 +96,7 @@ describe('Initiate (11) to the end of production (PS3.4 KK.2.2.3, KK.2.3.2)', ()
       rootSopInstanceUid: root,
       studyRecords: 3,
     });
+    await own.release();
   });
 
   it('answers 0xB010 listing the keys it cannot match, and still produces the inventory', async () => {
