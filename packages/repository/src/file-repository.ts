@@ -169,6 +169,11 @@ export class FileRepository implements Repository {
     }
     try {
       prepareSchema(db);
+      // One connection, ours alone (the root lock keeps other processes out): holding SQLite's
+      // file locks for the connection's life spares each transaction its lock and unlock calls
+      // and the shared-memory WAL index; a store committed alone went from 0.48-0.56 to
+      // 0.29-0.39 ms of index work (get, put, get; load 9).
+      db.exec('PRAGMA locking_mode = EXCLUSIVE');
       const index = new InstanceIndex(db);
       const inventories = new InventoryIndex(db);
       const clean = index.getState(CLEAN_SHUTDOWN) === '1';
