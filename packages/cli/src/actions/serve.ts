@@ -18,6 +18,7 @@ import {
   QUERY_RETRIEVE_SOP_CLASSES,
 } from '@dicomnet/repository/services';
 import { statusCategory } from '@dicomnet/status-codes';
+import type { InventoryCreationScp } from '@dicomnet/storage-management';
 import type { CommandIo } from '../command-io.js';
 import type { ServeOptions } from '../commands/serve.js';
 import { wantsTls } from '../commands/tls-options.js';
@@ -26,7 +27,8 @@ import { ExitCode } from '../exit-codes.js';
 import { acceptListCheck } from './accept-list.js';
 import { ServeConfigError, serveSettings, type ServeSettings } from './serve-config.js';
 import { createServeLog, type ServeLog, writeServeFailure } from './serve-log.js';
-import { openRepositoryService } from './serve-repository.js';
+import { openInventoryService } from './serve-inventory.js';
+import { openRepositoryService, type RepositoryService } from './serve-repository.js';
 import { serverTlsOptions } from './tls-context.js';
 
 /** Every transfer syntax we store as received: uncompressed first, then the encapsulated ones. */
@@ -84,6 +86,33 @@ export async function runServe(io: CommandIo, options: ServeOptions): Promise<vo
     io.setExitCode(exitCodeFor(error));
     return;
   }
+  let inventory: InventoryCreationScp | undefined;
+  if (settings.target.kind === 'repository' && options.inventoryCreation !== false) {
+    // The repository target opened a RepositoryService above.
+    const { repository } = service as RepositoryService;
+    try {
+      inventory = await openInventoryService(
+        repository,
+        {
+          aeTitle: settings.aeTitle,
+          peers: settings.peers,
+          ...(options.maxInventories !== undefined && { maxConcurrent: options.maxInventories }),
+          ...(options.maxRecordsPerInstance !== undefined && {
+            maxRecordsPerInstance: options.maxRecordsPerInstance,
+          }),
+          ...(options.inventoryRetention !== undefined && {
+            retentionMs: options.inventoryRetention * 86_400_000,
+          }),
+        },
+        log,
+      );
+    } catch (error) {
+      fail(error instanceof Error ? error.message : String(error));
+      io.setExitCode(exitCodeFor(error));
+      await repository.close();
+      return;
+    }
+  }
   const storing =
     settings.target.kind === 'repository'
       ? `storing into the repository ${settings.target.root}`
@@ -116,6 +145,7 @@ export async function runServe(io: CommandIo, options: ServeOptions): Promise<vo
             ],
           }))
         : []),
+      ...(inventory?.contexts ?? []),
       {
         abstractSyntax: isStorageSopClass,
         transferSyntaxes: ACCEPTED_SYNTAXES,
@@ -141,7 +171,7 @@ export async function runServe(io: CommandIo, options: ServeOptions): Promise<vo
         return accepted;
       },
     }),
-    handlers: service.handlers,
+    handlers: { ...service.handlers, ...inventory?.handlers },
     ...(settings.peers.size > 0 && {
       moveDestinations: Object.fromEntries(
         [...settings.peers.values()].map((peer) => [
@@ -213,6 +243,7 @@ export async function runServe(io: CommandIo, options: ServeOptions): Promise<vo
     });
   } catch (error) {
     fail(`cannot listen: ${(error as Error).message}`);
+    await inventory?.close();
     await service.stop(server);
     io.setExitCode(ExitCode.Failed);
     return;
@@ -234,6 +265,8 @@ export async function runServe(io: CommandIo, options: ServeOptions): Promise<vo
     io.interrupted.addEventListener('abort', () => resolve(), { once: true });
   });
   log({ event: 'stopping' }, 'stopping: no new associations');
+  // Productions pause with their checkpoints persisted; the next start resumes them.
+  await inventory?.close();
   await service.stop(server);
   log({ event: 'stopped' }, 'stopped');
   io.setExitCode(ExitCode.Ok);

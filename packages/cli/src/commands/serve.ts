@@ -39,6 +39,12 @@ export interface ServeOptions extends TlsCommandOptions {
   readonly fsync: boolean;
   readonly json: boolean;
   readonly acceptUser?: readonly AcceptedUser[];
+  /** With --storage: serve Inventory Creation (PS3.4 KK, the default); false with `--no-inventory-creation`. */
+  readonly inventoryCreation?: boolean;
+  readonly maxInventories?: number;
+  readonly maxRecordsPerInstance?: number;
+  /** Days produced inventories are announced as kept (Expiration DateTime, 0008,0416). */
+  readonly inventoryRetention?: number;
 }
 
 /** Parses `AET=HOST:PORT`. */
@@ -73,7 +79,7 @@ function duplicateChoice(value: string): DuplicateChoice {
 export const serveCommand: CommandSpec = {
   name: 'serve',
   description:
-    'a DICOM archive: receive instances (C-STORE) into a repository or a folder and answer C-ECHO, until interrupted',
+    'a DICOM archive: receive instances (C-STORE) into a repository or a folder and answer C-ECHO; with --storage also Query/Retrieve and Inventory Creation (inventories of the repository on request); until interrupted',
   arguments: [],
   options: [
     {
@@ -138,6 +144,29 @@ export const serveCommand: CommandSpec = {
       description:
         'do not wait for each file to reach the disk before answering (faster; an OS crash may lose what was acknowledged)',
     },
+    {
+      flags: '--no-inventory-creation',
+      description:
+        'with --storage: do not serve Inventory Creation (PS3.4 KK), which inventories the repository on request',
+    },
+    {
+      flags: '--max-inventories <n>',
+      description:
+        'with --storage: inventories in production or paused at once; more requests are refused (0213H, default 4)',
+      parse: positiveInteger,
+    },
+    {
+      flags: '--max-records-per-instance <n>',
+      description:
+        'with --storage: records per Inventory instance before an inventory splits into a tree (default 10000)',
+      parse: positiveInteger,
+    },
+    {
+      flags: '--inventory-retention <days>',
+      description:
+        'with --storage: how long produced inventories are announced as kept (Expiration DateTime)',
+      parse: positiveInteger,
+    },
     { flags: '--json', description: 'log one JSON object per line' },
     ...tlsOptions('scp'),
     acceptUserOption(),
@@ -156,9 +185,15 @@ export const serveCommand: CommandSpec = {
       throw new UsageError('--storage and --folder exclude each other', 'serve');
     if (options.folder !== undefined) {
       // A flat folder has no index to query and no duplicate policy: these would do nothing.
-      const unused = ['peer', 'minFreeSpace', 'duplicate', 'config'].filter(
-        (key) => options[key] !== undefined,
-      );
+      const unused = [
+        'peer',
+        'minFreeSpace',
+        'duplicate',
+        'config',
+        'maxInventories',
+        'maxRecordsPerInstance',
+        'inventoryRetention',
+      ].filter((key) => options[key] !== undefined);
       if (unused.length > 0)
         throw new UsageError(`--folder takes no ${unused.map(flagOf).join(', ')}`, 'serve');
     }
