@@ -42,9 +42,22 @@ describe('dicomnet command line', () => {
     });
   });
 
-  it('runs the demo end to end on loopback', async () => {
-    const result = await runCli(['demo', '--count', '5', '--json']);
+  it('runs the demo end to end on loopback: exit 0, the inventory equal to what was stored', async () => {
+    const result = await runCli([
+      'demo',
+      '--studies',
+      '2',
+      '--max-records-per-instance',
+      '5',
+      '--json',
+    ]);
     expect(result.code, result.stderr).toBe(ExitCode.Ok);
-    expect(JSON.parse(result.stdout)).toMatchObject({ ok: true, instances: 5, identical: 5 });
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      ok: true,
+      level: 'INSTANCE',
+      stored: { studies: 2, series: 4, instances: 12 },
+      listed: { study: 2, series: 4, instance: 12 },
+      differences: [],
+    });
   });
 });
