@@ -283,7 +283,11 @@ export class FileRepository implements Repository {
         checkOpen: () => {
           if (this.#closing !== undefined) throw new RepositoryClosedError();
         },
-        pathOf: (stored) => absoluteStoredPath(this.#instancesRoot, stored),
+        // Rows are the index's own: a stored path is `/`-separated and already checked when stored.
+        pathOf:
+          path.sep === '/'
+            ? (stored) => `${this.#instancesRoot}/${stored}`
+            : (stored) => absoluteStoredPath(this.#instancesRoot, stored),
       },
       query,
       options,

@@ -188,11 +188,69 @@ interface SeriesRow {
  * below them.
  * @throws {@link InvalidCursorError}; {@link RepositoryClosedError}; the signal's reason.
  */
-export async function* walkIndex(
+export function walkIndex(
   source: WalkSource,
   query: Query,
   options: WalkOptions,
-): AsyncGenerator<WalkedRecord, void, undefined> {
+): AsyncIterableIterator<WalkedRecord> {
+  return new WalkIterator(walkSync(source, query, options));
+}
+
+/** Records given between two turns of the event loop at most. */
+const TURN_EVERY = 4096;
+
+/** Yielded between pages: the iterator gives the event loop a turn there. */
+const PAUSE = Symbol('pause');
+
+/**
+ * The walk as an async iterator over a synchronous generator: a record already read costs no
+ * more than a resolved promise (an async generator would take several ticks per record, which
+ * for a million instances is seconds); between pages the event loop gets a turn.
+ */
+class WalkIterator implements AsyncIterableIterator<WalkedRecord> {
+  readonly #records: Generator<WalkedRecord | typeof PAUSE, void, undefined>;
+  #sinceTurn = 0;
+
+  constructor(records: Generator<WalkedRecord | typeof PAUSE, void, undefined>) {
+    this.#records = records;
+  }
+
+  [Symbol.asyncIterator](): AsyncIterableIterator<WalkedRecord> {
+    return this;
+  }
+
+  next(): Promise<IteratorResult<WalkedRecord>> {
+    let result: IteratorResult<WalkedRecord | typeof PAUSE, void>;
+    try {
+      result = this.#records.next();
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
+    if (result.done === true) return Promise.resolve({ done: true, value: undefined });
+    if (result.value === PAUSE) {
+      this.#sinceTurn = 0;
+      return nextTurn().then(() => this.next());
+    }
+    // Resolved promises chain as microtasks: without a turn now and then, a consumer that does
+    // not wait for I/O would hold the event loop for a whole page of instances.
+    if (++this.#sinceTurn >= TURN_EVERY) {
+      this.#sinceTurn = 0;
+      return nextTurn().then(() => result as IteratorResult<WalkedRecord>);
+    }
+    return Promise.resolve(result as IteratorResult<WalkedRecord>);
+  }
+
+  return(): Promise<IteratorResult<WalkedRecord>> {
+    this.#records.return();
+    return Promise.resolve({ done: true, value: undefined });
+  }
+}
+
+function* walkSync(
+  source: WalkSource,
+  query: Query,
+  options: WalkOptions,
+): Generator<WalkedRecord | typeof PAUSE, void, undefined> {
   const matchLevel: QueryLevel =
     query.level === undefined || query.level === 'PATIENT' ? 'STUDY' : query.level;
   const matchDepth = depthOf(matchLevel);
@@ -276,7 +334,7 @@ export async function* walkIndex(
     }
     if (studyRows.length < pageSize) return;
     // A page that matched nothing would otherwise hold the event loop.
-    await nextTurn();
+    yield PAUSE;
   }
 }
 
