@@ -2,7 +2,15 @@
 // Only the item of the study being read is held in memory (with its series and instances),
 // whatever the size of the instance: a 1 GB inventory streams.
 import { createReadStream } from 'node:fs';
-import { DicomnetError, readElements, readPart10, type ElementToken } from '@dicomnet/data';
+import {
+  DEFAULT_READER_MAX_INFLATED_BYTES,
+  DicomnetError,
+  describeTransferSyntax,
+  ElementParser,
+  inflateDataSet,
+  readPart10,
+  type ElementToken,
+} from '@dicomnet/data';
 import { INVENTORY_STORAGE_SOP_CLASS } from '../uids.js';
 import { Tag } from '../tags.js';
 import { DataSetBuilder } from './data-set-builder.js';
@@ -66,10 +74,7 @@ export async function* readInventory(
     await part10.dataSet.return();
     throw new NotInventoryError(meta.mediaStorageSopClassUid, where);
   }
-  const tokens = readElements(part10.dataSet, {
-    transferSyntaxUid: meta.transferSyntaxUid,
-    ...(options.signal && { signal: options.signal }),
-  });
+  const batches = tokenBatches(part10.dataSet, meta.transferSyntaxUid, options.signal);
   const littleEndian = meta.transferSyntaxUid !== '1.2.840.10008.1.2.2';
   const context = { source: where, transferSyntaxUid: meta.transferSyntaxUid };
   const top = new DataSetBuilder(littleEndian, undefined, where);
@@ -87,30 +92,32 @@ export async function* readInventory(
   };
   try {
     for (;;) {
-      let next: IteratorResult<ElementToken>;
+      let next: IteratorResult<readonly ElementToken[]>;
       try {
-        next = await tokens.next();
+        next = await batches.next();
       } catch (error) {
         throw translate(error, tracked.ended, where);
       }
       if (next.done === true) break;
-      const token = next.value;
-      if (study !== undefined) {
-        if (token.kind === 'item-end' && study.atTop) {
-          const item = study.dataSet;
-          study = undefined;
-          studyRecords += 1;
-          const { level, sopInstanceUid } = header as InventoryHeader; // sent before the studies
-          yield* recordsOfStudy(item, level, sopInstanceUid, where);
-        } else study.add(token);
-      } else if (inStudies) {
-        if (token.kind === 'item') study = new DataSetBuilder(littleEndian, top.text, where);
-        else inStudies = false; // its sequence-end
-      } else if (token.kind === 'sequence' && token.tag === STUDIES && top.atTop) {
-        header = sendHeader();
-        yield { kind: 'header', header };
-        inStudies = true;
-      } else top.add(token);
+      // The tokens of one input chunk, handled without waiting: values are views of the chunk.
+      for (const token of next.value) {
+        if (study !== undefined) {
+          if (token.kind === 'item-end' && study.atTop) {
+            const item = study.dataSet;
+            study = undefined;
+            studyRecords += 1;
+            const { level, sopInstanceUid } = header as InventoryHeader; // sent before the studies
+            yield* recordsOfStudy(item, level, sopInstanceUid, where);
+          } else study.add(token);
+        } else if (inStudies) {
+          if (token.kind === 'item') study = new DataSetBuilder(littleEndian, top.text, where);
+          else inStudies = false; // its sequence-end
+        } else if (token.kind === 'sequence' && token.tag === STUDIES && top.atTop) {
+          header = sendHeader();
+          yield { kind: 'header', header };
+          inStudies = true;
+        } else top.add(token);
+      }
     }
     if (inStudies || study !== undefined || !top.atTop)
       throw new InventoryTruncatedError('the data set ends inside a sequence', where);
@@ -127,8 +134,73 @@ export async function* readInventory(
       );
     yield { kind: 'end', header: complete, studyRecords };
   } finally {
-    await tokens.return();
+    await batches.return(undefined);
   }
+}
+
+/**
+ * The element tokens of a data set, one array per input chunk: the element reader's parser
+ * driven here, so that the tokens of a chunk are handled without a wait per token (as
+ * `readElements` would have it), which halves the time of a large inventory.
+ */
+async function* tokenBatches(
+  chunks: AsyncIterable<Uint8Array>,
+  transferSyntaxUid: string,
+  signal: AbortSignal | undefined,
+): AsyncGenerator<readonly ElementToken[], void, undefined> {
+  const syntax = describeTransferSyntax(transferSyntaxUid);
+  const parser = new ElementParser({
+    explicitVr: syntax.explicitVr,
+    littleEndian: syntax.littleEndian,
+  });
+  // PS3.5 A.5: a Deflated data set is one raw DEFLATE stream.
+  const source = syntax.deflated
+    ? inflateDataSet(chunks, { maxOutputBytes: DEFAULT_READER_MAX_INFLATED_BYTES })
+    : chunks;
+  const iterator = source[Symbol.asyncIterator]();
+  const drain = (): ElementToken[] => {
+    const batch: ElementToken[] = [];
+    for (let token = parser.read(); token !== undefined; token = parser.read()) batch.push(token);
+    return batch;
+  };
+  try {
+    for (;;) {
+      const next = await nextOrAbort(iterator, signal);
+      if (next.done === true) break;
+      parser.push(next.value);
+      const batch = drain();
+      if (batch.length > 0) yield batch;
+      if (parser.done) return;
+    }
+    parser.end();
+    const batch = drain();
+    if (batch.length > 0) yield batch;
+  } finally {
+    await iterator.return?.();
+  }
+}
+
+/** `iterator.next()`, rejected with the signal's reason as soon as it aborts. */
+function nextOrAbort<T>(
+  iterator: AsyncIterator<T>,
+  signal: AbortSignal | undefined,
+): Promise<IteratorResult<T>> {
+  if (signal === undefined) return iterator.next();
+  signal.throwIfAborted();
+  return new Promise((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason as Error);
+    signal.addEventListener('abort', onAbort, { once: true });
+    iterator.next().then(
+      (result) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(result);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error as Error); // the source's own error, as it is
+      },
+    );
+  });
 }
 
 /** Reads the whole Inventory instance and returns its complete header (records are skipped). */
