@@ -62,6 +62,7 @@ export type {
   InventoryEventHandler,
 } from './scu/inventory-transaction.js';
 export { InventoryTransaction } from './scu/inventory-transaction.js';
+export type { TransactionRetrieveOptions } from './scu/retrieve-result.js';
 export type {
   InventoryAbandonedEvent,
   InventoryAccess,

@@ -40,6 +40,16 @@ export class ActionChannel {
     this.#settings = settings;
   }
 
+  /** The SCP this channel talks to. */
+  get peer(): InventoryPeer {
+    return this.#settings.peer;
+  }
+
+  /** Our AE title on it. */
+  get callingAeTitle(): string {
+    return this.#settings.callingAeTitle;
+  }
+
   /**
    * N-ACTION on the well-known Storage Management instance (PS3.4 KK.2.2.2).
    * @throws `DICOMNET_DIMSE_FAILURE_STATUS` for a Failure status; connection errors.

@@ -108,7 +108,7 @@ export function createEventReceiver(
         // PS3.7 C.5.21: the user could not take the event (e.g. persist it); the SCP may retry.
         return refuse(request, { status: Status.ProcessingFailure, reason: messageOf(error) }, uid);
       }
-      transaction?.take(event);
+      transaction?.take(event, request.responded);
       if (transaction?.ended === true) {
         // The production is over: the association held for it may go, once this answer is out.
         void request.responded.then(() => transaction.release());

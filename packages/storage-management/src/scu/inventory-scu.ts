@@ -198,6 +198,7 @@ export function createInventoryScu(options: InventoryScuOptions): InventoryScu {
       transactionUid,
       channel,
       maxQueuedEvents,
+      aeTitle: options.aeTitle,
       onEvent,
       onSettled: () => {
         if (transactions.get(transactionUid) === transaction) transactions.delete(transactionUid);

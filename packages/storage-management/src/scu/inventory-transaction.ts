@@ -12,7 +12,10 @@ import {
   transactionInformation,
 } from './action-information.js';
 import type { ActionChannel } from './action-channel.js';
+import type { InventoryTreeItem } from '../read/read-inventory-tree.js';
 import { EventQueue } from './event-queue.js';
+import type { TransactionRetrieveOptions } from './retrieve-result.js';
+import { retrieveResult } from './retrieve-result.js';
 import type { InventoryEvent, InventoryResult } from './inventory-event.js';
 import {
   InventoryActionError,
@@ -49,6 +52,8 @@ export interface TransactionSettings {
   /** Undefined when re-attached without a peer: the steering actions then throw. */
   readonly channel: ActionChannel | undefined;
   readonly maxQueuedEvents: number;
+  /** Our AE title (the Calling AE Title of a retrieve). */
+  readonly aeTitle: string;
   readonly onEvent: InventoryEventHandler | undefined;
   /** Called once the production has ended (or the SCU closed): forget the transaction. */
   readonly onSettled: () => void;
@@ -89,7 +94,8 @@ export class InventoryTransaction {
    * Resolves with the root reference and access on Inventory Terminated with Instances (event
    * 11; `transactionStatus` says COMPLETE, or FAILURE/CANCELED with what was kept). Rejects with
    * {@link InventoryTerminatedError} on event 13 (`DICOMNET_INVENTORY_FAILED` or
-   * `DICOMNET_INVENTORY_CANCELED`), or `DICOMNET_INVENTORY_SCU_CLOSED`.
+   * `DICOMNET_INVENTORY_CANCELED`), or `DICOMNET_INVENTORY_SCU_CLOSED`. It settles once our
+   * answer to the terminal event has been handed to the transport.
    */
   readonly done: Promise<InventoryResult>;
   readonly #settings: TransactionSettings;
@@ -163,8 +169,11 @@ export class InventoryTransaction {
     if (!this.#ended) await this.#settings.onEvent?.(event);
   }
 
-  /** @internal Takes an acknowledged event. After the end, repeats are acknowledged and dropped. */
-  take(event: InventoryEvent): void {
+  /**
+   * @internal Takes an acknowledged event (`answered`: when its answer is out). After the end,
+   * repeats are acknowledged and dropped.
+   */
+  take(event: InventoryEvent, answered: Promise<unknown> = Promise.resolve()): void {
     if (this.#ended) return;
     this.#state = event.transactionStatus;
     if (event.type !== 'terminated-without-instances')
@@ -173,13 +182,21 @@ export class InventoryTransaction {
     if (event.type === 'status') return;
     this.#ended = true;
     this.#queue.end();
-    if (event.type === 'terminated-with-instances') this.#settle.resolve(event);
-    else {
-      this.#settle.reject(
-        new InventoryTerminatedError(event.transactionUid, event.transactionStatus, event.comment),
-      );
-    }
     this.#settings.onSettled();
+    // `done` settles once our answer to the terminal event is out: a caller that closes the
+    // SCU as soon as it settles must not cut that answer off (the SCP would report again).
+    void answered.then(() => {
+      if (event.type === 'terminated-with-instances') this.#settle.resolve(event);
+      else {
+        this.#settle.reject(
+          new InventoryTerminatedError(
+            event.transactionUid,
+            event.transactionStatus,
+            event.comment,
+          ),
+        );
+      }
+    });
   }
 
   /** @internal Ends the transaction without a terminal event (the SCU closed). */
@@ -227,6 +244,27 @@ export class InventoryTransaction {
       ActionType.Resume,
       transactionInformation(this.transactionUid),
       options.signal,
+    );
+  }
+
+  /**
+   * Waits for {@link done}, then fetches the inventory's whole tree through Inventory GET (or
+   * MOVE) from the Retrieve AE Title of event 11 at the SCP's address, and yields its study,
+   * series and instance records in order, in bounded memory (`retrieveInventory`, PS3.4 JJ.3).
+   * Options override each default (`host`, `port`, `calledAeTitle`, `via`, `dir`, `signal`…).
+   * @throws What {@link done} rejects with; {@link InventoryRequestError} when there is nowhere
+   *   to retrieve from; the errors of `retrieveInventory`.
+   */
+  async *retrieve(
+    options: TransactionRetrieveOptions = {},
+  ): AsyncGenerator<InventoryTreeItem, void, undefined> {
+    const result = await this.wait(options.signal === undefined ? {} : { signal: options.signal });
+    const channel = this.#settings.channel;
+    yield* retrieveResult(
+      result,
+      channel?.peer,
+      channel?.callingAeTitle ?? this.#settings.aeTitle,
+      options,
     );
   }
 

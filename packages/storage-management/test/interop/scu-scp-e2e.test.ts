@@ -22,7 +22,6 @@ import {
   INVENTORY_STORAGE_SOP_CLASS,
   repositorySink,
   repositorySource,
-  retrieveInventory,
 } from '../../src/index.js';
 import type { RepositoryFixture } from '../helpers/repository-fixture.js';
 import { makeRepositoryFixture } from '../helpers/repository-fixture.js';
@@ -141,6 +140,7 @@ describe('SCU against the dicomnet SCP', () => {
       purpose: 'e2e',
     });
     expect(transaction.initiation.status).toBe(0);
+    const studies: string[] = [];
     const result = await transaction.done;
     expect(result).toMatchObject({ transactionStatus: 'COMPLETE', totalStudyRecords: 4 });
     expect(result.access).toMatchObject({
@@ -150,19 +150,40 @@ describe('SCU against the dicomnet SCP', () => {
       fileAccessUri: `file:///inventories/${result.access.sopInstanceUid}.dcm`,
       expirationDateTime: expect.stringMatching(/^\d{14}/),
     });
-    const studies: string[] = [];
-    for await (const item of retrieveInventory({
-      host: '127.0.0.1',
-      port,
-      callingAeTitle: 'INVSCU',
-      calledAeTitle: result.access.retrieveAeTitles[0] ?? '',
-      root: result.access.sopInstanceUid,
-      via: 'get',
-      signal: AbortSignal.timeout(10_000),
-    })) {
+    // The tree from the Retrieve AE Title at the SCP's address, through Inventory GET.
+    const records: string[] = [];
+    for await (const item of transaction.retrieve({ signal: AbortSignal.timeout(10_000) })) {
+      records.push(item.kind);
       if (item.kind === 'study') studies.push(item.studyInstanceUid);
     }
     expect(studies.sort()).toEqual(studyUids);
+    expect(records.filter((kind) => kind === 'series')).toHaveLength(8);
+    expect(records).not.toContain('instance');
+  });
+
+  it('runs concurrent transactions, each with its own events, scope and root', async () => {
+    const port = await serveScp({ source: slowed(repositorySource(fixture.repository), 50) });
+    const scu = newScu();
+    const chosen = studyUids.slice(0, 2);
+    const [all, some] = await Promise.all([
+      scu.initiate({ peer: peer(port), level: 'STUDY' }),
+      scu.initiate({
+        peer: peer(port),
+        level: 'STUDY',
+        scope: { uidLists: { '0020000D': chosen } },
+      }),
+    ]);
+    expect(scu.size).toBe(2);
+    expect(all.transactionUid).not.toBe(some.transactionUid);
+    const [everything, part] = await Promise.all([all.done, some.done]);
+    expect(everything.totalStudyRecords).toBe(4);
+    expect(part.totalStudyRecords).toBe(2);
+    expect(everything.access.sopInstanceUid).not.toBe(part.access.sopInstanceUid);
+    const retrieved: string[] = [];
+    for await (const item of some.retrieve()) {
+      if (item.kind === 'study') retrieved.push(item.studyInstanceUid);
+    }
+    expect(retrieved.sort()).toEqual(chosen);
   });
 
   it('reports 0xB010 for keys the repository cannot match, and 0x0212 for a level it does not produce', async () => {
