@@ -197,7 +197,7 @@ export function walkIndex(
 }
 
 /** Records given between two turns of the event loop at most. */
-const TURN_EVERY = 4096;
+const TURN_EVERY = 1024;
 
 /** Yielded between pages: the iterator gives the event loop a turn there. */
 const PAUSE = Symbol('pause');
