@@ -61,6 +61,12 @@ export class Productions {
   readonly #chains = new Map<string, Promise<unknown>>();
   /** Study records so far of running productions, the open leaf included. */
   readonly #progress = new Map<string, number>();
+  /**
+   * Instances this process stored for each transaction, checkpointed or not: the first parts of a
+   * split study are stored before the checkpoint that names them (produce-inventory.ts), so a
+   * Cancel that removes, or a root over the checkpoint, must also see them to leave no orphan.
+   */
+  readonly #stored = new Map<string, Set<string>>();
   readonly #background = new Set<Promise<unknown>>();
   #closing = false;
 
@@ -230,9 +236,17 @@ export class Productions {
     const uid = transaction.transactionUid;
     const { store, notices, source, sink } = this.#options;
     const controller = new AbortController();
+    const stored = this.#stored.get(uid) ?? new Set<string>();
+    this.#stored.set(uid, stored);
     const done = produceInventory({
       source,
-      sink,
+      sink: {
+        store: async (instance, signal) => {
+          await sink.store(instance, signal);
+          stored.add(instance.sopInstanceUid);
+        },
+        remove: (sopInstanceUid) => sink.remove(sopInstanceUid),
+      },
       request: this.#requestOf(transaction, query),
       ...(this.#options.maxRecordsPerInstance !== undefined && {
         maxRecordsPerInstance: this.#options.maxRecordsPerInstance,
@@ -276,6 +290,8 @@ export class Productions {
         this.#fail(uid, outcome.error);
         return;
       case 'stopped':
+        // What a paused production holds is its checkpoint; the open leaf is gone.
+        this.#progress.delete(uid);
         if (outcome.why === 'pause') this.#move(uid, 'pause');
         // 'shutdown': the state stays PROCESSING in the store; a restart resumes it.
         return;
@@ -339,13 +355,16 @@ export class Productions {
       comment: transaction.statusComment,
     };
     const leaves = transaction.checkpoint?.leaves ?? [];
+    const kept = new Set([
+      ...leaves.map((leaf) => leaf.sopInstanceUid),
+      ...(transaction.root?.instances ?? []),
+    ]);
+    const orphans = [...(this.#stored.get(uid) ?? [])].filter((stored) => !kept.has(stored));
+    this.#stored.delete(uid);
     try {
+      for (const orphan of orphans) await sink.remove(orphan);
       if (transaction.pendingFinish === 'remove') {
-        const produced = new Set([
-          ...leaves.map((leaf) => leaf.sopInstanceUid),
-          ...(transaction.root?.instances ?? []),
-        ]);
-        for (const sopInstanceUid of produced) await sink.remove(sopInstanceUid);
+        for (const sopInstanceUid of kept) await sink.remove(sopInstanceUid);
         this.#owe(
           uid,
           EventType.TerminatedWithoutInstances,

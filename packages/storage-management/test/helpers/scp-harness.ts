@@ -222,6 +222,7 @@ export class GatedSink implements InventorySink {
   #waiting: (() => void)[] = [];
   #arrived: (() => void)[] = [];
   stored = 0;
+  readonly storedUids: string[] = [];
   readonly removed: string[] = [];
 
   constructor(inner: InventorySink) {
@@ -279,6 +280,7 @@ export class GatedSink implements InventorySink {
     }
     await this.#inner.store(instance, signal);
     this.stored++;
+    this.storedUids.push(instance.sopInstanceUid);
   }
 
   async remove(sopInstanceUid: string): Promise<void> {

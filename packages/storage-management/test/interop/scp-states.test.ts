@@ -216,6 +216,38 @@ describe('Cancel (13) (PS3.4 KK.2, KK.2.3.2)', () => {
   });
 });
 
+describe('a study split over several leaves (PS3.3 C.38.1.1.5)', () => {
+  it('a Cancel that removes also removes the stored first part no checkpoint names yet', async () => {
+    const own = await tempDir('dicomnet-scp-split-');
+    const big = await makeRepositoryFixture(own.path, 1, 1, 6);
+    const gate = new GatedSink(repositorySink(big.repository));
+    const served = await serveScp(big.repository, own.path, {
+      sink: gate,
+      maxRecordsPerInstance: 3,
+    });
+    const log = new EventLog();
+    const client = await openRequester(served.port, log);
+    try {
+      const uid = freshUid();
+      await action(client, 11, initiateInformation(uid, { level: 'INSTANCE' }));
+      await gate.held();
+      gate.releaseOne(); // the study's first part: stored, but the study is not finished
+      await gate.held();
+      expect((await action(client, 13, cancelInformation(uid, 'NO'))).status).toBe(0);
+      expect((await log.terminal(uid)).eventTypeId).toBe(13);
+      expect(gate.storedUids).toHaveLength(1);
+      expect(gate.removed).toEqual(gate.storedUids);
+      expect(await big.repository.get(gate.storedUids[0] ?? '')).toBeUndefined();
+    } finally {
+      gate.open();
+      await client.abort();
+      await served.close();
+      await big.repository.close();
+      await own.remove();
+    }
+  }, 60_000);
+});
+
 describe('reports and concurrency', () => {
   it('sends Inventory Status every Requested Status Interval (seconds) while PROCESSING', async () => {
     const { gate, client, log, done } = await setUp();
