@@ -279,9 +279,11 @@ export function createInventoryScu(options: InventoryScuOptions): InventoryScu {
       if (closed) return;
       closed = true;
       const error = new InventoryScuClosedError();
-      for (const transaction of [...transactions.values()]) transaction.abandon(error);
-      await Promise.all([...channels].map((channel) => channel.close(CLOSE_TIMEOUT_MS)));
+      // Taken first: an abandoned transaction forgets its channel.
+      const held = [...channels];
       channels.clear();
+      for (const transaction of [...transactions.values()]) transaction.abandon(error);
+      await Promise.all(held.map((channel) => channel.close(CLOSE_TIMEOUT_MS)));
       const listening = server;
       server = undefined;
       if (listening !== undefined) {

@@ -278,9 +278,11 @@ describe('Request Status, Cancel, Pause, Resume (PS3.4 Table KK.2-1)', () => {
     const scp = await scripted(() => undefined);
     const scu = newScu();
     const transaction = await scu.initiate({ peer: peerOf(scp) });
-    const reading = collect(transaction.events());
+    const reading = collect(transaction.events()).catch((error: unknown) => error);
+    expect(scp.open()).toBe(1);
     await scu.close();
     await expect(transaction.done).rejects.toMatchObject({ code: 'DICOMNET_INVENTORY_SCU_CLOSED' });
-    await expect(reading).rejects.toMatchObject({ code: 'DICOMNET_INVENTORY_SCU_CLOSED' });
+    expect(await reading).toMatchObject({ code: 'DICOMNET_INVENTORY_SCU_CLOSED' });
+    await waitUntil(() => scp.open() === 0); // the held association was released
   });
 });
