@@ -141,7 +141,9 @@ async function storeStudies(
       progress.fileDone(before + instance.bytes.byteLength);
     }
     progress.stop();
-    out.line(`C-STORE: ${instances.length} instance(s) into the repository, ${progress.summary()}`);
+    out.line(
+      `C-STORE: ${instances.length} instance(s), ${(total / 1000).toFixed(0)} kB, into the repository in ${progress.seconds.toFixed(1)} s`,
+    );
   } finally {
     await client.release();
   }
@@ -158,15 +160,16 @@ async function requestInventory(
   const progress = new InventoryProgress(out, io.isTty);
   let transaction: InventoryTransaction | undefined;
   try {
+    out.line(
+      `Inventory Creation: requesting the inventory of every study at ${options.level} level`,
+    );
     transaction = await scu.initiate({
       peer: { host: HOST, port, calledAeTitle: SCP },
       level: options.level,
       purpose: 'dicomnet demo',
       signal: io.interrupted,
     });
-    out.line(
-      `Inventory Creation: transaction ${transaction.transactionUid} accepted, ${options.level} level`,
-    );
+    out.line(`Inventory Creation: transaction ${transaction.transactionUid} accepted`);
     for await (const event of transaction.events()) {
       progress.update(
         event.transactionStatus,
