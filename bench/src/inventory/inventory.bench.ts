@@ -182,7 +182,10 @@ function goalNotes(rows: readonly Row[], largest: number): string[] {
   const study = at(largest, 'STUDY');
   const inventories = rows.filter((row) => LEVELS.includes(row['level'] as InventoryLevel));
   const peak = Math.max(...inventories.map((row) => number(row, 'peakRss')));
-  const loopP99 = Math.max(...inventories.map((row) => number(row, 'loopP99')));
+  // The loop's p99 at the largest size: a short inventory holds too few samples for a p99.
+  const largestRows = inventories.filter((row) => row['instances'] === largest);
+  const loopP99 = Math.max(...largestRows.map((row) => number(row, 'loopP99')));
+  const floorP99 = Math.max(...largestRows.map((row) => number(row, 'idleLoopP99')));
   const sizes = [...new Set(inventories.map((row) => Number(row['instances'])))].sort(
     (a, b) => a - b,
   );
@@ -192,7 +195,7 @@ function goalNotes(rows: readonly Row[], largest: number): string[] {
   ).join('; ');
   const label = largest.toLocaleString('en');
   return [
-    `Goals at ${label} instances: INSTANCE ≤ ${GOAL.instanceSeconds} s: ${number(instance, 'seconds').toFixed(1)} s, ${verdict(number(instance, 'seconds') <= GOAL.instanceSeconds)}; STUDY ≤ ${GOAL.studySeconds} s: ${number(study, 'seconds').toFixed(2)} s, ${verdict(number(study, 'seconds') <= GOAL.studySeconds)}; peak RSS ≤ ${GOAL.peakRssMiB} MiB: ${peak.toFixed(0)} MiB, ${verdict(peak <= GOAL.peakRssMiB)}; event-loop delay p99 ≤ ${GOAL.eventLoopP99Ms} ms: ${loopP99.toFixed(1)} ms, ${verdict(loopP99 <= GOAL.eventLoopP99Ms)}.`,
+    `Goals at ${label} instances: INSTANCE ≤ ${GOAL.instanceSeconds} s: ${number(instance, 'seconds').toFixed(1)} s, ${verdict(number(instance, 'seconds') <= GOAL.instanceSeconds)}; STUDY ≤ ${GOAL.studySeconds} s: ${number(study, 'seconds').toFixed(2)} s, ${verdict(number(study, 'seconds') <= GOAL.studySeconds)}; peak RSS ≤ ${GOAL.peakRssMiB} MiB: ${peak.toFixed(0)} MiB, ${verdict(peak <= GOAL.peakRssMiB)}; event-loop delay p99 ≤ ${GOAL.eventLoopP99Ms} ms: ${loopP99.toFixed(1)} ms (an idle process ${floorP99.toFixed(1)} ms), ${verdict(loopP99 <= GOAL.eventLoopP99Ms)}.`,
     `Memory curve, peak RSS MiB at ${sizes.map((size) => size.toLocaleString('en')).join(' → ')} instances: ${curve}.`,
   ];
 }
