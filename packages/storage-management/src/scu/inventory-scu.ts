@@ -176,8 +176,7 @@ export function createInventoryScu(options: InventoryScuOptions): InventoryScu {
     },
   ];
 
-  const channelFor = (peer: InventoryPeer | undefined, hold: boolean | undefined) => {
-    if (peer === undefined) return undefined;
+  const newChannel = (peer: InventoryPeer, hold: boolean | undefined): ActionChannel => {
     const channel = new ActionChannel({
       peer,
       callingAeTitle: options.aeTitle,
@@ -220,7 +219,7 @@ export function createInventoryScu(options: InventoryScuOptions): InventoryScu {
     async listen(address) {
       if (closed) throw new InventoryScuClosedError();
       if (server !== undefined) throw new InventoryRequestError('the SCU is already listening');
-      server = createServer({
+      const listening = createServer({
         aeTitles: [options.aeTitle],
         contexts,
         handlers,
@@ -229,7 +228,13 @@ export function createInventoryScu(options: InventoryScuOptions): InventoryScu {
           maxOperationsPerformed: options.maxOperationsPerformed,
         }),
       });
-      return server.listen({ port: address.port, host: address.host ?? '0.0.0.0' });
+      server = listening;
+      try {
+        return await listening.listen({ port: address.port, host: address.host ?? '0.0.0.0' });
+      } catch (error) {
+        server = undefined; // e.g. the port is taken: listen may be tried again
+        throw error;
+      }
     },
     async initiate(request) {
       const transactionUid = request.transactionUid ?? newTransactionUid();
@@ -249,31 +254,27 @@ export function createInventoryScu(options: InventoryScuOptions): InventoryScu {
           requestedStatusInterval: request.requestedStatusInterval,
         }),
       });
-      const channel = channelFor(request.peer, request.holdAssociation);
+      if (closed) throw new InventoryScuClosedError();
+      const channel = newChannel(request.peer, request.holdAssociation);
       // Registered before the N-ACTION goes out: an SCP may report before it responds.
       const transaction = register(transactionUid, channel, request.onEvent);
       try {
-        const result = await (channel as ActionChannel).send(
-          ActionType.Initiate,
-          information,
-          request.signal,
-        ); // made from request.peer above
+        const result = await channel.send(ActionType.Initiate, information, request.signal);
         return Object.assign(transaction, { initiation: outcomeOf(result) });
       } catch (error) {
         const reason = actionErrorOf(ActionType.Initiate, error);
         transaction.abandon(reason);
-        await channel?.release();
+        await channel.release();
         throw reason;
       }
     },
     transaction(transactionUid, attach = {}) {
       const known = transactions.get(transactionUid);
       if (known !== undefined) return known;
-      return register(
-        transactionUid,
-        channelFor(attach.peer, attach.holdAssociation),
-        attach.onEvent,
-      );
+      if (closed) throw new InventoryScuClosedError();
+      const channel =
+        attach.peer === undefined ? undefined : newChannel(attach.peer, attach.holdAssociation);
+      return register(transactionUid, channel, attach.onEvent);
     },
     async close() {
       if (closed) return;

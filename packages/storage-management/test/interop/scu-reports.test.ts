@@ -88,6 +88,18 @@ describe('reports on an association the SCP opens', () => {
   });
 });
 
+describe('listen', () => {
+  it('may be tried again after the port was taken', async () => {
+    const { port } = await listening();
+    const second = createInventoryScu({ aeTitle: 'INVSCU' });
+    opened.scus.push(second);
+    await expect(second.listen({ port, host: '127.0.0.1' })).rejects.toThrow();
+    await expect(second.listen({ port: 0, host: '127.0.0.1' })).resolves.toMatchObject({
+      port: expect.any(Number),
+    });
+  });
+});
+
 describe('reports into a server of ones own', () => {
   it('serves the SCU handlers and context from createServer, and accepts unknown transactions by policy', async () => {
     const seen: string[] = [];
