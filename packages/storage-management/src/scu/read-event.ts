@@ -229,13 +229,15 @@ function checkAttributes(info: DataSet, type: number, strict: boolean): EventRef
   for (const [tag, element] of Object.entries(info)) {
     const known = ATTRIBUTES[tag];
     if (known === undefined || !known.events.includes(String(type))) {
-      // PS3.7 C.5.16 No such argument: not an attribute of this event type (strict mode only).
+      // PS3.7 C.5.16 No such argument: not an attribute of this event type. Refused only with
+      // the `strict` hook: PS3.4 KK names no trigger for 0114H on the SCU side.
       if (strict)
         return refusal(Status.NoSuchArgument, `(${tag}) is not an argument of event ${type}`);
       continue;
     }
     // PS3.7 C.5.15 Mistyped argument: the value comes in a VR other than PS3.6 gives it (an
-    // explicit VR transfer syntax carries the sender's VR).
+    // explicit VR transfer syntax carries the sender's VR). PS3.4 KK names no trigger for 0212H
+    // on the SCU side (KK.2.3.3 is not readable here): a dicomnet choice.
     if (element.vr !== known.vr) {
       return refusal(Status.MistypedArgument, `(${tag}) has VR ${element.vr}, not ${known.vr}`);
     }
