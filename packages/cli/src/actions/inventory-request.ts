@@ -48,7 +48,7 @@ function describeOutcome(name: string, outcome: ActionOutcome): string {
       ? `; keys the SCP cannot match, ignored: ${outcome.attributeIdentifierList.map(keyName).join(', ')}`
       : '';
   const comment = outcome.errorComment === undefined ? '' : ` (${outcome.errorComment})`;
-  return `${name}: ${formatStatus(outcome.status)}${comment}${keys}`;
+  return `${name}: ${formatStatus(outcome.status)} ${outcome.meaning}${comment}${keys}`;
 }
 
 function describeError(error: unknown, io: CommandIo): string {

@@ -70,7 +70,7 @@ function logNotice(log: ServeLog, notice: InventoryScpEvent): void {
           via: notice.via,
           status: notice.status,
         },
-        `inventory ${notice.transactionUid}: event ${notice.eventTypeId} delivered on the ${notice.via === 'same-association' ? 'request’s association' : 'a new association'}, ${formatStatus(notice.status)}`,
+        `inventory ${notice.transactionUid}: event ${notice.eventTypeId} delivered on the ${notice.via === 'same-association' ? "request's association" : 'a new association'}, ${formatStatus(notice.status)}`,
       );
       return;
     case 'event-retry':

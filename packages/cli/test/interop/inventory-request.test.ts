@@ -18,15 +18,22 @@ const RUN_TIMEOUT_MS = 60_000;
 
 type Line = { kind?: string; event?: string; [key: string]: unknown };
 
-/** Runs dist/bin.js with `args`; its exit code and its stdout as JSON lines. */
+/**
+ * Runs dist/bin.js with `args`; its exit code and its stdout as JSON lines. `onOutput` sees the
+ * process and its stdout so far after each chunk (to signal it).
+ */
 function runBin(
   args: readonly string[],
+  onOutput?: (child: ChildProcess, stdout: string) => void,
 ): Promise<{ code: number | null; lines: Line[]; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));
+    child.stdout.setEncoding('utf8').on('data', (text: string) => {
+      stdout += text;
+      onOutput?.(child, stdout);
+    });
     child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
     const killer = setTimeout(() => child.kill('SIGKILL'), RUN_TIMEOUT_MS);
     child.once('exit', (code) => {
@@ -333,6 +340,37 @@ describe('dicomnet inventory status, pause, resume, cancel during a long product
     // A canceled transaction cannot be steered any more (0115H, PS3.7 C.5.10).
     const again = await steer('pause', second);
     expect(again.code).toBe(ExitCode.Failed);
+  }, 120_000);
+
+  it('request: Ctrl-C sends Cancel, the production ends CANCELED without instances, exit 1', async () => {
+    let interrupted = false;
+    const result = await runBin(
+      [
+        'inventory',
+        'request',
+        '127.0.0.1',
+        String(serving?.port),
+        '--called',
+        'ARCHIVE',
+        '--json',
+        '--level',
+        'INSTANCE',
+      ],
+      (child, stdout) => {
+        // After the Initiate's response: the transaction exists at the archive.
+        if (!interrupted && stdout.includes('"kind":"response"')) {
+          interrupted = true;
+          child.kill('SIGINT');
+        }
+      },
+    );
+    expect(interrupted).toBe(true);
+    expect(result.code, result.stderr).toBe(ExitCode.Failed);
+    expect(result.stderr).toMatch(/cancelling/);
+    expect(eventsOf(result.lines).at(-1)).toMatchObject({
+      eventTypeId: 13,
+      transactionStatus: 'CANCELED',
+    });
   }, 120_000);
 });
 
