@@ -82,22 +82,32 @@ const IMAGE_ATTRIBUTES = ownAttributes('IMAGE');
 const selectList = (attributes: readonly IndexedAttribute[]): string =>
   attributes.map((attribute, index) => `${attribute.select} AS a${index}`).join(', ');
 
+/** The aliases `a0`, `a1`… of a select list, made once (not a template string per value). */
+const ALIASES = Array.from({ length: 64 }, (_, index) => `a${index}`);
+
+function valuesOf(text: string): string[] {
+  return text.includes('\\') ? text.split('\\') : [text];
+}
+
 function recordOf(
   row: SqliteRow,
   attributes: readonly IndexedAttribute[],
-): Record<string, string[]> {
-  const record: Record<string, string[]> = {};
+): Record<string, readonly string[]> {
+  const record: Record<string, readonly string[]> = {};
   for (let index = 0; index < attributes.length; index++) {
-    const value = row[`a${index}`];
+    const value = row[ALIASES[index]!];
     if (value === null || value === undefined) continue;
     const text = String(value);
     if (text === '') continue;
-    record[attributes[index]!.tag] = text.includes('\\') ? text.split('\\') : [text];
+    record[attributes[index]!.tag] = valuesOf(text);
   }
   return record;
 }
 
-const removedValue = (row: SqliteRow): string[] => [Number(row['removed']) === 0 ? 'NO' : 'YES'];
+const NOT_REMOVED: readonly string[] = Object.freeze(['NO']);
+const REMOVED: readonly string[] = Object.freeze(['YES']);
+const removedValue = (row: SqliteRow): readonly string[] =>
+  Number(row['removed']) === 0 ? NOT_REMOVED : REMOVED;
 
 /** SQL for the keys on patient and study attributes (the in-memory check still runs). */
 function studyFilter(query: Query): { where: string[]; parameters: string[] } {
@@ -148,10 +158,14 @@ function prepare(db: SqliteDatabase, query: Query, includeRemoved: boolean): Sta
     `st.removed AS removed, ${selectList(STUDY_ATTRIBUTES)} ` +
     `FROM studies st JOIN patients p ON p.id = st.patient_pk WHERE ${studyWhere}${live('st')}`;
   const order = 'ORDER BY st.study_instance_uid LIMIT ?';
+  // One text column per instance row, split in JavaScript: a row object of ten columns costs
+  // SQLite's driver more than the split (UI, IS, DA, TM values and stored paths hold no U+001F).
   const instanceColumns =
-    `i.series_pk AS parent, i.sop_instance_uid AS k0, i.stored_path AS stored, ` +
-    `i.removed AS removed, ` +
-    selectList(IMAGE_ATTRIBUTES);
+    `i.series_pk AS parent, ` +
+    ['i.removed', "ifnull(i.stored_path, '')"]
+      .concat(IMAGE_ATTRIBUTES.map((attribute) => `ifnull(${attribute.select}, '')`))
+      .join(' || char(31) || ') +
+    ' AS r';
   return {
     firstStudies: db.prepare(`${studies} ${order}`),
     nextStudies: db.prepare(`${studies} AND st.study_instance_uid > ? ${order}`),
@@ -450,16 +464,31 @@ class InstanceReader {
         yield instanceRecord(this.#source, row);
       }
       if (rows.length < INSTANCE_BATCH) return;
-      last = String(rows[rows.length - 1]!['k0']);
+      last = instanceKey(rows[rows.length - 1]!);
     }
   }
 }
 
+const SOP_INSTANCE_UID_FIELD =
+  2 + IMAGE_ATTRIBUTES.findIndex((attribute) => attribute.tag === '00080018');
+
+/** An instance row's fields: removed, stored path, then {@link IMAGE_ATTRIBUTES}. */
 function instanceRecord(source: WalkSource, row: SqliteRow): WalkedRecord {
-  const attributes = recordOf(row, IMAGE_ATTRIBUTES);
-  attributes[WALK_ATTRIBUTES.removedFromOperationalUse] = removedValue(row);
-  const stored = row['stored'];
-  return typeof stored === 'string' && stored !== ''
+  const fields = String(row['r']).split('\u001f');
+  const attributes: Record<string, readonly string[]> = {};
+  for (let index = 0; index < IMAGE_ATTRIBUTES.length; index++) {
+    const text = fields[index + 2];
+    if (text !== undefined && text !== '')
+      attributes[IMAGE_ATTRIBUTES[index]!.tag] = valuesOf(text);
+  }
+  attributes[WALK_ATTRIBUTES.removedFromOperationalUse] = fields[0] === '0' ? NOT_REMOVED : REMOVED;
+  const stored = fields[1];
+  return stored !== undefined && stored !== ''
     ? { level: 'IMAGE', attributes, path: source.pathOf(stored) }
     : { level: 'IMAGE', attributes };
+}
+
+/** The SOP Instance UID of an instance row (its keyset key). */
+function instanceKey(row: SqliteRow): string {
+  return String(row['r']).split('\u001f')[SOP_INSTANCE_UID_FIELD] ?? '';
 }
