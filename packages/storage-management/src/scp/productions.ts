@@ -69,6 +69,8 @@ export class Productions {
   readonly #stored = new Map<string, Set<string>>();
   readonly #background = new Set<Promise<unknown>>();
   #closing = false;
+  /** Aborts winding-up work on close(): it is redone, from `pendingFinish`, after a restart. */
+  readonly #shutdown = new AbortController();
 
   constructor(options: ProductionsOptions) {
     this.#options = options;
@@ -197,6 +199,7 @@ export class Productions {
   /** Stops every production (its checkpoint stands; it resumes on restart) and every timer. */
   async close(): Promise<void> {
     this.#closing = true;
+    this.#shutdown.abort(new ProductionStoppedError('shutdown'));
     for (const timer of this.#timers.values()) clearInterval(timer);
     this.#timers.clear();
     for (const run of this.#runs.values())
@@ -362,9 +365,15 @@ export class Productions {
     const orphans = [...(this.#stored.get(uid) ?? [])].filter((stored) => !kept.has(stored));
     this.#stored.delete(uid);
     try {
-      for (const orphan of orphans) await sink.remove(orphan);
+      for (const orphan of orphans) {
+        this.#shutdown.signal.throwIfAborted();
+        await sink.remove(orphan);
+      }
       if (transaction.pendingFinish === 'remove') {
-        for (const sopInstanceUid of kept) await sink.remove(sopInstanceUid);
+        for (const sopInstanceUid of kept) {
+          this.#shutdown.signal.throwIfAborted();
+          await sink.remove(sopInstanceUid);
+        }
         this.#owe(
           uid,
           EventType.TerminatedWithoutInstances,
@@ -378,6 +387,7 @@ export class Productions {
             request: this.#requestOf(transaction, this.#queryOrUniversal(transaction)),
             checkpoint: transaction.checkpoint ?? { leaves: [], studyRecords: 0 },
             completion: 'PARTIAL',
+            signal: this.#shutdown.signal,
           }));
         store.update(uid, { root, studyRecords: root.totalStudyRecords });
         this.#owe(
@@ -393,6 +403,8 @@ export class Productions {
         );
       }
     } catch (error) {
+      // Closing: `pendingFinish` stands, and the next SCP on this store finishes the job.
+      if (this.#shutdown.signal.aborted) return;
       // Nothing usable could be kept: the requester still learns that the production ended.
       this.#options.notices.emit({ type: 'failure', transactionUid: uid, error });
       this.#owe(

@@ -10,6 +10,7 @@ import { freePort, tempDir } from '@dicomnet/test-utils';
 import { makeRepositoryFixture, type RepositoryFixture } from '../helpers/repository-fixture.js';
 import {
   action,
+  cancelInformation,
   EventLog,
   GatedSink,
   initiateInformation,
@@ -175,6 +176,44 @@ describe('restart in the middle', () => {
     } finally {
       await second?.close();
       await requester?.server.close();
+      await store.remove();
+    }
+  });
+
+  it('finishes a Cancel keeping instances that a close cut short, and delivers event 11', async () => {
+    const log = new EventLog();
+    const requester = await listen(log);
+    const store = await tempDir('dicomnet-scp-restart-store-');
+    const peers = { [SCU_AE]: { host: '127.0.0.1', port: requester.port } };
+    const gate = new GatedSink(repositorySink(fixture.repository));
+    const first = await serveScp(fixture.repository, store.path, {
+      sink: gate,
+      peers,
+      delivery: fast,
+      maxRecordsPerInstance: 1,
+    });
+    const uid = freshUid();
+    let second: Awaited<ReturnType<typeof serveScp>> | undefined;
+    try {
+      const client = await openRequester(first.port, new EventLog());
+      await action(client, 11, initiateInformation(uid));
+      await gate.held();
+      gate.releaseOne();
+      await gate.held();
+      expect((await action(client, 13, cancelInformation(uid, 'YES'))).status).toBe(0);
+      await gate.held(); // the root over the kept leaf waits to be written
+      await client.abort();
+      await first.close();
+      expect(log.of(uid).some((event) => event.eventTypeId === 11)).toBe(false);
+
+      second = await serveScp(fixture.repository, store.path, { peers, delivery: fast });
+      const terminal = await log.terminal(uid);
+      expect([terminal.eventTypeId, terminal.status]).toEqual([11, 'CANCELED']);
+      expect(terminal.information[Tag.TotalNumberOfStudyRecords]?.Value).toEqual([1n]);
+    } finally {
+      gate.open();
+      await second?.close();
+      await requester.server.close();
       await store.remove();
     }
   });
