@@ -575,13 +575,14 @@ export class FileRepository implements Repository {
       },
       meta,
       chunksOf(request.dataSet),
-      storedPathOf(request.sopInstanceUid),
+      // A replace keeps the path of the file it replaces (a legacy two-level one, too).
+      (inventory ?? patientRow)?.storedPath ?? storedPathOf(request.sopInstanceUid),
       request.sourceAeTitle,
       options.signal,
     );
     const when = now();
     // The same UID as a patient instance (UIDs are meant to be unique, PS3.5 9): its file was
-    // just replaced at the same hashed path, so its row goes.
+    // just replaced at its own path, so its row goes.
     this.#index.remove(request.sopInstanceUid, when);
     this.#inventories.put([record], when);
     const row = this.#inventories.get(request.sopInstanceUid);

@@ -1,4 +1,4 @@
-import { mkdir, readdir, rm, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { encodeFileMetaInformation, parsePart10Header, readAttributesSync } from '@dicomnet/data';
 import { tempDir } from '@dicomnet/test-utils';
@@ -381,6 +381,50 @@ describe('Inventory Storage instances in the repository (PS3.4 GG.6.6, PS3.3 A.8
       const parsed = parsePart10Header(file, true);
       if (!('header' in parsed)) throw new Error('no header');
       expect(Buffer.from(file.subarray(parsed.header.dataSetOffset))).toEqual(Buffer.from(bytes));
+    } finally {
+      await repo.close();
+    }
+  });
+
+  it('replaces an Inventory instance at a legacy two-level path in place', async () => {
+    const root = freshRoot();
+    const uid = '1.2.826.0.1.3680043.10.9.41';
+    const header = encodeFileMetaInformation({
+      mediaStorageSopClassUid: INVENTORY_STORAGE,
+      mediaStorageSopInstanceUid: uid,
+      transferSyntaxUid: EXPLICIT_LE,
+    });
+    await (await FileRepository.open({ root })).close();
+    // A file of the first layout (ab/cd/<hash>.dcm), found by a full recovery pass.
+    const hash = path.posix.basename(storedPathOf(uid), '.dcm');
+    const legacyFile = path.join(
+      root,
+      INSTANCES_FOLDER,
+      hash.slice(0, 2),
+      hash.slice(2, 4),
+      `${hash}.dcm`,
+    );
+    await mkdir(path.dirname(legacyFile), { recursive: true });
+    await writeFile(
+      legacyFile,
+      Buffer.concat([header, inventoryBytes({ sopInstanceUid: uid, purpose: 'old' })]),
+    );
+    let repo = await FileRepository.open({ root, recovery: 'full' });
+    try {
+      expect(repo.recovery).toMatchObject({ filesIndexed: 1, unindexable: [] });
+      const replaced = await repo.store(request({ sopInstanceUid: uid, purpose: 'new' }).request);
+      expect(replaced.outcome).toBe('replaced');
+      await expect(
+        stat(absoluteStoredPath(path.join(root, INSTANCES_FOLDER), storedPathOf(uid))),
+      ).rejects.toMatchObject({ code: 'ENOENT' });
+    } finally {
+      await repo.close();
+    }
+    repo = await FileRepository.open({ root, recovery: 'full' });
+    try {
+      expect(repo.recovery).toMatchObject({ filesChecked: 1, filesIndexed: 0, unindexable: [] });
+      expect((await allInventories(repo))[0]?.attributes['00080401']).toEqual(['new']);
+      expect((await repo.get(uid))?.sizeBytes).toBe((await stat(legacyFile)).size);
     } finally {
       await repo.close();
     }
