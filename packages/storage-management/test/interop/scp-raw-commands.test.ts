@@ -1,6 +1,7 @@
-// The N-ACTION statuses only a malformed or overlapping request reaches, sent by a raw requester
-// on bare TCP: 0117H Invalid SOP Instance (PS3.7 C.5.12) and 0210H Duplicate invocation (C.5.9),
-// both answered by the DIMSE layer before (or beside) the Inventory Creation handler.
+// The statuses only a malformed, overlapping or misdirected request reaches, sent by a raw
+// requester on bare TCP: 0117H Invalid SOP Instance (PS3.7 C.5.12), 0210H Duplicate invocation
+// (C.5.9) and 0211H Unrecognized operation (C.5.23), answered by the DIMSE layer before (or
+// beside) the Inventory Creation handler.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '@dicomnet/test-utils';
 import { makeRepositoryFixture, type RepositoryFixture } from '../helpers/repository-fixture.js';
@@ -87,6 +88,34 @@ describe('statuses the DIMSE layer gives an Inventory Creation N-ACTION', () => 
         messageIdBeingRespondedTo: 9,
         status: 0x0115,
         actionTypeId: 14,
+      });
+    } finally {
+      raw.close();
+    }
+  });
+
+  it("0x0211 for an N-EVENT-REPORT sent to the SCP by its SCU (the operation is the SCP's)", async () => {
+    const raw = await RawAssociation.open(
+      served.port,
+      SCU_AE,
+      SCP_AE,
+      INVENTORY_CREATION_SOP_CLASS,
+    );
+    try {
+      raw.send(
+        encodeCommand([
+          [0x0000, 0x0002, INVENTORY_CREATION_SOP_CLASS],
+          [0x0000, 0x0100, 0x0100],
+          [0x0000, 0x0110, 11],
+          [0x0000, 0x0800, 0x0101],
+          [0x0000, 0x1000, STORAGE_MANAGEMENT_SOP_INSTANCE],
+          [0x0000, 0x1002, 12],
+        ]),
+      );
+      expect(await raw.receive()).toMatchObject({
+        commandField: 0x8100,
+        messageIdBeingRespondedTo: 11,
+        status: 0x0211,
       });
     } finally {
       raw.close();
