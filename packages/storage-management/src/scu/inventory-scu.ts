@@ -139,7 +139,8 @@ export interface InventoryScu {
 }
 
 /**
- * Creates an Inventory Creation SCU (PS3.4 KK.2). It answers every N-EVENT-REPORT with a status
+ * Creates an Inventory Creation SCU (PS3.4 KK.2); throws {@link InventoryRequestError} for a
+ * `maxQueuedEvents` that is not a positive integer. It answers every N-EVENT-REPORT with a status
  * (PS3.7 10.1.1.1.8): 0x0000 taken; 0x0110 an `onEvent` handler threw; 0x0112 not the
  * Storage Management instance; 0x0113 event type not 11–13; 0x0114 (strict) an attribute not of
  * that event type; 0x0115 a bad value or an unknown Transaction UID; 0x0117 a malformed instance
@@ -153,6 +154,11 @@ export function createInventoryScu(options: InventoryScuOptions): InventoryScu {
   const channels = new Set<ActionChannel>();
   const transferSyntaxes = options.transferSyntaxes ?? DEFAULT_TRANSFER_SYNTAXES;
   const maxQueuedEvents = options.maxQueuedEvents ?? DEFAULT_MAX_QUEUED_EVENTS;
+  if (!Number.isInteger(maxQueuedEvents) || maxQueuedEvents < 1) {
+    throw new InventoryRequestError(
+      `maxQueuedEvents must be a positive integer, not ${maxQueuedEvents}`,
+    );
+  }
   // Transactions ended lately, oldest first (a Map keeps insertion order), at most ENDED_MEMORY.
   const ended = new Map<string, true>();
   let server: DimseServer | undefined;

@@ -88,6 +88,14 @@ describe('reports on an association the SCP opens', () => {
   });
 });
 
+describe('options', () => {
+  it('refuses a maxQueuedEvents that is not a positive integer', () => {
+    expect(() => createInventoryScu({ aeTitle: 'INVSCU', maxQueuedEvents: 0 })).toThrow(
+      expect.objectContaining({ code: 'DICOMNET_INVENTORY_REQUEST_INVALID' }),
+    );
+  });
+});
+
 describe('listen', () => {
   it('may be tried again after the port was taken', async () => {
     const { port } = await listening();
