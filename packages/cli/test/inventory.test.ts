@@ -11,6 +11,7 @@ import {
   produceInventory,
   repositorySink,
   repositorySource,
+  type InventoryEntry,
   type InventoryLevel,
   type InventorySource,
 } from '@dicomnet/storage-management';
@@ -185,6 +186,29 @@ describe('dicomnet inventory diff', () => {
     const run = await dicomnet(['inventory', 'diff', before, before]);
     expect(run.code, run.stderr).toBe(ExitCode.Ok);
     expect(run.stdout).toMatch(/^equal \(compared at INSTANCE level\)/);
+    expect(run.stderr).toBe(''); // merged as read: both in UID order
+  });
+
+  it('compares an inventory out of UID order through the table', async () => {
+    const reversed = path.join(work.path, 'reversed');
+    // The same studies, last first: another producer's order.
+    await produce(reversed, 'INSTANCE', (source) => ({
+      isMatchable: (tag) => source.isMatchable(tag),
+      async *entries(scope, options) {
+        const studies: InventoryEntry[][] = [];
+        for await (const entry of source.entries(scope, options)) {
+          if (entry.kind === 'study') studies.unshift([]);
+          studies[0]?.push(entry);
+        }
+        for (const study of studies) yield* study;
+      },
+    }));
+    const run = await dicomnet(['inventory', 'diff', reversed, after]);
+    expect(run.stderr).toMatch(/not in UID order/);
+    expect(run.code, run.stderr).toBe(ExitCode.Ok);
+    const differ = await dicomnet(['inventory', 'diff', reversed, before, '--summary']);
+    expect(differ.code).toBe(ExitCode.Failed);
+    expect(differ.stdout).toContain('removed  1 studies, 1 series, 2 instances');
   });
 
   it('lists what was added and removed, and exits 1', async () => {

@@ -1,9 +1,13 @@
 // `dicomnet inventory diff A B` and `dicomnet inventory diff A --storage DIR`: what a migration
 // or a reconciliation needs to know. Records are matched by their UIDs (study; study and series;
-// study, series and SOP Instance), merged in a temporary SQLite table (bounded memory whatever
-// the order of the inputs), and printed in UID order: added (in B only), removed (in A only),
+// study, series and SOP Instance) and printed in UID order. Both sides in UID order (dicomnet's
+// inventories, a repository walk) are merged as they are read; otherwise they are merged in a
+// temporary SQLite table (bounded memory either way): added (in B only), removed (in A only),
 // changed (an attribute both sides record has another value; Item Inventory DateTime, the time
 // a record was written, is not compared).
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { DataSet } from '@dicomnet/data';
 import { FileRepository, parseInventoryScope } from '@dicomnet/repository';
 import {
@@ -17,6 +21,7 @@ import type { InventoryDiffOptions } from '../commands/inventory.js';
 import { exitCodeFor } from '../exit-code-for.js';
 import { ExitCode } from '../exit-codes.js';
 import { DiffTable, type DiffRow } from './inventory-diff-table.js';
+import { mergeSides, NotInOrderError, spooled, type DiffRecord } from './inventory-diff-merge.js';
 import {
   changedTags,
   comparableAttributes,
@@ -47,42 +52,79 @@ export async function runInventoryDiff(
   options: InventoryDiffOptions,
 ): Promise<void> {
   const [first, second] = operands;
+  const signal = io.interrupted;
   const out = new LineWriter(io.stdout);
+  let work: string | undefined;
   let table: DiffTable | undefined;
   try {
-    table = await DiffTable.create();
-    const a = await oneTarget(first as string, io.interrupted);
-    const { header } = await addInventory(table, 'a', a, io.interrupted);
-    const levelB =
+    const a = await oneTarget(first as string, signal);
+    const b =
       options.storage !== undefined
-        ? await addRepository(table, options.storage, header, io.interrupted)
-        : (
-            await addInventory(
-              table,
-              'b',
-              second !== undefined
-                ? await oneTarget(second, io.interrupted)
-                : peerTarget(peerOptions(options)),
-              io.interrupted,
-            )
-          ).level;
-    const level = lower(header.level, levelB);
-    if (header.level !== levelB)
+        ? undefined
+        : second !== undefined
+          ? await oneTarget(second, signal)
+          : peerTarget(peerOptions(options));
+    // Each call reads both sides again from the start.
+    const sides = (): {
+      a: AsyncIterable<DiffRecord>;
+      b: AsyncIterable<DiffRecord>;
+      headers: { a?: InventoryHeader; b?: InventoryHeader };
+    } => {
+      const headers: { a?: InventoryHeader; b?: InventoryHeader } = {};
+      return {
+        headers,
+        a: inventoryRecords(a, signal, (header) => (headers.a = header)),
+        // B is read only after A's first record or end: A's header is known by then.
+        b:
+          b === undefined
+            ? repositoryRecords(
+                options.storage as string,
+                () => headers.a as InventoryHeader,
+                signal,
+              )
+            : inventoryRecords(b, signal, (header) => (headers.b = header)),
+      };
+    };
+    work = await mkdtemp(path.join(tmpdir(), 'dicomnet-inventory-diff-'));
+    const spool = path.join(work, 'differences.jsonl');
+    let rows: AsyncIterable<DiffRow>;
+    let headers = sides();
+    try {
+      await mergeSides(headers.a, headers.b, spool);
+      rows = spooled(spool);
+    } catch (error) {
+      if (!(error instanceof NotInOrderError)) throw error;
+      io.stderr.write(`note: not in UID order (${error.message}): merging through a table\n`);
+      table = await DiffTable.create();
+      headers = sides();
+      for await (const record of headers.a) table.add('a', record.uids, record.attributes);
+      for await (const record of headers.b) table.add('b', record.uids, record.attributes);
+      rows = toAsync(table.differences());
+    }
+    const levelA = (headers.headers.a as InventoryHeader).level; // the root's header always comes
+    const levelB = headers.headers.b?.level ?? levelA; // a repository is walked at A's level
+    const level = lower(levelA, levelB);
+    if (levelA !== levelB)
       io.stderr.write(
-        `warning: A is at ${header.level} level, B at ${levelB}: compared down to ${level}\n`,
+        `warning: A is at ${levelA} level, B at ${levelB}: compared down to ${level}\n`,
       );
-    const summary = await report(table, level, out, options);
+    const summary = await report(rows, level, out, options);
     if (options.json) await out.json(summary);
     else await printSummary(out, summary);
     io.setExitCode(summary.equal ? ExitCode.Ok : ExitCode.Failed);
   } catch (error) {
     io.stderr.write(
-      `error: ${io.interrupted.aborted ? 'interrupted' : error instanceof Error ? error.message : String(error)}\n`,
+      `error: ${signal.aborted ? 'interrupted' : error instanceof Error ? error.message : String(error)}\n`,
     );
     io.setExitCode(exitCodeFor(error));
   } finally {
     await table?.close();
+    if (work !== undefined) await rm(work, { recursive: true, force: true });
   }
+}
+
+async function* toAsync<T>(items: Iterable<T>): AsyncGenerator<T> {
+  yield* items;
 }
 
 async function oneTarget(operand: string, signal: AbortSignal): Promise<InventoryTarget> {
@@ -92,35 +134,34 @@ async function oneTarget(operand: string, signal: AbortSignal): Promise<Inventor
   return targets[0] as InventoryTarget;
 }
 
-/** Reads a whole inventory tree into one side of the table. */
-async function addInventory(
-  table: DiffTable,
-  side: 'a' | 'b',
+/** The records of an inventory tree; `onHeader` gets the root's header before any record. */
+async function* inventoryRecords(
   target: InventoryTarget,
   signal: AbortSignal,
-): Promise<{ header: InventoryHeader; level: InventoryLevel }> {
-  let header: InventoryHeader | undefined;
+  onHeader: (header: InventoryHeader) => void,
+): AsyncGenerator<DiffRecord> {
   for await (const item of target.items(signal)) {
     if (item.kind === 'header' || item.kind === 'end') {
-      if (item.path.length === 1) header = item.header;
+      if (item.path.length === 1) onHeader(item.header);
       continue;
     }
-    table.add(side, recordUids(item), JSON.stringify(comparableAttributes(item.attributes)));
+    yield {
+      uids: recordUids(item),
+      attributes: JSON.stringify(comparableAttributes(item.attributes)),
+    };
   }
-  const root = header as InventoryHeader; // the root's header always comes
-  return { header: root, level: root.level };
 }
 
 /**
  * Walks a repository as an inventory of A's level and scope would (PS3.4 KK.2.2.1.1): the live
- * archive A is to be reconciled with.
+ * archive A is to be reconciled with. The repository walk is in UID order.
  */
-async function addRepository(
-  table: DiffTable,
+async function* repositoryRecords(
   root: string,
-  a: InventoryHeader,
+  headerOfA: () => InventoryHeader,
   signal: AbortSignal,
-): Promise<InventoryLevel> {
+): AsyncGenerator<DiffRecord> {
+  const a = headerOfA();
   const repository = await FileRepository.open({ root, fsync: false });
   try {
     const source = repositorySource(repository);
@@ -137,12 +178,11 @@ async function addRepository(
         series = uid('0020000E');
         uids = [study, series, ''];
       } else uids = [study, series, uid('00080018')];
-      table.add('b', uids, JSON.stringify(comparableAttributes(entry.attributes as DataSet)));
+      yield { uids, attributes: JSON.stringify(comparableAttributes(entry.attributes as DataSet)) };
     }
   } finally {
     await repository.close();
   }
-  return a.level;
 }
 
 function lower(a: InventoryLevel, b: InventoryLevel): InventoryLevel {
@@ -159,7 +199,7 @@ const KIND_DEPTH: Readonly<Record<RecordKind, number>> = { study: 0, series: 1, 
 
 /** Prints every difference (unless `--summary`) and counts them. */
 async function report(
-  table: DiffTable,
+  rows: AsyncIterable<DiffRow>,
   level: InventoryLevel,
   out: LineWriter,
   options: InventoryDiffOptions,
@@ -168,7 +208,7 @@ async function report(
   const added = zero();
   const removed = zero();
   const changed = zero();
-  for (const row of table.differences()) {
+  for await (const row of rows) {
     const kind = kindOf(row);
     if (KIND_DEPTH[kind] > DEPTH[level]) continue;
     const uid = row.instance || row.series || row.study;
