@@ -23,6 +23,28 @@ async function configFile(name: string, settings: unknown): Promise<string> {
 }
 
 describe('serveSettings', () => {
+  it('takes the Inventory Creation settings from the file, the options winning', async () => {
+    const file = await configFile('inventory.json', {
+      storage: 'data',
+      maxInventories: 2,
+      maxRecordsPerInstance: 500,
+      inventoryRetention: 30,
+    });
+    expect((await serveSettings({ ...base, config: file, maxInventories: 3 })).inventory).toEqual({
+      enabled: true,
+      maxConcurrent: 3,
+      maxRecordsPerInstance: 500,
+      retentionDays: 30,
+    });
+    const off = await configFile('off.json', { storage: 'data', inventoryCreation: false });
+    expect((await serveSettings({ ...base, config: off })).inventory.enabled).toBe(false);
+    expect(
+      (await serveSettings({ ...base, storage: 'x', inventoryCreation: false })).inventory,
+    ).toMatchObject({ enabled: false });
+    const bad = await configFile('bad.json', { storage: 'data', maxInventories: 0 });
+    await expect(serveSettings({ ...base, config: bad })).rejects.toThrow(/maxInventories/);
+  });
+
   it('applies the defaults', async () => {
     expect(await serveSettings({ ...base, storage: 'archive' })).toMatchObject({
       aeTitle: 'DICOMNET',

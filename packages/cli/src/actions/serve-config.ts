@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { DicomnetError } from '@dicomnet/pdu';
 import { InvalidValueError } from '../command-line/command-spec.js';
-import { aeTitle, port } from '../commands/common-options.js';
+import { aeTitle, port, positiveInteger } from '../commands/common-options.js';
 import type { DuplicateChoice, PeerAddress, ServeOptions } from '../commands/serve.js';
 import { byteCount, peerAddress } from '../commands/serve.js';
 
@@ -41,8 +41,19 @@ export interface ServeSettings {
   /** Free-space floor in bytes; 0 for none. */
   readonly minFreeBytes: number;
   readonly duplicate: DuplicateChoice | undefined;
-  /** C-MOVE destinations by AE title. */
+  /** C-MOVE destinations and Inventory Creation requesters by AE title. */
   readonly peers: ReadonlyMap<string, PeerAddress>;
+  /** Inventory Creation (PS3.4 KK) on a repository; undefined values take the SCP's defaults. */
+  readonly inventory: InventorySettings;
+}
+
+/** How `serve --storage` runs Inventory Creation. */
+export interface InventorySettings {
+  readonly enabled: boolean;
+  readonly maxConcurrent: number | undefined;
+  readonly maxRecordsPerInstance: number | undefined;
+  /** Days inventories are announced as kept (Expiration DateTime, 0008,0416). */
+  readonly retentionDays: number | undefined;
 }
 
 /** The `--config` file's settings, each optional. */
@@ -55,6 +66,10 @@ interface ConfigFile {
   minFreeSpace?: number;
   duplicate?: DuplicateChoice;
   peers?: PeerAddress[];
+  inventoryCreation?: boolean;
+  maxInventories?: number;
+  maxRecordsPerInstance?: number;
+  inventoryRetention?: number;
 }
 
 const DEFAULT_PORT = 11112;
@@ -86,6 +101,13 @@ export async function serveSettings(options: ServeOptions): Promise<ServeSetting
     minFreeBytes: options.minFreeSpace ?? config.minFreeSpace ?? 0,
     duplicate: options.duplicate ?? config.duplicate,
     peers,
+    inventory: {
+      // --no-inventory-creation, or `"inventoryCreation": false` in the file, turns it off.
+      enabled: options.inventoryCreation !== false && config.inventoryCreation !== false,
+      maxConcurrent: options.maxInventories ?? config.maxInventories,
+      maxRecordsPerInstance: options.maxRecordsPerInstance ?? config.maxRecordsPerInstance,
+      retentionDays: options.inventoryRetention ?? config.inventoryRetention,
+    },
   };
 }
 
@@ -140,6 +162,15 @@ function readSetting(config: ConfigFile, key: string, value: unknown, base: stri
       if (value !== 'replace' && value !== 'keep' && value !== 'reject')
         throw new InvalidValueError('"replace", "keep" or "reject"');
       config.duplicate = value;
+      return;
+    case 'inventoryCreation':
+      if (typeof value !== 'boolean') throw new InvalidValueError('true or false');
+      config.inventoryCreation = value;
+      return;
+    case 'maxInventories':
+    case 'maxRecordsPerInstance':
+    case 'inventoryRetention':
+      config[key] = positiveInteger(String(numberOf(value)));
       return;
     case 'peers':
       if (typeof value !== 'object' || value === null || Array.isArray(value))

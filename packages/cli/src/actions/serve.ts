@@ -87,22 +87,19 @@ export async function runServe(io: CommandIo, options: ServeOptions): Promise<vo
     return;
   }
   let inventory: InventoryCreationScp | undefined;
-  if (settings.target.kind === 'repository' && options.inventoryCreation !== false) {
+  if (settings.target.kind === 'repository' && settings.inventory.enabled) {
     // The repository target opened a RepositoryService above.
     const { repository } = service as RepositoryService;
+    const { maxConcurrent, maxRecordsPerInstance, retentionDays } = settings.inventory;
     try {
       inventory = await openInventoryService(
         repository,
         {
           aeTitle: settings.aeTitle,
           peers: settings.peers,
-          ...(options.maxInventories !== undefined && { maxConcurrent: options.maxInventories }),
-          ...(options.maxRecordsPerInstance !== undefined && {
-            maxRecordsPerInstance: options.maxRecordsPerInstance,
-          }),
-          ...(options.inventoryRetention !== undefined && {
-            retentionMs: options.inventoryRetention * 86_400_000,
-          }),
+          ...(maxConcurrent !== undefined && { maxConcurrent }),
+          ...(maxRecordsPerInstance !== undefined && { maxRecordsPerInstance }),
+          ...(retentionDays !== undefined && { retentionMs: retentionDays * 86_400_000 }),
         },
         log,
       );

@@ -95,7 +95,7 @@ export const serveCommand: CommandSpec = {
     {
       flags: '--config <file>',
       description:
-        'JSON settings: aeTitle, port, host, storage, fsync, minFreeSpace, duplicate, peers (options given here win)',
+        'JSON settings: aeTitle, port, host, storage, fsync, minFreeSpace, duplicate, peers, inventoryCreation, maxInventories, maxRecordsPerInstance, inventoryRetention (options given here win)',
     },
     {
       flags: '--port <n>',
