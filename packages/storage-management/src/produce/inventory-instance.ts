@@ -104,10 +104,14 @@ function* recordItems(
   const deepest = level === 'STUDY' ? 0 : level === 'SERIES' ? 1 : 2;
   const open: EncodedRecord[] = [];
   const counters = [0, 0, 0];
+  // One array reused for each record's tokens: no generator per record.
+  const tokens: ElementWriterInput[] = [];
   const close = function* (): Generator<ElementWriterInput> {
     const record = open.pop()!;
     yield SEQUENCE_END;
-    yield* record.tokens(record.childAt, record.size);
+    tokens.length = 0;
+    record.appendTokens(record.childAt, record.size, tokens);
+    for (const token of tokens) yield token;
     yield ITEM_END;
   };
   for (const record of records) {
@@ -116,12 +120,16 @@ function* recordItems(
     while (open.length > depth) yield* close();
     yield { kind: 'item', index: counters[depth]!++, length: undefined };
     if (depth < deepest) {
-      yield* record.tokens(0, record.childAt);
+      tokens.length = 0;
+      record.appendTokens(0, record.childAt, tokens);
+      for (const token of tokens) yield token;
       yield { kind: 'sequence', tag: CHILD_SEQUENCE[depth]!, vr: 'SQ', length: undefined };
       counters[depth + 1] = 0;
       open.push(record);
     } else {
-      yield* record.tokens(0, record.size);
+      tokens.length = 0;
+      record.appendTokens(0, record.size, tokens);
+      for (const token of tokens) yield token;
       yield ITEM_END;
     }
   }

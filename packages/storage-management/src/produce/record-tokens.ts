@@ -114,8 +114,8 @@ export class EncodedRecord {
     return this.#shape.tags.length;
   }
 
-  /** The tokens of elements `from` (inclusive) to `to` (exclusive), in tag order. */
-  *tokens(from: number, to: number): Generator<ElementWriterInput> {
+  /** Appends to `out` the tokens of elements `from` (inclusive) to `to` (exclusive). */
+  appendTokens(from: number, to: number, out: ElementWriterInput[]): void {
     const shape = this.#shape;
     const bytes = this.#bytes;
     let offset = 0;
@@ -123,20 +123,20 @@ export class EncodedRecord {
     for (let index = 0; index < to; index++) {
       if (!shape.text[index]) {
         const token = this.#models![model++]!;
-        if (index >= from) yield token;
+        if (index >= from) out.push(token);
         continue;
       }
       const length =
         (bytes[offset]! | (bytes[offset + 1]! << 8) | (bytes[offset + 2]! << 16)) +
         bytes[offset + 3]! * 0x1000000;
       if (index >= from) {
-        yield {
+        out.push({
           kind: 'element',
           tag: shape.numbers[index]!,
           vr: shape.vrs[index]!,
           length,
           value: bytes.subarray(offset + 4, offset + 4 + length),
-        };
+        });
       }
       offset += 4 + length;
     }
@@ -158,7 +158,7 @@ export function elementToken(tag: string, element: DataElement): ElementWriterIn
 
 /** Encodes records; one per production (its slabs are shared by its records). */
 export class RecordEncoder {
-  #slab = new Uint8Array(SLAB_BYTES);
+  #slab = Buffer.allocUnsafeSlow(SLAB_BYTES);
   #offset = 0;
   readonly #shapes = new Map<InventoryEntry['kind'], Shape>();
   readonly #texts: (string | undefined)[] = [];
@@ -189,7 +189,7 @@ export class RecordEncoder {
       else (models ??= []).push({ kind: 'model-element', tag: numberOf(tags[index]!), element });
     }
     if (this.#slab.length - this.#offset < most) {
-      this.#slab = new Uint8Array(Math.max(SLAB_BYTES, most));
+      this.#slab = Buffer.allocUnsafeSlow(Math.max(SLAB_BYTES, most));
       this.#offset = 0;
     }
     const slab = this.#slab;
@@ -202,15 +202,10 @@ export class RecordEncoder {
       const at = end;
       end += 4;
       const valueStart = end;
-      for (let position = 0; position < text.length; position++) {
-        const code = text.charCodeAt(position);
-        if (code > 0x7f) {
-          end = valueStart + encoder.encodeInto(text, slab.subarray(valueStart)).written;
-          nonAscii = true;
-          break;
-        }
-        slab[end++] = code;
-      }
+      // UTF-8 (PS3.5 6.1.2.3 with ISO_IR 192); as many bytes as UTF-16 units only when ASCII.
+      const written = slab.write(text, valueStart, 'utf8');
+      if (written !== text.length) nonAscii = true;
+      end = valueStart + written;
       // PS3.5 6.2: even length, UI padded with NUL, other text with a space.
       if ((end - valueStart) % 2 === 1)
         slab[end++] = attributes[tags[index]!]!.vr === 'UI' ? 0x00 : 0x20;
