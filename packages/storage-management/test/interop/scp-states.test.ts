@@ -266,6 +266,33 @@ describe('reports and concurrency', () => {
     }
   });
 
+  it('changes the interval on Request Status: 0 stops the periodic reports, 1 starts them again', async () => {
+    const { gate, client, log, done } = await setUp();
+    const interval = (seconds: number) => ({ vr: 'US', Value: [seconds] });
+    try {
+      const uid = freshUid();
+      await action(client, 11, initiateInformation(uid, { interval: 1 }));
+      await gate.held();
+      await log.waitFor(() => log.of(uid).length >= 2, 8_000);
+      const before = log.of(uid).length;
+      const stop = { ...transactionInformation(uid), [Tag.RequestedStatusInterval]: interval(0) };
+      expect((await action(client, 12, stop)).status).toBe(0);
+      await new Promise((resolve) => setTimeout(resolve, 2_500));
+      // The report Request Status asks for, and at most one periodic one already on its way:
+      // at 1 s, 2.5 s more would have brought at least two more.
+      const count = log.of(uid).length;
+      expect(count - before).toBeGreaterThanOrEqual(1);
+      expect(count - before).toBeLessThanOrEqual(2);
+      const again = { ...transactionInformation(uid), [Tag.RequestedStatusInterval]: interval(1) };
+      expect((await action(client, 12, again)).status).toBe(0);
+      await log.waitFor(() => log.of(uid).length >= count + 3, 8_000);
+      gate.open();
+      await log.terminal(uid);
+    } finally {
+      await done();
+    }
+  });
+
   it('runs several transactions at once, each reported under its own Transaction UID', async () => {
     const { client, log, gate, done } = await setUp({ maxConcurrent: 3 });
     try {
