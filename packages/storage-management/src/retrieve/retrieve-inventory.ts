@@ -1,7 +1,6 @@
 // Fetches the whole tree of an inventory from a peer through Inventory GET or Inventory MOVE
 // (PS3.4 JJ.3.2, JJ.3.3), keeps its instances as files in a folder, and reads its records back
 // with readInventoryTree: records come out as they are read, whatever the size of the tree.
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -114,15 +113,11 @@ export async function* retrieveInventory(
       : (await mkdir(options.dir, { recursive: true }), options.dir);
   const fileOf = (uid: string): string => path.join(dir, `${uid}.dcm`);
   try {
-    const count = await fetchTree(options, dir, fileOf);
-    options.onProgress?.({ phase: 'read', instances: count });
-    yield* readInventoryTree(
-      options.root,
-      (uid) => (existsSync(fileOf(uid)) ? fileOf(uid) : undefined),
-      {
-        ...(options.signal && { signal: options.signal }),
-      },
-    );
+    const received = await fetchTree(options, dir);
+    options.onProgress?.({ phase: 'read', instances: received.size });
+    yield* readInventoryTree(options.root, (uid) => (received.has(uid) ? fileOf(uid) : undefined), {
+      ...(options.signal && { signal: options.signal }),
+    });
   } finally {
     if (options.dir === undefined) await rm(dir, { recursive: true, force: true });
   }
@@ -132,9 +127,14 @@ export async function* retrieveInventory(
 async function fetchTree(
   options: RetrieveInventoryOptions,
   dir: string,
-  fileOf: (uid: string) => string,
-): Promise<number> {
-  const store = storeToDirectory(dir, { fsync: false });
+): Promise<ReadonlySet<string>> {
+  const fileOf = (uid: string): string => path.join(dir, `${uid}.dcm`);
+  // What arrived in this run: a file left in `dir` by an earlier one does not count.
+  const received = new Set<string>();
+  const store = storeToDirectory(dir, {
+    fsync: false,
+    onStored: ({ request }) => received.add(request.sopInstanceUid),
+  });
   const server = options.via === 'move' ? await listenForMove(options, store) : undefined;
   try {
     const client = await connect({
@@ -171,7 +171,7 @@ async function fetchTree(
         await retrieveRound(client, options, wanted, round);
         const next: string[] = [];
         for (const uid of wanted) {
-          if (!existsSync(fileOf(uid)))
+          if (!received.has(uid))
             throw new InventoryNotFoundError(uid, `not received from ${options.calledAeTitle}`);
           for (const child of await referencesOf(fileOf(uid), options.signal)) {
             if (seen.has(child)) continue;
@@ -182,7 +182,7 @@ async function fetchTree(
         wanted = next;
       }
       await client.release().catch(() => client.abort());
-      return seen.size;
+      return received;
     } catch (error) {
       void client.abort();
       options.signal?.throwIfAborted();

@@ -178,6 +178,30 @@ describe('retrieveInventory (PS3.4 JJ.3.2, JJ.3.3)', () => {
     }
   });
 
+  it('does not take a file an earlier run left in its folder for one the peer sent', async () => {
+    const kept = await tempDir('retrieve-stale-');
+    try {
+      // 5.98 is not on the peer; a stale copy of it sits in the folder.
+      await writeInventoryFixture(path.join(kept.path, '5.98.dcm'), {
+        sopInstanceUid: '5.98',
+        level: 'INSTANCE',
+        studies: [],
+      });
+      const items = retrieveInventory({
+        host: '127.0.0.1',
+        port,
+        callingAeTitle: 'RECONCILER',
+        calledAeTitle: 'ARCHIVE',
+        root: '5.98',
+        via: 'get',
+        dir: kept.path,
+      });
+      await expect(studies(items)).rejects.toMatchObject({ code: 'DICOMNET_INVENTORY_NOT_FOUND' });
+    } finally {
+      await kept.remove();
+    }
+  });
+
   it('fails with DICOMNET_INVENTORY_NOT_FOUND when the peer has no such instance', async () => {
     const items = retrieveInventory({
       host: '127.0.0.1',
