@@ -114,6 +114,37 @@ describe('repositorySource', () => {
     expect(data['00080400']?.Value).toEqual([scope]);
   });
 
+  it('with a RELATIONAL scope at SERIES level lists only the matching series', async () => {
+    const wanted = [
+      fixture.instances[0]!.seriesInstanceUid,
+      fixture.instances[6]!.seriesInstanceUid,
+    ];
+    const scope: DataSet = {
+      '0008040F': { vr: 'CS', Value: ['RELATIONAL'] },
+      '00080052': { vr: 'CS', Value: ['SERIES'] },
+      '0020000E': { vr: 'UI', Value: wanted },
+      '00181030': { vr: 'LO', Value: ['not indexed'] },
+    };
+    const spec = request('INSTANCE', scope);
+    expect(spec.query.ignoredKeys).toEqual(['00181030']); // 0xB010 for the SCP (KK.2.2.3)
+    const sink = new MemorySink();
+    const root = await produceInventory({
+      source: repositorySource(fixture.repository),
+      sink,
+      request: spec,
+    });
+    const records = await instanceRecords(sink, root.sopInstanceUid);
+    const expected = fixture.instances.filter((instance) =>
+      wanted.includes(instance.seriesInstanceUid),
+    );
+    expect(records.map((record) => first(record.instance, '00080018')).sort()).toEqual(
+      expected.map((instance) => instance.sopInstanceUid).sort(),
+    );
+    expect(new Set(records.map((record) => first(record.series, '0020000E')))).toEqual(
+      new Set(wanted),
+    );
+  });
+
   it('knows which keys it can match', () => {
     const source = repositorySource(fixture.repository);
     expect(source.isMatchable('00100020')).toBe(true);
