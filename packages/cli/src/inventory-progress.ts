@@ -8,21 +8,15 @@ import type { Output } from './output.js';
  * holds, so the line counts up instead of filling a bar towards a total.
  */
 export class InventoryProgress {
-  readonly #bar: SingleBar | undefined;
+  readonly #out: Output;
+  readonly #isTty: boolean;
   readonly #started = performance.now();
+  #bar: SingleBar | undefined;
+  #stopped = false;
 
   constructor(out: Output, isTty: boolean) {
-    if (!isTty || out.json) return;
-    this.#bar = new SingleBar({
-      stream: out.stderr,
-      format: ' inventory {state} | {value} study records | {seconds} s',
-      hideCursor: true,
-      clearOnComplete: false,
-      fps: 10,
-      // No total: keep the ETA out of cli-progress's arithmetic.
-      etaBuffer: 1,
-    });
-    this.#bar.start(0, 0, { state: 'requested', seconds: '0.0' });
+    this.#out = out;
+    this.#isTty = isTty;
   }
 
   /** Seconds since the request went out. */
@@ -30,13 +24,33 @@ export class InventoryProgress {
     return (performance.now() - this.#started) / 1000;
   }
 
-  /** A status event: its Transaction Status and Total Number of Study Records (0008,0428). */
+  /**
+   * A status event: its Transaction Status and Total Number of Study Records (0008,0428). The
+   * line appears with the first one, so that the lines printed before it stay above it.
+   */
   update(state: string, studyRecords: number): void {
-    this.#bar?.setTotal(Math.max(studyRecords, 1));
-    this.#bar?.update(studyRecords, { state, seconds: this.seconds.toFixed(1) });
+    if (this.#stopped) return;
+    const payload = { state, seconds: this.seconds.toFixed(1) };
+    const total = Math.max(studyRecords, 1);
+    if (this.#bar === undefined) {
+      if (!this.#isTty || this.#out.json) return;
+      this.#bar = new SingleBar({
+        stream: this.#out.stderr,
+        format: ' inventory {state} | {value} study records | {seconds} s',
+        hideCursor: true,
+        clearOnComplete: false,
+        fps: 10,
+      });
+      this.#bar.start(total, studyRecords, payload);
+      return;
+    }
+    this.#bar.setTotal(total);
+    this.#bar.update(studyRecords, payload);
   }
 
+  /** Ends the line; later updates are ignored. */
   stop(): void {
+    this.#stopped = true;
     this.#bar?.stop();
   }
 }

@@ -19,7 +19,6 @@ import type { CommandIo } from '../command-io.js';
 import type { DemoOptions } from '../commands/demo.js';
 import { exitCodeFor } from '../exit-code-for.js';
 import { ExitCode } from '../exit-codes.js';
-import { InventoryProgress } from '../inventory-progress.js';
 import { createOutput, type Output } from '../output.js';
 import { StoreProgress } from '../store-progress.js';
 import { compareWithStored, recordKey } from './demo-check.js';
@@ -157,7 +156,6 @@ async function requestInventory(
   options: DemoOptions,
 ): Promise<InventoryResult> {
   const scu = createInventoryScu({ aeTitle: SCU });
-  const progress = new InventoryProgress(out, io.isTty);
   let transaction: InventoryTransaction | undefined;
   try {
     out.line(
@@ -170,19 +168,11 @@ async function requestInventory(
       signal: io.interrupted,
     });
     out.line(`Inventory Creation: transaction ${transaction.transactionUid} accepted`);
-    for await (const event of transaction.events()) {
-      progress.update(
-        event.transactionStatus,
-        event.type === 'terminated-without-instances' ? 0 : event.totalStudyRecords,
-      );
-      if (event.type !== 'status') {
-        progress.stop();
-        out.line(describeEvent(event));
-      }
-    }
+    // A production of a few studies takes a fraction of a second: its events, not a live line.
+    for await (const event of transaction.events())
+      if (event.type !== 'status') out.line(describeEvent(event));
     return await transaction.done;
   } finally {
-    progress.stop();
     await transaction?.release(); // the SCU's close() does not release it
     await scu.close();
   }

@@ -180,7 +180,7 @@ export async function runInventoryRequest(
     }
     const scope = options.scope ?? [];
     out.line(
-      `requesting a ${options.level} inventory of ${describeScope(scope, keyName)} from ${options.called ?? ''} at ${host}:${port}`,
+      `requesting an inventory at ${options.level} level of ${describeScope(scope, keyName)} from ${options.called ?? ''} at ${host}:${port}`,
     );
     const initiated = await scu.initiate({
       peer,
