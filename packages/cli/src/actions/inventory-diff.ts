@@ -147,7 +147,7 @@ async function* inventoryRecords(
     }
     yield {
       uids: recordUids(item),
-      attributes: JSON.stringify(comparableAttributes(item.attributes)),
+      attributes: comparableAttributes(item.attributes),
     };
   }
 }
@@ -178,7 +178,7 @@ async function* repositoryRecords(
         series = uid('0020000E');
         uids = [study, series, ''];
       } else uids = [study, series, uid('00080018')];
-      yield { uids, attributes: JSON.stringify(comparableAttributes(entry.attributes as DataSet)) };
+      yield { uids, attributes: comparableAttributes(entry.attributes as DataSet) };
     }
   } finally {
     await repository.close();
@@ -230,8 +230,8 @@ async function report(
       if (options.json) await out.json({ change: 'removed', ...keys });
       else await out.line(`- ${kind} ${uid}${where}`);
     } else {
-      const before = JSON.parse(row.a) as Record<string, string>;
-      const after = JSON.parse(row.b) as Record<string, string>;
+      const before = JSON.parse(row.a) as Record<string, unknown>;
+      const after = JSON.parse(row.b) as Record<string, unknown>;
       const tags = changedTags(before, after);
       if (tags.length === 0) continue;
       changed[kind] += 1;
@@ -244,8 +244,8 @@ async function report(
             tags.map((tag) => [
               tag,
               {
-                a: JSON.parse(before[tag] as string) as unknown,
-                b: JSON.parse(after[tag] as string) as unknown,
+                a: before[tag],
+                b: after[tag],
               },
             ]),
           ),
@@ -273,10 +273,8 @@ async function report(
 }
 
 /** A compared value for people: the Value of its DICOM JSON, or the JSON itself. */
-function short(json: string | undefined): string {
-  if (json === undefined) return '';
-  const parsed = JSON.parse(json) as { Value?: unknown[] };
-  const values = parsed.Value ?? [];
+function short(attribute: unknown): string {
+  const values = (attribute as { Value?: unknown[] } | undefined)?.Value ?? [];
   return values
     .map((value) =>
       typeof value === 'object' && value !== null && 'Alphabetic' in value

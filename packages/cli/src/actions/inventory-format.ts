@@ -25,26 +25,25 @@ export function recordUids(record: InventoryRecord): [string, string, string] {
 }
 
 /**
- * A record's attributes as `tag → text`, for comparing: every value as DICOM JSON text (nested
- * sequences included), without Item Inventory DateTime, which changes with every production.
+ * A record's attributes as one string to compare, DICOM JSON of every attribute (nested sequences
+ * included) but Item Inventory DateTime, which changes with every production.
  */
-export function comparableAttributes(attributes: DataSet): Record<string, string> {
-  const json = toDicomJson(attributes);
-  const out: Record<string, string> = {};
-  for (const [tag, value] of Object.entries(json)) {
-    if (tag === ITEM_INVENTORY_DATETIME) continue;
-    out[tag] = JSON.stringify(value);
-  }
-  return out;
+export function comparableAttributes(attributes: DataSet): string {
+  if (!(ITEM_INVENTORY_DATETIME in attributes)) return JSON.stringify(toDicomJson(attributes));
+  const { [ITEM_INVENTORY_DATETIME]: _written, ...rest } = attributes;
+  return JSON.stringify(toDicomJson(rest));
 }
 
-/** The tags whose values differ between two records (attributes only one side has are not compared). */
+/**
+ * The tags whose values differ between two records' {@link comparableAttributes}, parsed
+ * (attributes only one side has are not compared).
+ */
 export function changedTags(
-  before: Readonly<Record<string, string>>,
-  after: Readonly<Record<string, string>>,
+  before: Readonly<Record<string, unknown>>,
+  after: Readonly<Record<string, unknown>>,
 ): string[] {
   return Object.keys(before)
-    .filter((tag) => tag in after && before[tag] !== after[tag])
+    .filter((tag) => tag in after && JSON.stringify(before[tag]) !== JSON.stringify(after[tag]))
     .sort();
 }
 
