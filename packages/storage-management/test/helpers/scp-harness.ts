@@ -143,7 +143,12 @@ export class EventLog {
 export function openRequester(
   port: number,
   log: EventLog,
-  options: { readonly callingAeTitle?: string; readonly contexts?: 'commitment-too' } = {},
+  options: {
+    readonly callingAeTitle?: string;
+    readonly contexts?: 'commitment-too';
+    /** A username sent as User Identity (PS3.7 D.3.3.7, type 1). */
+    readonly username?: string;
+  } = {},
 ): Promise<DimseClient> {
   return connect({
     host: '127.0.0.1',
@@ -157,6 +162,14 @@ export function openRequester(
         : []),
     ],
     asynchronousOperationsWindow: { maxOperationsInvoked: 4, maxOperationsPerformed: 1 },
+    ...(options.username !== undefined && {
+      userIdentity: {
+        identityType: 1,
+        positiveResponseRequested: false,
+        primaryField: new TextEncoder().encode(options.username),
+        secondaryField: new Uint8Array(0),
+      },
+    }),
     handlers: { eventReport: log.handler() },
     signal: AbortSignal.timeout(10_000),
   });

@@ -303,25 +303,40 @@ describe('refusals of policy: 0x0124, 0x0213, 0x0110', () => {
     const other = await tempDir('dicomnet-scp-auth-');
     const scp = await serveScp(fixture.repository, other.path, {
       allowedAeTitles: ['INVSCU'],
-      authorize: ({ action: requested }) =>
-        requested.kind === 'initiate' && requested.level === 'INSTANCE'
+      authorize: ({ action: requested, userIdentity }) => {
+        const user =
+          userIdentity === undefined ? '' : new TextDecoder().decode(userIdentity.primaryField);
+        if (user !== 'alice') return `user "${user}" may not create inventories`;
+        return requested.kind === 'initiate' && requested.level === 'INSTANCE'
           ? 'no INSTANCE inventory today'
-          : true,
+          : true;
+      },
     });
-    const stranger = await openRequester(scp.port, log, { callingAeTitle: 'STRANGER' });
-    const known = await openRequester(scp.port, log);
+    const stranger = await openRequester(scp.port, log, {
+      callingAeTitle: 'STRANGER',
+      username: 'alice',
+    });
+    const anonymous = await openRequester(scp.port, log);
+    const alice = await openRequester(scp.port, log, { username: 'alice' });
     try {
       const refused = await failure(action(stranger, 11, initiateInformation(freshUid())));
       expect(refused.status).toBe(0x0124);
       expect(refused.details.errorComment).toContain('STRANGER');
+      const nobody = await failure(action(anonymous, 11, initiateInformation(freshUid())));
+      expect(nobody.status).toBe(0x0124);
+      expect(nobody.details.errorComment).toBe('user "" may not create inventories');
       const hooked = await failure(
-        action(known, 11, initiateInformation(freshUid(), { level: 'INSTANCE' })),
+        action(alice, 11, initiateInformation(freshUid(), { level: 'INSTANCE' })),
       );
       expect(hooked.status).toBe(0x0124);
       expect(hooked.details.errorComment).toBe('no INSTANCE inventory today');
+      const allowed = freshUid();
+      expect((await action(alice, 11, initiateInformation(allowed))).status).toBe(0);
+      await log.terminal(allowed);
     } finally {
       await stranger.abort();
-      await known.abort();
+      await anonymous.abort();
+      await alice.abort();
       await scp.close();
       await other.remove();
     }
