@@ -158,7 +158,10 @@ export function elementToken(tag: string, element: DataElement): ElementWriterIn
 
 /** Encodes records; one per production (its slabs are shared by its records). */
 export class RecordEncoder {
-  #slab = Buffer.allocUnsafeSlow(SLAB_BYTES);
+  // The same memory twice: a Buffer to write text into (Buffer.write, native UTF-8), a plain
+  // Uint8Array to take views of (a Buffer's subarray makes a Buffer, which costs more).
+  #slab = new Uint8Array(SLAB_BYTES);
+  #writer = Buffer.from(this.#slab.buffer);
   #offset = 0;
   readonly #shapes = new Map<InventoryEntry['kind'], Shape>();
   readonly #texts: (string | undefined)[] = [];
@@ -189,7 +192,8 @@ export class RecordEncoder {
       else (models ??= []).push({ kind: 'model-element', tag: numberOf(tags[index]!), element });
     }
     if (this.#slab.length - this.#offset < most) {
-      this.#slab = Buffer.allocUnsafeSlow(Math.max(SLAB_BYTES, most));
+      this.#slab = new Uint8Array(Math.max(SLAB_BYTES, most));
+      this.#writer = Buffer.from(this.#slab.buffer);
       this.#offset = 0;
     }
     const slab = this.#slab;
@@ -203,7 +207,7 @@ export class RecordEncoder {
       end += 4;
       const valueStart = end;
       // UTF-8 (PS3.5 6.1.2.3 with ISO_IR 192); as many bytes as UTF-16 units only when ASCII.
-      const written = slab.write(text, valueStart, 'utf8');
+      const written = this.#writer.write(text, valueStart, 'utf8');
       if (written !== text.length) nonAscii = true;
       end = valueStart + written;
       // PS3.5 6.2: even length, UI padded with NUL, other text with a space.
