@@ -15,6 +15,8 @@ import {
   folderSink,
   inventoryFileName,
   produceInventory,
+  readInventoryFolder,
+  readInventoryTree,
   repositorySource,
   type InventoryLevel,
   type InventoryRoot,
@@ -111,6 +113,31 @@ describe.runIf(tools)('produced Inventory instances, read by other implementatio
         );
         expect(unexpected).toEqual([]);
       }
+    });
+
+    it(`${level}: dicomnet's own reader walks the tree to every record the repository holds`, async () => {
+      const { root, folder } = produced.get(level)!;
+      const inventories = await readInventoryFolder(folder);
+      expect(inventories.skipped).toEqual([]);
+      expect(inventories.roots.map((header) => header.sopInstanceUid)).toEqual([
+        root.sopInstanceUid,
+      ]);
+      const seen = {
+        study: new Set<string>(),
+        series: new Set<string>(),
+        instance: new Set<string>(),
+      };
+      for await (const item of readInventoryTree(root.sopInstanceUid, inventories.open)) {
+        if (item.kind === 'study') seen.study.add(item.studyInstanceUid);
+        if (item.kind === 'series') seen.series.add(item.seriesInstanceUid);
+        if (item.kind === 'instance') seen.instance.add(item.sopInstanceUid);
+      }
+      const all = fixture.instances;
+      expect(seen.study).toEqual(new Set(all.map((instance) => instance.studyInstanceUid)));
+      if (level !== 'STUDY')
+        expect(seen.series).toEqual(new Set(all.map((instance) => instance.seriesInstanceUid)));
+      if (level === 'INSTANCE')
+        expect(seen.instance).toEqual(new Set(all.map((instance) => instance.sopInstanceUid)));
     });
 
     it(`${level}: dcmjs reads every instance back with the same records`, async () => {
