@@ -14,6 +14,7 @@ import {
   type InventoryPeer,
   type InventoryTransaction,
 } from '@dicomnet/storage-management';
+import { DicomnetError } from '@dicomnet/data';
 import { formatStatus } from '@dicomnet/status-codes';
 import type { CommandIo } from '../command-io.js';
 import type { InventoryRequestOptions, SteeringAction } from '../commands/inventory-request.js';
@@ -21,7 +22,7 @@ import { keyName } from '../commands/query-keys.js';
 import { exitCodeFor } from '../exit-code-for.js';
 import { ExitCode } from '../exit-codes.js';
 import { InventoryProgress } from '../inventory-progress.js';
-import { createOutput } from '../output.js';
+import { createOutput, type Output } from '../output.js';
 import { RetrieveProgress } from '../retrieve-progress.js';
 import { describeEvent, eventJson } from './inventory-events.js';
 import { LineWriter } from './inventory-format.js';
@@ -51,28 +52,46 @@ function describeOutcome(name: string, outcome: ActionOutcome): string {
   return `${name}: ${formatStatus(outcome.status)} ${outcome.meaning}${comment}${keys}`;
 }
 
-function describeError(error: unknown, io: CommandIo): string {
-  if (io.interrupted.aborted) return 'interrupted';
+function describeError(error: unknown, io: CommandIo | undefined): string {
+  if (io?.interrupted.aborted === true) return 'interrupted';
   return error instanceof Error ? error.message : String(error);
 }
 
-/** The next item of `events`, or undefined once `signal` aborts. */
-async function nextEvent(
-  events: AsyncIterator<InventoryEvent>,
-  signal: AbortSignal,
-): Promise<InventoryEvent | undefined> {
-  if (signal.aborted) return undefined;
-  let onAbort: () => void = () => {};
-  const aborted = new Promise<undefined>((resolve) => {
-    onAbort = () => resolve(undefined);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-  try {
-    const next = await Promise.race([events.next(), aborted]);
-    return next === undefined || next.done === true ? undefined : next.value;
-  } finally {
-    signal.removeEventListener('abort', onAbort);
-  }
+/**
+ * A signal that aborts after `ms`, from a timer that keeps the process alive meanwhile (unlike
+ * `AbortSignal.timeout`): waiting for events holds no socket once an association is lost.
+ */
+function deadline(ms: number): { readonly signal: AbortSignal; clear(): void } {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(new Error(`no event within ${ms} ms`)), ms);
+  return { signal: controller.signal, clear: () => clearTimeout(timer) };
+}
+
+/** Reads `events` one at a time, each read giving up (undefined) when its signal aborts first. */
+type EventReader = (signal: AbortSignal) => Promise<IteratorResult<InventoryEvent> | undefined>;
+
+/**
+ * An {@link EventReader} of `events`. A read that gave up leaves its `next()` pending for the next
+ * read, so no event is lost between reads.
+ */
+function eventReader(events: AsyncIterator<InventoryEvent>): EventReader {
+  let pending: Promise<IteratorResult<InventoryEvent>> | undefined;
+  return async (signal) => {
+    if (signal.aborted) return undefined;
+    pending ??= events.next();
+    let onAbort: () => void = () => {};
+    const aborted = new Promise<undefined>((resolve) => {
+      onAbort = () => resolve(undefined);
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
+    try {
+      const result = await Promise.race([pending, aborted]);
+      if (result !== undefined) pending = undefined;
+      return result;
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+    }
+  };
 }
 
 /** Whether `event` is what a steering action waits for (PS3.4 KK.2: the state it leads to). */
@@ -123,17 +142,19 @@ export async function runInventorySteer(
   const out = new LineWriter(io.stdout);
   const transactionUid = options.transaction as string; // the subcommand requires it
   const scu = createInventoryScu({ aeTitle: options.aet });
-  const waited = AbortSignal.any([io.interrupted, AbortSignal.timeout(options.timeout * 1000)]);
+  const wait = deadline(options.timeout * 1000);
+  const waited = AbortSignal.any([io.interrupted, wait.signal]);
   let transaction: InventoryTransaction | undefined;
   try {
     const { peer } = await peerOf(host, port, options);
     transaction = scu.transaction(transactionUid, { peer, holdAssociation: true });
-    const events = transaction.events();
+    const nextEvent = eventReader(transaction.events());
     const outcome = await steer(transaction, action, options, io.interrupted);
     if (options.json) await out.json({ kind: 'response', action, transactionUid, ...outcome });
     else await out.line(describeOutcome(`${action} ${transactionUid}`, outcome));
     for (;;) {
-      const event = await nextEvent(events, waited);
+      const next = await nextEvent(waited);
+      const event = next?.done === false ? next.value : undefined;
       if (event === undefined) {
         io.stderr.write(
           `error: ${io.interrupted.aborted ? 'interrupted' : `no ${action === 'cancel' ? 'terminal ' : ''}event from the SCP within ${options.timeout} s`}\n`,
@@ -151,8 +172,38 @@ export async function runInventorySteer(
   } finally {
     // Released by the transaction itself: the SCU's close() lets go of the associations of the
     // transactions it abandons without releasing them.
+    wait.clear();
     await transaction?.release();
     await scu.close();
+  }
+}
+
+/** Request Status attempts in a row that may fail to reach the SCP before the wait gives up. */
+const MAX_UNANSWERED_STATUS = 3;
+
+/**
+ * Request Status after a quiet `--timeout`: returns the failed attempts in a row so far. An SCP
+ * out of reach (restarting) is asked again after the next quiet period, up to
+ * {@link MAX_UNANSWERED_STATUS} times; a refusal (e.g. 0x0115, the transaction is unknown) ends
+ * the wait at once.
+ */
+async function askStatus(
+  transaction: InventoryTransaction,
+  unanswered: number,
+  out: Output,
+  timeout: number,
+): Promise<number> {
+  try {
+    await transaction.status(); // bounded by --timeout (the DIMSE timeout)
+    return 0;
+  } catch (error) {
+    const refused =
+      DicomnetError.isInstance(error) && error.code === 'DICOMNET_INVENTORY_ACTION_FAILED';
+    if (refused || unanswered + 1 >= MAX_UNANSWERED_STATUS) throw error;
+    out.warn(
+      `the SCP did not answer Request Status (${describeError(error, undefined)}); asking again in ${timeout} s`,
+    );
+    return unanswered + 1;
   }
 }
 
@@ -207,16 +258,29 @@ export async function runInventoryRequest(
     const onInterrupt = (): void => {
       out.warn(`cancelling ${uid} at the SCP (Ctrl-C again to exit)`);
       cancelling = initiated.cancel({ retainInstances: false }).catch((error: unknown) => {
-        out.warn(
-          `cancel failed: ${describeError(error, { ...io, interrupted: new AbortController().signal })}`,
-        );
+        out.warn(`cancel failed: ${describeError(error, undefined)}`);
       });
     };
     io.interrupted.addEventListener('abort', onInterrupt, { once: true });
     let last: InventoryEvent | undefined;
     let shownState: string | undefined;
+    let unanswered = 0;
+    const nextEvent = eventReader(initiated.events());
     try {
-      for await (const event of initiated.events()) {
+      for (;;) {
+        // A quiet production is asked for its status every --timeout seconds (PS3.4 KK.2.2.2,
+        // Request Status): the answer comes on the association of that request, so a held
+        // association the SCP lost (a restart) is replaced, and an SCP that is gone ends the wait
+        // with the connection's error.
+        const quiet = deadline(options.timeout * 1000);
+        const next = await nextEvent(quiet.signal).finally(() => quiet.clear());
+        if (next === undefined) {
+          unanswered = await askStatus(initiated, unanswered, out, options.timeout);
+          continue;
+        }
+        unanswered = 0;
+        if (next.done === true) break;
+        const event = next.value;
         last = event;
         progress.update(
           event.transactionStatus,

@@ -55,8 +55,8 @@ interface Serving {
   readonly exited: Promise<number | null>;
 }
 
-async function startServe(args: readonly string[]): Promise<Serving> {
-  const port = await freePort();
+async function startServe(args: readonly string[], fixedPort?: number): Promise<Serving> {
+  const port = fixedPort ?? (await freePort());
   const child = spawn(
     process.execPath,
     [BIN, 'serve', '--port', String(port), '--aet', 'ARCHIVE', '--json', ...args],
@@ -386,7 +386,7 @@ describe('dicomnet serve stopped during a production', () => {
 
   afterAll(async () => {
     await scu.close();
-    for (const serving of servings) await stopServe(serving);
+    for (const serving of servings) if (serving.child.exitCode === null) await stopServe(serving);
     await dir?.remove();
   }, 60_000);
 
@@ -423,5 +423,49 @@ describe('dicomnet serve stopped during a production', () => {
     for (let waited = 0; waited < 150 && !states(second).includes('COMPLETE'); waited++)
       await new Promise((resolve) => setTimeout(resolve, 1000));
     expect(states(second).at(-1)).toBe('COMPLETE');
+    expect(await stopServe(second)).toBe(0); // the repository is free for the next test
   }, 200_000);
+
+  it('inventory request waits through a restart of serve (Request Status when quiet), then retrieves', async () => {
+    const port = await freePort();
+    const args = [
+      '--storage',
+      path.join(dir.path, 'repository'),
+      '--max-records-per-instance',
+      '1',
+    ];
+    let serving = await startServe(args, port);
+    servings.push(serving);
+    let restarted: Promise<void> | undefined;
+    const result = await runBin(
+      [
+        'inventory',
+        'request',
+        '127.0.0.1',
+        String(port),
+        '--called',
+        'ARCHIVE',
+        '--json',
+        '--level',
+        'INSTANCE',
+        '--timeout',
+        '5',
+      ],
+      (_child, stdout) => {
+        if (restarted !== undefined || !stdout.includes('"kind":"response"')) return;
+        restarted = (async () => {
+          expect(await stopServe(serving)).toBe(0);
+          serving = await startServe(args, port);
+          servings.push(serving);
+        })();
+      },
+    );
+    await restarted;
+    expect(result.code, result.stderr).toBe(ExitCode.Ok);
+    expect(eventsOf(result.lines).at(-1)).toMatchObject({
+      eventTypeId: 11,
+      transactionStatus: 'COMPLETE',
+    });
+    expect(summaryOf(result.lines)).toMatchObject({ records: { instance: 1200 } });
+  }, 240_000);
 });
