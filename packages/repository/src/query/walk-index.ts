@@ -369,8 +369,9 @@ function* relational(
   study: WalkedRecord,
   seriesList: readonly SeriesRow[],
   context: RelationalContext,
-): Generator<WalkedRecord> {
+): Generator<WalkedRecord | typeof PAUSE> {
   const { query, recordOptions } = context;
+  let checked = 0;
   const kept: { series: SeriesRow; instances?: WalkedRecord[] }[] = [];
   for (const series of seriesList) {
     const combined = { ...study.attributes, ...series.record.attributes };
@@ -383,6 +384,8 @@ function* relational(
     for (const instance of reader.instances(series, context.signal)) {
       if (matches(query, { ...combined, ...instance.attributes }, recordOptions))
         instances.push(instance);
+      // A big study is matched over several turns of the event loop.
+      if (++checked % TURN_EVERY === 0) yield PAUSE;
     }
     if (instances.length > 0) kept.push({ series, instances });
   }
