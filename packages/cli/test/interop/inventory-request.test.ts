@@ -342,6 +342,27 @@ describe('dicomnet inventory status, pause, resume, cancel during a long product
     expect(again.code).toBe(ExitCode.Failed);
   }, 120_000);
 
+  it('request --interval 1: Inventory Status events come while it runs, then COMPLETE', async () => {
+    const result = await runBin([
+      'inventory',
+      'request',
+      '127.0.0.1',
+      String(serving?.port),
+      '--called',
+      'ARCHIVE',
+      '--json',
+      '--level',
+      'SERIES',
+      '--interval',
+      '1',
+    ]);
+    expect(result.code, result.stderr).toBe(ExitCode.Ok);
+    const events = eventsOf(result.lines);
+    // The state change to PROCESSING, then one a second (Requested Status Interval, 0008,0414).
+    expect(events.filter((event) => event.eventTypeId === 12).length).toBeGreaterThanOrEqual(2);
+    expect(events.at(-1)).toMatchObject({ eventTypeId: 11, transactionStatus: 'COMPLETE' });
+  }, 120_000);
+
   it('request: Ctrl-C sends Cancel, the production ends CANCELED without instances, exit 1', async () => {
     let interrupted = false;
     const result = await runBin(
