@@ -1,23 +1,19 @@
 // `dicomnet inventory request HOST PORT`: Initiate (PS3.4 KK.2.2.2), a live line from the
 // Inventory Status events, the terminal event (KK.2.3.2), then the tree retrieved through
 // Inventory GET or MOVE (PS3.4 JJ.3) and summarized as `inventory show --summary` does.
-// `dicomnet inventory status|cancel|pause|resume HOST PORT --transaction UID`: one steering
-// N-ACTION and the event(s) it brings.
+// The steering subcommands are in inventory-steer.ts, loaded with this module.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
   createInventoryScu,
   retrieveInventory,
-  type ActionOutcome,
   type InventoryEvent,
-  type InventoryPeer,
   type InventoryTransaction,
 } from '@dicomnet/storage-management';
 import { DicomnetError } from '@dicomnet/data';
-import { formatStatus } from '@dicomnet/status-codes';
 import type { CommandIo } from '../command-io.js';
-import type { InventoryRequestOptions, SteeringAction } from '../commands/inventory-request.js';
+import type { InventoryRequestOptions } from '../commands/inventory-request.js';
 import { keyName } from '../commands/query-keys.js';
 import { exitCodeFor } from '../exit-code-for.js';
 import { ExitCode } from '../exit-codes.js';
@@ -28,155 +24,11 @@ import { describeEvent, eventJson } from './inventory-events.js';
 import { LineWriter } from './inventory-format.js';
 import { describeScope, scopeKeysOf } from './inventory-scope.js';
 import { runInventoryShow } from './inventory-show.js';
-import { peerOptions, type PeerOptions } from './peer-options.js';
+import { describeError, describeOutcome, peerOf } from './inventory-connection.js';
+import { deadline, eventReader } from './inventory-event-reader.js';
+import type { PeerOptions } from './peer-options.js';
 
-/** The SCP's address and connection settings, and ours. */
-async function peerOf(
-  host: string,
-  port: number,
-  options: InventoryRequestOptions,
-): Promise<{ peer: InventoryPeer; connection: Omit<PeerOptions, 'host' | 'port'> }> {
-  // The subcommands refuse to run without --called.
-  const settings = await peerOptions(host, port, { ...options, called: options.called as string });
-  const { callingAeTitle: _calling, ...peer } = settings;
-  const { host: _host, port: _port, ...connection } = settings;
-  return { peer, connection };
-}
-
-function describeOutcome(name: string, outcome: ActionOutcome): string {
-  const keys =
-    outcome.attributeIdentifierList.length > 0
-      ? `; keys the SCP cannot match, ignored: ${outcome.attributeIdentifierList.map(keyName).join(', ')}`
-      : '';
-  const comment = outcome.errorComment === undefined ? '' : ` (${outcome.errorComment})`;
-  return `${name}: ${formatStatus(outcome.status)} ${outcome.meaning}${comment}${keys}`;
-}
-
-function describeError(error: unknown, io: CommandIo | undefined): string {
-  if (io?.interrupted.aborted === true) return 'interrupted';
-  return error instanceof Error ? error.message : String(error);
-}
-
-/**
- * A signal that aborts after `ms`, from a timer that keeps the process alive meanwhile (unlike
- * `AbortSignal.timeout`): waiting for events holds no socket once an association is lost.
- */
-function deadline(ms: number): { readonly signal: AbortSignal; clear(): void } {
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(new Error(`no event within ${ms} ms`)), ms);
-  return { signal: controller.signal, clear: () => clearTimeout(timer) };
-}
-
-/** Reads `events` one at a time, each read giving up (undefined) when its signal aborts first. */
-type EventReader = (signal: AbortSignal) => Promise<IteratorResult<InventoryEvent> | undefined>;
-
-/**
- * An {@link EventReader} of `events`. A read that gave up leaves its `next()` pending for the next
- * read, so no event is lost between reads.
- */
-function eventReader(events: AsyncIterator<InventoryEvent>): EventReader {
-  let pending: Promise<IteratorResult<InventoryEvent>> | undefined;
-  return async (signal) => {
-    if (signal.aborted) return undefined;
-    pending ??= events.next();
-    let onAbort: () => void = () => {};
-    const aborted = new Promise<undefined>((resolve) => {
-      onAbort = () => resolve(undefined);
-      signal.addEventListener('abort', onAbort, { once: true });
-    });
-    try {
-      const result = await Promise.race([pending, aborted]);
-      if (result !== undefined) pending = undefined;
-      return result;
-    } finally {
-      signal.removeEventListener('abort', onAbort);
-    }
-  };
-}
-
-/** Whether `event` is what a steering action waits for (PS3.4 KK.2: the state it leads to). */
-function isAnswer(action: SteeringAction, event: InventoryEvent): boolean {
-  if (event.type !== 'status') return true; // a terminal event ends every wait
-  switch (action) {
-    case 'status':
-      return true;
-    case 'pause':
-      return event.transactionStatus === 'PAUSED';
-    case 'resume':
-      return event.transactionStatus === 'PROCESSING';
-    case 'cancel':
-      return false;
-  }
-}
-
-function steer(
-  transaction: InventoryTransaction,
-  action: SteeringAction,
-  options: InventoryRequestOptions,
-  signal: AbortSignal,
-): Promise<ActionOutcome> {
-  switch (action) {
-    case 'status':
-      return transaction.status({ signal });
-    case 'pause':
-      return transaction.pause({ signal });
-    case 'resume':
-      return transaction.resume({ signal });
-    case 'cancel':
-      return transaction.cancel({ retainInstances: options.retain, signal });
-  }
-}
-
-/**
- * Runs `dicomnet inventory status|pause|resume|cancel`: the N-ACTION on a held association, then
- * the events the SCP reports on it (PS3.4 KK.2.3.2) until the one the action leads to, at most
- * `--timeout` seconds.
- */
-export async function runInventorySteer(
-  io: CommandIo,
-  action: SteeringAction,
-  host: string,
-  port: number,
-  options: InventoryRequestOptions,
-): Promise<void> {
-  const out = new LineWriter(io.stdout);
-  const transactionUid = options.transaction as string; // the subcommand requires it
-  const scu = createInventoryScu({ aeTitle: options.aet });
-  const wait = deadline(options.timeout * 1000);
-  const waited = AbortSignal.any([io.interrupted, wait.signal]);
-  let transaction: InventoryTransaction | undefined;
-  try {
-    const { peer } = await peerOf(host, port, options);
-    transaction = scu.transaction(transactionUid, { peer, holdAssociation: true });
-    const nextEvent = eventReader(transaction.events());
-    const outcome = await steer(transaction, action, options, io.interrupted);
-    if (options.json) await out.json({ kind: 'response', action, transactionUid, ...outcome });
-    else await out.line(describeOutcome(`${action} ${transactionUid}`, outcome));
-    for (;;) {
-      const next = await nextEvent(waited);
-      const event = next?.done === false ? next.value : undefined;
-      if (event === undefined) {
-        io.stderr.write(
-          `error: ${io.interrupted.aborted ? 'interrupted' : `no ${action === 'cancel' ? 'terminal ' : ''}event from the SCP within ${options.timeout} s`}\n`,
-        );
-        io.setExitCode(ExitCode.Failed);
-        return;
-      }
-      if (options.json) await out.json(eventJson(event));
-      else await out.line(describeEvent(event));
-      if (isAnswer(action, event)) return;
-    }
-  } catch (error) {
-    io.stderr.write(`error: ${describeError(error, io)}\n`);
-    io.setExitCode(exitCodeFor(error));
-  } finally {
-    // Released by the transaction itself: the SCU's close() lets go of the associations of the
-    // transactions it abandons without releasing them.
-    wait.clear();
-    await transaction?.release();
-    await scu.close();
-  }
-}
+export { runInventorySteer } from './inventory-steer.js';
 
 /** Request Status attempts in a row that may fail to reach the SCP before the wait gives up. */
 const MAX_UNANSWERED_STATUS = 3;
