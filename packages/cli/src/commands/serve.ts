@@ -110,7 +110,8 @@ export const serveCommand: CommandSpec = {
     },
     {
       flags: '--peer <aet=host:port>',
-      description: 'a C-MOVE destination: where the AE titled AET listens',
+      description:
+        'where the AE titled AET listens: a C-MOVE destination, or an Inventory Creation requester to report to',
       parse: peerAddress,
       repeatable: true,
     },
