@@ -121,7 +121,7 @@ export async function openInventoryService(
     {
       event: 'inventory-creation',
       transactions: open.length,
-      resumed: open.map((transaction) => transaction.transactionUid),
+      carriedOver: open.map((transaction) => transaction.transactionUid),
     },
     `Inventory Creation served${open.length === 0 ? '' : `; ${open.length} inventory production(s) carried over from the last run`}`,
   );

@@ -438,7 +438,7 @@ describe('dicomnet serve stopped during a production', () => {
     servings.push(second);
     expect(second.log().find((line) => line.event === 'inventory-creation')).toMatchObject({
       transactions: 1,
-      resumed: [uid],
+      carriedOver: [uid],
     });
     // Bounded: 1,800 records one per instance take seconds, not minutes.
     for (let waited = 0; waited < 150 && !states(second).includes('COMPLETE'); waited++)
