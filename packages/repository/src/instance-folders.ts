@@ -7,6 +7,14 @@ import { DurableFolder } from '@dicomnet/data';
 import { createFolder, FolderCache, syncFolder, type ReadyFolder } from './file-support.js';
 import { INSTANCE_FOLDERS } from './storage-path.js';
 
+/**
+ * How long a folder's descriptor stays open after its last fsync. Stores spread over the 256
+ * folders by hash, so one folder sees a store about every 256th: with DurableFolder's default
+ * (1 s) its descriptor was closed and opened again for nearly every durable store at a few ms
+ * each. At most 256 descriptors are held, and only while stores come.
+ */
+const FOLDER_IDLE_CLOSE_MS = 10_000;
+
 /** The folders of the instances tree of one open repository. */
 export class InstanceFolders {
   /** The instances folder. */
@@ -62,7 +70,7 @@ export class InstanceFolders {
     if (!this.#fsync) return undefined;
     let durable = this.#durable.get(folder);
     if (durable === undefined) {
-      durable = new DurableFolder(folder);
+      durable = new DurableFolder(folder, { idleCloseMs: FOLDER_IDLE_CLOSE_MS });
       this.#durable.set(folder, durable);
     }
     return durable;
