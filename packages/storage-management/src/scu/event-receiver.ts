@@ -65,9 +65,6 @@ export function createEventReceiver(
     return {
       status: refusal.status,
       ...(refusal.status === Status.ProcessingFailure && { errorComment: refusal.reason }),
-      ...(refusal.attributeIdentifierList !== undefined && {
-        attributeIdentifierList: refusal.attributeIdentifierList,
-      }),
       ...(refusal.invalid !== undefined && { dataSet: refusal.invalid }),
     };
   };

@@ -144,8 +144,9 @@ export interface InventoryScu {
  * (PS3.7 10.1.1.1.8): 0x0000 taken; 0x0110 an `onEvent` handler threw; 0x0112 not the
  * Storage Management instance; 0x0113 event type not 11–13; 0x0114 (strict) an attribute not of
  * that event type; 0x0115 a bad value or an unknown Transaction UID; 0x0117 a malformed instance
- * UID; 0x0118 not Inventory Creation; 0x0119 another class's well-known instance; 0x0120/0x0121
- * a mandatory attribute missing/empty; 0x0212 an attribute in the wrong VR; 0x0213 the reader
+ * UID, or a mandatory attribute missing or empty (PS3.7 10.1.1.1.8 lists no 0x0120/0x0121 for
+ * N-EVENT-REPORT); 0x0118 not Inventory Creation; 0x0119 another class's well-known instance;
+ * 0x0212 an attribute in the wrong VR; 0x0213 the reader
  * is `maxQueuedEvents` behind. 0x0210 and 0x0211 come from @dicomnet/dimse (a Message ID
  * already outstanding; a report on a context where the sender is not SCP).
  */

@@ -113,16 +113,20 @@ describe('readEvent (PS3.4 Table KK.2-2)', () => {
     expect(statusOf(readEvent(report(14, status())))).toBe(0x0113);
   });
 
-  it('refuses missing (0x0120) and empty (0x0121) mandatory attributes, naming them', () => {
-    expect(readEvent(report(12, undefined))).toMatchObject({
-      refusal: { status: 0x0120, attributeIdentifierList: [0x00081195, 0x00080417, 0x00080428] },
+  it('refuses missing and empty mandatory attributes with 0x0115 (PS3.7 10.1.1.1.8 has no 0x0120)', () => {
+    expect(readEvent(report(12, undefined))).toEqual({
+      refusal: { status: 0x0115, reason: 'missing 00081195, 00080417, 00080428' },
     });
-    expect(readEvent(report(12, status({ '00081195': { vr: 'UI' } })))).toMatchObject({
-      refusal: { status: 0x0121, attributeIdentifierList: [0x00081195] },
+    expect(readEvent(report(12, status({ '00081195': { vr: 'UI' } })))).toEqual({
+      refusal: {
+        status: 0x0115,
+        reason: 'empty 00081195',
+        invalid: { '00081195': { vr: 'UI' } },
+      },
     });
     const { '00080054': _ae, ...withoutAccess } = completed();
-    expect(readEvent(report(11, withoutAccess))).toMatchObject({
-      refusal: { status: 0x0120, attributeIdentifierList: [0x00080054, 0x00081190] },
+    expect(readEvent(report(11, withoutAccess))).toEqual({
+      refusal: { status: 0x0115, reason: 'neither Retrieve AE Title nor Retrieve URL' },
     });
   });
 
@@ -164,12 +168,10 @@ describe('readEvent (PS3.4 Table KK.2-2)', () => {
     const statuses = hostile.flatMap((info) =>
       [11, 12, 13].map((type) => statusOf(readEvent(report(type, info), { strict: true }))),
     );
-    expect(
-      statuses.every((code) => [0, 0x0114, 0x0115, 0x0120, 0x0121, 0x0212].includes(code)),
-    ).toBe(true);
+    expect(statuses.every((code) => [0, 0x0114, 0x0115, 0x0212].includes(code))).toBe(true);
     expect(statusOf(readEvent(report(12, hostile[2])))).toBe(0x0115);
     expect(statusOf(readEvent(report(11, hostile[4])))).toBe(0x0115);
-    expect(statusOf(readEvent(report(11, hostile[5])))).toBe(0x0120);
+    expect(statusOf(readEvent(report(11, hostile[5])))).toBe(0x0115);
   });
 
   it('knows a UID from PS3.5 9.1', () => {

@@ -1,7 +1,7 @@
 // Checks one N-EVENT-REPORT of Inventory Creation against PS3.4 Table KK.2-2 and PS3.7 §10.1.1,
 // and reads it into an InventoryEvent, or says which status refuses it and why.
 import type { DataElement, DataSet } from '@dicomnet/data';
-import { GeneralStatus, StorageManagementStatus as Status } from '@dicomnet/status-codes';
+import { StorageManagementStatus as Status } from '@dicomnet/status-codes';
 import type { TransactionStatus } from '../message-types.js';
 import { EventType } from '../message-types.js';
 import { Tag } from '../tags.js';
@@ -12,16 +12,11 @@ import {
 } from '../uids.js';
 import type { InventoryAccess, InventoryEvent } from './inventory-event.js';
 
-const MISSING_ATTRIBUTE = GeneralStatus.MissingAttribute; // PS3.7 C.5.13
-const MISSING_ATTRIBUTE_VALUE = GeneralStatus.MissingAttributeValue; // PS3.7 C.5.14
-
 /** Why an N-EVENT-REPORT is refused: the status and what the response carries with it. */
 export interface EventRefusal {
   readonly status: number;
   /** For people (diagnostics); on the wire only where PS3.7 Annex C allows an Error Comment. */
   readonly reason: string;
-  /** Attribute Identifier List (0000,1005) for 0x0120 and 0x0121 (PS3.7 C.5.13). */
-  readonly attributeIdentifierList?: readonly number[];
   /**
    * With 0x0115: the Event Information attributes whose values are invalid, echoed as the
    * response's data set (PS3.7 C.5.10).
@@ -98,10 +93,6 @@ export function isValidUid(value: string): boolean {
   return value.length <= 64 && /^(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*))*$/.test(value);
 }
 
-function tagNumber(key: string): number {
-  return Number.parseInt(key, 16);
-}
-
 function firstText(element: DataElement | undefined): string | undefined {
   const value = element?.Value?.[0];
   return typeof value === 'string' ? value.trim() : undefined;
@@ -120,13 +111,7 @@ export function readEvent(
   report: EventReport,
   options: ReadEventOptions = {},
 ): { readonly event: InventoryEvent } | { readonly refusal: EventRefusal } {
-  const refuse = (status: number, reason: string, attributes?: readonly string[]) => ({
-    refusal: {
-      status,
-      reason,
-      ...(attributes !== undefined && { attributeIdentifierList: attributes.map(tagNumber) }),
-    },
-  });
+  const refuse = (status: number, reason: string) => ({ refusal: { status, reason } });
   // PS3.7 C.5.20: the Affected SOP Class UID of the command is not Inventory Creation.
   if (report.sopClassUid !== INVENTORY_CREATION_SOP_CLASS) {
     return refuse(
@@ -198,22 +183,22 @@ function mandatoryFor(type: number): readonly string[] {
 }
 
 function checkAttributes(info: DataSet, type: number, strict: boolean): EventRefusal | undefined {
-  const refusal = (status: number, reason: string, tags?: readonly string[]): EventRefusal => ({
-    status,
-    reason,
-    ...(tags !== undefined && { attributeIdentifierList: tags.map(tagNumber) }),
-  });
-  // PS3.4 5.4.2.1: a mandatory attribute left out is 0x0120 Missing Attribute, one sent empty
-  // where zero length is not permitted (usage 1) 0x0121 Missing Attribute Value. The corrections
-  // file applies it to Event Information as to Action Information (KK.2.3.1 names no override).
+  const refusal = (status: number, reason: string): EventRefusal => ({ status, reason });
+  // A mandatory attribute left out or sent empty. For an N-ACTION that is 0x0120/0x0121 (PS3.4
+  // 5.4.2.1), but PS3.7 10.1.1.1.8 does not list those statuses for N-EVENT-REPORT (nor does
+  // issue 17's list of the SCU's statuses): the nearest it lists is 0x0115 Invalid argument
+  // value (PS3.7 C.5.10), which echoes what was sent, and has no Attribute Identifier List.
   const mandatory = mandatoryFor(type);
   const missing = mandatory.filter((tag) => info[tag] === undefined);
   if (missing.length > 0) {
-    return refusal(MISSING_ATTRIBUTE, `missing ${missing.join(', ')}`, missing);
+    return refusal(Status.InvalidArgumentValue, `missing ${missing.join(', ')}`);
   }
   const empty = mandatory.filter((tag) => isEmpty(info[tag] as DataElement)); // present: checked above
   if (empty.length > 0) {
-    return refusal(MISSING_ATTRIBUTE_VALUE, `empty ${empty.join(', ')}`, empty);
+    return {
+      ...refusal(Status.InvalidArgumentValue, `empty ${empty.join(', ')}`),
+      invalid: Object.fromEntries(empty.map((tag) => [tag, info[tag] as DataElement])),
+    };
   }
   // PS3.4 KK.2.3.1.1: Retrieve AE Title or Retrieve URL, or both, shall be present.
   if (
@@ -223,8 +208,7 @@ function checkAttributes(info: DataSet, type: number, strict: boolean): EventRef
       return element === undefined || isEmpty(element);
     })
   ) {
-    const tags = [Tag.RetrieveAETitle, Tag.RetrieveURL];
-    return refusal(MISSING_ATTRIBUTE, 'neither Retrieve AE Title nor Retrieve URL', tags);
+    return refusal(Status.InvalidArgumentValue, 'neither Retrieve AE Title nor Retrieve URL');
   }
   for (const [tag, element] of Object.entries(info)) {
     const known = ATTRIBUTES[tag];

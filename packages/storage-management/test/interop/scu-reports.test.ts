@@ -209,20 +209,14 @@ describe('N-EVENT-REPORT statuses of the SCU (PS3.7 10.1.1.1.8)', () => {
     ]);
   });
 
-  it('0x0120 with the Attribute Identifier List for a missing Transaction UID; 0x0121 for an empty one', async () => {
+  it('0x0115 for a missing or empty Transaction UID (PS3.7 10.1.1.1.8 lists no 0x0120/0x0121)', async () => {
     const { port } = await listening({}, (scu) => scu.transaction(T1));
     const client = await scp(port);
     const { '00081195': _uid, ...withoutUid } = statusEvent(T1, 'PROCESSING', 1);
-    expect(await report(client, 12, withoutUid)).toMatchObject({
-      status: 0x0120,
-      details: { attributeIdentifierList: [0x00081195] },
-    });
-    expect(await report(client, 13, undefined)).toMatchObject({
-      status: 0x0120,
-      details: { attributeIdentifierList: [0x00081195, 0x00080417] },
-    });
+    expect(await report(client, 12, withoutUid)).toMatchObject({ status: 0x0115 });
+    expect(await report(client, 13, undefined)).toMatchObject({ status: 0x0115 });
     expect(await report(client, 12, { ...withoutUid, '00081195': { vr: 'UI' } })).toMatchObject({
-      status: 0x0121,
+      status: 0x0115,
     });
   });
 
