@@ -108,17 +108,7 @@ export function indexRecordOf(
   const a = file.attributes;
   const sopInstanceUid = requiredUid(a, '00080018', 'SOP Instance UID');
   const sopClassUid = requiredUid(a, '00080016', 'SOP Class UID');
-  // PS3.10 7.1: the meta's Media Storage UIDs are those of the data set.
-  if (file.meta.mediaStorageSopInstanceUid !== sopInstanceUid)
-    throw new InvalidInstanceError(
-      'sop-instance-mismatch',
-      `Media Storage SOP Instance UID ${file.meta.mediaStorageSopInstanceUid} differs from the data set's ${sopInstanceUid}`,
-    );
-  if (file.meta.mediaStorageSopClassUid !== sopClassUid)
-    throw new InvalidInstanceError(
-      'sop-class-mismatch',
-      `Media Storage SOP Class UID ${file.meta.mediaStorageSopClassUid} differs from the data set's ${sopClassUid}`,
-    );
+  checkMediaStorageUids(file, sopInstanceUid, sopClassUid);
   return {
     patient: {
       patientId: text(a, '00100020') ?? '',
@@ -162,7 +152,32 @@ export function isUidShaped(value: string): boolean {
   return UID.test(value);
 }
 
-function requiredUid(attributes: Attributes, key: string, name: string): string {
+/**
+ * PS3.10 7.1: the File Meta Information's Media Storage UIDs are those of the data set.
+ * @throws {@link InvalidInstanceError} (`sop-instance-mismatch`, `sop-class-mismatch`) when not.
+ */
+export function checkMediaStorageUids(
+  file: Part10Attributes,
+  sopInstanceUid: string,
+  sopClassUid: string,
+): void {
+  if (file.meta.mediaStorageSopInstanceUid !== sopInstanceUid)
+    throw new InvalidInstanceError(
+      'sop-instance-mismatch',
+      `Media Storage SOP Instance UID ${file.meta.mediaStorageSopInstanceUid} differs from the data set's ${sopInstanceUid}`,
+    );
+  if (file.meta.mediaStorageSopClassUid !== sopClassUid)
+    throw new InvalidInstanceError(
+      'sop-class-mismatch',
+      `Media Storage SOP Class UID ${file.meta.mediaStorageSopClassUid} differs from the data set's ${sopClassUid}`,
+    );
+}
+
+/**
+ * The UID at `key`, named `name` in the error.
+ * @throws {@link InvalidInstanceError} (`missing-uid`, `malformed-uid`) when absent or not a UID.
+ */
+export function requiredUid(attributes: Attributes, key: string, name: string): string {
   const value = text(attributes, key);
   if (value === undefined)
     throw new InvalidInstanceError('missing-uid', `${name} (${key}) is missing`);
@@ -175,7 +190,7 @@ function requiredUid(attributes: Attributes, key: string, name: string): string 
 }
 
 /** The element's values as DICOM text (`\`-separated; PN as its `=`-joined groups). */
-function text(attributes: Attributes, key: string): string | undefined {
+export function text(attributes: Attributes, key: string): string | undefined {
   const element: DataElement | undefined = attributes[key];
   const values = element?.Value;
   if (values === undefined || values.length === 0) return undefined;

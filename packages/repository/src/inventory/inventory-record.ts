@@ -2,14 +2,9 @@
 // file with @dicomnet/data's streaming element reader (never a full decode). The Inventory IOD is
 // non-patient (PS3.3 A.88): no Patient, Study or Series module, so none of their UIDs; its keys are
 // those of the Inventory module (PS3.3 C.38.1) that Inventory FIND matches and returns (PS3.4 JJ.2).
-import {
-  toDicomJson,
-  type Attributes,
-  type DataElement,
-  type Part10Attributes,
-} from '@dicomnet/data';
+import { toDicomJson, type Attributes, type Part10Attributes } from '@dicomnet/data';
 import { InvalidInstanceError } from '../errors.js';
-import { isUidShaped } from '../index-record.js';
+import { checkMediaStorageUids, requiredUid, text } from '../index-record.js';
 
 /** Inventory Storage SOP Class (PS3.4 GG.6.6; PS3.6 Table A-1). */
 export const INVENTORY_STORAGE_SOP_CLASS = '1.2.840.10008.5.1.4.1.1.201.1';
@@ -94,18 +89,11 @@ export function inventoryRecordOf(
   const a = file.attributes;
   const sopInstanceUid = requiredUid(a, InventoryTag.sopInstanceUid, 'SOP Instance UID');
   const sopClassUid = requiredUid(a, InventoryTag.sopClassUid, 'SOP Class UID');
-  if (file.meta.mediaStorageSopInstanceUid !== sopInstanceUid)
-    throw new InvalidInstanceError(
-      'sop-instance-mismatch',
-      `Media Storage SOP Instance UID ${file.meta.mediaStorageSopInstanceUid} differs from the data set's ${sopInstanceUid}`,
-    );
-  if (
-    file.meta.mediaStorageSopClassUid !== sopClassUid ||
-    sopClassUid !== INVENTORY_STORAGE_SOP_CLASS
-  )
+  checkMediaStorageUids(file, sopInstanceUid, sopClassUid);
+  if (sopClassUid !== INVENTORY_STORAGE_SOP_CLASS)
     throw new InvalidInstanceError(
       'sop-class-mismatch',
-      `Media Storage SOP Class UID ${file.meta.mediaStorageSopClassUid} and the data set's ${sopClassUid} are not both Inventory Storage`,
+      `SOP Class UID ${sopClassUid} is not Inventory Storage`,
     );
   const scope = a[InventoryTag.scopeOfInventorySequence];
   return {
@@ -127,31 +115,4 @@ export function inventoryRecordOf(
         : JSON.stringify(toDicomJson({ [InventoryTag.scopeOfInventorySequence]: scope })),
     ...facts,
   };
-}
-
-function requiredUid(attributes: Attributes, key: string, name: string): string {
-  const value = text(attributes, key);
-  if (value === undefined)
-    throw new InvalidInstanceError('missing-uid', `${name} (${key}) is missing`);
-  if (!isUidShaped(value))
-    throw new InvalidInstanceError(
-      'malformed-uid',
-      `${name} (${key}) is not a UID: ${JSON.stringify(value.slice(0, 80))}`,
-    );
-  return value;
-}
-
-/** A text or number element's values as DICOM text (`\`-separated); undefined when empty. */
-function text(attributes: Attributes, key: string): string | undefined {
-  const element: DataElement | undefined = attributes[key];
-  const values = element?.Value;
-  if (values === undefined || values.length === 0) return undefined;
-  const joined = values
-    .map((value) =>
-      typeof value === 'string' || typeof value === 'number' || typeof value === 'bigint'
-        ? String(value)
-        : '',
-    )
-    .join('\\');
-  return joined === '' ? undefined : joined;
 }
