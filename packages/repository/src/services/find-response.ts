@@ -35,7 +35,21 @@ function elementOf(vr: string, values: readonly string[]): DataElement {
 // PS3.5 6.1.2.5.3: values outside the default repertoire need a Specific Character Set; the index
 // holds them decoded, so they go back in UTF-8.
 // eslint-disable-next-line no-control-regex
-const NOT_ASCII = /[^\x00-\x7f]/;
+export const NOT_ASCII = /[^\x00-\x7f]/;
+
+/**
+ * Sets Specific Character Set (0008,0005) of `response`: ISO_IR 192 when a value is not ASCII
+ * (the index holds values decoded), else the request's when it gave one (PS3.5 6.1.2.5.3).
+ */
+export function setCharacterSet(
+  response: Record<string, DataElement>,
+  identifier: DataSet,
+  nonAscii: boolean,
+): void {
+  const requestedCharset = identifier[SPECIFIC_CHARACTER_SET];
+  if (nonAscii) response[SPECIFIC_CHARACTER_SET] = { vr: 'CS', Value: ['ISO_IR 192'] };
+  else if (requestedCharset !== undefined) response[SPECIFIC_CHARACTER_SET] = requestedCharset;
+}
 
 /**
  * The response Identifier for `record`: every key of `identifier` (except Query/Retrieve Level
@@ -65,8 +79,6 @@ export function findResponse(
     response[tag] = elementOf(requested.vr, values);
   }
   response[QUERY_RETRIEVE_LEVEL] = { vr: 'CS', Value: [context.level] };
-  const requestedCharset = identifier[SPECIFIC_CHARACTER_SET];
-  if (nonAscii) response[SPECIFIC_CHARACTER_SET] = { vr: 'CS', Value: ['ISO_IR 192'] };
-  else if (requestedCharset !== undefined) response[SPECIFIC_CHARACTER_SET] = requestedCharset;
+  setCharacterSet(response, identifier, nonAscii);
   return response;
 }

@@ -8,7 +8,6 @@
 // for C-MOVE. So here (UNCONFIRMED, by that analogy): an Identifier WITH Query/Retrieve Level
 // (0008,0052) is answered 0xA900 "Identifier does not match SOP Class" (PS3.4 C.4.1.1.4, C.4.2.1.5,
 // C.4.3.1.4) naming it as Offending Element, for FIND, GET and MOVE alike.
-import { readPart10 } from '@dicomnet/data';
 import type { DataElement, DataSet } from '@dicomnet/data';
 import type {
   CGetRequest,
@@ -25,6 +24,9 @@ import { InventoryTag } from '../inventory/inventory-record.js';
 import { parseQuery, QueryError } from '../match/index.js';
 import type { Query } from '../match/index.js';
 import type { Repository } from '../repository.js';
+import { NOT_ASCII, setCharacterSet } from './find-response.js';
+import { IDENTIFIER_DOES_NOT_MATCH, refusal, SOP_CLASS_NOT_SUPPORTED } from './refusal.js';
+import { storeInstanceOf } from './store-instance.js';
 
 /** SOP Class UIDs of Inventory Query/Retrieve (PS3.4 JJ; PS3.6 Table A-1). */
 export const INVENTORY_QUERY_RETRIEVE_SOP_CLASSES = {
@@ -41,10 +43,6 @@ export interface InventoryQueryRetrieveOptions {
   readonly timezoneOffsetMinutes?: number;
 }
 
-// PS3.4 C.4.1.1.4, C.4.2.1.5, C.4.3.1.4: "Identifier does not match SOP Class".
-const IDENTIFIER_DOES_NOT_MATCH = 0xa900;
-// PS3.7 Annex C, 0122H Refused: SOP Class not supported.
-const SOP_CLASS_NOT_SUPPORTED = 0x0122;
 const SPECIFIC_CHARACTER_SET = '00080005';
 const RETRIEVE_AE_TITLE = '00080054';
 const SOP_INSTANCE_UID = InventoryTag.sopInstanceUid;
@@ -53,14 +51,6 @@ const SOP_INSTANCE_UID = InventoryTag.sopInstanceUid;
 const HELD: ReadonlySet<string> = new Set(
   Object.values(InventoryTag).filter((tag) => tag !== SPECIFIC_CHARACTER_SET),
 );
-
-function refusal(status: number, errorComment: string, tag?: string): StatusReply {
-  return {
-    status,
-    errorComment: errorComment.slice(0, 64), // Error Comment is an LO (PS3.7 C.5.6)
-    ...(tag === undefined ? {} : { offendingElement: [Number.parseInt(tag, 16)] }),
-  };
-}
 
 /** Parses an Inventory Identifier: single level, so no Query/Retrieve Level (JJ.2, JJ.3.2). */
 function parseIdentifier(identifier: DataSet): Query | StatusReply {
@@ -78,11 +68,6 @@ function parseIdentifier(identifier: DataSet): Query | StatusReply {
     throw error;
   }
 }
-
-// PS3.5 6.1.2.5.3: values outside the default repertoire need a Specific Character Set; the index
-// holds them decoded, so they go back in UTF-8.
-// eslint-disable-next-line no-control-regex
-const NOT_ASCII = /[^\x00-\x7f]/;
 
 function hasNonAscii(element: DataElement): boolean {
   return (element.Value ?? []).some((value) => {
@@ -115,9 +100,7 @@ function inventoryResponse(
     if (hasNonAscii(element)) nonAscii = true;
     response[tag] = element;
   }
-  const requestedCharset = identifier[SPECIFIC_CHARACTER_SET];
-  if (nonAscii) response[SPECIFIC_CHARACTER_SET] = { vr: 'CS', Value: ['ISO_IR 192'] };
-  else if (requestedCharset !== undefined) response[SPECIFIC_CHARACTER_SET] = requestedCharset;
+  setCharacterSet(response, identifier, nonAscii);
   return response;
 }
 
@@ -175,17 +158,8 @@ export function createInventoryQueryRetrieveHandlers(
       { ...timezone, signal: request.signal },
     );
     async function* instances(): AsyncGenerator<StoreInstance> {
-      for await (const reference of set.instances) {
-        const file = await readPart10(
-          await repository.read(reference.sopInstanceUid, { signal: request.signal }),
-        );
-        yield {
-          sopClassUid: reference.sopClassUid,
-          sopInstanceUid: reference.sopInstanceUid,
-          transferSyntaxUid: file.meta.transferSyntaxUid,
-          dataSet: file.dataSet,
-        };
-      }
+      for await (const reference of set.instances)
+        yield await storeInstanceOf(repository, reference, request.signal);
     }
     return { total: set.total, instances: instances() };
   }

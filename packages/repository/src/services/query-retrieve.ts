@@ -3,7 +3,6 @@
 // matches stream from Repository.match as Pending responses, instances to send from
 // Repository.read, one at a time. Move destinations are the server's AE table
 // (`moveDestinations` of createServer).
-import { readPart10 } from '@dicomnet/data';
 import type { DataSet } from '@dicomnet/data';
 import type {
   CGetRequest,
@@ -19,8 +18,10 @@ import type {
 import { parseQuery, QueryError } from '../match/index.js';
 import type { Condition, ParseQueryOptions, Query, QueryLevel } from '../match/index.js';
 import { attributesAt } from '../query/indexed-attributes.js';
-import type { InstanceReference, Repository } from '../repository.js';
+import type { Repository } from '../repository.js';
 import { findResponse } from './find-response.js';
+import { IDENTIFIER_DOES_NOT_MATCH, refusal, SOP_CLASS_NOT_SUPPORTED } from './refusal.js';
+import { storeInstanceOf } from './store-instance.js';
 import { levelsOf, modelOf, UNIQUE_KEY } from './query-retrieve-models.js';
 import type { QueryRetrieveModel } from './query-retrieve-models.js';
 
@@ -35,19 +36,6 @@ export interface QueryRetrieveOptions {
   readonly personNameCase?: 'sensitive' | 'insensitive';
   /** Find and retrieve what was Removed from Operational Use too; default false. */
   readonly includeRemoved?: boolean;
-}
-
-// PS3.4 C.4.1.1.4 and C.4.2.1.5, C.4.3.1.4: "Identifier does not match SOP Class".
-const IDENTIFIER_DOES_NOT_MATCH = 0xa900;
-// PS3.7 Annex C, 0122H Refused: SOP Class not supported (not one of these models).
-const SOP_CLASS_NOT_SUPPORTED = 0x0122;
-
-function refusal(status: number, errorComment: string, tag?: string): StatusReply {
-  return {
-    status,
-    errorComment: errorComment.slice(0, 64), // Error Comment is an LO (PS3.7 C.5.6)
-    ...(tag === undefined ? {} : { offendingElement: [Number.parseInt(tag, 16)] }),
-  };
 }
 
 /** The first single value of a condition, when it is one (Single Value Matching). */
@@ -107,21 +95,6 @@ function parseRequest(
 }
 
 const held: ReadonlySet<string> = new Set(attributesAt('IMAGE').map((attribute) => attribute.tag));
-
-/** The instance to send: the stored file's data set in its transfer syntax. */
-async function storeInstanceOf(
-  repository: Repository,
-  reference: InstanceReference,
-  signal: AbortSignal,
-): Promise<StoreInstance> {
-  const file = await readPart10(await repository.read(reference.sopInstanceUid, { signal }));
-  return {
-    sopClassUid: reference.sopClassUid,
-    sopInstanceUid: reference.sopInstanceUid,
-    transferSyntaxUid: file.meta.transferSyntaxUid,
-    dataSet: file.dataSet,
-  };
-}
 
 /**
  * C-FIND, C-GET and C-MOVE handlers for the Patient Root and Study Root Query/Retrieve
