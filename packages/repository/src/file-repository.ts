@@ -88,6 +88,14 @@ export interface FileRepositoryOptions {
   readonly recovery?: 'auto' | 'full';
   /** Which SQLite driver; default node:sqlite where the runtime has it, else better-sqlite3. */
   readonly sqlite?: OpenSqliteOptions;
+  /**
+   * With `fsync: false`, a store resolves once its file is in place and its index row is
+   * committed afterwards, in groups of up to `rows` rows (default 256) within `delayMs` ms
+   * (default 5), and before any read of the index (`get`, `read`, `match`, `walk`…), which
+   * therefore sees every store that resolved. A crash loses no instance: the recovery pass at the
+   * next open indexes files without a row. Ignored when durable.
+   */
+  readonly deferredIndex?: { readonly rows?: number; readonly delayMs?: number };
 }
 
 const CLEAN_SHUTDOWN = 'clean_shutdown';
@@ -103,8 +111,9 @@ const SMALL_FILE_BYTES = 64 * 1024;
  * under a temporary name and renamed when complete (fdatasync of the file, fsync of its folder,
  * and of the parents of a folder just made, all before it resolves). A larger one is written to
  * the staging folder as it arrives, its attributes read back with the streaming element reader,
- * then renamed into place. Either way the index row is committed (rows of concurrent stores share
- * one transaction) before the store resolves. Open with {@link FileRepository.open}.
+ * then renamed into place. Durable, the index row is committed (rows of concurrent stores share
+ * one transaction) before the store resolves; relaxed (`fsync: false`), after it, in groups (see
+ * {@link FileRepositoryOptions.deferredIndex}). Open with {@link FileRepository.open}.
  */
 export class FileRepository implements Repository {
   /** The storage root. */
@@ -125,6 +134,11 @@ export class FileRepository implements Repository {
   readonly #folders: InstanceFolders;
   readonly #inFlight = new Set<Promise<unknown>>();
   #closing: Promise<void> | undefined;
+  /**
+   * A deferred row failed to commit after its store resolved: its file has no row until the
+   * recovery pass indexes it, so the shutdown is not marked clean (the next open runs it).
+   */
+  #rowsLost = false;
 
   private constructor(
     root: string,
@@ -142,9 +156,19 @@ export class FileRepository implements Repository {
     this.driver = db.driver;
     this.#index = index;
     this.#inventories = inventories;
-    this.#batcher = new IndexBatcher(index, now);
-    this.recovery = recovery;
     this.#fsync = options.fsync ?? true;
+    this.#batcher = new IndexBatcher(index, now, {
+      ...(options.deferredIndex?.rows === undefined
+        ? {}
+        : { deferredRows: options.deferredIndex.rows }),
+      ...(options.deferredIndex?.delayMs === undefined
+        ? {}
+        : { deferredDelayMs: options.deferredIndex.delayMs }),
+      onDeferredFailure: () => {
+        this.#rowsLost = true;
+      },
+    });
+    this.recovery = recovery;
     this.#duplicate = options.duplicate ?? 'replace';
     this.#folders = folders;
   }
@@ -206,7 +230,7 @@ export class FileRepository implements Repository {
 
   get(sopInstanceUid: string): Promise<StoredInstance | undefined> {
     return this.#track(() => {
-      const row = this.#index.get(sopInstanceUid);
+      const row = this.#rowOf(sopInstanceUid);
       if (row !== undefined) return Promise.resolve(toStoredInstance(row));
       const inventory = this.#inventories.get(sopInstanceUid);
       return Promise.resolve(inventory === undefined ? undefined : inventoryInstance(inventory));
@@ -216,7 +240,7 @@ export class FileRepository implements Repository {
   read(sopInstanceUid: string, options: ReadOptions = {}): Promise<Readable> {
     return this.#track(async () => {
       options.signal?.throwIfAborted();
-      const row = this.#index.get(sopInstanceUid) ?? this.#inventories.get(sopInstanceUid);
+      const row = this.#rowOf(sopInstanceUid) ?? this.#inventories.get(sopInstanceUid);
       if (row === undefined) throw new InstanceNotFoundError(sopInstanceUid);
       let handle;
       try {
@@ -233,7 +257,7 @@ export class FileRepository implements Repository {
   delete(sopInstanceUid: string): Promise<boolean> {
     return this.#track(() =>
       this.#queue.run(sopInstanceUid, async () => {
-        const row = this.#index.get(sopInstanceUid) ?? this.#inventories.get(sopInstanceUid);
+        const row = this.#rowOf(sopInstanceUid) ?? this.#inventories.get(sopInstanceUid);
         if (row === undefined) return false;
         const file = absoluteStoredPath(this.#instancesRoot, row.storedPath);
         // File first: a crash between the two leaves a row without a file, which recovery drops;
@@ -250,7 +274,10 @@ export class FileRepository implements Repository {
   }
 
   markRemoved(level: RepositoryLevel, uid: string, removed = true): Promise<number> {
-    return this.#track(() => Promise.resolve(this.#index.setRemoved(level, uid, removed, now())));
+    return this.#track(() => {
+      this.#batcher.flush();
+      return Promise.resolve(this.#index.setRemoved(level, uid, removed, now()));
+    });
   }
 
   match(query: Query, options: MatchOptions = {}): AsyncIterable<MatchedRecord> {
@@ -280,9 +307,7 @@ export class FileRepository implements Repository {
     return walkIndex(
       {
         db: this.#db,
-        checkOpen: () => {
-          if (this.#closing !== undefined) throw new RepositoryClosedError();
-        },
+        checkOpen: () => this.#checkReadable(),
         // Rows are the index's own: a stored path is `/`-separated and already checked when stored.
         pathOf:
           path.sep === '/'
@@ -337,19 +362,29 @@ export class FileRepository implements Repository {
   }
 
   #matchSource(): MatchSource {
-    return {
-      db: this.#db,
-      checkOpen: () => {
-        if (this.#closing !== undefined) throw new RepositoryClosedError();
-      },
-    };
+    return { db: this.#db, checkOpen: () => this.#checkReadable() };
+  }
+
+  /**
+   * Before each page a match or walk reads: open, and the deferred rows committed, so a reader
+   * sees every store that resolved before it.
+   */
+  #checkReadable(): void {
+    if (this.#closing !== undefined) throw new RepositoryClosedError();
+    this.#batcher.flush();
+  }
+
+  /** The index row of an instance, its deferred row committed first if one waits. */
+  #rowOf(sopInstanceUid: string): InstanceRow | undefined {
+    if (this.#batcher.has(sopInstanceUid)) this.#batcher.flush();
+    return this.#index.get(sopInstanceUid);
   }
 
   close(): Promise<void> {
     this.#closing ??= (async () => {
       while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
       this.#batcher.flush();
-      this.#index.setState(CLEAN_SHUTDOWN, '1');
+      if (!this.#rowsLost) this.#index.setState(CLEAN_SHUTDOWN, '1');
       this.#db.close();
       await this.#folders.close();
       await unlockRoot(path.join(this.root, LOCK_FILE));
@@ -381,7 +416,7 @@ export class FileRepository implements Repository {
     }
     if (request.sopClassUid === INVENTORY_STORAGE_SOP_CLASS)
       return this.#storeInventory(request, options);
-    const existing = this.#index.get(request.sopInstanceUid);
+    const existing = this.#rowOf(request.sopInstanceUid);
     const policy = options.duplicate ?? this.#duplicate;
     if (existing !== undefined && policy !== 'replace') {
       // The sender's bytes are read to their end either way: a C-STORE's data must be received.
@@ -412,16 +447,36 @@ export class FileRepository implements Repository {
             options,
           )
         : await this.#storeStreamed(request, meta, taken.chunks, taken.rest, storedPath, options);
-    await this.#batcher.put(record);
     // Its file replaced an Inventory instance's of the same UID (one hashed path per UID).
     if (this.#inventories.get(request.sopInstanceUid) !== undefined)
       this.#inventories.remove(request.sopInstanceUid);
+    const outcome = existing === undefined ? 'stored' : 'replaced';
+    if (!this.#fsync) {
+      // Relaxed: no durability is promised before the status, only atomicity and that readers
+      // see the instance (they commit pending rows first), so the row is committed after the
+      // acknowledgement, in a group. A crash before that commit leaves the file without a row,
+      // which the recovery pass at the next open indexes.
+      const when = now();
+      this.#batcher.defer(record, when);
+      return {
+        outcome,
+        instance: {
+          sopInstanceUid: record.instance.sopInstanceUid,
+          sopClassUid: record.instance.sopClassUid,
+          transferSyntaxUid: record.instance.transferSyntaxUid,
+          studyInstanceUid: record.study.studyInstanceUid,
+          seriesInstanceUid: record.series.seriesInstanceUid,
+          sizeBytes: record.sizeBytes,
+          receivedAt: existing?.receivedAt ?? when,
+          updatedAt: when,
+          removed: false,
+        },
+      };
+    }
+    await this.#batcher.put(record);
     const row = this.#index.get(request.sopInstanceUid);
     if (row === undefined) throw new InstanceNotFoundError(request.sopInstanceUid); // deleted meanwhile
-    return {
-      outcome: existing === undefined ? 'stored' : 'replaced',
-      instance: toStoredInstance(row),
-    };
+    return { outcome, instance: toStoredInstance(row) };
   }
 
   /**
@@ -544,8 +599,7 @@ export class FileRepository implements Repository {
    */
   async #storeInventory(request: StoreRequest, options: StoreOptions): Promise<StoreResult> {
     const inventory = this.#inventories.get(request.sopInstanceUid);
-    const patientRow =
-      inventory === undefined ? this.#index.get(request.sopInstanceUid) : undefined;
+    const patientRow = inventory === undefined ? this.#rowOf(request.sopInstanceUid) : undefined;
     const existing =
       inventory === undefined
         ? patientRow === undefined

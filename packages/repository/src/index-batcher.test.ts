@@ -25,6 +25,9 @@ function record(
   };
 }
 
+/** When a deferred row's store was acknowledged (the batch's own time is later). */
+const AT = '20260101000001.000000+0000';
+
 describe('IndexBatcher', () => {
   let db: SqliteDatabase;
   let index: InstanceIndex;
@@ -62,5 +65,105 @@ describe('IndexBatcher', () => {
     expect(index.get('1.1')).toBeDefined();
     expect(index.get('1.2')).toBeDefined();
     expect(index.get('1.3')).toBeUndefined();
+  });
+});
+
+describe('IndexBatcher, durable rows', () => {
+  it('resolves no put before the commit that holds its row', async () => {
+    const db = await openSqlite(':memory:');
+    try {
+      prepareSchema(db);
+      const index = new InstanceIndex(db);
+      const committed = new Set<string>();
+      let transactions = 0;
+      const put = index.put.bind(index);
+      index.put = (records, now) => {
+        put(records, now);
+        transactions++;
+        for (const r of records) committed.add(r.instance.sopInstanceUid);
+      };
+      const batcher = new IndexBatcher(index, () => '20260101000000.000000+0000');
+      const early: string[] = [];
+      // Concurrent stores, as a busy server's: each checks at its resolution that its row is in.
+      await Promise.all(
+        Array.from({ length: 40 }, async (_, i) => {
+          await new Promise((resolve) => setImmediate(resolve));
+          const uid = `1.9.${i}`;
+          await batcher.put(record(uid));
+          if (!committed.has(uid) || index.get(uid) === undefined) early.push(uid);
+        }),
+      );
+      expect(early).toEqual([]);
+      expect(transactions).toBe(1); // the 40 share one commit
+    } finally {
+      db.close();
+    }
+  });
+});
+
+describe('IndexBatcher, deferred rows', () => {
+  let db: SqliteDatabase;
+  let index: InstanceIndex;
+  let commits: number[];
+
+  beforeEach(async () => {
+    db = await openSqlite(':memory:');
+    prepareSchema(db);
+    index = new InstanceIndex(db);
+    commits = [];
+    const put = index.put.bind(index);
+    index.put = (records, now, times) => {
+      commits.push(records.length);
+      put(records, now, times);
+    };
+  });
+  afterEach(() => db.close());
+
+  const rows = (): unknown => db.prepare('SELECT count(*) AS c FROM instances').get()?.c;
+
+  it('commits a group when it reaches the row count', () => {
+    const batcher = new IndexBatcher(index, () => '20260101000000.000000+0000', {
+      deferredRows: 10,
+      deferredDelayMs: 60_000,
+    });
+    for (let i = 0; i < 25; i++) batcher.defer(record(`1.5.${i}`), AT);
+    expect(commits).toEqual([10, 10]);
+    expect(batcher.size).toBe(5);
+    expect(batcher.has('1.5.24')).toBe(true);
+    expect(batcher.has('1.5.3')).toBe(false);
+    batcher.flush();
+    expect(commits).toEqual([10, 10, 5]);
+    expect(rows()).toBe(25);
+    expect(batcher.has('1.5.24')).toBe(false);
+  });
+
+  it('commits what waits when the timer fires', async () => {
+    const batcher = new IndexBatcher(index, () => '20260101000009.000000+0000', {
+      deferredDelayMs: 5,
+    });
+    batcher.defer(record('1.6.1'), AT);
+    batcher.defer(record('1.6.2'), AT);
+    expect(rows()).toBe(0);
+    for (let waited = 0; batcher.size > 0 && waited < 2_000; waited += 10)
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(commits).toEqual([2]);
+    expect(rows()).toBe(2);
+    // The row carries the time its store reported, not the commit's.
+    expect(index.get('1.6.1')).toMatchObject({ receivedAt: AT, updatedAt: AT });
+  });
+
+  it('tells of a deferred row that cannot be committed and commits the others', () => {
+    const lost: string[] = [];
+    const batcher = new IndexBatcher(index, () => '20260101000000.000000+0000', {
+      deferredDelayMs: 60_000,
+      onDeferredFailure: (r) => lost.push(r.instance.sopInstanceUid),
+    });
+    batcher.defer(record('1.7.1'), AT);
+    batcher.defer(record('1.7.2', null), AT); // a NOT NULL violation
+    batcher.defer(record('1.7.3'), AT);
+    batcher.flush();
+    expect(lost).toEqual(['1.7.2']);
+    expect(index.get('1.7.1')).toBeDefined();
+    expect(index.get('1.7.3')).toBeDefined();
   });
 });

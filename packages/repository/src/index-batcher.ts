@@ -1,64 +1,120 @@
-// Groups the index rows of concurrent stores into one transaction: each store waits for the
-// commit that holds its row, and a busy server pays one commit per batch instead of per row.
+// Groups index rows into transactions. Durable stores (`put`) wait for the commit that holds their
+// row: rows of concurrent stores share one commit. Relaxed stores (`defer`) are acknowledged
+// before their row is committed: rows wait in memory and are committed in groups (by count, by
+// a short timer, and whenever a reader needs the index: `flush`, `has`).
 import type { InstanceIndex } from './index-db/instance-index.js';
 import type { IndexRecord } from './index-record.js';
 
 interface Pending {
   readonly record: IndexRecord;
-  readonly resolve: () => void;
-  readonly reject: (error: unknown) => void;
+  /** A deferred row's date-time: when its store was acknowledged. */
+  readonly at?: string;
+  /** Absent for a deferred row: nobody waits for it. */
+  readonly resolve?: () => void;
+  readonly reject?: (error: unknown) => void;
 }
 
-/** Largest batch written in one transaction. */
+/** Options of {@link IndexBatcher}. */
+export interface IndexBatcherOptions {
+  /** Most deferred rows held before they are committed; default 256. */
+  readonly deferredRows?: number;
+  /** Longest a deferred row waits for its commit, in ms; default 5. */
+  readonly deferredDelayMs?: number;
+  /**
+   * Told of a deferred row whose commit failed (its store was already acknowledged): its file is
+   * in place without a row, which the recovery pass at the next open indexes.
+   */
+  readonly onDeferredFailure?: (record: IndexRecord, error: unknown) => void;
+}
+
+/** Largest batch of waited-for rows written in one transaction. */
 const MAX_BATCH = 1000;
 
 export class IndexBatcher {
   readonly #index: InstanceIndex;
   readonly #now: () => string;
+  readonly #deferredRows: number;
+  readonly #deferredDelayMs: number;
+  readonly #onDeferredFailure: ((record: IndexRecord, error: unknown) => void) | undefined;
   #pending: Pending[] = [];
-  #scheduled = false;
+  /** SOP Instance UIDs of the pending rows. */
+  readonly #uids = new Set<string>();
+  #immediate: NodeJS.Immediate | undefined;
+  #timer: NodeJS.Timeout | undefined;
 
-  constructor(index: InstanceIndex, now: () => string) {
+  constructor(index: InstanceIndex, now: () => string, options: IndexBatcherOptions = {}) {
     this.#index = index;
     this.#now = now;
+    this.#deferredRows = options.deferredRows ?? 256;
+    this.#deferredDelayMs = options.deferredDelayMs ?? 5;
+    this.#onDeferredFailure = options.onDeferredFailure;
   }
 
-  /** Resolves once the row is committed. */
+  /** Resolves once the row is committed (with the rows of stores that finish in the same turn). */
   put(record: IndexRecord): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.#pending.push({ record, resolve, reject });
+      this.#add({ record, resolve, reject });
       if (this.#pending.length >= MAX_BATCH) this.flush();
-      else if (!this.#scheduled) {
-        this.#scheduled = true;
-        // After the I/O callbacks of this turn, so that stores finishing together share a commit.
-        setImmediate(() => this.flush());
-      }
+      // After the I/O callbacks of this turn, so that stores finishing together share a commit.
+      else this.#immediate ??= setImmediate(() => this.flush());
     });
   }
 
-  /** Commits what is pending now. */
+  /**
+   * Queues a row whose store is acknowledged without waiting for it: committed with up to
+   * `deferredRows` others, within `deferredDelayMs`, or at the next {@link flush}. `at` is its
+   * received (or updated) date-time, the one its store reported.
+   */
+  defer(record: IndexRecord, at: string): void {
+    this.#add({ record, at });
+    if (this.#pending.length >= this.#deferredRows) this.flush();
+    else this.#timer ??= setTimeout(() => this.flush(), this.#deferredDelayMs);
+  }
+
+  /** Whether a row of this SOP Instance UID waits for its commit. */
+  has(sopInstanceUid: string): boolean {
+    return this.#uids.has(sopInstanceUid);
+  }
+
+  /** How many rows wait for their commit. */
+  get size(): number {
+    return this.#pending.length;
+  }
+
+  /** Commits what is pending now; a no-op when nothing is. */
   flush(): void {
-    this.#scheduled = false;
+    if (this.#immediate !== undefined) clearImmediate(this.#immediate);
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#immediate = undefined;
+    this.#timer = undefined;
     const batch = this.#pending;
-    this.#pending = [];
     if (batch.length === 0) return;
+    this.#pending = [];
+    this.#uids.clear();
     const now = this.#now();
     try {
       this.#index.put(
         batch.map((entry) => entry.record),
         now,
+        batch.map((entry) => entry.at ?? now),
       );
-      for (const entry of batch) entry.resolve();
+      for (const entry of batch) entry.resolve?.();
     } catch {
       // One bad row must not fail the others: retry them one by one, each in its own transaction.
       for (const entry of batch) {
         try {
-          this.#index.put([entry.record], now);
-          entry.resolve();
+          this.#index.put([entry.record], now, [entry.at ?? now]);
+          entry.resolve?.();
         } catch (error) {
-          entry.reject(error);
+          if (entry.reject === undefined) this.#onDeferredFailure?.(entry.record, error);
+          else entry.reject(error);
         }
       }
     }
+  }
+
+  #add(entry: Pending): void {
+    this.#pending.push(entry);
+    this.#uids.add(entry.record.instance.sopInstanceUid);
   }
 }

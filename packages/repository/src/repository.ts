@@ -164,7 +164,8 @@ export interface InstanceSet {
 export interface Repository {
   /**
    * Stores one instance as a Part 10 file. Atomic: the instance is there whole or not at all.
-   * Durable before it resolves unless the repository was opened with `fsync: false`.
+   * Durable before it resolves unless the repository was opened with `fsync: false`. Once it
+   * resolves, every read (`get`, `read`, `match`, `instancesOf`, `walk`) sees the instance.
    * @throws {@link InvalidInstanceError} when the data set's UIDs are missing, malformed or differ
    *   from the request's; {@link DuplicateInstanceError} under the `reject` policy;
    *   {@link RepositoryClosedError}; file system errors; the signal's reason.

@@ -140,12 +140,14 @@ export class InstanceIndex {
   /**
    * Stores the rows of `records` in one transaction (batched: one commit for all). A record whose
    * SOP Instance UID is already indexed replaces that row; its first received date-time is kept.
+   * `times[i]`, when given, is the date-time of `records[i]` (a store acknowledged before its row
+   * was committed), else `now`.
    */
-  put(records: readonly IndexRecord[], now: string): void {
+  put(records: readonly IndexRecord[], now: string, times?: readonly string[]): void {
     if (records.length === 0) return;
     this.#db.transaction(() => {
       const batch = newBatchState();
-      for (const record of records) this.#putOne(record, now, batch);
+      for (let i = 0; i < records.length; i++) this.#putOne(records[i]!, times?.[i] ?? now, batch);
       this.#applyCounts(batch, now);
     });
   }
