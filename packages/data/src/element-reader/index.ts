@@ -7,6 +7,7 @@ export {
 } from './reader-options.js';
 export {
   readElements,
+  readElementBatches,
   readElementsSync,
   DEFAULT_READER_MAX_INFLATED_BYTES,
   type ElementSource,

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { DicomnetError } from '../dicomnet-error.js';
 import { readPart10, readPart10Header } from '../part10/read-part10.js';
 import { readAttributes, readAttributesSync } from './read-attributes.js';
-import { readElements, readElementsSync } from './read-elements.js';
+import { readElementBatches, readElements, readElementsSync } from './read-elements.js';
 import { readPart10Attributes, readPart10AttributesSync } from './read-part10-attributes.js';
 
 const FIXTURES = new URL('../../test/fixtures/', import.meta.url);
@@ -276,6 +276,47 @@ describe('readElements', () => {
       '00080018': { vr: 'UI', Value: ['1.2'] },
       '00100010': { vr: 'PN', Value: [{ Alphabetic: 'A+B' }] },
     });
+  });
+
+  it.each(SYNTAXES)(
+    'readElementBatches yields the tokens of readElements, one array per chunk (%s)',
+    async (name, transferSyntaxUid) => {
+      const bytes = fixture(name);
+      const chunks: Uint8Array[] = [];
+      for (let start = 0; start < bytes.byteLength; start += 100)
+        chunks.push(bytes.subarray(start, start + 100));
+      const one: unknown[] = [];
+      for await (const token of readElements(chunks, { transferSyntaxUid })) one.push(token);
+      const batches: (readonly unknown[])[] = [];
+      for await (const batch of readElementBatches(chunks, { transferSyntaxUid }))
+        batches.push(batch);
+      expect(batches.flat()).toEqual(one);
+      expect(batches.every((batch) => batch.length > 0)).toBe(true);
+      // One array per chunk: a chunk of 100 bytes holds several tokens.
+      expect(batches.length).toBeLessThan(one.length);
+    },
+  );
+
+  it('readElementBatches rejects with the reason when the signal aborts, and releases the source', async () => {
+    let released = false;
+    const source: AsyncIterable<Uint8Array> = {
+      [Symbol.asyncIterator]: () => ({
+        next: () => new Promise<IteratorResult<Uint8Array>>(() => {}), // never answers
+        return: () => {
+          released = true;
+          return Promise.resolve({ done: true, value: undefined });
+        },
+      }),
+    };
+    const controller = new AbortController();
+    const batches = readElementBatches(source, {
+      transferSyntaxUid: '1.2.840.10008.1.2.1',
+      signal: controller.signal,
+    });
+    const next = batches.next();
+    controller.abort(new Error('enough'));
+    await expect(next).rejects.toThrow('enough');
+    expect(released).toBe(true);
   });
 
   it('refuses a Deflated data set past maxInflatedBytes, and one that is not DEFLATE', async () => {

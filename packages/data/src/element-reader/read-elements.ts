@@ -55,13 +55,7 @@ export async function* readElements(
   options.signal?.throwIfAborted();
   const encoding = elementEncoding(options.transferSyntaxUid);
   const parser = new ElementParser(encoding, options);
-  const raw = asyncIterator(source, encoding.deflated);
-  const chunks = encoding.deflated
-    ? inflateDataSet(
-        { [Symbol.asyncIterator]: () => raw },
-        { maxOutputBytes: options.maxInflatedBytes ?? DEFAULT_READER_MAX_INFLATED_BYTES },
-      )
-    : raw;
+  const chunks = dataSetChunks(source, encoding.deflated, options.maxInflatedBytes);
   try {
     for (;;) {
       for (let token = parser.read(); token !== undefined; token = parser.read()) yield token;
@@ -73,6 +67,47 @@ export async function* readElements(
   } finally {
     await chunks.return?.();
   }
+}
+
+/**
+ * As {@link readElements}, but yields the tokens parsed from each chunk together, as one array:
+ * a consumer of many small elements is spared a wait per token. Values are views of the chunk
+ * (of the inflated bytes for Deflated).
+ * @throws As {@link readElements}.
+ */
+export async function* readElementBatches(
+  source: ElementSource,
+  options: ReadElementsOptions,
+): AsyncGenerator<readonly ElementToken[], void, undefined> {
+  options.signal?.throwIfAborted();
+  const encoding = elementEncoding(options.transferSyntaxUid);
+  const parser = new ElementParser(encoding, options);
+  const chunks = dataSetChunks(source, encoding.deflated, options.maxInflatedBytes);
+  try {
+    for (;;) {
+      const batch: ElementToken[] = [];
+      for (let token = parser.read(); token !== undefined; token = parser.read()) batch.push(token);
+      if (batch.length > 0) yield batch;
+      if (parser.done) return;
+      const next = await nextOrAbort(chunks, options.signal);
+      if (next.done === true) parser.end();
+      else parser.push(next.value);
+    }
+  } finally {
+    await chunks.return?.();
+  }
+}
+
+/** The data set's bytes from `source`, inflated when `deflated` (PS3.5 A.5). */
+function dataSetChunks(
+  source: ElementSource,
+  deflated: boolean,
+  maxInflatedBytes = DEFAULT_READER_MAX_INFLATED_BYTES,
+): AsyncIterator<Uint8Array> {
+  const raw = asyncIterator(source, deflated);
+  return deflated
+    ? inflateDataSet({ [Symbol.asyncIterator]: () => raw }, { maxOutputBytes: maxInflatedBytes })
+    : raw;
 }
 
 /**
