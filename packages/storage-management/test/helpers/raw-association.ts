@@ -1,23 +1,26 @@
-// A requester written on bare TCP and hand-built PDUs (PS3.8 9.3): it sends command sets the
-// dimse client would refuse to send (a malformed SOP Instance UID, a Message ID already in use),
-// so the SCP's answers to them can be checked end to end.
-import { connect, type Socket } from 'node:net';
+// A raw DICOM requestor for the SCP's and the SCU's tests: Upper Layer PDUs written by hand
+// (PS3.8 9.3) on a TCP socket, so it can send what our own dimse client refuses to: a malformed
+// SOP Instance UID, a report on a context where it is not SCP, a command whose SOP class is not
+// its context's, a Message ID still outstanding.
+import { connect as connectTcp } from 'node:net';
+import type { Socket } from 'node:net';
+import type { DataSet } from '@dicomnet/data';
+import { createElementCodec } from '@dicomnet/data';
 import type { CommandSet } from '@dicomnet/dimse';
-import { decodeCommandSet } from '@dicomnet/dimse';
+import { decodeCommandSet, encodeCommandSet } from '@dicomnet/dimse';
 
 const APPLICATION_CONTEXT = '1.2.840.10008.3.1.1.1'; // PS3.7 A.2.1
-const IMPLICIT_VR_LITTLE_ENDIAN = '1.2.840.10008.1.2';
-const IMPLEMENTATION_CLASS_UID = '1.2.826.0.1.3680043.10.1141';
+const EXPLICIT = '1.2.840.10008.1.2.1';
+
+function ascii(text: string): Buffer {
+  return Buffer.from(text, 'latin1');
+}
 
 function item(type: number, body: Buffer): Buffer {
   const header = Buffer.alloc(4);
   header.writeUInt8(type, 0);
   header.writeUInt16BE(body.length, 2);
   return Buffer.concat([header, body]);
-}
-
-function uidItem(type: number, uid: string): Buffer {
-  return item(type, Buffer.from(uid, 'ascii'));
 }
 
 function pdu(type: number, body: Buffer): Buffer {
@@ -28,46 +31,210 @@ function pdu(type: number, body: Buffer): Buffer {
 }
 
 function aeTitle(title: string): Buffer {
-  return Buffer.from(title.padEnd(16, ' '), 'ascii');
+  return ascii(title.padEnd(16, ' '));
 }
 
-/** A-ASSOCIATE-RQ proposing `abstractSyntax` on context 1 with Implicit VR LE, window 4/1. */
-function associateRq(calling: string, called: string, abstractSyntax: string): Buffer {
-  const fixed = Buffer.alloc(4);
-  fixed.writeUInt16BE(1, 0); // protocol version 1
+/** What the raw requestor proposes: one context (ID 1) of `abstractSyntax`. */
+export interface RawProposal {
+  readonly calledAeTitle: string;
+  /** Default `RAWSCP`. */
+  readonly callingAeTitle?: string;
+  readonly abstractSyntax: string;
+  /** The context's one transfer syntax, of the data sets sent and received; default Explicit VR LE. */
+  readonly transferSyntax?: string;
+  /** SCP/SCU Role Selection to propose (PS3.7 D.3.3.4); absent = no sub-item (we are SCU). */
+  readonly roles?: { readonly scu: boolean; readonly scp: boolean } | undefined;
+  /** Asynchronous Operations Window (PS3.7 D.3.3.3) invoked/performed; absent = none. */
+  readonly window?: number;
+}
+
+function associateRq(proposal: RawProposal): Buffer {
   const context = item(
     0x20,
     Buffer.concat([
       Buffer.from([1, 0, 0, 0]),
-      uidItem(0x30, abstractSyntax),
-      uidItem(0x40, IMPLICIT_VR_LITTLE_ENDIAN),
+      item(0x30, ascii(proposal.abstractSyntax)),
+      item(0x40, ascii(proposal.transferSyntax ?? EXPLICIT)),
     ]),
   );
   const maxLength = Buffer.alloc(4);
-  maxLength.writeUInt32BE(16_384, 0);
-  const window = Buffer.alloc(4);
-  window.writeUInt16BE(4, 0); // invoked
-  window.writeUInt16BE(1, 2); // performed
-  const userInformation = item(
-    0x50,
-    Buffer.concat([
-      item(0x51, maxLength),
-      uidItem(0x52, IMPLEMENTATION_CLASS_UID),
-      item(0x53, window),
-    ]),
-  );
+  maxLength.writeUInt32BE(16384);
+  const user: Buffer[] = [item(0x51, maxLength), item(0x52, ascii('1.2.826.0.1.3680043.9.7.1'))];
+  if (proposal.window !== undefined) {
+    const window = Buffer.alloc(4);
+    window.writeUInt16BE(proposal.window, 0);
+    window.writeUInt16BE(proposal.window, 2);
+    user.push(item(0x53, window));
+  }
+  if (proposal.roles !== undefined) {
+    const uid = ascii(proposal.abstractSyntax);
+    const length = Buffer.alloc(2);
+    length.writeUInt16BE(uid.length);
+    user.push(
+      item(
+        0x54,
+        Buffer.concat([
+          length,
+          uid,
+          Buffer.from([proposal.roles.scu ? 1 : 0, proposal.roles.scp ? 1 : 0]),
+        ]),
+      ),
+    );
+  }
+  const fixed = Buffer.concat([
+    Buffer.from([0, 1, 0, 0]),
+    aeTitle(proposal.calledAeTitle),
+    aeTitle(proposal.callingAeTitle ?? 'RAWSCP'),
+    Buffer.alloc(32),
+  ]);
   return pdu(
     0x01,
     Buffer.concat([
       fixed,
-      aeTitle(called),
-      aeTitle(calling),
-      Buffer.alloc(32),
-      uidItem(0x10, APPLICATION_CONTEXT),
+      item(0x10, ascii(APPLICATION_CONTEXT)),
       context,
-      userInformation,
+      item(0x50, Buffer.concat(user)),
     ]),
   );
+}
+
+function pDataTf(command: boolean, bytes: Uint8Array): Buffer {
+  const header = Buffer.alloc(6);
+  header.writeUInt32BE(bytes.length + 2, 0);
+  header.writeUInt8(1, 4); // presentation context ID
+  header.writeUInt8(command ? 0x03 : 0x02, 5); // last fragment, command or data (PS3.8 E.2)
+  return pdu(0x04, Buffer.concat([header, bytes]));
+}
+
+/** A response as received: the command set's fields, and the data set decoded if one came. */
+export type RawResponse = CommandSet & { readonly dataSet?: DataSet };
+
+/** A raw requestor on one association. */
+export class RawRequestor {
+  readonly #socket: Socket;
+  #buffer = Buffer.alloc(0);
+  #command: Buffer[] = [];
+  #data: Buffer[] = [];
+  /** A response whose data set is still arriving. */
+  #open: CommandSet | undefined;
+  readonly #responses: RawResponse[] = [];
+  #waiting: (() => void) | undefined;
+  #accepted: ((result: number) => void) | undefined;
+  readonly #codec = createElementCodec();
+  readonly #transferSyntax: string;
+
+  private constructor(socket: Socket, transferSyntax: string) {
+    this.#socket = socket;
+    this.#transferSyntax = transferSyntax;
+    socket.on('data', (chunk: Buffer) => this.#read(chunk));
+    socket.on('error', () => {});
+  }
+
+  /**
+   * Connects and negotiates; resolves with the requestor once the presentation context result
+   * is known (0 = acceptance), rejects after `ms`.
+   */
+  static async open(
+    port: number,
+    proposal: RawProposal,
+    ms = 5_000,
+  ): Promise<{ requestor: RawRequestor; result: number }> {
+    const socket = connectTcp({ host: '127.0.0.1', port });
+    const requestor = new RawRequestor(socket, proposal.transferSyntax ?? EXPLICIT);
+    const result = await new Promise<number>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no A-ASSOCIATE-AC within ${ms} ms`)), ms);
+      requestor.#accepted = (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      };
+      socket.once('connect', () => socket.write(associateRq(proposal)));
+      socket.once('close', () => reject(new Error('connection closed during negotiation')));
+    });
+    return { requestor, result };
+  }
+
+  #read(chunk: Buffer): void {
+    this.#buffer = Buffer.concat([this.#buffer, chunk]);
+    while (this.#buffer.length >= 6) {
+      const length = this.#buffer.readUInt32BE(2);
+      if (this.#buffer.length < 6 + length) return;
+      const type = this.#buffer.readUInt8(0);
+      const body = this.#buffer.subarray(6, 6 + length);
+      this.#buffer = this.#buffer.subarray(6 + length);
+      if (type === 0x02) this.#accepted?.(contextResult(body));
+      else if (type === 0x03) this.#accepted?.(-1);
+      else if (type === 0x04) this.#pData(body);
+    }
+  }
+
+  #pData(body: Buffer): void {
+    for (let offset = 0; offset < body.length;) {
+      const length = body.readUInt32BE(offset);
+      const control = body.readUInt8(offset + 5);
+      const fragment = body.subarray(offset + 6, offset + 4 + length);
+      offset += 4 + length;
+      const last = (control & 0x02) !== 0;
+      if ((control & 0x01) === 0) {
+        this.#data.push(fragment);
+        if (!last || this.#open === undefined) continue;
+        const dataSet = this.#codec.decode(Buffer.concat(this.#data), this.#transferSyntax);
+        this.#deliver({ ...this.#open, dataSet });
+        this.#open = undefined;
+        this.#data = [];
+        continue;
+      }
+      this.#command.push(fragment);
+      if (!last) continue;
+      const command = decodeCommandSet(Buffer.concat(this.#command));
+      this.#command = [];
+      if (command.commandDataSetType === 0x0101) this.#deliver(command);
+      else this.#open = command;
+    }
+  }
+
+  #deliver(response: RawResponse): void {
+    this.#responses.push(response);
+    this.#waiting?.();
+  }
+
+  /** Sends one request: the command set as given, then the data set in the context's syntax. */
+  send(command: Omit<CommandSet, 'commandDataSetType'>, dataSet?: DataSet): void {
+    const hasData = dataSet !== undefined;
+    this.sendEncoded(
+      encodeCommandSet({ ...command, commandDataSetType: hasData ? 0 : 0x0101 }),
+      hasData ? this.#codec.encode(dataSet, this.#transferSyntax) : undefined,
+    );
+  }
+
+  /** Sends a command set and data set as encoded (e.g. by {@link encodeCommand}), unchecked. */
+  sendEncoded(command: Uint8Array, dataSet?: Uint8Array): void {
+    this.#socket.write(pDataTf(true, command));
+    if (dataSet !== undefined) this.#socket.write(pDataTf(false, dataSet));
+  }
+
+  /** The next response: its command set, with its data set if it had one; rejects after `ms`. */
+  async next(ms = 5_000): Promise<RawResponse> {
+    const deadline = Date.now() + ms;
+    for (;;) {
+      const response = this.#responses.shift();
+      if (response !== undefined) return response;
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`no response within ${ms} ms`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        this.#waiting = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+  }
+
+  /** Aborts (A-ABORT) and closes the connection. */
+  close(): void {
+    this.#socket.end(pdu(0x07, Buffer.alloc(4)));
+    this.#socket.destroy();
+  }
 }
 
 /** One element of an Implicit VR Little Endian data set: a string padded, or a US. */
@@ -104,91 +271,13 @@ export function encodeCommand(elements: readonly RawElement[]): Buffer {
   return Buffer.concat([Buffer.from([0, 0, 0, 0, 4, 0, 0, 0]), length, body]);
 }
 
-/** One PDV in one P-DATA-TF on context 1, last fragment; a command or a data set (PS3.8 E.2). */
-function pdvPdu(bytes: Uint8Array, isCommand: boolean): Buffer {
-  const pdv = Buffer.alloc(6);
-  pdv.writeUInt32BE(bytes.length + 2, 0);
-  pdv.writeUInt8(1, 4); // presentation context ID
-  pdv.writeUInt8(isCommand ? 0x03 : 0x02, 5);
-  return pdu(0x04, Buffer.concat([pdv, Buffer.from(bytes)]));
-}
-
-/** A raw association: send command sets, read the command sets that come back. */
-export class RawAssociation {
-  readonly #socket: Socket;
-  #buffer = Buffer.alloc(0);
-  readonly #pdus: { type: number; body: Buffer }[] = [];
-  #wake: (() => void) | undefined;
-
-  private constructor(socket: Socket) {
-    this.#socket = socket;
-    socket.on('data', (chunk: Buffer) => {
-      this.#buffer = Buffer.concat([this.#buffer, chunk]);
-      while (this.#buffer.length >= 6) {
-        const length = this.#buffer.readUInt32BE(2);
-        if (this.#buffer.length < 6 + length) break;
-        this.#pdus.push({
-          type: this.#buffer.readUInt8(0),
-          body: this.#buffer.subarray(6, 6 + length),
-        });
-        this.#buffer = this.#buffer.subarray(6 + length);
-      }
-      this.#wake?.();
-    });
-    socket.on('error', () => this.#wake?.());
+/** The result of presentation context 1 in an A-ASSOCIATE-AC body (PS3.8 §9.3.3.2). */
+function contextResult(body: Buffer): number {
+  for (let offset = 68; offset + 4 <= body.length;) {
+    const type = body.readUInt8(offset);
+    const length = body.readUInt16BE(offset + 2);
+    if (type === 0x21) return body.readUInt8(offset + 6);
+    offset += 4 + length;
   }
-
-  /** Connects and negotiates; rejects unless the A-ASSOCIATE-AC accepts context 1. */
-  static async open(
-    port: number,
-    calling: string,
-    called: string,
-    abstractSyntax: string,
-  ): Promise<RawAssociation> {
-    const socket = connect({ host: '127.0.0.1', port });
-    await new Promise<void>((resolve, reject) => {
-      socket.once('connect', resolve);
-      socket.once('error', reject);
-    });
-    const association = new RawAssociation(socket);
-    socket.write(associateRq(calling, called, abstractSyntax));
-    const answer = await association.#next();
-    if (answer.type !== 0x02) throw new Error(`association not accepted (PDU type ${answer.type})`);
-    return association;
-  }
-
-  async #next(ms = 5_000): Promise<{ type: number; body: Buffer }> {
-    const deadline = Date.now() + ms;
-    for (;;) {
-      const first = this.#pdus.shift();
-      if (first !== undefined) return first;
-      const left = deadline - Date.now();
-      if (left <= 0 || this.#socket.destroyed) throw new Error(`no PDU within ${ms} ms`);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, left);
-        this.#wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-    }
-  }
-
-  /** Sends one command set, and its data set when given. */
-  send(command: Uint8Array, dataSet?: Uint8Array): void {
-    this.#socket.write(pdvPdu(command, true));
-    if (dataSet !== undefined) this.#socket.write(pdvPdu(dataSet, false));
-  }
-
-  /** The next command set received (one PDV per P-DATA-TF, as our SCP sends short commands). */
-  async receive(ms?: number): Promise<CommandSet> {
-    const next = await this.#next(ms);
-    if (next.type !== 0x04) throw new Error(`expected P-DATA-TF, got PDU type ${next.type}`);
-    const length = next.body.readUInt32BE(0);
-    return decodeCommandSet(next.body.subarray(6, 4 + length));
-  }
-
-  close(): void {
-    this.#socket.destroy();
-  }
+  return -1;
 }

@@ -8,7 +8,7 @@ import {
   INVENTORY_CREATION_SOP_CLASS,
   STORAGE_MANAGEMENT_SOP_INSTANCE,
 } from '../../src/index.js';
-import { RawRequestor } from './scu-raw-peer.js';
+import { RawRequestor } from '../helpers/raw-association.js';
 import { statusEvent } from './scu-scripted-scp.js';
 
 const T1 = '2.25.3003';
