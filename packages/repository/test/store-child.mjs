@@ -2,20 +2,32 @@
 // time, re-storing ones already there (the replace path) too, and deleting the `volatile` ones
 // now and then, until it is killed. It tells its parent each SOP Instance UID whose store
 // resolved: {type:'stored', uid}; {type:'ready'} first.
-// Usage: fork(store-child.mjs, [root, instancesJson]).
+// Mode `durable` (default) or `relaxed` (`fsync: false`: index rows committed after the
+// acknowledgement, in groups). Mode `relaxed-hold`: relaxed, with rows that wait a minute for
+// their commit; stores each instance once, then says {type:'held'} and idles until killed, so a
+// kill then falls between the acknowledgements and the commit.
+// Usage: fork(store-child.mjs, [root, instancesJson, mode?]).
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { setImmediate } from 'node:timers';
 import { FileRepository } from '@dicomnet/repository';
 
-const [root, list] = process.argv.slice(2);
+const [root, list, mode = 'durable'] = process.argv.slice(2);
 if (root === undefined || list === undefined || process.send === undefined) {
   process.exitCode = 2;
   throw new Error('usage: fork(store-child.mjs, [root, instancesJson])');
 }
 /** @type {{ sopInstanceUid: string, sopClassUid: string, transferSyntaxUid: string, dataSetPath: string, volatile: boolean }[]} */
 const instances = JSON.parse(readFileSync(list, 'utf8'));
-const repo = await FileRepository.open({ root });
+const repo = await FileRepository.open(
+  mode === 'durable'
+    ? { root }
+    : {
+        root,
+        fsync: false,
+        ...(mode === 'relaxed-hold' && { deferredIndex: { rows: 1_000_000, delayMs: 60_000 } }),
+      },
+);
 process.send({ type: 'ready', recovery: repo.recovery });
 
 async function* chunks(bytes) {
@@ -43,4 +55,18 @@ async function worker() {
   }
 }
 
-await Promise.all([worker(), worker(), worker(), worker()]);
+if (mode === 'relaxed-hold') {
+  for (const instance of instances) {
+    await repo.store({
+      dataSet: await readFile(instance.dataSetPath),
+      sopClassUid: instance.sopClassUid,
+      sopInstanceUid: instance.sopInstanceUid,
+      transferSyntaxUid: instance.transferSyntaxUid,
+    });
+    process.send({ type: 'stored', uid: instance.sopInstanceUid });
+  }
+  process.send({ type: 'held' });
+  setInterval(() => undefined, 60_000); // idles until killed
+} else {
+  await Promise.all([worker(), worker(), worker(), worker()]);
+}
