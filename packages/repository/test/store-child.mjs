@@ -9,7 +9,7 @@
 // Usage: fork(store-child.mjs, [root, instancesJson, mode?]).
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { setImmediate } from 'node:timers';
+import { setImmediate, setInterval } from 'node:timers';
 import { FileRepository } from '@dicomnet/repository';
 
 const [root, list, mode = 'durable'] = process.argv.slice(2);
