@@ -4,7 +4,8 @@ import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { readPart10Header } from '@dicomnet/data';
 import { FileRepository } from '@dicomnet/repository';
-import { generateInstances, type GeneratedInstance } from '@dicomnet/test-utils';
+import { generateInstances, tempDir, type GeneratedInstance } from '@dicomnet/test-utils';
+import { afterAll, beforeAll } from 'vitest';
 
 /** A repository and the instances in it. */
 export interface RepositoryFixture {
@@ -50,4 +51,48 @@ export async function makeRepositoryFixture(
     });
   }
   return { repository, instances };
+}
+
+/** A {@link RepositoryFixture} in its own temporary folder, `dir`. */
+export interface FolderFixture extends RepositoryFixture {
+  /** The temporary folder (the repository is in `repo` below it). */
+  readonly dir: string;
+}
+
+/**
+ * Registers the set-up of a test file: before its tests, a temporary folder named from `prefix`
+ * with a repository filled as {@link makeRepositoryFixture} does; after them, the repository
+ * closed and the folder removed. The fields are readable once the file's tests run.
+ */
+export function useRepositoryFixture(
+  prefix: string,
+  studies: number,
+  seriesPerStudy: number,
+  instancesPerSeries: number,
+): FolderFixture {
+  let dir: { path: string; remove(): Promise<void> } | undefined;
+  let fixture: RepositoryFixture | undefined;
+  beforeAll(async () => {
+    dir = await tempDir(prefix);
+    fixture = await makeRepositoryFixture(dir.path, studies, seriesPerStudy, instancesPerSeries);
+  }, 60_000);
+  afterAll(async () => {
+    await fixture?.repository.close();
+    await dir?.remove();
+  });
+  const ready = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('the repository fixture is set up in beforeAll');
+    return value;
+  };
+  return {
+    get dir() {
+      return ready(dir).path;
+    },
+    get repository() {
+      return ready(fixture).repository;
+    },
+    get instances() {
+      return ready(fixture).instances;
+    },
+  };
 }

@@ -23,6 +23,12 @@ export const SCU_AE = 'INVSCU';
 export const STORAGE_COMMITMENT = '1.2.840.10008.1.20.1';
 const SYNTAXES = [TransferSyntax.ExplicitVrLittleEndian, TransferSyntax.ImplicitVrLittleEndian];
 
+/** A new UID below `root` at each call, unique to this process. */
+export function uidSequence(root: string): () => string {
+  let next = 0;
+  return () => `${root}.${process.pid}.${++next}`;
+}
+
 /** An SCP served on a free port. */
 export interface ServedScp {
   readonly scp: InventoryCreationScp;

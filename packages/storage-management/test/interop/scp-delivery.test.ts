@@ -2,12 +2,12 @@
 // requester's association is gone, the SCP opens one to the requester's AE proposing Inventory
 // Creation with SCP/SCU Role Selection (we are SCP), and reacts to each status the requester
 // answers: 0000 done, 0213H and 0110H retried later, every other failure given up and reported.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { DimseServer } from '@dicomnet/dimse';
 import { createServer } from '@dicomnet/dimse';
 import { TransferSyntax } from '@dicomnet/data';
 import { tempDir } from '@dicomnet/test-utils';
-import { makeRepositoryFixture, type RepositoryFixture } from '../helpers/repository-fixture.js';
+import { useRepositoryFixture } from '../helpers/repository-fixture.js';
 import {
   action,
   EventLog,
@@ -19,25 +19,14 @@ import {
   serveScp,
   type ReceivedEvent,
   type ServedScp,
+  uidSequence,
 } from '../helpers/scp-harness.js';
 import { repositorySink } from '../../src/sink/repository-sink.js';
 import type { InventoryScpEvent } from '../../src/scp/scp-events.js';
 import { INVENTORY_CREATION_SOP_CLASS } from '../../src/uids.js';
 
-let dir: { path: string; remove(): Promise<void> };
-let fixture: RepositoryFixture;
-let next = 0;
-const freshUid = (): string => `1.2.826.0.1.3680043.10.1139.${process.pid}.${++next}`;
-
-beforeAll(async () => {
-  dir = await tempDir('dicomnet-scp-delivery-');
-  fixture = await makeRepositoryFixture(dir.path, 2, 1, 1);
-}, 60_000);
-
-afterAll(async () => {
-  await fixture?.repository.close();
-  await dir?.remove();
-});
+const fixture = useRepositoryFixture('dicomnet-scp-delivery-', 2, 1, 1);
+const freshUid = uidSequence('1.2.826.0.1.3680043.10.1139');
 
 /**
  * The requester's own listener: accepts Inventory Creation with the requestor as SCP (role

@@ -3,21 +3,17 @@
 // (C.5.9) and 0211H Unrecognized operation (C.5.23), answered by the DIMSE layer before (or
 // beside) the Inventory Creation handler.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { tempDir } from '@dicomnet/test-utils';
-import { makeRepositoryFixture, type RepositoryFixture } from '../helpers/repository-fixture.js';
+import { useRepositoryFixture } from '../helpers/repository-fixture.js';
 import { encodeCommand, encodeElements, RawRequestor } from '../helpers/raw-association.js';
 import { SCP_AE, SCU_AE, serveScp, type ServedScp } from '../helpers/scp-harness.js';
 import { INVENTORY_CREATION_SOP_CLASS, STORAGE_MANAGEMENT_SOP_INSTANCE } from '../../src/uids.js';
 
-let dir: { path: string; remove(): Promise<void> };
-let fixture: RepositoryFixture;
+const fixture = useRepositoryFixture('dicomnet-scp-raw-', 1, 1, 1);
 let served: ServedScp;
 let release: () => void = () => {};
 
 beforeAll(async () => {
-  dir = await tempDir('dicomnet-scp-raw-');
-  fixture = await makeRepositoryFixture(dir.path, 1, 1, 1);
-  served = await serveScp(fixture.repository, dir.path, {
+  served = await serveScp(fixture.repository, fixture.dir, {
     // A slow authorization keeps the first request outstanding while the second arrives.
     authorize: () => new Promise<boolean>((resolve) => (release = () => resolve(true))),
   });
@@ -26,8 +22,6 @@ beforeAll(async () => {
 afterAll(async () => {
   release();
   await served?.close();
-  await fixture?.repository.close();
-  await dir?.remove();
 });
 
 const raws: RawRequestor[] = [];

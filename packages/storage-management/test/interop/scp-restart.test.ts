@@ -2,12 +2,12 @@
 // KK.2, KK.2.3.2): productions resume from their checkpoints (or end in FAILURE when they cannot),
 // paused ones stay paused, and owed events, the terminal one above all, are still delivered under
 // the same Transaction UID on a new association.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { DimseServer } from '@dicomnet/dimse';
 import { createServer } from '@dicomnet/dimse';
 import { TransferSyntax } from '@dicomnet/data';
 import { freePort, tempDir } from '@dicomnet/test-utils';
-import { makeRepositoryFixture, type RepositoryFixture } from '../helpers/repository-fixture.js';
+import { useRepositoryFixture } from '../helpers/repository-fixture.js';
 import {
   action,
   cancelInformation,
@@ -19,6 +19,7 @@ import {
   SCU_AE,
   serveScp,
   transactionInformation,
+  uidSequence,
 } from '../helpers/scp-harness.js';
 import { repositorySink } from '../../src/sink/repository-sink.js';
 import { repositorySource } from '../../src/source/repository-source.js';
@@ -26,21 +27,9 @@ import { Tag } from '../../src/tags.js';
 import { INVENTORY_CREATION_SOP_CLASS } from '../../src/uids.js';
 
 const STUDIES = 5;
-let dir: { path: string; remove(): Promise<void> };
-let fixture: RepositoryFixture;
-let next = 0;
-const freshUid = (): string => `1.2.826.0.1.3680043.10.1140.${process.pid}.${++next}`;
+const fixture = useRepositoryFixture('dicomnet-scp-restart-', STUDIES, 1, 1);
+const freshUid = uidSequence('1.2.826.0.1.3680043.10.1140');
 const fast = { initialDelay: 30, maxDelay: 100, maxAttempts: 50, timeout: 5_000 };
-
-beforeAll(async () => {
-  dir = await tempDir('dicomnet-scp-restart-');
-  fixture = await makeRepositoryFixture(dir.path, STUDIES, 1, 1);
-}, 60_000);
-
-afterAll(async () => {
-  await fixture?.repository.close();
-  await dir?.remove();
-});
 
 /** The requester's listener for events on new associations. */
 async function listen(log: EventLog, port = 0): Promise<{ server: DimseServer; port: number }> {

@@ -1,10 +1,10 @@
 // Production states of the Inventory Creation SCP driven by N-ACTIONs and by the SCP itself
 // (PS3.4 KK.2, KK.2.3.2): pause, resume and cancel in the middle of a production held at a gated
 // sink, periodic status reports, several transactions at once, failures mid-run.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { DimseClient } from '@dicomnet/dimse';
 import { tempDir } from '@dicomnet/test-utils';
-import { makeRepositoryFixture, type RepositoryFixture } from '../helpers/repository-fixture.js';
+import { makeRepositoryFixture, useRepositoryFixture } from '../helpers/repository-fixture.js';
 import {
   action,
   cancelInformation,
@@ -16,26 +16,15 @@ import {
   serveScp,
   transactionInformation,
   type ServedScp,
+  uidSequence,
 } from '../helpers/scp-harness.js';
 import { repositorySink } from '../../src/sink/repository-sink.js';
 import type { InventoryScpEvent } from '../../src/scp/scp-events.js';
 import { Tag } from '../../src/tags.js';
 
 const STUDIES = 6;
-let dir: { path: string; remove(): Promise<void> };
-let fixture: RepositoryFixture;
-let next = 0;
-const freshUid = (): string => `1.2.826.0.1.3680043.10.1138.${process.pid}.${++next}`;
-
-beforeAll(async () => {
-  dir = await tempDir('dicomnet-scp-states-');
-  fixture = await makeRepositoryFixture(dir.path, STUDIES, 1, 1);
-}, 60_000);
-
-afterAll(async () => {
-  await fixture?.repository.close();
-  await dir?.remove();
-});
+const fixture = useRepositoryFixture('dicomnet-scp-states-', STUDIES, 1, 1);
+const freshUid = uidSequence('1.2.826.0.1.3680043.10.1138');
 
 /** An SCP writing one study per leaf through a gate, and a requester on it. */
 async function setUp(

@@ -6,7 +6,7 @@ import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { DimseClient, DimseMessageEvent } from '@dicomnet/dimse';
 import { DIMSE_DIAGNOSTICS_CHANNELS, DimseStatusError } from '@dicomnet/dimse';
 import { tempDir } from '@dicomnet/test-utils';
-import { makeRepositoryFixture, type RepositoryFixture } from '../helpers/repository-fixture.js';
+import { useRepositoryFixture } from '../helpers/repository-fixture.js';
 import {
   action,
   cancelInformation,
@@ -19,19 +19,18 @@ import {
   STORAGE_COMMITMENT,
   transactionInformation,
   type ServedScp,
+  uidSequence,
 } from '../helpers/scp-harness.js';
 import { repositorySink } from '../../src/sink/repository-sink.js';
 import { repositorySource } from '../../src/source/repository-source.js';
 import { Tag } from '../../src/tags.js';
 import { INVENTORY_CREATION_SOP_CLASS, INVENTORY_STORAGE_SOP_CLASS } from '../../src/uids.js';
 
-let dir: { path: string; remove(): Promise<void> };
-let fixture: RepositoryFixture;
+const fixture = useRepositoryFixture('dicomnet-scp-', 3, 2, 2);
 let served: ServedScp;
 let client: DimseClient;
 const log = new EventLog();
-let next = 0;
-const freshUid = (): string => `1.2.826.0.1.3680043.10.1137.${process.pid}.${++next}`;
+const freshUid = uidSequence('1.2.826.0.1.3680043.10.1137');
 
 async function failure(promise: Promise<unknown>): Promise<DimseStatusError> {
   const error = await promise.then(
@@ -44,17 +43,13 @@ async function failure(promise: Promise<unknown>): Promise<DimseStatusError> {
 }
 
 beforeAll(async () => {
-  dir = await tempDir('dicomnet-scp-');
-  fixture = await makeRepositoryFixture(dir.path, 3, 2, 2);
-  served = await serveScp(fixture.repository, dir.path);
+  served = await serveScp(fixture.repository, fixture.dir);
   client = await openRequester(served.port, log, { contexts: 'commitment-too' });
 }, 60_000);
 
 afterAll(async () => {
   await client?.abort();
   await served?.close();
-  await fixture?.repository.close();
-  await dir?.remove();
 });
 
 describe('Initiate (11) to the end of production (PS3.4 KK.2.2.3, KK.2.3.2)', () => {
@@ -172,7 +167,7 @@ describe('access to the produced inventory in event 11 (KK.2.3.1.1, KK.2.3.2)', 
 
   it('refuses options that leave event 11 without Retrieve AE Title and Retrieve URL', async () => {
     await expect(
-      serveScp(fixture.repository, dir.path, { retrieveAeTitles: [] }),
+      serveScp(fixture.repository, fixture.dir, { retrieveAeTitles: [] }),
     ).rejects.toMatchObject({ code: 'DICOMNET_INVENTORY_SCP_INVALID_OPTION' });
   });
 });
