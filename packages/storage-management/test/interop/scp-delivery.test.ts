@@ -2,7 +2,7 @@
 // requester's association is gone, the SCP opens one to the requester's AE proposing Inventory
 // Creation with SCP/SCU Role Selection (we are SCP), and reacts to each status the requester
 // answers: 0000 done, 0213H and 0110H retried later, every other failure given up and reported.
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { DimseServer } from '@dicomnet/dimse';
 import { createServer } from '@dicomnet/dimse';
 import { TransferSyntax } from '@dicomnet/data';
@@ -23,10 +23,17 @@ import {
 } from '../helpers/scp-harness.js';
 import { repositorySink } from '../../src/sink/repository-sink.js';
 import type { InventoryScpEvent } from '../../src/scp/scp-events.js';
+import type { InventoryCreationScpOptions } from '../../src/scp/inventory-creation-scp.js';
 import { INVENTORY_CREATION_SOP_CLASS } from '../../src/uids.js';
 
 const fixture = useRepositoryFixture('dicomnet-scp-delivery-', 2, 1, 1);
 const freshUid = uidSequence('1.2.826.0.1.3680043.10.1139');
+
+/** What a test leaves behind, undone after it in reverse order. */
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const step of cleanups.splice(0).reverse()) await step();
+});
 
 /**
  * The requester's own listener: accepts Inventory Creation with the requestor as SCP (role
@@ -58,6 +65,7 @@ async function listen(
     },
   });
   const { port } = await server.listen({ port: 0, host: '127.0.0.1' });
+  cleanups.push(() => server.close());
   return { server, port, roles };
 }
 
@@ -76,46 +84,63 @@ async function initiateAndLeave(
 
 const fast = { initialDelay: 30, maxDelay: 100, maxAttempts: 4, timeout: 5_000 };
 
+/** An SCP on a store of its own writing through `gate`, and the notices it gave. */
+interface GatedScp {
+  readonly served: ServedScp;
+  readonly gate: GatedSink;
+  readonly notices: InventoryScpEvent[];
+}
+
+/**
+ * Serves an SCP with a gated repository sink that reports to the requester at `requesterPort`
+ * (none: no AE table), retrying fast; closed after the test.
+ */
+async function serveGated(
+  requesterPort: number | undefined,
+  options: Partial<InventoryCreationScpOptions> = {},
+): Promise<GatedScp> {
+  const own = await tempDir('dicomnet-scp-delivery-store-');
+  cleanups.push(() => own.remove());
+  const gate = new GatedSink(repositorySink(fixture.repository));
+  const served = await serveScp(fixture.repository, own.path, {
+    sink: gate,
+    ...(requesterPort === undefined
+      ? {}
+      : { peers: { [SCU_AE]: { host: '127.0.0.1', port: requesterPort } } }),
+    delivery: fast,
+    ...options,
+  });
+  cleanups.push(() => served.close());
+  const notices: InventoryScpEvent[] = [];
+  served.scp.on((notice) => notices.push(notice));
+  return { served, gate, notices };
+}
+
 describe('events on a new association with role selection', () => {
   it('opens an association as SCP of Inventory Creation and delivers the terminal event there', async () => {
     const log = new EventLog();
     const requester = await listen(log, () => 0x0000);
-    const own = await tempDir('dicomnet-scp-delivery-store-');
-    const gate = new GatedSink(repositorySink(fixture.repository));
-    const served = await serveScp(fixture.repository, own.path, {
-      sink: gate,
-      peers: { [SCU_AE]: { host: '127.0.0.1', port: requester.port } },
-      delivery: fast,
-    });
-    const notices: InventoryScpEvent[] = [];
-    served.scp.on((notice) => notices.push(notice));
-    try {
-      const uid = freshUid();
-      await initiateAndLeave(served, gate, uid);
-      const terminal = await log.terminal(uid);
-      expect([terminal.eventTypeId, terminal.status, terminal.callingAeTitle]).toEqual([
-        11,
-        'COMPLETE',
-        SCP_AE,
-      ]);
-      // The requester saw us as the SCP: it is SCU on that context.
-      expect(requester.roles).toContain(`${SCP_AE} scu=true`);
-      // Our side learns of the answer a moment after the requester handled the event.
-      await expect
-        .poll(
-          () =>
-            notices.find(
-              (n) =>
-                n.type === 'event-delivered' && n.transactionUid === uid && n.eventTypeId === 11,
-            ),
-          { timeout: 5_000 },
-        )
-        .toMatchObject({ via: 'new-association', status: 0 });
-    } finally {
-      await served.close();
-      await requester.server.close();
-      await own.remove();
-    }
+    const { served, gate, notices } = await serveGated(requester.port);
+    const uid = freshUid();
+    await initiateAndLeave(served, gate, uid);
+    const terminal = await log.terminal(uid);
+    expect([terminal.eventTypeId, terminal.status, terminal.callingAeTitle]).toEqual([
+      11,
+      'COMPLETE',
+      SCP_AE,
+    ]);
+    // The requester saw us as the SCP: it is SCU on that context.
+    expect(requester.roles).toContain(`${SCP_AE} scu=true`);
+    // Our side learns of the answer a moment after the requester handled the event.
+    await expect
+      .poll(
+        () =>
+          notices.find(
+            (n) => n.type === 'event-delivered' && n.transactionUid === uid && n.eventTypeId === 11,
+          ),
+        { timeout: 5_000 },
+      )
+      .toMatchObject({ via: 'new-association', status: 0 });
   });
 
   it('tries again after 0213H and 0110H, then delivers on 0000', async () => {
@@ -124,42 +149,27 @@ describe('events on a new association with role selection', () => {
     const requester = await listen(log, (event) =>
       event.eventTypeId === 11 ? (answers.shift() ?? 0) : 0,
     );
-    const own = await tempDir('dicomnet-scp-delivery-store-');
-    const gate = new GatedSink(repositorySink(fixture.repository));
-    const served = await serveScp(fixture.repository, own.path, {
-      sink: gate,
-      peers: { [SCU_AE]: { host: '127.0.0.1', port: requester.port } },
-      delivery: fast,
-    });
-    const notices: InventoryScpEvent[] = [];
-    served.scp.on((notice) => notices.push(notice));
-    try {
-      const uid = freshUid();
-      await initiateAndLeave(served, gate, uid);
-      await log.waitFor(
-        (event) =>
-          event.transactionUid === uid &&
-          log.of(uid).filter((e) => e.eventTypeId === 11).length === 3,
-      );
-      const retries = notices.filter((n) => n.type === 'event-retry' && n.transactionUid === uid);
-      expect(retries.map((n) => (n.type === 'event-retry' ? n.status : undefined))).toEqual([
-        0x0213, 0x0110,
-      ]);
-      await expect
-        .poll(
-          () =>
-            notices.some(
-              (n) =>
-                n.type === 'event-delivered' && n.transactionUid === uid && n.eventTypeId === 11,
-            ),
-          { timeout: 5_000 },
-        )
-        .toBe(true);
-    } finally {
-      await served.close();
-      await requester.server.close();
-      await own.remove();
-    }
+    const { served, gate, notices } = await serveGated(requester.port);
+    const uid = freshUid();
+    await initiateAndLeave(served, gate, uid);
+    await log.waitFor(
+      (event) =>
+        event.transactionUid === uid &&
+        log.of(uid).filter((e) => e.eventTypeId === 11).length === 3,
+    );
+    const retries = notices.filter((n) => n.type === 'event-retry' && n.transactionUid === uid);
+    expect(retries.map((n) => (n.type === 'event-retry' ? n.status : undefined))).toEqual([
+      0x0213, 0x0110,
+    ]);
+    await expect
+      .poll(
+        () =>
+          notices.some(
+            (n) => n.type === 'event-delivered' && n.transactionUid === uid && n.eventTypeId === 11,
+          ),
+        { timeout: 5_000 },
+      )
+      .toBe(true);
   });
 
   it('gives up at once on every other failure status, and reports it', async () => {
@@ -172,82 +182,59 @@ describe('events on a new association with role selection', () => {
       log,
       (event) => byTransaction.get(event.transactionUid ?? '') ?? 0,
     );
-    const own = await tempDir('dicomnet-scp-delivery-store-');
-    const gate = new GatedSink(repositorySink(fixture.repository));
-    gate.open();
-    const served = await serveScp(fixture.repository, own.path, {
-      sink: gate,
-      peers: { [SCU_AE]: { host: '127.0.0.1', port: requester.port } },
-      delivery: fast,
+    const { served, gate, notices } = await serveGated(requester.port, {
       maxConcurrent: refusals.length,
     });
-    const notices: InventoryScpEvent[] = [];
-    served.scp.on((notice) => notices.push(notice));
-    try {
-      const uids = refusals.map(() => freshUid());
-      refusals.forEach((status, i) => byTransaction.set(uids[i] ?? '', status));
-      // Events go to the listener: each initiating association is released before any is due.
-      for (const uid of uids) {
-        const again = await openRequester(served.port, new EventLog());
-        gate.close();
-        expect((await action(again, 11, initiateInformation(uid))).status).toBe(0);
-        await gate.held();
-        await again.release();
-        gate.open();
-      }
-      await expect
-        .poll(
-          () => notices.filter((n) => n.type === 'event-given-up' && n.eventTypeId !== 12).length,
-          { timeout: 10_000 },
-        )
-        .toBe(refusals.length);
-      for (const [i, uid] of uids.entries()) {
-        const givenUp = notices.filter(
-          (n) => n.type === 'event-given-up' && n.transactionUid === uid,
-        );
-        expect(givenUp.length).toBeGreaterThanOrEqual(1);
-        for (const notice of givenUp) {
-          expect(notice).toMatchObject({ status: refusals[i], attempts: 1 });
-        }
-        // Given up, not retried: each event reached the requester once.
-        const terminals = log.of(uid).filter((event) => event.eventTypeId === 11);
-        expect(terminals).toHaveLength(1);
-      }
-      expect(notices.some((n) => n.type === 'event-retry')).toBe(false);
-    } finally {
-      await served.close();
-      await requester.server.close();
-      await own.remove();
+    gate.open();
+    const uids = refusals.map(() => freshUid());
+    refusals.forEach((status, i) => byTransaction.set(uids[i] ?? '', status));
+    // Events go to the listener: each initiating association is released before any is due.
+    for (const uid of uids) {
+      const again = await openRequester(served.port, new EventLog());
+      gate.close();
+      expect((await action(again, 11, initiateInformation(uid))).status).toBe(0);
+      await gate.held();
+      await again.release();
+      gate.open();
     }
+    await expect
+      .poll(
+        () => notices.filter((n) => n.type === 'event-given-up' && n.eventTypeId !== 12).length,
+        { timeout: 10_000 },
+      )
+      .toBe(refusals.length);
+    for (const [i, uid] of uids.entries()) {
+      const givenUp = notices.filter(
+        (n) => n.type === 'event-given-up' && n.transactionUid === uid,
+      );
+      expect(givenUp.length).toBeGreaterThanOrEqual(1);
+      for (const notice of givenUp) {
+        expect(notice).toMatchObject({ status: refusals[i], attempts: 1 });
+      }
+      // Given up, not retried: each event reached the requester once.
+      const terminals = log.of(uid).filter((event) => event.eventTypeId === 11);
+      expect(terminals).toHaveLength(1);
+    }
+    expect(notices.some((n) => n.type === 'event-retry')).toBe(false);
   });
 
   it('gives up after maxAttempts when the requester cannot be reached', async () => {
-    const own = await tempDir('dicomnet-scp-delivery-store-');
-    const gate = new GatedSink(repositorySink(fixture.repository));
-    const served = await serveScp(fixture.repository, own.path, { sink: gate, delivery: fast }); // no AE table
-    const notices: InventoryScpEvent[] = [];
-    served.scp.on((notice) => notices.push(notice));
-    try {
-      const uid = freshUid();
-      await initiateAndLeave(served, gate, uid);
-      await expect
-        .poll(
-          () =>
-            notices.find(
-              (n) =>
-                n.type === 'event-given-up' && n.transactionUid === uid && n.eventTypeId === 11,
-            ),
-          { timeout: 10_000 },
-        )
-        .toMatchObject({ attempts: fast.maxAttempts, status: undefined });
-      expect(
-        notices.filter(
-          (n) => n.type === 'event-retry' && n.transactionUid === uid && n.eventTypeId === 11,
-        ),
-      ).toHaveLength(fast.maxAttempts - 1);
-    } finally {
-      await served.close();
-      await own.remove();
-    }
+    const { served, gate, notices } = await serveGated(undefined); // no AE table
+    const uid = freshUid();
+    await initiateAndLeave(served, gate, uid);
+    await expect
+      .poll(
+        () =>
+          notices.find(
+            (n) => n.type === 'event-given-up' && n.transactionUid === uid && n.eventTypeId === 11,
+          ),
+        { timeout: 10_000 },
+      )
+      .toMatchObject({ attempts: fast.maxAttempts, status: undefined });
+    expect(
+      notices.filter(
+        (n) => n.type === 'event-retry' && n.transactionUid === uid && n.eventTypeId === 11,
+      ),
+    ).toHaveLength(fast.maxAttempts - 1);
   });
 });
