@@ -6,6 +6,7 @@ import {
   produceInventory,
   type InventoryLevel,
   type InventoryRequestSpec,
+  type ProduceOptions,
   type ProductionCheckpoint,
 } from '../index.js';
 import {
@@ -37,6 +38,27 @@ function request(
 }
 
 const value = (dataSet: DataSet, tag: string): unknown => dataSet[tag]?.Value?.[0];
+
+/** Produces until `leaves` leaves are checkpointed, then aborts: the checkpoint it stopped at. */
+async function stopAtCheckpoint(
+  options: Omit<ProduceOptions, 'signal' | 'onCheckpoint'>,
+  leaves: number,
+): Promise<ProductionCheckpoint> {
+  const controller = new AbortController();
+  let saved: ProductionCheckpoint | undefined;
+  await expect(
+    produceInventory({
+      ...options,
+      signal: controller.signal,
+      onCheckpoint: (checkpoint) => {
+        saved = checkpoint;
+        if (checkpoint.leaves.length === leaves) controller.abort(new Error('stopped'));
+      },
+    }),
+  ).rejects.toThrow('stopped');
+  expect(saved?.leaves).toHaveLength(leaves);
+  return saved!;
+}
 
 /** Records of the tree with the repeated study/series items of split studies merged. */
 const distinct = (records: readonly string[]): string[] => [...new Set(records)];
@@ -233,22 +255,15 @@ describe('produceInventory', () => {
     });
 
     const sink = new MemorySink();
-    const controller = new AbortController();
-    let saved: ProductionCheckpoint | undefined;
-    await expect(
-      produceInventory({
+    const saved = await stopAtCheckpoint(
+      {
         source: arraySource(studies),
         sink,
         request: request('INSTANCE'),
         maxRecordsPerInstance: 8,
-        signal: controller.signal,
-        onCheckpoint: (checkpoint) => {
-          saved = checkpoint;
-          if (checkpoint.leaves.length === 2) controller.abort(new Error('paused'));
-        },
-      }),
-    ).rejects.toThrow('paused');
-    expect(saved?.leaves).toHaveLength(2);
+      },
+      2,
+    );
     const resumed = await produceInventory({
       source: arraySource(studies),
       sink,
@@ -300,30 +315,24 @@ describe('finishInventory', () => {
   it('writes a PARTIAL root over the leaves stored so far', async () => {
     const studies = makeStudies(6, 1, 1);
     const sink = new MemorySink();
-    const controller = new AbortController();
-    let saved: ProductionCheckpoint | undefined;
-    await expect(
-      produceInventory({
+    const saved = await stopAtCheckpoint(
+      {
         source: arraySource(studies),
         sink,
         request: request('SERIES'),
         maxRecordsPerInstance: 4,
-        signal: controller.signal,
-        onCheckpoint: (checkpoint) => {
-          saved = checkpoint;
-          controller.abort(new Error('cancel'));
-        },
-      }),
-    ).rejects.toThrow('cancel');
+      },
+      1,
+    );
     const root = await finishInventory({
       sink,
       request: request('SERIES'),
-      checkpoint: saved!,
+      checkpoint: saved,
       completion: 'PARTIAL',
     });
     expect(root.completion).toBe('PARTIAL');
     expect(root.instances).toEqual([
-      ...saved!.leaves.map((leaf) => leaf.sopInstanceUid),
+      ...saved.leaves.map((leaf) => leaf.sopInstanceUid),
       root.sopInstanceUid,
     ]);
     const data = await decodeInventory(sink.stored.get(root.sopInstanceUid)!);
