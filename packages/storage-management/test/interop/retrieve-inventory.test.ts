@@ -108,6 +108,10 @@ async function temporaryFolders(): Promise<string[]> {
   return (await readdir(tmpdir())).filter((name) => name.startsWith('dicomnet-inventory-')).sort();
 }
 
+/** Where the tests retrieve from: the archive above, as the reconciler. */
+const archive = () =>
+  ({ host: '127.0.0.1', port, callingAeTitle: 'RECONCILER', calledAeTitle: 'ARCHIVE' }) as const;
+
 async function studies(items: AsyncIterable<InventoryTreeItem>): Promise<string[]> {
   const out: string[] = [];
   for await (const item of items) if (item.kind === 'study') out.push(item.studyInstanceUid);
@@ -121,10 +125,7 @@ describe('retrieveInventory (PS3.4 JJ.3.2, JJ.3.3)', () => {
       identifiers.length = 0;
       const progress: RetrieveInventoryProgress[] = [];
       const items = retrieveInventory({
-        host: '127.0.0.1',
-        port,
-        callingAeTitle: 'RECONCILER',
-        calledAeTitle: 'ARCHIVE',
+        ...archive(),
         root: '5.1',
         via,
         ...(via === 'move' && { destination: { aeTitle: 'RECONCILER', port: movePort } }),
@@ -149,10 +150,7 @@ describe('retrieveInventory (PS3.4 JJ.3.2, JJ.3.3)', () => {
       const dir = path.join(kept.path, 'tree');
       await mkdir(dir);
       const items = retrieveInventory({
-        host: '127.0.0.1',
-        port,
-        callingAeTitle: 'RECONCILER',
-        calledAeTitle: 'ARCHIVE',
+        ...archive(),
         root: '5.3',
         via: 'get',
         dir,
@@ -163,10 +161,7 @@ describe('retrieveInventory (PS3.4 JJ.3.2, JJ.3.3)', () => {
       expect(
         await studies(
           retrieveInventory({
-            host: '127.0.0.1',
-            port,
-            callingAeTitle: 'RECONCILER',
-            calledAeTitle: 'ARCHIVE',
+            ...archive(),
             root: '5.3',
             via: 'get',
           }),
@@ -188,10 +183,7 @@ describe('retrieveInventory (PS3.4 JJ.3.2, JJ.3.3)', () => {
         studies: [],
       });
       const items = retrieveInventory({
-        host: '127.0.0.1',
-        port,
-        callingAeTitle: 'RECONCILER',
-        calledAeTitle: 'ARCHIVE',
+        ...archive(),
         root: '5.98',
         via: 'get',
         dir: kept.path,
@@ -204,10 +196,7 @@ describe('retrieveInventory (PS3.4 JJ.3.2, JJ.3.3)', () => {
 
   it('fails with DICOMNET_INVENTORY_NOT_FOUND when the peer has no such instance', async () => {
     const items = retrieveInventory({
-      host: '127.0.0.1',
-      port,
-      callingAeTitle: 'RECONCILER',
-      calledAeTitle: 'ARCHIVE',
+      ...archive(),
       root: '5.99',
       via: 'get',
     });
@@ -219,10 +208,7 @@ describe('retrieveInventory (PS3.4 JJ.3.2, JJ.3.3)', () => {
   it('stops on abort with the signal reason', async () => {
     const controller = new AbortController();
     const items = retrieveInventory({
-      host: '127.0.0.1',
-      port,
-      callingAeTitle: 'RECONCILER',
-      calledAeTitle: 'ARCHIVE',
+      ...archive(),
       root: '5.1',
       via: 'get',
       signal: controller.signal,
