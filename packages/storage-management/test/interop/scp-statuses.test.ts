@@ -1,7 +1,7 @@
 // Every N-ACTION status of the Inventory Creation SCP a real request can reach, over TCP on
 // 127.0.0.1, with the Annex C fields each carries (PS3.4 KK.2.2.3, Table KK.2.2.3-1; PS3.7
 // 10.1.4.1.10, Annex C).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { DimseClient, DimseMessageEvent } from '@dicomnet/dimse';
 import { DIMSE_DIAGNOSTICS_CHANNELS, DimseStatusError } from '@dicomnet/dimse';
@@ -21,6 +21,7 @@ import {
   type ServedScp,
   uidSequence,
 } from '../helpers/scp-harness.js';
+import type { InventoryCreationScpOptions } from '../../src/scp/inventory-creation-scp.js';
 import { repositorySink } from '../../src/sink/repository-sink.js';
 import { repositorySource } from '../../src/source/repository-source.js';
 import { Tag } from '../../src/tags.js';
@@ -51,6 +52,31 @@ afterAll(async () => {
   await client?.abort();
   await served?.close();
 });
+
+/** What a test with an SCP of its own leaves behind, undone after it in reverse order. */
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const step of cleanups.splice(0).reverse()) await step();
+});
+
+/** An SCP of the test's own on a new store; closed after the test. */
+async function serveOwn(options: Partial<InventoryCreationScpOptions>): Promise<ServedScp> {
+  const store = await tempDir('dicomnet-scp-own-');
+  cleanups.push(() => store.remove());
+  const scp = await serveScp(fixture.repository, store.path, options);
+  cleanups.push(() => scp.close());
+  return scp;
+}
+
+/** A requester on `scp` reporting to the file's log; aborted after the test. */
+async function requesterOn(
+  scp: ServedScp,
+  options?: Parameters<typeof openRequester>[2],
+): Promise<DimseClient> {
+  const requester = await openRequester(scp.port, log, options);
+  cleanups.push(() => requester.abort());
+  return requester;
+}
 
 describe('Initiate (11) to the end of production (PS3.4 KK.2.2.3, KK.2.3.2)', () => {
   it('answers 0000, reports PROCESSING, then event 11 COMPLETE with the root and its access', async () => {
@@ -132,37 +158,30 @@ describe('Initiate (11) to the end of production (PS3.4 KK.2.2.3, KK.2.3.2)', ()
 
 describe('access to the produced inventory in event 11 (KK.2.3.1.1, KK.2.3.2)', () => {
   it('carries Retrieve URL, File Access URI and Expiration DateTime as configured', async () => {
-    const other = await tempDir('dicomnet-scp-access-');
-    const scp = await serveScp(fixture.repository, other.path, {
+    const scp = await serveOwn({
       retrieveAeTitles: [],
       retrieveUrl: (root) => `http://127.0.0.1:8042/dicom-web/instances/${root.sopInstanceUid}`,
       fileAccessUri: (root) => `file:///inventories/${root.sopInstanceUid}.dcm`,
       retentionMs: 7 * 24 * 3600 * 1000,
     });
-    const requester = await openRequester(scp.port, log);
-    try {
-      const transactionUid = freshUid();
-      const before = Date.now();
-      await action(requester, 11, initiateInformation(transactionUid));
-      const info = (await log.terminal(transactionUid)).information;
-      const root = String(info[Tag.ReferencedSOPInstanceUID]?.Value?.[0]);
-      expect(info[Tag.RetrieveAETitle]).toBeUndefined();
-      expect(info[Tag.RetrieveURL]?.Value).toEqual([
-        `http://127.0.0.1:8042/dicom-web/instances/${root}`,
-      ]);
-      expect(info[Tag.FileAccessURI]?.Value).toEqual([`file:///inventories/${root}.dcm`]);
-      const expiration = String(info[Tag.ExpirationDateTime]?.Value?.[0]);
-      const match = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})\.\d{3}\+0000$/.exec(expiration);
-      expect(match).not.toBeNull();
-      const [, y, mo, d, h, mi, se] = (match ?? []).map(Number);
-      const at = Date.UTC(y ?? 0, (mo ?? 1) - 1, d ?? 0, h ?? 0, mi ?? 0, se ?? 0);
-      expect(at).toBeGreaterThanOrEqual(before + 7 * 24 * 3600 * 1000 - 1000);
-      expect(at).toBeLessThanOrEqual(Date.now() + 7 * 24 * 3600 * 1000);
-    } finally {
-      await requester.abort();
-      await scp.close();
-      await other.remove();
-    }
+    const requester = await requesterOn(scp);
+    const transactionUid = freshUid();
+    const before = Date.now();
+    await action(requester, 11, initiateInformation(transactionUid));
+    const info = (await log.terminal(transactionUid)).information;
+    const root = String(info[Tag.ReferencedSOPInstanceUID]?.Value?.[0]);
+    expect(info[Tag.RetrieveAETitle]).toBeUndefined();
+    expect(info[Tag.RetrieveURL]?.Value).toEqual([
+      `http://127.0.0.1:8042/dicom-web/instances/${root}`,
+    ]);
+    expect(info[Tag.FileAccessURI]?.Value).toEqual([`file:///inventories/${root}.dcm`]);
+    const expiration = String(info[Tag.ExpirationDateTime]?.Value?.[0]);
+    const match = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})\.\d{3}\+0000$/.exec(expiration);
+    expect(match).not.toBeNull();
+    const [, y, mo, d, h, mi, se] = (match ?? []).map(Number);
+    const at = Date.UTC(y ?? 0, (mo ?? 1) - 1, d ?? 0, h ?? 0, mi ?? 0, se ?? 0);
+    expect(at).toBeGreaterThanOrEqual(before + 7 * 24 * 3600 * 1000 - 1000);
+    expect(at).toBeLessThanOrEqual(Date.now() + 7 * 24 * 3600 * 1000);
   });
 
   it('refuses options that leave event 11 without Retrieve AE Title and Retrieve URL', async () => {
@@ -295,8 +314,7 @@ describe('refusals (PS3.7 Annex C)', () => {
 
 describe('refusals of policy: 0x0124, 0x0213, 0x0110', () => {
   it('0x0124 with an Error Comment for a calling AE title not allowed, or an authorize hook saying no', async () => {
-    const other = await tempDir('dicomnet-scp-auth-');
-    const scp = await serveScp(fixture.repository, other.path, {
+    const scp = await serveOwn({
       allowedAeTitles: ['INVSCU'],
       authorize: ({ action: requested, userIdentity }) => {
         const user =
@@ -307,65 +325,49 @@ describe('refusals of policy: 0x0124, 0x0213, 0x0110', () => {
           : true;
       },
     });
-    const stranger = await openRequester(scp.port, log, {
+    const stranger = await requesterOn(scp, {
       callingAeTitle: 'STRANGER',
       username: 'alice',
     });
-    const anonymous = await openRequester(scp.port, log);
-    const alice = await openRequester(scp.port, log, { username: 'alice' });
-    try {
-      const refused = await failure(action(stranger, 11, initiateInformation(freshUid())));
-      expect(refused.status).toBe(0x0124);
-      expect(refused.details.errorComment).toContain('STRANGER');
-      const nobody = await failure(action(anonymous, 11, initiateInformation(freshUid())));
-      expect(nobody.status).toBe(0x0124);
-      expect(nobody.details.errorComment).toBe('user "" may not create inventories');
-      const hooked = await failure(
-        action(alice, 11, initiateInformation(freshUid(), { level: 'INSTANCE' })),
-      );
-      expect(hooked.status).toBe(0x0124);
-      expect(hooked.details.errorComment).toBe('no INSTANCE inventory today');
-      const allowed = freshUid();
-      expect((await action(alice, 11, initiateInformation(allowed))).status).toBe(0);
-      await log.terminal(allowed);
-    } finally {
-      await stranger.abort();
-      await anonymous.abort();
-      await alice.abort();
-      await scp.close();
-      await other.remove();
-    }
+    const anonymous = await requesterOn(scp);
+    const alice = await requesterOn(scp, { username: 'alice' });
+    const refused = await failure(action(stranger, 11, initiateInformation(freshUid())));
+    expect(refused.status).toBe(0x0124);
+    expect(refused.details.errorComment).toContain('STRANGER');
+    const nobody = await failure(action(anonymous, 11, initiateInformation(freshUid())));
+    expect(nobody.status).toBe(0x0124);
+    expect(nobody.details.errorComment).toBe('user "" may not create inventories');
+    const hooked = await failure(
+      action(alice, 11, initiateInformation(freshUid(), { level: 'INSTANCE' })),
+    );
+    expect(hooked.status).toBe(0x0124);
+    expect(hooked.details.errorComment).toBe('no INSTANCE inventory today');
+    const allowed = freshUid();
+    expect((await action(alice, 11, initiateInformation(allowed))).status).toBe(0);
+    await log.terminal(allowed);
   });
 
   it('0x0213 with an Error Comment when the concurrent-inventory limit is reached', async () => {
-    const other = await tempDir('dicomnet-scp-limit-');
     const sink = new GatedSink(repositorySink(fixture.repository));
-    const scp = await serveScp(fixture.repository, other.path, { sink, maxConcurrent: 1 });
-    const requester = await openRequester(scp.port, log);
-    try {
-      const first = freshUid();
-      expect((await action(requester, 11, initiateInformation(first))).status).toBe(0);
-      await sink.held();
-      const error = await failure(action(requester, 11, initiateInformation(freshUid())));
-      expect(error.status).toBe(0x0213);
-      expect(error.details.errorComment).toContain('1 inventories');
-      sink.open();
-      expect((await log.terminal(first)).status).toBe('COMPLETE');
-      // Room again once the first one ended.
-      const third = freshUid();
-      expect((await action(requester, 11, initiateInformation(third))).status).toBe(0);
-      await log.terminal(third);
-    } finally {
-      await requester.abort();
-      await scp.close();
-      await other.remove();
-    }
+    const scp = await serveOwn({ sink, maxConcurrent: 1 });
+    const requester = await requesterOn(scp);
+    const first = freshUid();
+    expect((await action(requester, 11, initiateInformation(first))).status).toBe(0);
+    await sink.held();
+    const error = await failure(action(requester, 11, initiateInformation(freshUid())));
+    expect(error.status).toBe(0x0213);
+    expect(error.details.errorComment).toContain('1 inventories');
+    sink.open();
+    expect((await log.terminal(first)).status).toBe('COMPLETE');
+    // Room again once the first one ended.
+    const third = freshUid();
+    expect((await action(requester, 11, initiateInformation(third))).status).toBe(0);
+    await log.terminal(third);
   });
 
   it('0x0110 with an Error Comment when the source fails under the request', async () => {
-    const other = await tempDir('dicomnet-scp-fail-');
     const source = repositorySource(fixture.repository);
-    const scp = await serveScp(fixture.repository, other.path, {
+    const scp = await serveOwn({
       source: {
         isMatchable: () => {
           throw new Error('index unavailable');
@@ -373,18 +375,10 @@ describe('refusals of policy: 0x0124, 0x0213, 0x0110', () => {
         entries: (scope, options) => source.entries(scope, options),
       },
     });
-    const requester = await openRequester(scp.port, log);
-    try {
-      const scope = { '00080061': { vr: 'CS', Value: ['OT'] } };
-      const error = await failure(
-        action(requester, 11, initiateInformation(freshUid(), { scope })),
-      );
-      expect(error.status).toBe(0x0110);
-      expect(error.details.errorComment).toBe('index unavailable');
-    } finally {
-      await requester.abort();
-      await scp.close();
-      await other.remove();
-    }
+    const requester = await requesterOn(scp);
+    const scope = { '00080061': { vr: 'CS', Value: ['OT'] } };
+    const error = await failure(action(requester, 11, initiateInformation(freshUid(), { scope })));
+    expect(error.status).toBe(0x0110);
+    expect(error.details.errorComment).toBe('index unavailable');
   });
 });
