@@ -1,42 +1,13 @@
 // `dicomnet import` as users run it: dist/bin.js in a child process on a generated folder (nested
 // folders, a file without its preamble, a non-DICOM file), then again ("already there"), and
 // stopped with Ctrl-C (SIGINT) midway, then resumed.
-import { spawn } from 'node:child_process';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import { generateInstances, tempDir } from '@dicomnet/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExitCode } from '../src/exit-codes.js';
-
-const BIN = path.join(fileURLToPath(new URL('..', import.meta.url)), 'dist', 'bin.js');
-
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** Runs the built command; `whileRunning` may send it SIGINT. Killed if it runs 60 s. */
-async function dicomnet(
-  args: readonly string[],
-  whileRunning?: (interrupt: () => void) => Promise<void>,
-): Promise<Run> {
-  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));
-  child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-  const killer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-  try {
-    if (whileRunning !== undefined) await whileRunning(() => child.kill('SIGINT'));
-    return { code: await exited, stdout, stderr };
-  } finally {
-    clearTimeout(killer);
-  }
-}
+import { dicomnet } from './bin-child.js';
 
 interface ImportJson {
   ok: boolean;

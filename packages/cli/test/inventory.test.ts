@@ -1,10 +1,8 @@
 // `dicomnet inventory show` and `diff` as users run them: dist/bin.js in a child process, on
 // inventories the real producer wrote (produceInventory over a repository filled by
 // `dicomnet import`, split into trees, stored by folderSink).
-import { spawn } from 'node:child_process';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { FileRepository } from '@dicomnet/repository';
 import {
   folderSink,
@@ -15,33 +13,10 @@ import {
   type InventoryLevel,
   type InventorySource,
 } from '@dicomnet/storage-management';
-import { freePort, generateInstances, tempDir, type GeneratedInstance } from '@dicomnet/test-utils';
+import { generateInstances, tempDir, type GeneratedInstance } from '@dicomnet/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExitCode } from '../src/exit-codes.js';
-
-const BIN = path.join(fileURLToPath(new URL('..', import.meta.url)), 'dist', 'bin.js');
-
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** Runs the built command; killed if it runs 60 s. */
-async function dicomnet(args: readonly string[]): Promise<Run> {
-  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));
-  child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-  const killer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-  try {
-    return { code: await exited, stdout, stderr };
-  } finally {
-    clearTimeout(killer);
-  }
-}
+import { dicomnet, startServe, stopServe } from './bin-child.js';
 
 let work: { path: string; remove(): Promise<void> };
 let repo: string;
@@ -254,52 +229,15 @@ describe('dicomnet inventory diff', () => {
   });
 });
 
-/** Starts `dicomnet serve --storage repo` as ARCHIVE and waits (at most 15 s) for it to listen. */
+/** Starts `dicomnet serve --storage repo` as ARCHIVE; `stop()` ends it with SIGTERM. */
 async function serve(): Promise<{ port: number; stop(): Promise<void> }> {
-  const port = await freePort();
-  const child = spawn(
-    process.execPath,
-    [
-      BIN,
-      'serve',
-      '--storage',
-      repo,
-      '--port',
-      String(port),
-      '--aet',
-      'ARCHIVE',
-      '--json',
-      '--no-fsync',
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));
-  child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-  const ready = await Promise.race([
-    new Promise<boolean>((resolve) => {
-      const check = (): void => {
-        if (stdout.includes('"listening"')) resolve(true);
-      };
-      child.stdout.on('data', check);
-      check();
-    }),
-    exited.then(() => false),
-    new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 15_000).unref()),
-  ]);
-  const stop = async (): Promise<void> => {
-    child.kill('SIGTERM');
-    const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    await exited;
-    clearTimeout(killer);
+  const serving = await startServe(['--storage', repo, '--no-fsync']);
+  return {
+    port: serving.port,
+    stop: async () => {
+      await stopServe(serving);
+    },
   };
-  if (!ready) {
-    await stop();
-    throw new Error(`serve did not start: ${stderr}${stdout}`);
-  }
-  return { port, stop };
 }
 
 describe('dicomnet inventory show and diff against a peer (Inventory GET/MOVE, PS3.4 JJ.3.2)', () => {

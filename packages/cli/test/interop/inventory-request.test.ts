@@ -3,20 +3,18 @@
 // GET/MOVE (PS3.4 JJ) on a repository filled beforehand with generated studies.
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { FileRepository } from '@dicomnet/repository';
 import { createInventoryScu, type InitiatedTransaction } from '@dicomnet/storage-management';
 import { freePort, tempDir } from '@dicomnet/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeDemoStudies, DEMO_SYNTAX, type DemoInstance } from '../../src/actions/demo-studies.js';
 import { ExitCode } from '../../src/exit-codes.js';
+import { BIN, startServe, stopServe, type ServeLine, type Serving } from '../bin-child.js';
 
-const PACKAGE = fileURLToPath(new URL('../..', import.meta.url));
-const BIN = path.join(PACKAGE, 'dist', 'bin.js');
 /** Bound of one CLI run. */
 const RUN_TIMEOUT_MS = 60_000;
 
-type Line = { kind?: string; event?: string; [key: string]: unknown };
+type Line = ServeLine;
 
 /**
  * Runs dist/bin.js with `args`; its exit code and its stdout as JSON lines. `onOutput` sees the
@@ -45,57 +43,6 @@ function runBin(
       resolve({ code, lines, stderr: `${stderr}${stdout}` });
     });
   });
-}
-
-/** A `dicomnet serve --json` child and its log so far. */
-interface Serving {
-  readonly child: ChildProcess;
-  readonly port: number;
-  readonly log: () => Line[];
-  readonly exited: Promise<number | null>;
-}
-
-async function startServe(args: readonly string[], fixedPort?: number): Promise<Serving> {
-  const port = fixedPort ?? (await freePort());
-  const child = spawn(
-    process.execPath,
-    [BIN, 'serve', '--port', String(port), '--aet', 'ARCHIVE', '--json', ...args],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));
-  child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-  const killer = setTimeout(() => child.kill('SIGKILL'), 170_000);
-  void exited.then(() => clearTimeout(killer));
-  const log = (): Line[] =>
-    stdout
-      .split('\n')
-      .filter((line) => line.startsWith('{'))
-      .map((line) => JSON.parse(line) as Line);
-  const ready = await Promise.race([
-    new Promise<boolean>((resolve) => {
-      const check = (): void => {
-        if (log().some((line) => line.event === 'listening')) resolve(true);
-      };
-      child.stdout.on('data', check);
-      check();
-    }),
-    exited.then(() => false),
-    new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 15_000).unref()),
-  ]);
-  if (!ready) {
-    child.kill('SIGKILL');
-    throw new Error(`serve did not start: ${stderr}${stdout}`);
-  }
-  return { child, port, log, exited };
-}
-
-async function stopServe(serving: Serving | undefined): Promise<number | null | undefined> {
-  if (serving === undefined) return undefined;
-  serving.child.kill('SIGTERM');
-  return serving.exited;
 }
 
 /** A repository at `root` holding `instances`, closed again for `serve` to open. */
@@ -135,14 +82,17 @@ describe('dicomnet inventory request against dicomnet serve', { timeout: 90_000 
     dir = await tempDir('dicomnet-inventory-request-');
     await fillRepository(path.join(dir.path, 'repository'), instances);
     listenPort = await freePort();
-    serving = await startServe([
-      '--storage',
-      path.join(dir.path, 'repository'),
-      '--peer',
-      `REQUESTER=127.0.0.1:${listenPort}`,
-      '--max-records-per-instance',
-      '4',
-    ]);
+    serving = await startServe(
+      [
+        '--storage',
+        path.join(dir.path, 'repository'),
+        '--peer',
+        `REQUESTER=127.0.0.1:${listenPort}`,
+        '--max-records-per-instance',
+        '4',
+      ],
+      { killAfterMs: 170_000 },
+    );
   }, 60_000);
 
   afterAll(async () => {
@@ -275,12 +225,10 @@ describe('dicomnet inventory status, pause, resume, cancel during a long product
     // 200 studies of 6 instances: 1,800 INSTANCE records, one per Inventory instance, each made
     // durable: production lasts seconds, long enough to steer it from other processes.
     await fillRepository(path.join(dir.path, 'repository'), makeDemoStudies(200));
-    serving = await startServe([
-      '--storage',
-      path.join(dir.path, 'repository'),
-      '--max-records-per-instance',
-      '1',
-    ]);
+    serving = await startServe(
+      ['--storage', path.join(dir.path, 'repository'), '--max-records-per-instance', '1'],
+      { killAfterMs: 170_000 },
+    );
   }, 120_000);
 
   afterAll(async () => {
@@ -418,7 +366,7 @@ describe('dicomnet serve stopped during a production', () => {
       '--max-records-per-instance',
       '1',
     ];
-    const first = await startServe(args);
+    const first = await startServe(args, { killAfterMs: 170_000 });
     servings.push(first);
     const transaction = await scu.initiate({
       peer: { host: '127.0.0.1', port: first.port, calledAeTitle: 'ARCHIVE' },
@@ -434,7 +382,7 @@ describe('dicomnet serve stopped during a production', () => {
         .map((line) => line.state);
     expect(states(first)).toEqual(['PROCESSING']);
 
-    const second = await startServe(args);
+    const second = await startServe(args, { killAfterMs: 170_000 });
     servings.push(second);
     expect(second.log().find((line) => line.event === 'inventory-creation')).toMatchObject({
       transactions: 1,
@@ -455,7 +403,7 @@ describe('dicomnet serve stopped during a production', () => {
       '--max-records-per-instance',
       '1',
     ];
-    let serving = await startServe(args, port);
+    let serving = await startServe(args, { port, killAfterMs: 170_000 });
     servings.push(serving);
     let restarted: Promise<void> | undefined;
     const result = await runBin(
@@ -476,7 +424,7 @@ describe('dicomnet serve stopped during a production', () => {
         if (restarted !== undefined || !stdout.includes('"kind":"response"')) return;
         restarted = (async () => {
           expect(await stopServe(serving)).toBe(0);
-          serving = await startServe(args, port);
+          serving = await startServe(args, { port, killAfterMs: 170_000 });
           servings.push(serving);
         })();
       },

@@ -2,10 +2,8 @@
 // sends hundreds of files in several transfer syntaxes, Orthanc stores to it through its REST
 // API, and a store under way when SIGTERM comes is answered before the process exits. Every
 // instance is then read back through the repository and compared with what was sent.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { readPart10Header } from '@dicomnet/data';
 import { connect } from '@dicomnet/dimse';
 import { FileRepository } from '@dicomnet/repository';
@@ -20,9 +18,8 @@ import {
 } from '@dicomnet/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/exit-codes.js';
+import { startServe, stopServe, type Serving } from '../bin-child.js';
 
-const PACKAGE = fileURLToPath(new URL('../..', import.meta.url));
-const BIN = path.join(PACKAGE, 'dist', 'bin.js');
 const TIMEOUTS = ['-to', '10', '-ta', '10', '-td', '20'];
 const EXPLICIT = '1.2.840.10008.1.2.1';
 
@@ -30,58 +27,6 @@ const EXPLICIT = '1.2.840.10008.1.2.1';
 async function dataSetOf(file: string): Promise<string> {
   const bytes = await readFile(file);
   return bytes.subarray(readPart10Header(bytes).dataSetOffset).toString('hex');
-}
-
-/** A running `dicomnet serve`, its log lines so far, and its exit. */
-interface Serving {
-  readonly child: ChildProcess;
-  readonly port: number;
-  readonly events: () => { event: string; [key: string]: unknown }[];
-  readonly exited: Promise<number | null>;
-}
-
-/** Starts `dicomnet serve --json …` and waits (at most 15 s) for its `listening` line. */
-async function startServe(args: readonly string[], port?: number): Promise<Serving> {
-  port ??= await freePort();
-  const child = spawn(
-    process.execPath,
-    [BIN, 'serve', '--port', String(port), '--aet', 'ARCHIVE', '--json', ...args],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));
-  child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-  const killer = setTimeout(() => child.kill('SIGKILL'), 55_000);
-  void exited.then(() => clearTimeout(killer));
-  const events = (): { event: string }[] =>
-    stdout
-      .split('\n')
-      .filter((line) => line.startsWith('{'))
-      .map((line) => JSON.parse(line) as { event: string });
-  const ready = await Promise.race([
-    new Promise<boolean>((resolve) => {
-      const check = (): void => {
-        if (events().some((event) => event.event === 'listening')) resolve(true);
-      };
-      child.stdout.on('data', check);
-      check();
-    }),
-    exited.then(() => false),
-    new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 15_000).unref()),
-  ]);
-  if (!ready) {
-    child.kill('SIGKILL');
-    throw new Error(`serve did not start: ${stderr}${stdout}`);
-  }
-  return { child, port, events, exited };
-}
-
-/** Stops it with SIGTERM and returns its exit code. */
-async function stopServe(serving: Serving): Promise<number | null> {
-  serving.child.kill('SIGTERM');
-  return serving.exited;
 }
 
 /** Checks every instance is in the repository at `root`, its data set byte for byte. */
@@ -151,7 +96,7 @@ describe('dicomnet serve --storage', () => {
     } finally {
       expect(await stopServe(serving)).toBe(ExitCode.Ok);
     }
-    const events = serving.events();
+    const events = serving.log();
     expect(events.filter((event) => event.event === 'store')).toHaveLength(sent.length);
     expect(events.filter((event) => event.event === 'association')).toHaveLength(groups.length);
     expect(events.some((event) => event.event === 'store-refused')).toBe(false);
@@ -182,7 +127,7 @@ describe('dicomnet serve --storage', () => {
       serving.child.kill('SIGTERM');
       signalled = true;
       for (let waited = 0; waited < 10_000; waited += 20) {
-        if (serving.events().some((event) => event.event === 'stopping')) break;
+        if (serving.log().some((event) => event.event === 'stopping')) break;
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
       yield dataSet.subarray(half);
@@ -197,7 +142,7 @@ describe('dicomnet serve --storage', () => {
     expect(result.status).toBe(0x0000);
     expect(await serving.exited).toBe(ExitCode.Ok);
     await client.abort();
-    expect(serving.events().find((event) => event.event === 'waiting-for-stores')).toMatchObject({
+    expect(serving.log().find((event) => event.event === 'waiting-for-stores')).toMatchObject({
       storesUnderWay: 1,
     });
     await expectStored(root, [instance]);
@@ -224,7 +169,7 @@ describe('dicomnet serve --storage', () => {
     await first.exited;
     const second = await startServe(['--storage', root]);
     expect(await stopServe(second)).toBe(ExitCode.Ok);
-    expect(second.events().find((event) => event.event === 'repository-opened')).toMatchObject({
+    expect(second.log().find((event) => event.event === 'repository-opened')).toMatchObject({
       recovered: { full: true, filesChecked: instances.length, rowsDropped: 0 },
     });
     await expectStored(root, instances);
@@ -250,7 +195,7 @@ describe('dicomnet serve --storage', () => {
     } finally {
       expect(await stopServe(serving)).toBe(ExitCode.Ok);
     }
-    expect(serving.events().find((event) => event.event === 'store-refused')).toMatchObject({
+    expect(serving.log().find((event) => event.event === 'store-refused')).toMatchObject({
       sopInstanceUid: instance.sopInstanceUid,
       status: 0xa700,
       reason: 'free space is below the configured floor',
@@ -275,7 +220,7 @@ describe('dicomnet serve --storage', () => {
     try {
       serving = await startServe(
         ['--storage', root, '--peer', `ORTHANC=127.0.0.1:${orthanc.dicomPort}`],
-        port,
+        { port },
       );
       const ids: string[] = [];
       for (const instance of instances) {
@@ -314,7 +259,7 @@ describe('dicomnet serve --storage', () => {
       await orthanc.stop();
       if (serving !== undefined) expect(await stopServe(serving)).toBe(ExitCode.Ok);
     }
-    const events = serving.events();
+    const events = serving.log();
     const stores = events.filter((event) => event.event === 'store');
     expect(stores).toHaveLength(instances.length);
     expect(stores.every((event) => event.calling === 'ORTHANC')).toBe(true);
@@ -411,7 +356,7 @@ describe('dicomnet serve --storage', () => {
       );
       expect(arrived).toEqual(expected);
     }
-    const events = serving.events();
+    const events = serving.log();
     expect(events.find((event) => event.event === 'find')).toMatchObject({
       level: 'STUDY',
       matches: 2,
