@@ -30,7 +30,7 @@ export interface InventoryInstanceContent {
   readonly completion: InventoryCompletionStatus;
   /** Records in depth-first order, each study first (a study may be a part of one, see split). */
   readonly records: readonly EncodedRecord[];
-  /** Study entries among `entries`: Number of Study Records in Instance (0008,0427). */
+  /** Study records among `records`: Number of Study Records in Instance (0008,0427). */
   readonly studyRecords: number;
   /** Study records of this instance and of all it incorporates: (0008,0428). */
   readonly totalStudyRecords: number;
@@ -38,12 +38,10 @@ export interface InventoryInstanceContent {
   readonly incorporated?: readonly IncorporatedNode[];
   /** Whether a record needs more than ASCII (then Specific Character Set is ISO_IR 192). */
   readonly nonAscii: boolean;
-  /** When the instance is written (Instance Creation Date/Time); default now. */
-  readonly createdAt?: Date;
 }
 
 /** Manufacturer (0008,0070) of the General Equipment Module (PS3.3 C.7.5.1, Type 2). */
-export const INVENTORY_MANUFACTURER = 'dicomnet';
+const INVENTORY_MANUFACTURER = 'dicomnet';
 const MODEL_NAME = 'dicomnet storage-management';
 
 function element(
@@ -147,11 +145,11 @@ function scopeElement(scope: DataSet | undefined): ElementWriterInput {
 }
 
 /** The tokens of one Inventory instance's data set, in ascending tag order (PS3.5 7.1). */
-export function* inventoryInstanceTokens(
+function* inventoryInstanceTokens(
   content: InventoryInstanceContent,
 ): Generator<ElementWriterInput> {
   const { request } = content;
-  const created = content.createdAt ?? new Date();
+  const created = new Date(); // Instance Creation Date/Time: when this instance is written
   const nonAscii = content.nonAscii || (request.scope !== undefined && hasNonAscii(request.scope));
   if (nonAscii) yield element(Tag.SpecificCharacterSet, 'CS', ['ISO_IR 192']);
   yield element('00080012', 'DA', [dicomDate(created)]); // Instance Creation Date, C.12.1
