@@ -53,6 +53,24 @@ function sequence(item: DataSet): DataElement {
 }
 
 /**
+ * The one-item matching sequence of `entries` (tag → what `element` makes its element of), their
+ * keys checked first; undefined when there are none (the sequence is then left out).
+ */
+function matchingSequence<T>(
+  what: string,
+  entries: Readonly<Record<string, T>> | undefined,
+  element: (tag: string, value: T) => DataElement,
+): DataElement | undefined {
+  const pairs = Object.entries(entries ?? {});
+  if (pairs.length === 0) return undefined;
+  checkKeys(
+    what,
+    pairs.map(([tag]) => tag),
+  );
+  return sequence(Object.fromEntries(pairs.map(([tag, value]) => [tag, element(tag, value)])));
+}
+
+/**
  * Builds the Scope of Inventory Sequence item from `scope`: the keys and General Matching keys
  * as given, each range as two values (begin, end) of its key in the one Range Matching item, each
  * UID list as one multi-valued UI key in the List of UID Matching item, each empty-value key as a
@@ -79,44 +97,19 @@ export function buildScopeItem(scope: InventoryScopeKeys): DataSet {
   if (scope.queryRetrieveLevel !== undefined) {
     item[Tag.QueryRetrieveLevel] = { vr: 'CS', Value: [scope.queryRetrieveLevel] };
   }
-  const ranges = Object.entries(scope.ranges ?? {});
-  if (ranges.length > 0) {
-    checkKeys(
-      'range',
-      ranges.map(([tag]) => tag),
-    );
-    const range: Record<string, DataElement> = {};
-    for (const [tag, { vr, from, to }] of ranges) {
-      if (from === undefined && to === undefined) {
-        throw new InventoryRequestError(`range of ${tag} has neither a begin nor an end`);
-      }
-      range[tag] = { vr, Value: [from ?? '', to ?? ''] };
-    }
-    item[Tag.RangeMatchingSequence] = sequence(range);
-  }
-  const lists = Object.entries(scope.uidLists ?? {});
-  if (lists.length > 0) {
-    checkKeys(
-      'UID list',
-      lists.map(([tag]) => tag),
-    );
-    const list: Record<string, DataElement> = {};
-    for (const [tag, uids] of lists) {
-      if (uids.length === 0) throw new InventoryRequestError(`UID list of ${tag} is empty`);
-      list[tag] = { vr: 'UI', Value: [...uids] };
-    }
-    item[Tag.ListOfUIDMatchingSequence] = sequence(list);
-  }
-  const empties = Object.entries(scope.emptyValues ?? {});
-  if (empties.length > 0) {
-    checkKeys(
-      'empty value',
-      empties.map(([tag]) => tag),
-    );
-    item[Tag.EmptyValueMatchingSequence] = sequence(
-      Object.fromEntries(empties.map(([tag, vr]) => [tag, { vr }])),
-    );
-  }
+  const ranges = matchingSequence('range', scope.ranges, (tag, { vr, from, to }) => {
+    if (from === undefined && to === undefined)
+      throw new InventoryRequestError(`range of ${tag} has neither a begin nor an end`);
+    return { vr, Value: [from ?? '', to ?? ''] };
+  });
+  if (ranges !== undefined) item[Tag.RangeMatchingSequence] = ranges;
+  const lists = matchingSequence('UID list', scope.uidLists, (tag, uids) => {
+    if (uids.length === 0) throw new InventoryRequestError(`UID list of ${tag} is empty`);
+    return { vr: 'UI', Value: [...uids] };
+  });
+  if (lists !== undefined) item[Tag.ListOfUIDMatchingSequence] = lists;
+  const empties = matchingSequence('empty value', scope.emptyValues, (_tag, vr) => ({ vr }));
+  if (empties !== undefined) item[Tag.EmptyValueMatchingSequence] = empties;
   if (scope.general !== undefined) {
     checkKeys('general', Object.keys(scope.general));
     item[Tag.GeneralMatchingSequence] = sequence(scope.general);
