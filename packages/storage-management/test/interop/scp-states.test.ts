@@ -72,17 +72,33 @@ async function setUp(
   return { served, gate, client, log, notices };
 }
 
+/**
+ * Initiates a production on `client` with a fresh Transaction UID, lets `leaves` leaves through
+ * the gate, and returns once the next waits there.
+ */
+async function initiateHeld(
+  { client, gate }: { client: DimseClient; gate: GatedSink },
+  leaves = 0,
+  options: Parameters<typeof initiateInformation>[1] = {},
+): Promise<string> {
+  const uid = freshUid();
+  expect((await action(client, 11, initiateInformation(uid, options))).status).toBe(0);
+  await gate.held();
+  for (let stored = 0; stored < leaves; stored++) {
+    gate.releaseOne();
+    await gate.held();
+  }
+  return uid;
+}
+
 const statesOf = (log: EventLog, uid: string): string[] =>
   log.of(uid).map((event) => `${event.eventTypeId}:${event.status ?? ''}`);
 
 describe('Pause (14) and Resume (15) mid-production (PS3.4 KK.2)', () => {
   it('pauses with event 12 PAUSED, ignores a second Pause, resumes from the checkpoint and completes', async () => {
     const { served, gate, client, log } = await setUp();
-    const uid = freshUid();
-    expect((await action(client, 11, initiateInformation(uid))).status).toBe(0);
-    await gate.held();
-    gate.releaseOne(); // the first leaf is written and checkpointed
-    await gate.held(); // the second waits
+    // The first leaf is written and checkpointed, the second waits.
+    const uid = await initiateHeld({ client, gate }, 1);
     expect((await action(client, 14, transactionInformation(uid))).status).toBe(0);
     await log.waitFor((event) => event.transactionUid === uid && event.status === 'PAUSED');
     const paused = served.scp.transactions().find((t) => t.transactionUid === uid);
@@ -112,9 +128,7 @@ describe('Pause (14) and Resume (15) mid-production (PS3.4 KK.2)', () => {
 
   it('resumes a PROCESSING production as a no-op, and pauses and resumes by itself (SCP-internal)', async () => {
     const { served, gate, client, log, notices } = await setUp();
-    const uid = freshUid();
-    await action(client, 11, initiateInformation(uid));
-    await gate.held();
+    const uid = await initiateHeld({ client, gate });
     expect((await action(client, 15, transactionInformation(uid))).status).toBe(0);
     await served.scp.pause(uid);
     await log.waitFor((event) => event.transactionUid === uid && event.status === 'PAUSED');
@@ -138,11 +152,7 @@ describe('Pause (14) and Resume (15) mid-production (PS3.4 KK.2)', () => {
 describe('Cancel (13) (PS3.4 KK.2, KK.2.3.2)', () => {
   it('Retain Instances NO removes what was produced and ends with event 13 CANCELED', async () => {
     const { gate, client, log } = await setUp();
-    const uid = freshUid();
-    await action(client, 11, initiateInformation(uid));
-    await gate.held();
-    gate.releaseOne();
-    await gate.held();
+    const uid = await initiateHeld({ client, gate }, 1);
     expect((await action(client, 13, cancelInformation(uid, 'NO'))).status).toBe(0);
     const terminal = await log.terminal(uid);
     expect([terminal.eventTypeId, terminal.status]).toEqual([13, 'CANCELED']);
@@ -153,13 +163,7 @@ describe('Cancel (13) (PS3.4 KK.2, KK.2.3.2)', () => {
 
   it('Retain Instances YES keeps the leaves under a root and ends with event 11 CANCELED', async () => {
     const { gate, client, log } = await setUp();
-    const uid = freshUid();
-    await action(client, 11, initiateInformation(uid));
-    await gate.held();
-    gate.releaseOne();
-    await gate.held();
-    gate.releaseOne();
-    await gate.held();
+    const uid = await initiateHeld({ client, gate }, 2);
     expect((await action(client, 13, cancelInformation(uid, 'YES'))).status).toBe(0);
     gate.open(); // the root is written after the cancel
     const terminal = await log.terminal(uid);
@@ -173,9 +177,7 @@ describe('Cancel (13) (PS3.4 KK.2, KK.2.3.2)', () => {
 
   it('cancels a PAUSED production', async () => {
     const { gate, client, log } = await setUp();
-    const uid = freshUid();
-    await action(client, 11, initiateInformation(uid));
-    await gate.held();
+    const uid = await initiateHeld({ client, gate });
     await action(client, 14, transactionInformation(uid));
     await log.waitFor((event) => event.transactionUid === uid && event.status === 'PAUSED');
     expect((await action(client, 13, cancelInformation(uid, 'NO'))).status).toBe(0);
@@ -196,11 +198,8 @@ describe('a study split over several leaves (PS3.3 C.38.1.1.5)', () => {
     const log = new EventLog();
     const client = await openRequester(served.port, log);
     try {
-      const uid = freshUid();
-      await action(client, 11, initiateInformation(uid, { level: 'INSTANCE' }));
-      await gate.held();
-      gate.releaseOne(); // the study's first part: stored, but the study is not finished
-      await gate.held();
+      // The study's first part: stored, but the study is not finished.
+      const uid = await initiateHeld({ client, gate }, 1, { level: 'INSTANCE' });
       expect((await action(client, 13, cancelInformation(uid, 'NO'))).status).toBe(0);
       expect((await log.terminal(uid)).eventTypeId).toBe(13);
       expect(gate.storedUids).toHaveLength(1);
@@ -219,9 +218,7 @@ describe('a study split over several leaves (PS3.3 C.38.1.1.5)', () => {
 describe('reports and concurrency', () => {
   it('sends Inventory Status every Requested Status Interval (seconds) while PROCESSING', async () => {
     const { gate, client, log } = await setUp();
-    const uid = freshUid();
-    await action(client, 11, initiateInformation(uid, { interval: 1 }));
-    await gate.held();
+    const uid = await initiateHeld({ client, gate }, 0, { interval: 1 });
     await log.waitFor((event) => event.transactionUid === uid && log.of(uid).length >= 3, 8_000);
     expect(
       log.of(uid).every((event) => event.eventTypeId === 12 && event.status === 'PROCESSING'),
@@ -233,9 +230,7 @@ describe('reports and concurrency', () => {
   it('changes the interval on Request Status: 0 stops the periodic reports, 1 starts them again', async () => {
     const { gate, client, log } = await setUp();
     const interval = (seconds: number) => ({ vr: 'US', Value: [seconds] });
-    const uid = freshUid();
-    await action(client, 11, initiateInformation(uid, { interval: 1 }));
-    await gate.held();
+    const uid = await initiateHeld({ client, gate }, 0, { interval: 1 });
     await log.waitFor(() => log.of(uid).length >= 2, 8_000);
     const before = log.of(uid).length;
     const stop = { ...transactionInformation(uid), [Tag.RequestedStatusInterval]: interval(0) };
