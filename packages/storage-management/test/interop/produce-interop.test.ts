@@ -7,10 +7,10 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createDcmjsCodec, readPart10Header, TransferSyntax, type DataSet } from '@dicomnet/data';
 import { parseInventoryScope } from '@dicomnet/repository';
-import { hasCommand, runTool, tempDir } from '@dicomnet/test-utils';
+import { hasCommand, runTool } from '@dicomnet/test-utils';
 import {
   folderSink,
   inventoryFileName,
@@ -22,22 +22,19 @@ import {
   type InventoryRoot,
 } from '../../src/index.js';
 import { decodeInventory, flatRecords } from '../helpers/inventory-fixtures.js';
-import { makeRepositoryFixture, type RepositoryFixture } from '../helpers/repository-fixture.js';
+import { useRepositoryFixture } from '../helpers/repository-fixture.js';
 
 const DICTIONARY = fileURLToPath(new URL('../helpers/inventory.dic', import.meta.url));
 const DCMTK_ENV = { DCMDICTPATH: `/usr/share/libdcmtk17/dicom.dic:${DICTIONARY}` };
 const LEVELS: readonly InventoryLevel[] = ['STUDY', 'SERIES', 'INSTANCE'];
 const tools = (await hasCommand('dcmdump')) && (await hasCommand('dciodvfy'));
 
-let dir: { path: string; remove(): Promise<void> };
-let fixture: RepositoryFixture;
+const fixture = useRepositoryFixture('produce-interop-', 4, 2, 2);
 const produced = new Map<InventoryLevel, { root: InventoryRoot; folder: string }>();
 
 beforeAll(async () => {
-  dir = await tempDir('produce-interop-');
-  fixture = await makeRepositoryFixture(dir.path, 4, 2, 2);
   for (const level of LEVELS) {
-    const folder = path.join(dir.path, level);
+    const folder = path.join(fixture.dir, level);
     const scope: DataSet = { '00100020': { vr: 'LO', Value: ['PID-*'] } };
     const root = await produceInventory({
       source: repositorySource(fixture.repository),
@@ -57,11 +54,6 @@ beforeAll(async () => {
     produced.set(level, { root, folder });
   }
 }, 120_000);
-
-afterAll(async () => {
-  await fixture?.repository.close();
-  await dir?.remove();
-});
 
 async function files(level: InventoryLevel): Promise<string[]> {
   const { folder } = produced.get(level)!;

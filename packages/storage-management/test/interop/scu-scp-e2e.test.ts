@@ -6,8 +6,7 @@ import path from 'node:path';
 import { createServer } from '@dicomnet/dimse';
 import type { DimseServer } from '@dicomnet/dimse';
 import { createInventoryQueryRetrieveHandlers } from '@dicomnet/repository/services';
-import { tempDir } from '@dicomnet/test-utils';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type {
   InventoryCreationScp,
   InventoryCreationScpOptions,
@@ -23,13 +22,11 @@ import {
   repositorySink,
   repositorySource,
 } from '../../src/index.js';
-import type { RepositoryFixture } from '../helpers/repository-fixture.js';
-import { makeRepositoryFixture } from '../helpers/repository-fixture.js';
+import { useRepositoryFixture } from '../helpers/repository-fixture.js';
 import { waitUntil } from './scu-scripted-scp.js';
 
 const SYNTAXES = ['1.2.840.10008.1.2.1', '1.2.840.10008.1.2'];
-let folder: { path: string; remove(): Promise<void> };
-let fixture: RepositoryFixture;
+const fixture = useRepositoryFixture('scu-scp-e2e-', 4, 2, 1);
 let studyUids: string[];
 const running: {
   scus: InventoryScu[];
@@ -40,8 +37,6 @@ const running: {
 };
 
 beforeAll(async () => {
-  folder = await tempDir('scu-scp-e2e-');
-  fixture = await makeRepositoryFixture(folder.path, 4, 2, 1);
   studyUids = [...new Set(fixture.instances.map((instance) => instance.studyInstanceUid))].sort();
 }, 60_000);
 
@@ -52,11 +47,6 @@ afterEach(async () => {
     await server.close();
     await scp.close();
   }
-});
-
-afterAll(async () => {
-  await fixture.repository.close();
-  await folder.remove();
 });
 
 /** The repository's studies, each after `delayMs`: a production slow enough to steer. */
@@ -79,7 +69,7 @@ async function serveScp(options: Partial<InventoryCreationScpOptions> = {}): Pro
     aeTitle: 'INVSCP',
     source: repositorySource(repository),
     sink: repositorySink(repository),
-    storePath: path.join(folder.path, `transactions-${stores++}.sqlite`),
+    storePath: path.join(fixture.dir, `transactions-${stores++}.sqlite`),
     ...options,
   });
   const server = createServer({
