@@ -12,7 +12,7 @@ import { openSqlite } from '../sqlite/index.js';
 import { storedPathOf } from '../storage-path.js';
 import type { WalkedRecord } from './walk-index.js';
 
-const BIG_SERIES = 6001; // more than one batch of 5,000, not a multiple of it
+const BIG_SERIES = 6001; // more than one batch of 1,000, not a multiple of it
 const SMALL_SERIES = 300;
 const PER_SMALL_SERIES = 30; // 9,000 instances, several batches of series
 
