@@ -30,6 +30,7 @@ import {
   type RecordKind,
 } from './inventory-format.js';
 import { inventoryTargets, peerTarget, type InventoryTarget } from './inventory-input.js';
+import { findRecords } from './inventory-find-side.js';
 import { peerOptions } from './inventory-peer.js';
 
 type Counts = Record<RecordKind, number>;
@@ -59,7 +60,7 @@ export async function runInventoryDiff(
   try {
     const a = await oneTarget(first as string, signal);
     const b =
-      options.storage !== undefined
+      options.storage !== undefined || options.find !== undefined
         ? undefined
         : second !== undefined
           ? await oneTarget(second, signal)
@@ -76,13 +77,24 @@ export async function runInventoryDiff(
         a: inventoryRecords(a, signal, (header) => (headers.a = header)),
         // B is read only after A's first record or end: A's header is known by then.
         b:
-          b === undefined
-            ? repositoryRecords(
-                options.storage as string,
+          options.find !== undefined
+            ? findRecords(
+                {
+                  ...options.find,
+                  callingAeTitle: options.aet ?? 'DICOMNET',
+                  calledAeTitle: options.called as string,
+                  timeout: options.timeout ?? 30,
+                },
                 () => headers.a as InventoryHeader,
                 signal,
               )
-            : inventoryRecords(b, signal, (header) => (headers.b = header)),
+            : b === undefined
+              ? repositoryRecords(
+                  options.storage as string,
+                  () => headers.a as InventoryHeader,
+                  signal,
+                )
+              : inventoryRecords(b, signal, (header) => (headers.b = header)),
       };
     };
     work = await mkdtemp(path.join(tmpdir(), 'dicomnet-inventory-diff-'));
@@ -107,6 +119,10 @@ export async function runInventoryDiff(
     if (levelA !== levelB)
       io.stderr.write(
         `warning: A is at ${levelA} level, B at ${levelB}: compared down to ${level}\n`,
+      );
+    if (options.find !== undefined && headers.headers.a?.scope !== undefined)
+      io.stderr.write(
+        "warning: A has a Scope of Inventory; --find enumerates the whole archive, so what A's scope left out shows as added\n",
       );
     const summary = await report(rows, level, out, options);
     if (options.json) await out.json(summary);

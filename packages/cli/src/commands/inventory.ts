@@ -57,6 +57,24 @@ export interface InventoryDiffOptions extends InventoryPeerOptions {
   readonly json: boolean;
   readonly summary: boolean;
   readonly storage?: string;
+  /** A live archive enumerated with C-FIND (`--find HOST:PORT`, with `--called`). */
+  readonly find?: FindAddress;
+  readonly called?: string;
+}
+
+/** `--find HOST:PORT`: an archive to enumerate with C-FIND. */
+export interface FindAddress {
+  readonly host: string;
+  readonly port: number;
+}
+
+/** Parses `--find HOST:PORT`. */
+export function findAddress(text: string): FindAddress {
+  const match = /^(.+):(\d{1,5})$/.exec(text);
+  const port = Number(match?.[2]);
+  if (match === null || port < 1 || port > 65535)
+    throw new InvalidValueError('HOST:PORT, e.g. pacs.example.org:11112');
+  return { host: match[1] as string, port };
 }
 
 /** Parses `--peer AET@HOST:PORT`. */
@@ -109,20 +127,22 @@ const show: InventorySubcommand = {
   },
 };
 
-/** `inventory diff A B`, `inventory diff A --storage DIR`. */
+/** `inventory diff A B`, `inventory diff A --storage DIR`, `inventory diff A --find HOST:PORT`. */
 const diff: InventorySubcommand = {
   name: 'diff',
   usage: 'A [B]',
   description:
-    'the studies, series and instances added, removed or changed from inventory A to inventory B (files or folders), to the repository --storage DIR as it is now, or to the tree --root on --peer; exit 0 when equal, 1 when they differ',
+    'the studies, series and instances added, removed or changed from inventory A to inventory B (files or folders), to the repository --storage DIR as it is now, to the tree --root on --peer, or to the live archive --find HOST:PORT --called AET (C-FIND); exit 0 when equal, 1 when they differ',
   operands: { min: 1, max: 2 },
   async run(io, operands, options) {
     const parsed = options as unknown as InventoryDiffOptions;
     checkSources(
       parsed,
-      [operands[1], parsed.storage, parsed.peer],
-      'diff compares A with B, with --storage DIR, or with --peer AET@HOST:PORT --root UID',
+      [operands[1], parsed.storage, parsed.peer, parsed.find],
+      'diff compares A with B, with --storage DIR, or with --peer AET@HOST:PORT --root UID, or with --find HOST:PORT --called AET',
     );
+    if (parsed.find !== undefined && parsed.called === undefined)
+      throw new UsageError("--find needs --called <title>, the archive's AE title", 'inventory');
     const { runInventoryDiff } = await loadInventoryDiff();
     await runInventoryDiff(io, operands, parsed);
   },
@@ -150,6 +170,12 @@ const OPTIONS: readonly OptionSpec[] = [
     parse: inventoryPeer,
   },
   { flags: '--root <uid>', description: 'show, diff: SOP Instance UID of the root on --peer' },
+  {
+    flags: '--find <host:port>',
+    description:
+      "diff: compare A with this live archive, enumerated with Study Root C-FIND down to A's level (with --called, --aet, --timeout)",
+    parse: findAddress,
+  },
   ...INVENTORY_REQUEST_OPTIONS,
 ];
 
