@@ -1,6 +1,7 @@
 // `dicomnet inventory diff A --find HOST:PORT --called AET` (dist/bin.js) against DCMTK's
 // dcmqrscp, an archive that produces no inventories: enumerated with Study Root C-FIND and
 // compared with inventories the real producer wrote of a repository holding the same files.
+import { copyFile } from 'node:fs/promises';
 import path from 'node:path';
 import { FileRepository } from '@dicomnet/repository';
 import {
@@ -133,6 +134,32 @@ describe('dicomnet inventory diff A --find', () => {
       added: { study: 0, series: 0, instance: 0 },
       changed: { study: 0, series: 0, instance: 0 },
     });
+  }, 30_000);
+
+  it('names an attribute the archive holds another value of', async () => {
+    const [original] = (await generateInstances(path.join(work.path, 'renamed'), {
+      count: 1,
+      pixelBytes: 64,
+      patientId: 'PID0003',
+    })) as [GeneratedInstance];
+    await importFolder(path.join(work.path, 'renamed'));
+    // The archive's copy of the same instance with another Patient's Name.
+    const copy = path.join(work.path, 'renamed-copy.dcm');
+    await copyFile(original.path, copy);
+    const modified = await runTool('dcmodify', ['-nb', '-m', '(0010,0010)=Renamed^Patient', copy]);
+    expect(modified.code, modified.stderr).toBe(0);
+    const indexed = await runTool('dcmqridx', [qrscp.storageDir, copy]);
+    expect(indexed.code, indexed.stderr).toBe(0);
+    const inventory = await produce(path.join(work.path, 'renamed-inventory'), 'STUDY');
+    const run = await diffFind(inventory);
+    expect(run.code, run.stderr).toBe(ExitCode.Failed);
+    expect(run.stdout).toContain(
+      `~ study ${original.studyInstanceUid}: (0010,0010) Test^Small -> Renamed^Patient`,
+    );
+    // The late study of the test before is still missing on the archive.
+    expect(run.stdout).toContain(`- study ${missing.studyInstanceUid}`);
+    expect(run.stdout).toMatch(/changed +1 studies, 0 series, 0 instances/);
+    expect(run.stdout).toMatch(/removed +1 studies, 0 series, 0 instances/);
   }, 30_000);
 
   it('refuses --find without --called', async () => {
