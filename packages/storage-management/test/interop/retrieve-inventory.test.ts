@@ -3,7 +3,6 @@
 // checks the identifier as JJ.3.2 wants it (no Query/Retrieve Level).
 import { existsSync } from 'node:fs';
 import { mkdir, readdir } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { DataSet } from '@dicomnet/data';
 import {
@@ -104,8 +103,23 @@ afterAll(async () => {
   await folder.remove();
 });
 
-async function temporaryFolders(): Promise<string[]> {
-  return (await readdir(tmpdir())).filter((name) => name.startsWith('dicomnet-inventory-')).sort();
+/**
+ * Runs `body` with the system temporary folder (os.tmpdir(), read from TMPDIR) pointing at a
+ * folder of its own, and returns what is left in it: other test files, run at the same time,
+ * make and remove `dicomnet-inventory-*` folders in the shared one.
+ */
+async function leftInTemporaryFolder(body: () => Promise<void>): Promise<string[]> {
+  const own = await tempDir('retrieve-tmp-');
+  const saved = process.env['TMPDIR'];
+  process.env['TMPDIR'] = own.path;
+  try {
+    await body();
+    return await readdir(own.path);
+  } finally {
+    if (saved === undefined) delete process.env['TMPDIR'];
+    else process.env['TMPDIR'] = saved;
+    await own.remove();
+  }
 }
 
 /** Where the tests retrieve from: the archive above, as the reconciler. */
@@ -157,17 +171,18 @@ describe('retrieveInventory (PS3.4 JJ.3.2, JJ.3.3)', () => {
       });
       expect(await studies(items)).toEqual(['1.3', '1.4']);
       expect((await readdir(dir)).sort()).toEqual(['5.3.dcm', '5.4.dcm']);
-      const before = await temporaryFolders();
-      expect(
-        await studies(
-          retrieveInventory({
-            ...archive(),
-            root: '5.3',
-            via: 'get',
-          }),
-        ),
-      ).toEqual(['1.3', '1.4']);
-      expect(await temporaryFolders()).toEqual(before);
+      const left = await leftInTemporaryFolder(async () => {
+        expect(
+          await studies(
+            retrieveInventory({
+              ...archive(),
+              root: '5.3',
+              via: 'get',
+            }),
+          ),
+        ).toEqual(['1.3', '1.4']);
+      });
+      expect(left).toEqual([]);
     } finally {
       await kept.remove();
     }
