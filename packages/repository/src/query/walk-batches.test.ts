@@ -4,12 +4,12 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '@dicomnet/test-utils';
+import { instanceRecord as record } from '../../test/helpers/index-records.js';
+import type { IndexRecord } from '../index-record.js';
 import { FileRepository } from '../file-repository.js';
 import { InstanceIndex } from '../index-db/instance-index.js';
 import { prepareSchema } from '../index-db/schema.js';
-import type { IndexRecord } from '../index-record.js';
 import { openSqlite } from '../sqlite/index.js';
-import { storedPathOf } from '../storage-path.js';
 import type { WalkedRecord } from './walk-index.js';
 
 const BIG_SERIES = 6001; // more than one batch of 1,000, not a multiple of it
@@ -19,22 +19,6 @@ const PER_SMALL_SERIES = 30; // 9,000 instances, several batches of series
 let dir: { path: string; remove(): Promise<void> };
 let repository: FileRepository;
 const expected: string[] = [];
-
-function record(study: string, series: string, sop: string): IndexRecord {
-  return {
-    patient: { patientId: 'PID', issuerOfPatientId: '' },
-    study: { studyInstanceUid: study },
-    series: { seriesInstanceUid: series, modality: 'CT' },
-    instance: {
-      sopInstanceUid: sop,
-      sopClassUid: '1.2.3',
-      transferSyntaxUid: '1.2.840.10008.1.2.1',
-    },
-    sizeBytes: 100,
-    storedPath: storedPathOf(sop),
-    fileMtimeMs: 0,
-  };
-}
 
 beforeAll(async () => {
   dir = await tempDir('repository-walk-batches-');

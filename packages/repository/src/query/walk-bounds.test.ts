@@ -5,12 +5,12 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '@dicomnet/test-utils';
+import { instanceRecord as record } from '../../test/helpers/index-records.js';
+import type { IndexRecord } from '../index-record.js';
 import { InstanceIndex } from '../index-db/instance-index.js';
 import { prepareSchema } from '../index-db/schema.js';
-import type { IndexRecord } from '../index-record.js';
 import type { SqliteDatabase, SqliteRow } from '../sqlite/database.js';
 import { openSqlite } from '../sqlite/index.js';
-import { storedPathOf } from '../storage-path.js';
 import { walkIndex } from './walk-index.js';
 
 const STUDIES = 120; // more than two pages of the default 50
@@ -22,22 +22,6 @@ const MAX_STUDIES = 50;
 
 let dir: { path: string; remove(): Promise<void> };
 let db: SqliteDatabase;
-
-function record(study: string, series: string, sop: string): IndexRecord {
-  return {
-    patient: { patientId: 'PID', issuerOfPatientId: '' },
-    study: { studyInstanceUid: study },
-    series: { seriesInstanceUid: series, modality: 'CT' },
-    instance: {
-      sopInstanceUid: sop,
-      sopClassUid: '1.2.3',
-      transferSyntaxUid: '1.2.840.10008.1.2.1',
-    },
-    sizeBytes: 100,
-    storedPath: storedPathOf(sop),
-    fileMtimeMs: 0,
-  };
-}
 
 beforeAll(async () => {
   dir = await tempDir('repository-walk-bounds-');
