@@ -89,11 +89,11 @@ export interface FileRepositoryOptions {
   /** Which SQLite driver; default node:sqlite where the runtime has it, else better-sqlite3. */
   readonly sqlite?: OpenSqliteOptions;
   /**
-   * With `fsync: false`, a store resolves once its file is in place and its index row is
+   * A store resolves once its file is in place (durable: and synced) and its index row is
    * committed afterwards, in groups of up to `rows` rows (default 256) within `delayMs` ms
    * (default 5), and before any read of the index (`get`, `read`, `match`, `walk`…), which
-   * therefore sees every store that resolved. A crash loses no instance: the recovery pass at the
-   * next open indexes files without a row. Ignored when durable.
+   * therefore sees every store that resolved. A crash or a power failure loses no acknowledged
+   * instance: the recovery pass at the next open indexes files without a row.
    */
   readonly deferredIndex?: { readonly rows?: number; readonly delayMs?: number };
 }
@@ -111,9 +111,10 @@ const SMALL_FILE_BYTES = 64 * 1024;
  * under a temporary name and renamed when complete (fdatasync of the file, fsync of its folder,
  * and of the parents of a folder just made, all before it resolves). A larger one is written to
  * the staging folder as it arrives, its attributes read back with the streaming element reader,
- * then renamed into place. Durable, the index row is committed (rows of concurrent stores share
- * one transaction) before the store resolves; relaxed (`fsync: false`), after it, in groups (see
- * {@link FileRepositoryOptions.deferredIndex}). Open with {@link FileRepository.open}.
+ * then renamed into place. The index row is committed after the store resolves, in groups (see
+ * {@link FileRepositoryOptions.deferredIndex}): durable or not, what makes an acknowledged store
+ * last is its file, which the recovery pass indexes after an unclean shutdown. Open with
+ * {@link FileRepository.open}.
  */
 export class FileRepository implements Repository {
   /** The storage root. */
@@ -213,7 +214,12 @@ export class FileRepository implements Repository {
         path.join(root, INSTANCES_FOLDER),
         options.fsync ?? true,
       );
+      // The index runs with synchronous=NORMAL, so this commit alone is synced (WAL, FULL): were
+      // it lost to a power failure, the next open would find the previous close's mark and skip
+      // the pass that indexes the files whose rows were still waiting or not yet synced.
+      db.exec('PRAGMA synchronous = FULL');
       index.setState(CLEAN_SHUTDOWN, '0');
+      db.exec('PRAGMA synchronous = NORMAL');
       return new FileRepository(root, db, index, inventories, recovery, folders, options);
     } catch (error) {
       db.close();
@@ -450,33 +456,28 @@ export class FileRepository implements Repository {
     // Its file replaced an Inventory instance's of the same UID (one hashed path per UID).
     if (this.#inventories.get(request.sopInstanceUid) !== undefined)
       this.#inventories.remove(request.sopInstanceUid);
-    const outcome = existing === undefined ? 'stored' : 'replaced';
-    if (!this.#fsync) {
-      // Relaxed: no durability is promised before the status, only atomicity and that readers
-      // see the instance (they commit pending rows first), so the row is committed after the
-      // acknowledgement, in a group. A crash before that commit leaves the file without a row,
-      // which the recovery pass at the next open indexes.
-      const when = now();
-      this.#batcher.defer(record, when);
-      return {
-        outcome,
-        instance: {
-          sopInstanceUid: record.instance.sopInstanceUid,
-          sopClassUid: record.instance.sopClassUid,
-          transferSyntaxUid: record.instance.transferSyntaxUid,
-          studyInstanceUid: record.study.studyInstanceUid,
-          seriesInstanceUid: record.series.seriesInstanceUid,
-          sizeBytes: record.sizeBytes,
-          receivedAt: existing?.receivedAt ?? when,
-          updatedAt: when,
-          removed: false,
-        },
-      };
-    }
-    await this.#batcher.put(record);
-    const row = this.#index.get(request.sopInstanceUid);
-    if (row === undefined) throw new InstanceNotFoundError(request.sopInstanceUid); // deleted meanwhile
-    return { outcome, instance: toStoredInstance(row) };
+    // The row is committed after the acknowledgement, in a group; readers commit pending rows
+    // first, so they see the instance. What is promised before the status is the file: atomic,
+    // and durable unless `fsync: false`. The index runs with synchronous=NORMAL, so a row
+    // committed before the status would not be durable either: after a crash or a power failure
+    // the recovery pass at the next open indexes the files without a row, as it would a row
+    // rolled back from the WAL.
+    const when = now();
+    this.#batcher.defer(record, when);
+    return {
+      outcome: existing === undefined ? 'stored' : 'replaced',
+      instance: {
+        sopInstanceUid: record.instance.sopInstanceUid,
+        sopClassUid: record.instance.sopClassUid,
+        transferSyntaxUid: record.instance.transferSyntaxUid,
+        studyInstanceUid: record.study.studyInstanceUid,
+        seriesInstanceUid: record.series.seriesInstanceUid,
+        sizeBytes: record.sizeBytes,
+        receivedAt: existing?.receivedAt ?? when,
+        updatedAt: when,
+        removed: false,
+      },
+    };
   }
 
   /**

@@ -1,17 +1,13 @@
-// Groups index rows into transactions. Durable stores (`put`) wait for the commit that holds their
-// row: rows of concurrent stores share one commit. Relaxed stores (`defer`) are acknowledged
-// before their row is committed: rows wait in memory and are committed in groups (by count, by
-// a short timer, and whenever a reader needs the index: `flush`, `has`).
+// Groups index rows into transactions. A store is acknowledged before its row is committed: rows
+// wait in memory and are committed in groups (by count, by a short timer, and whenever a reader
+// needs the index: `flush`, `has`), off the path of the next store's file and its syncs.
 import type { InstanceIndex } from './index-db/instance-index.js';
 import type { IndexRecord } from './index-record.js';
 
 interface Pending {
   readonly record: IndexRecord;
-  /** A deferred row's date-time: when its store was acknowledged. */
-  readonly at?: string;
-  /** Absent for a deferred row: nobody waits for it. */
-  readonly resolve?: () => void;
-  readonly reject?: (error: unknown) => void;
+  /** The row's date-time: when its store was acknowledged. */
+  readonly at: string;
 }
 
 /** Options of {@link IndexBatcher}. */
@@ -27,9 +23,6 @@ export interface IndexBatcherOptions {
   readonly onDeferredFailure?: (record: IndexRecord, error: unknown) => void;
 }
 
-/** Largest batch of waited-for rows written in one transaction. */
-const MAX_BATCH = 1000;
-
 export class IndexBatcher {
   readonly #index: InstanceIndex;
   readonly #now: () => string;
@@ -39,7 +32,6 @@ export class IndexBatcher {
   #pending: Pending[] = [];
   /** SOP Instance UIDs of the pending rows. */
   readonly #uids = new Set<string>();
-  #immediate: NodeJS.Immediate | undefined;
   #timer: NodeJS.Timeout | undefined;
 
   constructor(index: InstanceIndex, now: () => string, options: IndexBatcherOptions = {}) {
@@ -50,23 +42,14 @@ export class IndexBatcher {
     this.#onDeferredFailure = options.onDeferredFailure;
   }
 
-  /** Resolves once the row is committed (with the rows of stores that finish in the same turn). */
-  put(record: IndexRecord): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.#add({ record, resolve, reject });
-      if (this.#pending.length >= MAX_BATCH) this.flush();
-      // After the I/O callbacks of this turn, so that stores finishing together share a commit.
-      else this.#immediate ??= setImmediate(() => this.flush());
-    });
-  }
-
   /**
    * Queues a row whose store is acknowledged without waiting for it: committed with up to
    * `deferredRows` others, within `deferredDelayMs`, or at the next {@link flush}. `at` is its
    * received (or updated) date-time, the one its store reported.
    */
   defer(record: IndexRecord, at: string): void {
-    this.#add({ record, at });
+    this.#pending.push({ record, at });
+    this.#uids.add(record.instance.sopInstanceUid);
     if (this.#pending.length >= this.#deferredRows) this.flush();
     else this.#timer ??= setTimeout(() => this.flush(), this.#deferredDelayMs);
   }
@@ -83,9 +66,7 @@ export class IndexBatcher {
 
   /** Commits what is pending now; a no-op when nothing is. */
   flush(): void {
-    if (this.#immediate !== undefined) clearImmediate(this.#immediate);
     if (this.#timer !== undefined) clearTimeout(this.#timer);
-    this.#immediate = undefined;
     this.#timer = undefined;
     const batch = this.#pending;
     if (batch.length === 0) return;
@@ -96,25 +77,17 @@ export class IndexBatcher {
       this.#index.put(
         batch.map((entry) => entry.record),
         now,
-        batch.map((entry) => entry.at ?? now),
+        batch.map((entry) => entry.at),
       );
-      for (const entry of batch) entry.resolve?.();
     } catch {
       // One bad row must not fail the others: retry them one by one, each in its own transaction.
       for (const entry of batch) {
         try {
-          this.#index.put([entry.record], now, [entry.at ?? now]);
-          entry.resolve?.();
+          this.#index.put([entry.record], now, [entry.at]);
         } catch (error) {
-          if (entry.reject === undefined) this.#onDeferredFailure?.(entry.record, error);
-          else entry.reject(error);
+          this.#onDeferredFailure?.(entry.record, error);
         }
       }
     }
-  }
-
-  #add(entry: Pending): void {
-    this.#pending.push(entry);
-    this.#uids.add(entry.record.instance.sopInstanceUid);
   }
 }

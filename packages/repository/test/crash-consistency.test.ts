@@ -1,7 +1,7 @@
 // A child process storing (and deleting some) instances is killed with SIGKILL at random points,
 // again and again; at each reopen the recovery pass runs, the index and the files agree, and
 // every instance whose store resolved (and that is never deleted) is there byte for byte; durable
-// and relaxed (`fsync: false`, index rows committed after the acknowledgement). Runs the built
+// and relaxed (`fsync: false`), index rows committed after the acknowledgement. Runs the built
 // package in the child (`pnpm build`).
 import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -72,10 +72,10 @@ afterAll(async () => {
   await work.remove();
 });
 
-type ChildMode = 'durable' | 'relaxed' | 'relaxed-hold';
+type ChildMode = 'durable' | 'relaxed' | 'durable-hold' | 'relaxed-hold';
 
 /**
- * Runs the child until `killAfterMs` after it is ready (`relaxed-hold`: until it has stored
+ * Runs the child until `killAfterMs` after it is ready (`…-hold`: until it has stored
  * everything once), then SIGKILLs it; returns what it told.
  */
 function runAndKill(root: string, killAfterMs: number, mode: ChildMode): Promise<string[]> {
@@ -183,20 +183,21 @@ describe('crash consistency', () => {
     }, 60_000);
   }
 
-  it('relaxed: a kill between the acknowledgements and the index commit loses no instance', async () => {
-    expect(existsSync(DIST), 'build the package first: pnpm build').toBe(true);
-    const root = path.join(work.path, 'repository-held');
-    const acknowledged = new Set(await runAndKill(root, CHILD_START_TIMEOUT_MS, 'relaxed-hold'));
-    expect(acknowledged.size).toBe(instances.length);
-    // The kill came before any patient instance's row was committed...
-    expect(await committedInstanceRows(root)).toBe(0);
-    // ...and the recovery pass indexes every acknowledged file.
-    await expectConsistent(root, acknowledged);
-    const repo = await FileRepository.open({ root });
-    try {
-      for (const uid of acknowledged) expect(await repo.get(uid), uid).toBeDefined();
-    } finally {
-      await repo.close();
-    }
-  }, 60_000);
+  for (const mode of ['durable', 'relaxed'] as const)
+    it(`${mode}: a kill between the acknowledgements and the index commit loses no instance`, async () => {
+      expect(existsSync(DIST), 'build the package first: pnpm build').toBe(true);
+      const root = path.join(work.path, `repository-${mode}-held`);
+      const acknowledged = new Set(await runAndKill(root, CHILD_START_TIMEOUT_MS, `${mode}-hold`));
+      expect(acknowledged.size).toBe(instances.length);
+      // The kill came before any patient instance's row was committed...
+      expect(await committedInstanceRows(root)).toBe(0);
+      // ...and the recovery pass indexes every acknowledged file.
+      await expectConsistent(root, acknowledged);
+      const repo = await FileRepository.open({ root });
+      try {
+        for (const uid of acknowledged) expect(await repo.get(uid), uid).toBeDefined();
+      } finally {
+        await repo.close();
+      }
+    }, 60_000);
 });

@@ -2,10 +2,10 @@
 // time, re-storing ones already there (the replace path) too, and deleting the `volatile` ones
 // now and then, until it is killed. It tells its parent each SOP Instance UID whose store
 // resolved: {type:'stored', uid}; {type:'ready'} first.
-// Mode `durable` (default) or `relaxed` (`fsync: false`: index rows committed after the
-// acknowledgement, in groups). Mode `relaxed-hold`: relaxed, with rows that wait a minute for
-// their commit; stores each instance once, then says {type:'held'} and idles until killed, so a
-// kill then falls between the acknowledgements and the commit.
+// Mode `durable` (default) or `relaxed` (`fsync: false`); either way index rows are committed
+// after the acknowledgement, in groups. Modes `durable-hold` and `relaxed-hold`: rows wait a
+// minute for their commit; the child stores each instance once, then says {type:'held'} and idles
+// until killed, so a kill then falls between the acknowledgements and the commit.
 // Usage: fork(store-child.mjs, [root, instancesJson, mode?]).
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -19,15 +19,12 @@ if (root === undefined || list === undefined || process.send === undefined) {
 }
 /** @type {{ sopInstanceUid: string, sopClassUid: string, transferSyntaxUid: string, dataSetPath: string, volatile: boolean }[]} */
 const instances = JSON.parse(readFileSync(list, 'utf8'));
-const repo = await FileRepository.open(
-  mode === 'durable'
-    ? { root }
-    : {
-        root,
-        fsync: false,
-        ...(mode === 'relaxed-hold' && { deferredIndex: { rows: 1_000_000, delayMs: 60_000 } }),
-      },
-);
+const held = mode.endsWith('-hold');
+const repo = await FileRepository.open({
+  root,
+  fsync: mode.startsWith('durable'),
+  ...(held && { deferredIndex: { rows: 1_000_000, delayMs: 60_000 } }),
+});
 process.send({ type: 'ready', recovery: repo.recovery });
 
 async function* chunks(bytes) {
@@ -55,7 +52,7 @@ async function worker() {
   }
 }
 
-if (mode === 'relaxed-hold') {
+if (held) {
   for (const instance of instances) {
     await repo.store({
       dataSet: await readFile(instance.dataSetPath),
