@@ -15,3 +15,5 @@ export type {
 } from './writer-input.js';
 export { createElementCodec, DEFAULT_MAX_ELEMENT_CODEC_BYTES } from './element-codec.js';
 export type { ElementCodecOptions } from './element-codec.js';
+export { canTranscode, transcodeDataSet, transcodeDataSetSync } from './transcode-data-set.js';
+export type { TranscodeOptions } from './transcode-data-set.js';

@@ -97,6 +97,8 @@ describe('DimseClient and createServer', () => {
       dataSet: data,
     });
     expect(warning).toMatchObject({ status: 0xb000, category: 'Warning', errorComment: 'coerced' });
+    // Implicit VR was not accepted: the data set is converted to Explicit VR first, and these
+    // bytes, which are no data set, fail before anything is sent.
     await expect(
       client.store({
         sopClassUid: CT,
@@ -104,7 +106,17 @@ describe('DimseClient and createServer', () => {
         transferSyntaxUid: IMPLICIT,
         dataSet: data,
       }),
+    ).rejects.toMatchObject({ code: 'DICOMNET_DATASET_MALFORMED' });
+    // A compressed syntax is never converted.
+    await expect(
+      client.store({
+        sopClassUid: CT,
+        sopInstanceUid: '1.2.3.7',
+        transferSyntaxUid: '1.2.840.10008.1.2.4.50',
+        dataSet: data,
+      }),
     ).rejects.toMatchObject({ code: 'DICOMNET_DIMSE_NO_CONTEXT' });
+    await expect(client.echo()).resolves.toMatchObject({ status: 0 });
     await client.release();
   });
 

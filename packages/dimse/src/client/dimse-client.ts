@@ -8,6 +8,7 @@ import { findContext } from '@dicomnet/pdu';
 import type { ServiceName } from '@dicomnet/status-codes';
 import { Priority } from '../command/index.js';
 import type { DimseResponse } from '../command/index.js';
+import { transcodeDataSet, transcodeDataSetSync } from '@dicomnet/data';
 import type { DataSet, DataSetCodec } from '@dicomnet/data';
 import type { DimseAssociation } from '../association/dimse-association.js';
 import type { ReceivedResponse } from '../association/outgoing-requests.js';
@@ -25,6 +26,7 @@ import type {
   RetrieveOptions,
   RetrieveQuery,
 } from './query-retrieve.js';
+import { conversionTargets } from './store-conversion.js';
 import { StoreRoute } from './store-route.js';
 import type { RetrieveResult, SuboperationProgress } from './retrieve-results.js';
 
@@ -121,13 +123,19 @@ export class DimseClient {
   /**
    * C-STORE (PS3.7 §9.1.1): sends one instance as it is, without decoding it, streaming its
    * data set in fragments within the peer's maximum PDU length.
+   *
+   * When the peer accepted the SOP class in another transfer syntax only, an instance in a native
+   * one (Implicit or Explicit VR Little Endian, Explicit VR Big Endian, Deflated) is converted on
+   * the way into Explicit, else Implicit VR Little Endian, the syntax every peer accepts (PS3.5
+   * §10.1), as DCMTK's storescu does: see `transcodeDataSet` of `@dicomnet/data`, which holds each
+   * value whole in memory while it converts it.
    * @throws {@link NoPresentationContextError} when no accepted context has the instance's SOP
-   *   class with its transfer syntax.
+   *   class with its transfer syntax or one it converts to.
    */
   async store(instance: StoreInstance, options: StoreOptions = {}): Promise<DimseResult> {
-    const context = this.#context(instance.sopClassUid, instance.transferSyntaxUid);
-    const padded =
-      instance.transferSyntaxUid === DEFLATED ? paddedToEven(instance.dataSet) : instance.dataSet;
+    const context = this.#storeContext(instance);
+    const converted = convertedDataSet(instance, context.transferSyntax, options);
+    const padded = context.transferSyntax === DEFLATED ? paddedToEven(converted) : converted;
     const dataSet = options.onProgress === undefined ? padded : counted(padded, options.onProgress);
     const { message } = await this.#dimse.invoke(
       {
@@ -367,6 +375,20 @@ export class DimseClient {
     return context;
   }
 
+  /** The context `instance` goes on: its own syntax's, else one it converts to (see `store`). */
+  #storeContext(instance: StoreInstance): NegotiatedContext {
+    const { sopClassUid, transferSyntaxUid } = instance;
+    try {
+      return this.#context(sopClassUid, transferSyntaxUid);
+    } catch (error) {
+      for (const target of conversionTargets(transferSyntaxUid)) {
+        const context = findContext(this.negotiated, sopClassUid, { transferSyntax: target });
+        if (context !== undefined) return context;
+      }
+      throw error;
+    }
+  }
+
   #encode(dataSet: DataSet | undefined, context: NegotiatedContext): Uint8Array | undefined {
     return dataSet === undefined ? undefined : this.#codec.encode(dataSet, context.transferSyntax);
   }
@@ -409,6 +431,24 @@ const SERVICE_BY_CLASS: Readonly<Record<string, Partial<Record<string, ServiceNa
 
 function signalOf(options: OperationOptions): { signal?: AbortSignal } {
   return options.signal === undefined ? {} : { signal: options.signal };
+}
+
+/**
+ * `instance`'s data set in `transferSyntaxUid`: as it is, or converted. One in memory is converted
+ * at once, so that a malformed one fails the store before anything is sent; a stream is converted
+ * as it is sent (an error then aborts the association, which holds a message begun).
+ */
+function convertedDataSet(
+  instance: StoreInstance,
+  transferSyntaxUid: string,
+  options: OperationOptions,
+): DataSource {
+  const from = instance.transferSyntaxUid;
+  if (transferSyntaxUid === from) return instance.dataSet;
+  const to = transferSyntaxUid;
+  return instance.dataSet instanceof Uint8Array
+    ? transcodeDataSetSync(instance.dataSet, { from, to })
+    : transcodeDataSet(instance.dataSet, { from, to, ...signalOf(options) });
 }
 
 async function* counted(

@@ -2,6 +2,7 @@ import type { ProposedContext } from '@dicomnet/pdu';
 import type { ConnectOptions } from '../client/connect.js';
 import { connect } from '../client/connect.js';
 import type { DimseClient, StoreInstance } from '../client/dimse-client.js';
+import { conversionTargets } from '../client/store-conversion.js';
 import type { Priority } from '../command/index.js';
 import type { DimseResult } from './results.js';
 
@@ -84,6 +85,15 @@ export class MoveSender {
       abstractSyntax: instance.sopClassUid,
       transferSyntaxes: [instance.transferSyntaxUid],
     });
+    // A second context in the syntaxes store() converts to, for a destination that refuses the
+    // instance's own (an abstract syntax may be proposed in several contexts, PS3.8 9.3.2.2).
+    const fallbacks = conversionTargets(instance.transferSyntaxUid);
+    const fallbackKey = `${instance.sopClassUid} converted`;
+    if (fallbacks.length > 0 && !this.#proposed.has(fallbackKey))
+      this.#proposed.set(fallbackKey, {
+        abstractSyntax: instance.sopClassUid,
+        transferSyntaxes: fallbacks,
+      });
     await this.close();
     // One context per pair: an acceptor picks one transfer syntax per context (PS3.8 9.3.3.2).
     this.#client = await connect({
