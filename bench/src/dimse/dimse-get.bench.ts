@@ -1,19 +1,20 @@
 /**
  * C-GET of 1,000 small instances, dicomnet against DCMTK 3.6.7 in the same run (issue 15):
  * getscu and our SCU retrieve one series from the same dcmqrscp, which sends every instance back
- * with C-STORE sub-operations on the association (PS3.4 C.4.3). Both write each instance to a
- * file in a folder on the same disk with plain writes, never fsyncing (ours through the promise
- * API, and with blocking calls as getscu makes them); a last line only drains the data sets (a
- * diagnostic: the SCU without its file writing).
+ * with C-STORE sub-operations on the association (PS3.4 C.4.3). getscu writes each instance to
+ * a file with plain writes, never fsyncing; our SCU through `storeToDirectory` (atomic: a
+ * temporary file renamed into place), without fsync and with it (as `dicomnet get`), and, as a
+ * reference, with getscu's plain writes; a last line only drains the data sets (a diagnostic:
+ * the SCU without its file writing).
  */
 import { closeSync, openSync, writevSync } from 'node:fs';
-import { mkdir, mkdtemp, open, readdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { encodeFileMetaInformation } from '@dicomnet/data';
 import type { DataSet } from '@dicomnet/data';
-import { connect, openInstanceFiles, storeFiles } from '@dicomnet/dimse';
-import type { DimseClient, InstanceFile, StoreRequest } from '@dicomnet/dimse';
+import { connect, openInstanceFiles, storeFiles, storeToDirectory } from '@dicomnet/dimse';
+import type { DimseClient, InstanceFile, StoreHandler, StoreRequest } from '@dicomnet/dimse';
 import { generateInstances, startDcmqrscp } from '@dicomnet/test-utils';
 import type { Dcmqrscp, GeneratedInstance } from '@dicomnet/test-utils';
 import type { Benchmark, BenchmarkOptions, BenchmarkResult, Cell } from '../benchmark.js';
@@ -25,7 +26,7 @@ const SECONDARY_CAPTURE = '1.2.840.10008.5.1.4.1.1.7';
 const EXPLICIT = '1.2.840.10008.1.2.1';
 const IMPLICIT = '1.2.840.10008.1.2';
 
-type Handler = 'files' | 'files-sync' | 'drain';
+type Handler = 'atomic' | 'atomic-fsync' | 'files-sync' | 'drain';
 
 interface Line {
   readonly id: string;
@@ -36,8 +37,19 @@ interface Line {
 
 /** The first line is the baseline of every ratio. */
 const LINES: readonly Line[] = [
-  { id: 'getscu-files', scu: 'getscu', handler: 'files', compares: 'baseline' },
-  { id: 'dicomnet-files', scu: 'dicomnet SCU', handler: 'files', compares: 'our SCU ÷ getscu' },
+  { id: 'getscu-files', scu: 'getscu', handler: 'files-sync', compares: 'baseline' },
+  {
+    id: 'dicomnet-store-to-directory',
+    scu: 'dicomnet SCU',
+    handler: 'atomic',
+    compares: 'our SCU ÷ getscu',
+  },
+  {
+    id: 'dicomnet-store-to-directory-fsync',
+    scu: 'dicomnet SCU',
+    handler: 'atomic-fsync',
+    compares: 'our SCU ÷ getscu',
+  },
   {
     id: 'dicomnet-files-sync',
     scu: 'dicomnet SCU',
@@ -48,8 +60,9 @@ const LINES: readonly Line[] = [
 ];
 
 const HANDLER_LABELS: Readonly<Record<Handler, string>> = {
-  files: 'writes each to a file, no fsync',
-  'files-sync': 'the same, blocking calls',
+  atomic: 'storeToDirectory, no fsync (atomic)',
+  'atomic-fsync': 'storeToDirectory, fsync (as dicomnet get)',
+  'files-sync': 'a plain file each (open, writev, close), no fsync',
   drain: 'drains the data set',
 };
 
@@ -74,32 +87,10 @@ function getscuKeys(instance: GeneratedInstance, one: boolean): string[] {
 }
 
 /**
- * The work getscu does for each sub-operation, in Node: the data set received whole, then a
- * Part 10 file (our File Meta Information, then the data set as received) created under the
- * SOP Instance UID and written with one `writev`, closed, never fsynced.
- */
-function writeToFolder(dir: string): (request: StoreRequest) => Promise<void> {
-  return async (request) => {
-    const chunks: Uint8Array[] = [
-      encodeFileMetaInformation({
-        mediaStorageSopClassUid: request.sopClassUid,
-        mediaStorageSopInstanceUid: request.sopInstanceUid,
-        transferSyntaxUid: request.transferSyntaxUid,
-      }),
-    ];
-    for await (const chunk of request.dataSet) chunks.push(chunk);
-    const handle = await open(path.join(dir, `${request.sopInstanceUid}.dcm`), 'w');
-    try {
-      await handle.writev(chunks);
-    } finally {
-      await handle.close();
-    }
-  };
-}
-
-/**
- * The same file with blocking system calls, as getscu makes them: no round trip through libuv's
- * thread pool per call, the event loop held for the few tens of µs a small file takes.
+ * The work getscu does for each sub-operation, in Node, with blocking system calls as getscu
+ * makes them: the data set received whole, then a Part 10 file (our File Meta Information, then
+ * the data set as received) created under the SOP Instance UID, written with one `writev`,
+ * closed, never fsynced, not atomic (a reference, not our code).
  */
 function writeToFolderSync(dir: string): (request: StoreRequest) => Promise<void> {
   return async (request) => {
@@ -178,8 +169,9 @@ async function run(options: BenchmarkOptions): Promise<BenchmarkResult> {
       if (outcome.error !== undefined) throw outcome.error;
     }
     await loader.release();
-    const handlers: Readonly<Record<Handler, (request: StoreRequest) => Promise<void>>> = {
-      files: writeToFolder(received),
+    const handlers: Readonly<Record<Handler, StoreHandler>> = {
+      atomic: storeToDirectory(received, { fsync: false }),
+      'atomic-fsync': storeToDirectory(received),
       'files-sync': writeToFolderSync(received),
       drain: drainDataSet,
     };
@@ -271,7 +263,7 @@ async function run(options: BenchmarkOptions): Promise<BenchmarkResult> {
       `${roundCount} rounds per line after one untimed warm-up pass, lines interleaved round by round; figures are medians. ratio = median over rounds of (line ÷ getscu in the same round); range = lowest and highest.`,
       `dcmqrscp (fork mode, MaxPDUSize 16384) holds ${count} Secondary Capture instances of one series, 17 KB files in Explicit VR Little Endian, stored once by our SCU (not timed); every line retrieves the series at SERIES level and gets them back as C-STORE sub-operations on its association.`,
       'getscu: whole processes, -S -od <folder> (writes each instance as a Part 10 file with plain write() calls, never fsyncing); rate = (N − 1) / (t(series) − t(one instance at IMAGE level)), the one-instance time the median of 3 runs in the same round. Every DCMTK process runs with TCP_NODELAY=1.',
-      'dicomnet SCU: one association (connect and release not timed), client.get() timed from the request to the final response, with a store handler that takes the data set whole, then opens <folder>/<uid>.dcm, writes our File Meta Information and the data set in one writev and closes it: the same work as getscu, no fsync; "blocking calls": the same with openSync, writevSync and closeSync, as getscu makes its calls. "drains": the handler only reads the data set (a diagnostic).',
+      'dicomnet SCU: one association (connect and release not timed), client.get() timed from the request to the final response. storeToDirectory: the handler of dicomnet get, which checks the data set\'s UIDs and writes <folder>/<uid>.dcm atomically (a temporary file, renamed; a small file with blocking calls), with { fsync: false } (getscu never fsyncs) and with its default fsync (fdatasync of the file, fsync of the folder, before the success status). "a plain file each": the same work as getscu, openSync, one writevSync of our File Meta Information and the data set, closeSync, not atomic (a reference). "drains": the handler only reads the data set (a diagnostic).',
       'The folder is on the same disk for both; after each run its file count is checked, it is emptied and `sync`ed, untimed.',
     ],
     seconds: secondsSince(start),

@@ -37,7 +37,8 @@ export async function runGet(
   const written: Written = { dir: options.out, count: 0 };
   await runRetrieve(io, host, peerPort, options, 'C-GET', sopClassUid, written, async (client) => {
     await mkdir(options.out, { recursive: true });
-    const inner = storeToDirectory(options.out);
+    // getscu never fsyncs; we do unless told not to: a success status then means on disk.
+    const inner = storeToDirectory(options.out, { fsync: options.fsync });
     const store: StoreHandler = async (request) => {
       const reply = await inner(request);
       if (reply.status === 0x0000) written.count++;

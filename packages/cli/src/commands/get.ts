@@ -7,6 +7,8 @@ import type { QueryCommandOptions } from './query-options.js';
 /** The options of `dicomnet get`. */
 export interface GetCommandOptions extends QueryCommandOptions {
   readonly out: string;
+  /** Whether each instance is durable before its C-STORE sub-operation is answered (`--no-fsync`). */
+  readonly fsync: boolean;
 }
 
 /** `dicomnet get HOST PORT -k … --out DIR`: C-GET (PS3.4 C.4.3) into a folder. */
@@ -23,6 +25,11 @@ export const getCommand: CommandSpec = {
       flags: '--out <dir>',
       description: 'folder the instances are written to, atomically (created if missing)',
       required: true,
+    },
+    {
+      flags: '--no-fsync',
+      description:
+        'do not wait for each file to reach the disk before answering its sub-operation (faster, as getscu; still atomic, but an OS crash may lose the last ones)',
     },
     ...queryOptions(),
   ],

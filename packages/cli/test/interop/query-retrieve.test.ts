@@ -98,6 +98,22 @@ describe('dicomnet find, get and move against dcmqrscp', () => {
     await expectHolds(out, first);
   });
 
+  it('gets a study with --no-fsync, each data set identical', async () => {
+    const out = path.join(dir.path, 'got-no-fsync');
+    const result = await runCli([
+      'get',
+      ...peer(),
+      '-k',
+      `StudyInstanceUID=${first[0]?.studyInstanceUid}`,
+      '--out',
+      out,
+      '--no-fsync',
+    ]);
+    expect(result.code, result.stderr).toBe(ExitCode.Ok);
+    expect(result.stdout).toContain('C-GET: 3 completed, 0 failed, 0 warning');
+    await expectHolds(out, first);
+  });
+
   it('moves a study to another AE, each data set identical', async () => {
     const result = await runCli([
       'move',
