@@ -23,10 +23,10 @@ function* chunked(bytes: Uint8Array, size: number): Generator<Uint8Array> {
 describe('transcodeDataSet', () => {
   it.each([
     [
-      'Explicit LE → Implicit LE',
+      'Explicit LE → Implicit LE, lengths computed',
       'data-set-all-vrs-explicit.bin',
       SYNTAXES.explicit,
-      'data-set-all-vrs-implicit.bin',
+      'data-set-all-vrs-implicit-explicit-lengths.bin',
       SYNTAXES.implicit,
     ],
     [
@@ -61,7 +61,7 @@ describe('transcodeDataSet', () => {
       from: SYNTAXES.bigEndian,
       to: SYNTAXES.implicit,
     });
-    expect(toHex(output)).toBe(toHex(fixture('data-set-all-vrs-implicit.bin')));
+    expect(toHex(output)).toBe(toHex(fixture('data-set-all-vrs-implicit-explicit-lengths.bin')));
     // A tag, VR and a length past the end of the data.
     const truncated = Uint8Array.of(0x08, 0x00, 0x16, 0x00, 0x55, 0x49, 0x40, 0x00, 0x31);
     expect(() =>
@@ -79,7 +79,9 @@ describe('transcodeDataSet', () => {
     const implicitAgain = await collect(
       transcodeDataSet(explicit, { from: SYNTAXES.explicit, to: SYNTAXES.implicit }),
     );
-    expect(toHex(implicitAgain)).toBe(toHex(fixture('data-set-all-vrs-implicit.bin')));
+    expect(toHex(implicitAgain)).toBe(
+      toHex(fixture('data-set-all-vrs-implicit-explicit-lengths.bin')),
+    );
   });
 
   it('refuses encapsulated syntaxes and unknown ones at once', () => {

@@ -35,12 +35,17 @@ export function canTranscode(from: string, to: string): boolean {
  * Re-encodes a data set into another transfer syntax through the element reader and writer:
  * element headers are rewritten (VR fields dropped for Implicit VR, taken from the data
  * dictionary or `UN` when adding them, PS3.5 6.2.2), binary values byte-swapped between byte
- * orders, Deflated input inflated and output deflated. Sequences and items are written with
- * delimiters (undefined length, PS3.5 7.5.2), so none is held to compute its length. Values are
- * passed on as they are otherwise, so nothing is lost between the native syntaxes.
+ * orders, Deflated input inflated and output deflated. Values are passed on as they are
+ * otherwise, so nothing is lost between the native syntaxes.
  *
- * Each value is held whole in memory while it is written (a value that spans input chunks is
- * gathered), so memory grows with the largest value, e.g. uncompressed pixel data.
+ * Sequences and items get delimiters in an explicit VR output (undefined length, PS3.5 7.5.2),
+ * and computed lengths in Implicit VR, as DCMTK writes by default: there a receiver whose
+ * dictionary lacks a sequence's tag can still skip it by its length (PS3.5 7.5.1), where an
+ * undefined length would leave it to guess that the element is a sequence (PS3.5 6.2.2).
+ *
+ * Memory: each value is held whole while it is written (a value that spans input chunks is
+ * gathered), and in Implicit VR each sequence until it ends, so memory grows with the largest
+ * value (e.g. uncompressed pixel data) or sequence.
  * @throws {@link DataSetDecodeError} for malformed input and {@link DataSetEncodeError} for what
  *   cannot be written, from the iterator; a `TypeError` at once when {@link canTranscode} is false.
  */
@@ -82,6 +87,8 @@ function writerOptions({ from, to }: Omit<TranscodeOptions, 'signal'>): ElementW
   return {
     transferSyntaxUid: to,
     inputLittleEndian: describeTransferSyntax(from).littleEndian,
-    lengths: 'undefined',
+    ...(describeTransferSyntax(to).explicitVr
+      ? { lengths: 'undefined' }
+      : { lengths: 'defined', maxBufferedBytes: Number.MAX_SAFE_INTEGER }),
   };
 }

@@ -2,8 +2,8 @@
 // transfer syntax every AE supports): our SCU, our C-GET SCP and our C-MOVE sub-operations convert
 // instances stored in other native syntaxes. DCMTK receives them (storescp and movescu with `+xi`;
 // getscu always proposes explicit VR, so a C-GET SCU of ours asks), and what came is compared byte
-// for byte with DCMTK's own conversion of the original (`dcmconv +ti -e`: implicit VR, sequences
-// delimited).
+// for byte with DCMTK's own conversion of the original (`dcmconv +ti`: implicit VR, lengths
+// computed).
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -55,7 +55,7 @@ beforeAll(async () => {
   expected = [];
   for (const instance of instances) {
     const file = path.join(expectedDir, `${instance.sopInstanceUid}.dcm`);
-    const result = await runTool('dcmconv', ['+ti', '-e', instance.path, file]);
+    const result = await runTool('dcmconv', ['+ti', instance.path, file]);
     expect(result.code, result.stderr).toBe(0);
     expected.push({ ...instance, path: file, transferSyntaxUid: IMPLICIT });
   }
