@@ -38,15 +38,16 @@ export async function echoMany(client: DimseClient, count: number): Promise<void
 }
 
 /**
- * Sends the files one after the other, as an application (and `dicomnet store`) would:
- * `openInstanceFiles` reads their Part 10 headers, a few at a time, then `storeFiles` sends them
- * on the association, reading the next small file while the current one is on the wire. `sync`:
- * `openInstanceFiles` with blocking calls (its `sync` option), as storescu reads its files.
+ * Sends the files one after the other, as `dicomnet store` does: `openInstanceFiles` reads their
+ * Part 10 headers (and small files whole) with blocking calls (its `sync` option, as storescu
+ * reads its files), then `storeFiles` sends them on the association, reading the next file ahead
+ * when it was not kept in memory. `sync` false: `openInstanceFiles` through the promise API, a
+ * few files at a time, as a server would.
  */
 export async function storeFiles(
   client: DimseClient,
   files: readonly string[],
-  sync = false,
+  sync = true,
 ): Promise<void> {
   const opened: InstanceFile[] = [];
   for (const entry of await openInstanceFiles(files, { sync })) {

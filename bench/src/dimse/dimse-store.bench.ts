@@ -27,7 +27,7 @@ type Size = 'small' | 'large';
 type Sender =
   | 'storescu'
   | 'dicomnet SCU'
-  | 'dicomnet SCU, sync open'
+  | 'dicomnet SCU, promise open'
   | 'dicomnet SCU, in memory'
   | 'dicomnet SCU, window 8';
 type ReceiverKind =
@@ -47,8 +47,8 @@ interface StoreLine {
 const RECEIVERS_AND_SENDERS: readonly Omit<StoreLine, 'size'>[] = [
   { sender: 'storescu', receiver: 'storescp', compares: 'baseline' },
   { sender: 'dicomnet SCU', receiver: 'storescp', compares: 'our SCU ÷ storescu' },
-  // Small only: the files opened with blocking calls (openInstanceFiles' sync option).
-  { sender: 'dicomnet SCU, sync open', receiver: 'storescp', compares: 'our SCU ÷ storescu' },
+  // Small only: the files opened through the promise API (openInstanceFiles without sync).
+  { sender: 'dicomnet SCU, promise open', receiver: 'storescp', compares: 'our SCU ÷ storescu' },
   // Diagnostic, small instances only: the SCU without reading files (read before timing).
   { sender: 'dicomnet SCU, in memory', receiver: 'storescp', compares: '(no file reading)' },
   { sender: 'storescu', receiver: 'dicomnet SCP, fsync', compares: 'our SCP ÷ storescp' },
@@ -75,7 +75,7 @@ const RECEIVERS_AND_SENDERS: readonly Omit<StoreLine, 'size'>[] = [
 function smallOnly(line: Omit<StoreLine, 'size'>): boolean {
   return (
     line.sender === 'dicomnet SCU, in memory' ||
-    line.sender === 'dicomnet SCU, sync open' ||
+    line.sender === 'dicomnet SCU, promise open' ||
     line.receiver.includes('window 8')
   );
 }
@@ -99,7 +99,7 @@ interface Target extends Receiver {
 const SENDER_IDS: Readonly<Record<Sender, string>> = {
   storescu: 'storescu',
   'dicomnet SCU': 'dicomnet',
-  'dicomnet SCU, sync open': 'dicomnet-sync-open',
+  'dicomnet SCU, promise open': 'dicomnet-promise-open',
   'dicomnet SCU, in memory': 'dicomnet-in-memory',
   'dicomnet SCU, window 8': 'dicomnet-window8',
 };
@@ -158,9 +158,9 @@ async function runLine(
     await drain(target.outputDir, files.length);
     return figures;
   }
-  if (line.sender === 'dicomnet SCU, sync open') {
+  if (line.sender === 'dicomnet SCU, promise open') {
     const figures = await runDicomnetScu(target, files.length, (client) =>
-      storeFiles(client, files, true),
+      storeFiles(client, files, false),
     );
     await drain(target.outputDir, files.length);
     return figures;
@@ -324,7 +324,7 @@ async function run(options: BenchmarkOptions): Promise<BenchmarkResult> {
       `${roundCount} rounds per line, lines interleaved round by round (one untimed warm-up pass); figures are medians. ratio = median over rounds of (line ÷ storescu → storescp of the same size in the same round); range = lowest and highest.`,
       "MB/s = Part 10 file bytes (10^6) per second. All files are Explicit VR Little Endian, sent as they are; every PDU is at most 16 KiB (the receivers' default maximum).",
       `dicomnet SCU → dicomnet SCP (small only): both ours, the SCP (createServer + storeToDirectory in a child process, fsync as named) granting an asynchronous operations window of ${WINDOW} (PS3.7 D.3.3.3); "dicomnet SCU" asks for none (window 1), "window ${WINDOW}" asks for ${WINDOW} and storeFiles keeps ${WINDOW} C-STOREs in flight. Their ratio is to storescu → storescp of the same round, which never fsyncs.`,
-      `dicomnet SCU: connect (not timed), then openInstanceFiles (16 at a time; a file of at most 256 KiB read whole with its header) and storeFiles (one file after the other; the next small file is read while the current one is on the wire), as dicomnet store does, timed from the first open to the last response; release not timed. "in memory" (small only, a diagnostic): the same with every data set read into memory before timing, client.store({ …, dataSet: bytes }). "sync open" (small only): the same as "dicomnet SCU" with openInstanceFiles({ sync: true }), blocking reads as storescu makes them.`,
+      `dicomnet SCU: connect (not timed), then openInstanceFiles({ sync: true }) (blocking reads, as storescu makes them, the event loop given back every 64 files; a file of at most 256 KiB read whole with its header) and storeFiles (one file after the other; the next small file is read while the current one is on the wire), as dicomnet store does, timed from the first open to the last response; release not timed. "in memory" (small only, a diagnostic): the same with every data set read into memory before timing, client.store({ …, dataSet: bytes }). "promise open" (small only): the same as "dicomnet SCU" with openInstanceFiles through the promise API (16 files at a time, the event loop never held), as a server would open files.`,
       'storescu: whole processes timed (+sd: all files of the folder on one association). rate = (N − 1) / (t(N files) − t(one small file)) (large: 1 / (t(large) − t(one small file))), t(one small file) the median of 3 runs in the same round ("subtracted ms"): this removes process start, association set-up and release. storescu loads each file whole into memory before sending it.',
       'Receivers write every instance to a file in a temporary folder on the same disk (emptied after each run, then `sync`, untimed, so that no line pays for the clean-up of the one before). storescp writes with plain write() and never fsyncs; storeToDirectory writes a temporary file, fsyncs it (fsync: true, its default) and renames it.',
       'SCP RSS: storescp VmHWM; dicomnet SCP child RSS once listening → resourceUsage().maxRSS at the end. Each size has its own receiver processes, so a peak belongs to one size.',

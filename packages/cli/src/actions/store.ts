@@ -61,7 +61,9 @@ export async function runStore(
   const onSkip = (file: string, reason: string): void => void skipped.push({ file, reason });
   for await (const file of findFiles(paths, { onSkip })) found.push(file);
   const files: InstanceFile[] = [];
-  for (const opened of await openInstanceFiles(found)) {
+  // Blocking reads, as storescu makes them: no association is open yet, and several times
+  // fewer µs a small file than the thread pool's round trips (bench/README.md, dimse-store).
+  for (const opened of await openInstanceFiles(found, { sync: true })) {
     if ('error' in opened)
       outcomes.push({ file: opened.path, meaning: opened.error.message, ok: false });
     else files.push(opened);

@@ -148,6 +148,21 @@ describe('openInstanceFiles', () => {
     ]);
   });
 
+  it('lets the event loop run between files opened with blocking calls, keeping their order', async () => {
+    const files = [];
+    for (let index = 0; index < 70; index++) files.push(await writeInstance(`s${index}.dcm`, 100));
+    let served = false;
+    setImmediate(() => (served = true));
+    const opened = await openInstanceFiles(
+      files.map((file) => file.path),
+      { sync: true },
+    );
+    expect(served).toBe(true);
+    expect(opened.map((entry) => ('error' in entry ? 'error' : entry.path))).toEqual(
+      files.map((file) => file.path),
+    );
+  });
+
   it('keeps data sets in memory up to keepBytes, and reads the others again when sent', async () => {
     const files = [];
     for (let index = 0; index < 4; index++) files.push(await writeInstance(`f${index}.dcm`, 1000));

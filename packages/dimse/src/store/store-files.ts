@@ -78,6 +78,17 @@ export async function* storeFiles(
   while (inFlight.length > 0) yield unwrap(await (inFlight.shift() as Settled<StoreFileOutcome>));
 }
 
+/**
+ * Files `openInstanceFiles` reads with blocking calls before it lets the event loop run: about
+ * 2 ms of small files from the page cache, against 64 round trips through the event loop saved.
+ */
+const SYNC_FILES_PER_TURN = 64;
+
+/** Resolves after the event loop has served what is due (timers, I/O, signals). */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
 /** Stores in flight at once when the peer granted an unlimited window. */
 const UNLIMITED_WINDOW = 16;
 
@@ -101,9 +112,10 @@ export interface OpenInstanceFilesOptions {
   readonly keepBytes?: number;
   /**
    * Read with blocking system calls, one file after the other (`openInstanceFileSync`): several
-   * times faster on files in the page cache, but the event loop is held for the whole call
-   * (about 30 µs a small file). For a command line that opens its files before any
-   * association, as storescu does; `concurrency` is then ignored. Default false.
+   * times faster on files in the page cache, but the event loop is held while a file is read
+   * (about 30 µs a small file in the page cache, a disk's latency otherwise), and given back
+   * after every 64 files, so that timers and signals (Ctrl-C) are still served. For a command line that opens its files before any association, as storescu
+   * does; `concurrency` is then ignored. Default false.
    */
   readonly sync?: boolean;
 }
@@ -124,13 +136,15 @@ export async function openInstanceFiles(
     return file;
   };
   if (options.sync === true) {
-    return paths.map((path) => {
+    for (const [index, path] of paths.entries()) {
+      if (index > 0 && index % SYNC_FILES_PER_TURN === 0) await nextTurn();
       try {
-        return kept(openInstanceFileSync(path, { keepDataSet: keepBytes > 0 }));
+        results[index] = kept(openInstanceFileSync(path, { keepDataSet: keepBytes > 0 }));
       } catch (error) {
-        return { path, error: asError(error) };
+        results[index] = { path, error: asError(error) };
       }
-    });
+    }
+    return results;
   }
   let next = 0;
   const worker = async (): Promise<void> => {
