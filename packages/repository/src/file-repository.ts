@@ -634,6 +634,7 @@ export class FileRepository implements Repository {
       (inventory ?? patientRow)?.storedPath ?? storedPathOf(request.sopInstanceUid),
       request.sourceAeTitle,
       options.signal,
+      options.inventoryKeys,
     );
     const when = now();
     // The same UID as a patient instance (UIDs are meant to be unique, PS3.5 9): its file was

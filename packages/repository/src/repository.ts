@@ -41,6 +41,15 @@ export interface StoreOptions {
   readonly duplicate?: DuplicatePolicy;
   /** Aborting stops the store; nothing of it remains. */
   readonly signal?: AbortSignal;
+  /**
+   * For an Inventory Storage instance whose writer holds its keys (an Inventory Creation SCP's
+   * sink): the top-level attributes of `dataSet` but its sequences of records, exactly as they
+   * are in `dataSet`. The repository then indexes these instead of reading the stored file back
+   * (a leaf of thousands of records is megabytes), after the checks it makes on keys it reads
+   * (UIDs, SOP Class, File Meta Information). The caller vouches that they are the data set's.
+   * Ignored for other SOP Classes.
+   */
+  readonly inventoryKeys?: DataSet;
 }
 
 /** What the repository knows about one stored instance. Date-times are DICOM DT in UTC. */

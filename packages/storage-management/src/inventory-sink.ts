@@ -2,6 +2,8 @@
 // they are Inventory Storage instances, found and retrieved through Inventory FIND/GET/MOVE
 // (PS3.4 JJ).
 
+import type { DataSet } from '@dicomnet/data';
+
 /** One produced Inventory SOP Instance, as a C-STORE would carry it. */
 export interface ProducedInstance {
   readonly sopInstanceUid: string;
@@ -10,6 +12,12 @@ export interface ProducedInstance {
   readonly transferSyntaxUid: string;
   /** The data set in `transferSyntaxUid`: no preamble, no File Meta Information. */
   readonly dataSet: AsyncIterable<Uint8Array>;
+  /**
+   * The top-level attributes of `dataSet` but its Incorporated Inventory Instance (0008,0422) and
+   * Inventoried Studies (0008,0423) Sequences, as written: its keys (PS3.3 C.38.1) without
+   * reading its bytes.
+   */
+  readonly keys: DataSet;
 }
 
 /** A place that keeps produced Inventory instances. */

@@ -19,6 +19,7 @@ import {
   EXPLICIT_LE,
   INVENTORY_STORAGE,
   inventoryBytes,
+  inventoryDataSet,
   type InventoryFixture,
 } from '../../test/inventory-instance.js';
 
@@ -205,6 +206,76 @@ describe('Inventory Storage instances in the repository (PS3.4 GG.6.6, PS3.3 A.8
       expect(error).toBeInstanceOf(InvalidInstanceError);
       expect(await repo.get('1.2.826.0.1.3680043.10.9.5')).toBeUndefined();
       expect(await repo.get(patient.sopInstanceUid)).toBeUndefined();
+      expect(await readdir(path.join(repo.root, 'incoming'))).toEqual([]);
+    } finally {
+      await repo.close();
+    }
+  });
+
+  it('indexes the keys its writer hands it (inventoryKeys) as it indexes the keys it reads back', async () => {
+    const fixtures: InventoryFixture[] = [
+      {
+        sopInstanceUid: '1.2.826.0.1.3680043.10.9.41',
+        transactionUid: '1.2.826.0.1.3680043.10.9.99',
+        purpose: 'Müller, 北京 — the keys in UTF-8',
+        level: 'INSTANCE',
+        completion: 'PARTIAL',
+        studies: ['1.2.3', '1.2.4', '1.2.5'],
+        total: 12n,
+      },
+      { sopInstanceUid: '1.2.826.0.1.3680043.10.9.42', scope: [], purpose: '' },
+    ];
+    const read = await FileRepository.open({ root: freshRoot() });
+    const given = await FileRepository.open({ root: freshRoot() });
+    try {
+      for (const fixture of fixtures) {
+        const { request: req } = request(fixture, 900);
+        const { '00080423': records, ...keys } = inventoryDataSet(fixture);
+        void records;
+        await read.store(req);
+        const { request: same } = request(fixture, 900);
+        await given.store(same, { inventoryKeys: keys });
+      }
+      const withoutCursor = (found: Awaited<ReturnType<typeof allInventories>>) =>
+        found.map(({ attributes, dataSet, sopInstanceUid }) => ({
+          attributes,
+          dataSet,
+          sopInstanceUid,
+        }));
+      const indexed = withoutCursor(await allInventories(read));
+      expect(indexed).toHaveLength(2);
+      expect(indexed[0]?.attributes['00080401']).toEqual(['Müller, 北京 — the keys in UTF-8']);
+      expect(withoutCursor(await allInventories(given))).toEqual(indexed);
+      for (const { sopInstanceUid } of fixtures) {
+        const { receivedAt, updatedAt, ...rest } = (await given.get(sopInstanceUid))!;
+        void receivedAt;
+        void updatedAt;
+        expect(await read.get(sopInstanceUid)).toMatchObject(rest);
+      }
+    } finally {
+      await read.close();
+      await given.close();
+    }
+  });
+
+  it('refuses inventoryKeys of another instance or class, storing nothing', async () => {
+    const repo = await FileRepository.open({ root: freshRoot() });
+    try {
+      const fixture = { sopInstanceUid: '1.2.826.0.1.3680043.10.9.43' };
+      const keys = inventoryDataSet(fixture);
+      for (const [changed, reason] of [
+        [
+          { '00080018': { vr: 'UI', Value: ['1.2.826.0.1.3680043.10.9.44'] } },
+          'sop-instance-mismatch',
+        ],
+        [{ '00080016': { vr: 'UI', Value: ['1.2.840.10008.5.1.4.1.1.7'] } }, 'sop-class-mismatch'],
+        [{ '00080018': { vr: 'UI', Value: ['not a uid'] } }, 'malformed-uid'],
+      ] as const) {
+        await expect(
+          repo.store(request(fixture).request, { inventoryKeys: { ...keys, ...changed } }),
+        ).rejects.toMatchObject({ reason });
+      }
+      expect(await repo.get(fixture.sopInstanceUid)).toBeUndefined();
       expect(await readdir(path.join(repo.root, 'incoming'))).toEqual([]);
     } finally {
       await repo.close();

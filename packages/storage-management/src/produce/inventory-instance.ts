@@ -6,6 +6,7 @@ import {
   TransferSyntax,
   tagNumber,
   writeElements,
+  type DataElement,
   type DataSet,
   type ElementWriterInput,
 } from '@dicomnet/data';
@@ -44,15 +45,6 @@ export interface InventoryInstanceContent {
 const INVENTORY_MANUFACTURER = 'dicomnet';
 const MODEL_NAME = 'dicomnet storage-management';
 
-function element(
-  tag: string,
-  vr: string,
-  values: readonly (string | number | bigint)[],
-): ElementWriterInput {
-  if (typeof values[0] === 'string') return elementToken(tag, { vr, Value: values });
-  return { kind: 'model-element', tag: tagNumber(tag), element: { vr, Value: values } };
-}
-
 function* sequence(
   tag: string,
   items: () => Iterable<Iterable<ElementWriterInput>>,
@@ -79,8 +71,8 @@ function* referenceItem(node: IncorporatedNode): Generator<ElementWriterInput> {
     // PS3.3 C.38.2.3: 1C, required when the referenced instance incorporates others.
     yield* sequence(Tag.IncorporatedInventoryInstanceSequence, () => referenceItems(node.children));
   }
-  yield element(Tag.ReferencedSOPClassUID, 'UI', [INVENTORY_STORAGE_SOP_CLASS]);
-  yield element(Tag.ReferencedSOPInstanceUID, 'UI', [node.sopInstanceUid]);
+  yield elementInput(Tag.ReferencedSOPClassUID, { vr: 'UI', Value: [INVENTORY_STORAGE_SOP_CLASS] });
+  yield elementInput(Tag.ReferencedSOPInstanceUID, { vr: 'UI', Value: [node.sopInstanceUid] });
 }
 
 const ITEM_END: ElementWriterInput = { kind: 'item-end' };
@@ -134,39 +126,74 @@ function* recordItems(
   while (open.length > 0) yield* close();
 }
 
-function scopeElement(scope: DataSet | undefined): ElementWriterInput {
+function scopeElement(scope: DataSet | undefined): DataElement {
   // PS3.3 C.38.1.1.2 and C.38.2.1: the scope as applied; an empty sequence is the universal match.
   const applied = scope !== undefined && Object.keys(scope).length > 0 ? [scope] : [];
-  return {
-    kind: 'model-element',
-    tag: tagNumber(Tag.ScopeOfInventorySequence),
-    element: { vr: 'SQ', Value: applied },
+  return { vr: 'SQ', Value: applied };
+}
+
+/** An element outside the records: text as a value token (as records are), others as a model. */
+function elementInput(tag: string, element: DataElement): ElementWriterInput {
+  if (typeof element.Value?.[0] === 'string') return elementToken(tag, element);
+  return { kind: 'model-element', tag: tagNumber(tag), element };
+}
+
+/**
+ * The top-level elements of one Inventory instance but its sequences of records and references,
+ * in ascending tag order (PS3.5 7.1): those before the Inventoried Studies Sequence (0008,0423)
+ * and those after it. Made once, both written and handed to the sink as the instance's keys.
+ */
+function keyElements(content: InventoryInstanceContent): {
+  before: DataSet;
+  after: DataSet;
+} {
+  const { request } = content;
+  const created = new Date(); // Instance Creation Date/Time: when this instance is written
+  const header: DataSet = {
+    '00080012': { vr: 'DA', Value: [dicomDate(created)] }, // Instance Creation Date, C.12.1
+    '00080013': { vr: 'TM', Value: [dicomTime(created)] },
+    [Tag.SOPClassUID]: { vr: 'UI', Value: [INVENTORY_STORAGE_SOP_CLASS] },
+    [Tag.SOPInstanceUID]: { vr: 'UI', Value: [content.sopInstanceUid] },
+    // PS3.3 C.38.1.1.1: when production began, the same in every instance of the production.
+    [Tag.ContentDate]: { vr: 'DA', Value: [dicomDate(request.startedAt)] },
+    [Tag.ContentTime]: { vr: 'TM', Value: [dicomTime(request.startedAt)] },
+    '00080070': { vr: 'LO', Value: [INVENTORY_MANUFACTURER] }, // C.7.5.1, Type 2
+    [Tag.TimezoneOffsetFromUTC]: { vr: 'SH', Value: ['+0000'] }, // C.12.1: our DA/TM/DT are UTC
+    [Tag.ScopeOfInventorySequence]: scopeElement(request.scope),
+    // Type 2 (C.38.1): present, empty when no purpose was given.
+    [Tag.InventoryPurpose]:
+      request.purpose === undefined || request.purpose === ''
+        ? { vr: 'LT' }
+        : { vr: 'LT', Value: [request.purpose] },
+    [Tag.InventoryLevel]: { vr: 'CS', Value: [request.level] },
   };
+  const after: DataSet = {
+    [Tag.InventoryCompletionStatus]: { vr: 'CS', Value: [content.completion] },
+    [Tag.NumberOfStudyRecordsInInstance]: { vr: 'UL', Value: [content.studyRecords] },
+    // Type 1 in the INVENTORY directory record (PS3.3 F.5.48); its place in C.38.1 is
+    // UNCONFIRMED: every instance carries it, counting the studies of its own subtree.
+    [Tag.TotalNumberOfStudyRecords]: { vr: 'UV', Value: [BigInt(content.totalStudyRecords)] },
+    '00081090': { vr: 'LO', Value: [MODEL_NAME] }, // Manufacturer's Model Name, C.7.5.1
+    // Type 1C (C.38.1): present when a transaction of Inventory Creation asked for the inventory.
+    ...(request.transactionUid === undefined
+      ? {}
+      : { [Tag.TransactionUID]: { vr: 'UI', Value: [request.transactionUid] } }),
+  };
+  // PS3.5 6.1.2.3: without (0008,0005) text is the default repertoire; the purpose and the scope
+  // are the caller's text and may need more, as a record may.
+  const nonAscii = content.nonAscii || hasNonAscii(header) || hasNonAscii(after);
+  const before: DataSet = nonAscii
+    ? { [Tag.SpecificCharacterSet]: { vr: 'CS', Value: ['ISO_IR 192'] }, ...header }
+    : header;
+  return { before, after };
 }
 
 /** The tokens of one Inventory instance's data set, in ascending tag order (PS3.5 7.1). */
 function* inventoryInstanceTokens(
   content: InventoryInstanceContent,
+  keys: { before: DataSet; after: DataSet },
 ): Generator<ElementWriterInput> {
-  const { request } = content;
-  const created = new Date(); // Instance Creation Date/Time: when this instance is written
-  const nonAscii = content.nonAscii || (request.scope !== undefined && hasNonAscii(request.scope));
-  if (nonAscii) yield element(Tag.SpecificCharacterSet, 'CS', ['ISO_IR 192']);
-  yield element('00080012', 'DA', [dicomDate(created)]); // Instance Creation Date, C.12.1
-  yield element('00080013', 'TM', [dicomTime(created)]);
-  yield element(Tag.SOPClassUID, 'UI', [INVENTORY_STORAGE_SOP_CLASS]);
-  yield element(Tag.SOPInstanceUID, 'UI', [content.sopInstanceUid]);
-  // PS3.3 C.38.1.1.1: the moment production began, the same in every instance of the production.
-  yield element(Tag.ContentDate, 'DA', [dicomDate(request.startedAt)]);
-  yield element(Tag.ContentTime, 'TM', [dicomTime(request.startedAt)]);
-  yield element('00080070', 'LO', [INVENTORY_MANUFACTURER]); // C.7.5.1, Type 2
-  yield element(Tag.TimezoneOffsetFromUTC, 'SH', ['+0000']); // C.12.1: our DA/TM/DT are UTC
-  yield scopeElement(request.scope);
-  // Type 2 (C.38.1): present, empty when no purpose was given.
-  yield request.purpose === undefined || request.purpose === ''
-    ? { kind: 'model-element', tag: tagNumber(Tag.InventoryPurpose), element: { vr: 'LT' } }
-    : element(Tag.InventoryPurpose, 'LT', [request.purpose]);
-  yield element(Tag.InventoryLevel, 'CS', [request.level]);
+  for (const [tag, element] of Object.entries(keys.before)) yield elementInput(tag, element);
   const incorporated = content.incorporated ?? [];
   if (incorporated.length > 0) {
     yield* sequence(Tag.IncorporatedInventoryInstanceSequence, () => referenceItems(incorporated));
@@ -179,17 +206,9 @@ function* inventoryInstanceTokens(
     vr: 'SQ',
     length: undefined,
   };
-  yield* recordItems(content.records, request.level);
+  yield* recordItems(content.records, content.request.level);
   yield SEQUENCE_END;
-  yield element(Tag.InventoryCompletionStatus, 'CS', [content.completion]);
-  yield element(Tag.NumberOfStudyRecordsInInstance, 'UL', [content.studyRecords]);
-  // Type 1 in the INVENTORY directory record (PS3.3 F.5.48); its place in C.38.1 is UNCONFIRMED:
-  // every instance carries it, counting the studies of its own subtree.
-  yield element(Tag.TotalNumberOfStudyRecords, 'UV', [BigInt(content.totalStudyRecords)]);
-  yield element('00081090', 'LO', [MODEL_NAME]); // Manufacturer's Model Name, C.7.5.1
-  // Type 1C (C.38.1): present when a transaction of Inventory Creation asked for the inventory.
-  if (request.transactionUid !== undefined)
-    yield element(Tag.TransactionUID, 'UI', [request.transactionUid]);
+  for (const [tag, element] of Object.entries(keys.after)) yield elementInput(tag, element);
 }
 
 /** One instance, ready for a sink: its data set in Explicit VR Little Endian, streamed. */
@@ -198,11 +217,13 @@ export function producedInstance(
   signal?: AbortSignal,
 ): ProducedInstance {
   const transferSyntaxUid = TransferSyntax.ExplicitVrLittleEndian;
+  const keys = keyElements(content);
   return {
     sopInstanceUid: content.sopInstanceUid,
     sopClassUid: INVENTORY_STORAGE_SOP_CLASS,
     transferSyntaxUid,
-    dataSet: writeElements(inventoryInstanceTokens(content), {
+    keys: { ...keys.before, ...keys.after },
+    dataSet: writeElements(inventoryInstanceTokens(content, keys), {
       transferSyntaxUid,
       lengths: 'as-given',
       ...(signal === undefined ? {} : { signal }),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { DataSet } from '@dicomnet/data';
+import { readAttributes, TransferSyntax, type DataSet } from '@dicomnet/data';
 import {
   INVENTORY_STORAGE_SOP_CLASS,
   finishInventory,
@@ -242,6 +242,38 @@ describe('produceInventory', () => {
     expect(distinct(await treeRecords(sink, root.sopInstanceUid))).toEqual(
       expectedRecords(studies, 'STUDY'),
     );
+  });
+
+  it("hands the sink each instance's keys: its top-level attributes but the record and reference sequences", async () => {
+    const studies = [
+      ...makeStudies(4, 2, 2),
+      { uid: '1.2.9', patientName: 'Müller^Jürgen', series: [] },
+    ];
+    const sink = new MemorySink();
+    const root = await produceInventory({
+      source: arraySource(studies),
+      sink,
+      request: request('INSTANCE', {
+        purpose: 'Überprüfung',
+        scope: { '00100020': { vr: 'LO', Value: ['PID1'] } },
+      }),
+      maxRecordsPerInstance: 4,
+      fanOut: 2,
+    });
+    expect(root.instances.length).toBeGreaterThan(5); // leaves, nodes and the root
+    for (const uid of root.instances) {
+      const keys = sink.keys.get(uid)!;
+      const written = await readAttributes(
+        [sink.stored.get(uid)!],
+        [...Object.keys(keys), '00080422', '00080423'],
+        { transferSyntaxUid: TransferSyntax.ExplicitVrLittleEndian },
+      );
+      const { '00080422': references, '00080423': records, ...rest } = written;
+      void references;
+      expect(records?.vr).toBe('SQ');
+      expect(keys).toEqual(rest);
+      expect(Object.keys(keys)).toEqual(expect.arrayContaining(['00080018', '00080426']));
+    }
   });
 
   it('resumed after a checkpoint, gives the same records and instances as an uninterrupted run', async () => {

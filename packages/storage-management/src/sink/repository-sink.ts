@@ -18,7 +18,12 @@ export function repositorySink(repository: Repository): InventorySink {
           sopInstanceUid: instance.sopInstanceUid,
           transferSyntaxUid: instance.transferSyntaxUid,
         },
-        { duplicate: 'replace', ...(signal === undefined ? {} : { signal }) },
+        {
+          duplicate: 'replace',
+          // Its own keys: the repository need not read megabytes of records back to find them.
+          inventoryKeys: instance.keys,
+          ...(signal === undefined ? {} : { signal }),
+        },
       );
     },
     async remove(sopInstanceUid: string): Promise<void> {

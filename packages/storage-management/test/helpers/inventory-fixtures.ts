@@ -86,9 +86,10 @@ export function arraySource(studies: readonly FixtureStudy[]): InventorySource {
   };
 }
 
-/** A sink keeping each stored instance's data set bytes, by SOP Instance UID. */
+/** A sink keeping each stored instance's data set bytes and keys, by SOP Instance UID. */
 export class MemorySink implements InventorySink {
   readonly stored = new Map<string, Uint8Array>();
+  readonly keys = new Map<string, DataSet>();
   readonly order: string[] = [];
   readonly removed: string[] = [];
 
@@ -99,6 +100,7 @@ export class MemorySink implements InventorySink {
       chunks.push(chunk);
     }
     this.stored.set(instance.sopInstanceUid, Buffer.concat(chunks));
+    this.keys.set(instance.sopInstanceUid, instance.keys);
     this.order.push(instance.sopInstanceUid);
   }
 
