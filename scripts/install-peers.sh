@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs the real DICOM peers the interop tests start (PEERS.md §1): Debian's dcmtk and orthanc,
+# Installs the real DICOM peers the interop tests start (PEERS.md §1, §5): Debian's dcmtk, orthanc,
+# dicom3tools (dciodvfy) and python3-odil (Inventory FIND/GET/MOVE by another implementation),
 # as root with apt, without starting Orthanc's system service (a policy-rc.d that answers 101,
 # "action forbidden", for the length of the install). Does nothing when every tool is there.
 # Used by .ci/run and by `npm test` (scripts/test.mjs); safe to run twice.
@@ -8,8 +9,10 @@ set -euo pipefail
 
 # Every program the peer launchers of tooling/test-utils start, and what the TLS tests need.
 PEER_TOOLS=(storescp storescu echoscu findscu movescu getscu dcmsend dcmrecv dcmqrscp termscu
-  dump2dcm dcmdump dcmconv dcmcrle dcmcjpeg Orthanc openssl)
-PACKAGES=(dcmtk orthanc openssl)
+  dump2dcm dcmdump dcmconv dcmcrle dcmcjpeg Orthanc openssl dciodvfy)
+PACKAGES=(dcmtk orthanc openssl dicom3tools python3-odil)
+# odil is a Python module of Debian's own interpreter (the tests run /usr/bin/python3).
+ODIL_CHECK=(/usr/bin/python3 -c 'import odil')
 
 # Orthanc installs into /usr/sbin, which a non-login shell may lack.
 case ":$PATH:" in *:/usr/sbin:*) ;; *) export PATH="$PATH:/usr/sbin" ;; esac
@@ -17,6 +20,7 @@ case ":$PATH:" in *:/usr/sbin:*) ;; *) export PATH="$PATH:/usr/sbin" ;; esac
 missing_tools() {
   local tool
   for tool in "${PEER_TOOLS[@]}"; do command -v "$tool" >/dev/null || echo "$tool"; done
+  "${ODIL_CHECK[@]}" 2>/dev/null || echo "python3-odil"
 }
 
 missing=$(missing_tools | tr '\n' ' ')

@@ -3,13 +3,13 @@
 // GET/MOVE (PS3.4 JJ) on a repository filled beforehand with generated studies.
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { FileRepository } from '@dicomnet/repository';
 import { createInventoryScu, type InitiatedTransaction } from '@dicomnet/storage-management';
 import { freePort, tempDir } from '@dicomnet/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeDemoStudies, DEMO_SYNTAX, type DemoInstance } from '../../src/actions/demo-studies.js';
+import { makeDemoStudies } from '../../src/actions/demo-studies.js';
 import { ExitCode } from '../../src/exit-codes.js';
 import { BIN, startServe, stopServe, type ServeLine, type Serving } from '../bin-child.js';
+import { fillRepository } from '../fill-repository.js';
 
 /** Bound of one CLI run. */
 const RUN_TIMEOUT_MS = 60_000;
@@ -43,23 +43,6 @@ function runBin(
       resolve({ code, lines, stderr: `${stderr}${stdout}` });
     });
   });
-}
-
-/** A repository at `root` holding `instances`, closed again for `serve` to open. */
-async function fillRepository(root: string, instances: readonly DemoInstance[]): Promise<void> {
-  const repository = await FileRepository.open({ root, fsync: false });
-  try {
-    for (const instance of instances) {
-      await repository.store({
-        dataSet: instance.bytes,
-        sopClassUid: instance.sopClassUid,
-        sopInstanceUid: instance.sopInstanceUid,
-        transferSyntaxUid: DEMO_SYNTAX,
-      });
-    }
-  } finally {
-    await repository.close();
-  }
 }
 
 function summaryOf(lines: readonly Line[]): Line | undefined {

@@ -7,6 +7,7 @@
 // findscu, getscu and movescu of DCMTK 3.6.7 cannot take part: their Information Model is one of
 // fixed options (-W/-P/-S/-O, getscu/movescu -P/-S/-O) with no option or configuration file to
 // propose another abstract syntax, so they never propose Inventory FIND/GET/MOVE (…201.2/.4/.3).
+// odil does (packages/cli/test/interop/inventory-odil.test.ts, against `dicomnet serve`).
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { encodeFileMetaInformation, readPart10Header } from '@dicomnet/data';
