@@ -11,6 +11,7 @@ import { freePort, generateInstances, runTool, startStorescp, tempDir } from '@d
 import type { DcmtkScp, GeneratedInstance, TestTransferSyntax } from '@dicomnet/test-utils';
 import {
   connect,
+  convertInstance,
   createServer,
   NoPresentationContextError,
   openInstanceFile,
@@ -67,6 +68,29 @@ async function outputDir(): Promise<string> {
   await mkdir(dir);
   return dir;
 }
+
+async function gather(source: StoreInstance['dataSet']): Promise<Buffer> {
+  if (source instanceof Uint8Array) return Buffer.from(source);
+  const chunks: Uint8Array[] = [];
+  for await (const chunk of source) chunks.push(chunk);
+  return Buffer.concat(chunks);
+}
+
+describe('convertInstance', () => {
+  it('converts in memory, and past maxBytes as it is read, to the bytes DCMTK converts to', async () => {
+    for (const [index, instance] of instances.entries()) {
+      const want = (await readInstance(expected[index]!.path)).dataSet;
+      for (const options of [{}, { maxBytes: 0 }]) {
+        const file = await openInstanceFile(instance.path);
+        const converted = await convertInstance(file, IMPLICIT, options);
+        expect(converted.transferSyntaxUid).toBe(IMPLICIT);
+        expect((await gather(converted.dataSet)).equals(want), instance.transferSyntaxUid).toBe(
+          true,
+        );
+      }
+    }
+  });
+});
 
 describe('our SCU to storescp accepting Implicit VR Little Endian only', () => {
   let storescp: DcmtkScp;
