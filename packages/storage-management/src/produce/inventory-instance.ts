@@ -1,11 +1,12 @@
 // One Inventory SOP Instance (PS3.3 A.88: General Equipment C.7.5.1, Inventory C.38.1, SOP Common
-// C.12.1) as element-writer tokens, and as the stream of bytes a sink stores. The records stream
-// through: study, series and instance items are written with undefined lengths (PS3.5 7.5.2), so
-// nothing but the current record is encoded at a time.
+// C.12.1) as the stream of bytes a sink stores, and its keys. The records, already encoded, are
+// copied into the output chunks: study, series and instance items are written with undefined
+// lengths (PS3.5 7.5.2), so nothing but the current chunk is held; the few elements outside them
+// go through the element writer.
 import {
   TransferSyntax,
   tagNumber,
-  writeElements,
+  writeElementsSync,
   type DataElement,
   type DataSet,
   type ElementWriterInput,
@@ -14,7 +15,7 @@ import type { ProducedInstance } from '../inventory-sink.js';
 import { Tag } from '../tags.js';
 import { INVENTORY_STORAGE_SOP_CLASS } from '../uids.js';
 import { dicomDate, dicomTime } from './dicom-time.js';
-import { elementToken, hasNonAscii, type EncodedRecord } from './record-tokens.js';
+import { elementToken, hasNonAscii, type EncodedRecord } from './record-encoder.js';
 import type { InventoryCompletionStatus, InventoryRequestSpec } from './types.js';
 
 /** A node of the tree below an instance, as its Incorporated Inventory Instance items say. */
@@ -75,55 +76,109 @@ function* referenceItem(node: IncorporatedNode): Generator<ElementWriterInput> {
   yield elementInput(Tag.ReferencedSOPInstanceUID, { vr: 'UI', Value: [node.sopInstanceUid] });
 }
 
-const ITEM_END: ElementWriterInput = { kind: 'item-end' };
-const SEQUENCE_END: ElementWriterInput = { kind: 'sequence-end' };
 const DEPTH: Readonly<Record<EncodedRecord['kind'], number>> = { study: 0, series: 1, instance: 2 };
+
+// Explicit VR Little Endian headers of undefined length and delimiters (PS3.5 7.1.2, 7.5).
+const UNDEFINED = [0xff, 0xff, 0xff, 0xff];
+const ITEM_BYTES = Uint8Array.from([0xfe, 0xff, 0x00, 0xe0, ...UNDEFINED]);
+const ITEM_DELIMITATION = Uint8Array.from([0xfe, 0xff, 0x0d, 0xe0, 0, 0, 0, 0]);
+const SEQUENCE_DELIMITATION = Uint8Array.from([0xfe, 0xff, 0xdd, 0xe0, 0, 0, 0, 0]);
+const sequenceHeader = (tag: string): Uint8Array => {
+  const number = tagNumber(tag);
+  const group = number >>> 16;
+  const element = number & 0xffff;
+  return Uint8Array.from([
+    group & 0xff, group >>> 8, element & 0xff, element >>> 8, 0x53, 0x51, 0, 0, ...UNDEFINED,
+  ]); // prettier-ignore
+};
 const CHILD_SEQUENCE = [Tag.InventoriedSeriesSequence, Tag.InventoriedInstancesSequence].map(
-  tagNumber,
+  sequenceHeader,
 );
+const STUDIES_SEQUENCE = sequenceHeader(Tag.InventoriedStudiesSequence);
+
+const CHUNK_BYTES = 64 * 1024;
+
+/** Output chunks of CHUNK_BYTES, filled by copying bytes in. */
+class ChunkFiller {
+  #chunk = new Uint8Array(CHUNK_BYTES);
+  #used = 0;
+  /** The chunks filled since the last {@link take}. */
+  #full: Uint8Array[] = [];
+
+  /** Appends `bytes[start, end)`. */
+  put(bytes: Uint8Array, start = 0, end = bytes.length): void {
+    while (start < end) {
+      const count = Math.min(end - start, CHUNK_BYTES - this.#used);
+      const chunk = this.#chunk;
+      // Most pieces are a record's few dozen bytes: a loop copies those without making a view.
+      if (count < 64) {
+        let at = this.#used;
+        for (let index = start; index < start + count; index++) chunk[at++] = bytes[index]!;
+      } else {
+        chunk.set(bytes.subarray(start, start + count), this.#used);
+      }
+      this.#used += count;
+      start += count;
+      if (this.#used === CHUNK_BYTES) {
+        this.#full.push(chunk);
+        this.#chunk = new Uint8Array(CHUNK_BYTES);
+        this.#used = 0;
+      }
+    }
+  }
+
+  /** The filled chunks (and with `all`, what the last one holds so far), handed over. */
+  take(all = false): Uint8Array[] {
+    const full = this.#full;
+    this.#full = [];
+    if (all && this.#used > 0) {
+      full.push(this.#chunk.subarray(0, this.#used));
+      this.#chunk = new Uint8Array(CHUNK_BYTES);
+      this.#used = 0;
+    }
+    return full;
+  }
+}
 
 /**
- * The items of the Inventoried Studies Sequence (0008,0423) from `records` (flat, depth first),
- * with their Inventoried Series (0008,0424) and Instances (0008,0425) Sequences nested, in one
- * loop: a record's elements after its child sequence are written when the sequence closes.
+ * The Inventoried Studies Sequence (0008,0423) from `records` (flat, depth first), with their
+ * Inventoried Series (0008,0424) and Instances (0008,0425) Sequences nested, copied into `out`
+ * in one loop: a record's elements after its child sequence are written when the sequence closes.
+ * Undefined lengths throughout (PS3.5 7.5.2), so nothing but the output chunk is held.
+ * Yields the chunks filled after each record.
  */
-function* recordItems(
+function* recordBytes(
   records: readonly EncodedRecord[],
   level: InventoryRequestSpec['level'],
-): Generator<ElementWriterInput> {
+  out: ChunkFiller,
+): Generator<Uint8Array[]> {
   const deepest = level === 'STUDY' ? 0 : level === 'SERIES' ? 1 : 2;
   const open: EncodedRecord[] = [];
-  const counters = [0, 0, 0];
-  // One array reused for each record's tokens: no generator per record.
-  const tokens: ElementWriterInput[] = [];
-  const close = function* (): Generator<ElementWriterInput> {
+  const close = (): void => {
     const record = open.pop()!;
-    yield SEQUENCE_END;
-    tokens.length = 0;
-    record.appendTokens(record.childAt, record.size, tokens);
-    for (const token of tokens) yield token;
-    yield ITEM_END;
+    out.put(SEQUENCE_DELIMITATION);
+    out.put(record.slab, record.childAt, record.end);
+    out.put(ITEM_DELIMITATION);
   };
+  out.put(STUDIES_SEQUENCE);
   for (const record of records) {
     const depth = DEPTH[record.kind];
     if (depth > open.length) throw new TypeError(`a ${record.kind} record without its parent`);
-    while (open.length > depth) yield* close();
-    yield { kind: 'item', index: counters[depth]!++, length: undefined };
+    while (open.length > depth) close();
+    out.put(ITEM_BYTES);
     if (depth < deepest) {
-      tokens.length = 0;
-      record.appendTokens(0, record.childAt, tokens);
-      for (const token of tokens) yield token;
-      yield { kind: 'sequence', tag: CHILD_SEQUENCE[depth]!, vr: 'SQ', length: undefined };
-      counters[depth + 1] = 0;
+      out.put(record.slab, record.start, record.childAt);
+      out.put(CHILD_SEQUENCE[depth]!);
       open.push(record);
     } else {
-      tokens.length = 0;
-      record.appendTokens(0, record.size, tokens);
-      for (const token of tokens) yield token;
-      yield ITEM_END;
+      out.put(record.slab, record.start, record.end);
+      out.put(ITEM_DELIMITATION);
     }
+    const full = out.take();
+    if (full.length > 0) yield full;
   }
-  while (open.length > 0) yield* close();
+  while (open.length > 0) close();
+  out.put(SEQUENCE_DELIMITATION);
 }
 
 function scopeElement(scope: DataSet | undefined): DataElement {
@@ -188,27 +243,38 @@ function keyElements(content: InventoryInstanceContent): {
   return { before, after };
 }
 
-/** The tokens of one Inventory instance's data set, in ascending tag order (PS3.5 7.1). */
-function* inventoryInstanceTokens(
+/**
+ * One Inventory instance's data set in Explicit VR Little Endian, in ascending tag order (PS3.5
+ * 7.1): the elements outside the records through the element writer, the records copied as
+ * encoded.
+ */
+async function* inventoryInstanceBytes(
   content: InventoryInstanceContent,
   keys: { before: DataSet; after: DataSet },
-): Generator<ElementWriterInput> {
-  for (const [tag, element] of Object.entries(keys.before)) yield elementInput(tag, element);
+  signal: AbortSignal | undefined,
+): AsyncGenerator<Uint8Array> {
+  const syntax = { transferSyntaxUid: TransferSyntax.ExplicitVrLittleEndian };
+  const out = new ChunkFiller();
+  const head: ElementWriterInput[] = Object.entries(keys.before).map(([tag, element]) =>
+    elementInput(tag, element),
+  );
   const incorporated = content.incorporated ?? [];
   if (incorporated.length > 0) {
-    yield* sequence(Tag.IncorporatedInventoryInstanceSequence, () => referenceItems(incorporated));
+    head.push(
+      ...sequence(Tag.IncorporatedInventoryInstanceSequence, () => referenceItems(incorporated)),
+    );
   }
+  for (const chunk of writeElementsSync(head, syntax)) out.put(chunk);
   // Type UNCONFIRMED (storage-management.md §12): written always, empty in a node that only
   // incorporates others.
-  yield {
-    kind: 'sequence',
-    tag: tagNumber(Tag.InventoriedStudiesSequence),
-    vr: 'SQ',
-    length: undefined,
-  };
-  yield* recordItems(content.records, content.request.level);
-  yield SEQUENCE_END;
-  for (const [tag, element] of Object.entries(keys.after)) yield elementInput(tag, element);
+  for (const full of recordBytes(content.records, content.request.level, out)) {
+    signal?.throwIfAborted();
+    yield* full;
+  }
+  const tail = Object.entries(keys.after).map(([tag, element]) => elementInput(tag, element));
+  for (const chunk of writeElementsSync(tail, syntax)) out.put(chunk);
+  signal?.throwIfAborted();
+  yield* out.take(true);
 }
 
 /** One instance, ready for a sink: its data set in Explicit VR Little Endian, streamed. */
@@ -223,10 +289,6 @@ export function producedInstance(
     sopClassUid: INVENTORY_STORAGE_SOP_CLASS,
     transferSyntaxUid,
     keys: { ...keys.before, ...keys.after },
-    dataSet: writeElements(inventoryInstanceTokens(content, keys), {
-      transferSyntaxUid,
-      lengths: 'as-given',
-      ...(signal === undefined ? {} : { signal }),
-    }),
+    dataSet: inventoryInstanceBytes(content, keys, signal),
   };
 }

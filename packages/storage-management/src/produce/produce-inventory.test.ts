@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { readAttributes, TransferSyntax, type DataSet } from '@dicomnet/data';
+import {
+  dataSetTokens,
+  readAttributes,
+  TransferSyntax,
+  writeElementsSync,
+  type DataSet,
+} from '@dicomnet/data';
 import {
   INVENTORY_STORAGE_SOP_CLASS,
   finishInventory,
@@ -273,6 +279,31 @@ describe('produceInventory', () => {
       expect(records?.vr).toBe('SQ');
       expect(keys).toEqual(rest);
       expect(Object.keys(keys)).toEqual(expect.arrayContaining(['00080018', '00080426']));
+    }
+  });
+
+  it('writes each instance byte for byte as the element writer writes its data set (undefined lengths)', async () => {
+    const studies = [
+      ...makeStudies(3, 2, 3),
+      { uid: '1.2.9', patientName: 'Müller^Jürgen', series: [] },
+    ];
+    for (const level of ['STUDY', 'SERIES', 'INSTANCE'] as const) {
+      const sink = new MemorySink();
+      const root = await produceInventory({
+        source: arraySource(studies),
+        sink,
+        request: request(level, { purpose: 'byte check' }),
+        maxRecordsPerInstance: 5,
+        fanOut: 2,
+      });
+      for (const uid of root.instances) {
+        const bytes = sink.stored.get(uid)!;
+        const syntax = { transferSyntaxUid: TransferSyntax.ExplicitVrLittleEndian };
+        const tags = [...Object.keys(sink.keys.get(uid)!), '00080422', '00080423'];
+        const model = await readAttributes([bytes], tags, syntax);
+        const again = Buffer.concat([...writeElementsSync(dataSetTokens(model, false), syntax)]);
+        expect(Buffer.from(bytes).equals(again)).toBe(true);
+      }
     }
   });
 

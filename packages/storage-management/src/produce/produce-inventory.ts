@@ -11,7 +11,7 @@ import { InventoryProductionError } from './errors.js';
 import { producedInstance } from './inventory-instance.js';
 import { fanOutOf, finishInventory } from './inventory-tree.js';
 import { leafUid, rootUid } from './inventory-uids.js';
-import { RecordEncoder, type EncodedRecord } from './record-tokens.js';
+import { RecordEncoder, type EncodedRecord } from './record-encoder.js';
 import type {
   InventoryRoot,
   LeafReference,
