@@ -91,7 +91,7 @@ export interface FileRepositoryOptions {
   /**
    * A store resolves once its file is in place (durable: and synced) and its index row is
    * committed afterwards, in groups of up to `rows` rows (default 256) within `delayMs` ms
-   * (default 5), and before any read of the index (`get`, `read`, `match`, `walk`…), which
+   * (default 50), and before any read of the index (`get`, `read`, `match`, `walk`…), which
    * therefore sees every store that resolved. A crash or a power failure loses no acknowledged
    * instance: the recovery pass at the next open indexes files without a row.
    */

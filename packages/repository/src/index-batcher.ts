@@ -14,7 +14,11 @@ interface Pending {
 export interface IndexBatcherOptions {
   /** Most deferred rows held before they are committed; default 256. */
   readonly deferredRows?: number;
-  /** Longest a deferred row waits for its commit, in ms; default 5. */
+  /**
+   * Longest a deferred row waits for its commit, in ms; default 50: at storescu's pace (a store
+   * every 1.5-5 ms) a group then holds tens of rows rather than a few, each commit writing the
+   * same patient, study and series pages once for all of them.
+   */
   readonly deferredDelayMs?: number;
   /**
    * Told of a deferred row whose commit failed (its store was already acknowledged): its file is
@@ -38,7 +42,7 @@ export class IndexBatcher {
     this.#index = index;
     this.#now = now;
     this.#deferredRows = options.deferredRows ?? 256;
-    this.#deferredDelayMs = options.deferredDelayMs ?? 5;
+    this.#deferredDelayMs = options.deferredDelayMs ?? 50;
     this.#onDeferredFailure = options.onDeferredFailure;
   }
 
