@@ -31,6 +31,8 @@ export interface BenchmarkResult {
 export interface BenchmarkOptions {
   /** Fewer and shorter rounds: a smoke run whose figures are not for publishing. */
   readonly quick: boolean;
+  /** Also the larger sizes a benchmark has beyond its usual ones (`--large`), where it has any. */
+  readonly large?: boolean;
 }
 
 /** A benchmark the runner can select by name or by suite. */

@@ -1,10 +1,11 @@
 /**
  * Runs the selected benchmarks, prints their tables and writes results/<suite>.json.
  *
- *   node dist/run.js [name-or-suite…] [--quick] [--markdown] [--no-save]
+ *   node dist/run.js [name-or-suite…] [--quick] [--large] [--markdown] [--no-save]
  *
  * With no name every benchmark runs. A name is a benchmark (`pdu-codec`) or a suite (`pdu`).
- * `--quick` makes a short smoke run whose figures are never saved; `--markdown` also prints the
+ * `--quick` makes a short smoke run whose figures are never saved; `--large` adds the larger sizes
+ * a benchmark has beyond its usual ones (inventory: 3,000,000 instances); `--markdown` also prints the
  * tables as Markdown for the README; `--no-save` leaves results/ alone.
  */
 import type { Benchmark } from './benchmark.js';
@@ -83,7 +84,7 @@ async function main(): Promise<void> {
   const bySuite = new Map<string, ResultEntry[]>();
   for (const benchmark of selected) {
     const startedOn = machineInfo(); // load average before this benchmark adds its own
-    const result = await benchmark.run({ quick });
+    const result = await benchmark.run({ quick, large: flags.has('--large') });
     console.log(`${textTable(result)}\n  (${result.seconds.toFixed(1)} s)\n`);
     if (flags.has('--markdown')) console.log(`${markdownTable(result)}\n`);
     const entries = bySuite.get(benchmark.suite) ?? [];
