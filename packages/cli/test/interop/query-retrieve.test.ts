@@ -83,8 +83,11 @@ describe('dicomnet find, get and move against dcmqrscp', () => {
     expect(lines.stdout).toContain('2 match(es): Matching is complete');
   });
 
-  it('gets a study into a folder, each data set identical', async () => {
-    const out = path.join(dir.path, 'got');
+  it.each([
+    ['', 'got', []],
+    [' with --no-fsync', 'got-no-fsync', ['--no-fsync']],
+  ])('gets a study into a folder%s, each data set identical', async (_name, folder, extra) => {
+    const out = path.join(dir.path, folder);
     const result = await runCli([
       'get',
       ...peer(),
@@ -92,22 +95,7 @@ describe('dicomnet find, get and move against dcmqrscp', () => {
       `StudyInstanceUID=${first[0]?.studyInstanceUid}`,
       '--out',
       out,
-    ]);
-    expect(result.code, result.stderr).toBe(ExitCode.Ok);
-    expect(result.stdout).toContain('C-GET: 3 completed, 0 failed, 0 warning');
-    await expectHolds(out, first);
-  });
-
-  it('gets a study with --no-fsync, each data set identical', async () => {
-    const out = path.join(dir.path, 'got-no-fsync');
-    const result = await runCli([
-      'get',
-      ...peer(),
-      '-k',
-      `StudyInstanceUID=${first[0]?.studyInstanceUid}`,
-      '--out',
-      out,
-      '--no-fsync',
+      ...extra,
     ]);
     expect(result.code, result.stderr).toBe(ExitCode.Ok);
     expect(result.stdout).toContain('C-GET: 3 completed, 0 failed, 0 warning');

@@ -13,6 +13,7 @@ import type {
   RetrieveSet,
   StoreInstance,
 } from '../../src/index.js';
+import { movescuToItself } from './movescu.js';
 import { expectFolderHolds } from './stored-instances.js';
 import { EXPLICIT, IMPLICIT, SECONDARY_CAPTURE } from './uids.js';
 
@@ -106,24 +107,7 @@ describe('getscu and movescu against our retrieve SCP', () => {
     const movePort = await freePort();
     const port = await serve({ MOVESCU: { host: '127.0.0.1', port: movePort } });
     const out = await outputDir();
-    const result = await runTool('movescu', [
-      ...TIMEOUTS,
-      '-v',
-      '-S',
-      '-aet',
-      'MOVESCU',
-      '-aec',
-      'OURQR',
-      '-aem',
-      'MOVESCU',
-      '+P',
-      String(movePort),
-      '-od',
-      out,
-      ...studyKeys(),
-      '127.0.0.1',
-      String(port),
-    ]);
+    const result = await movescuToItself({ port, movePort, out, keys: studyKeys() });
     expect(result.code, result.stderr).toBe(0);
     await expectFolderHolds(out, instances);
   });

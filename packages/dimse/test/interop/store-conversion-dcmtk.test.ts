@@ -17,12 +17,12 @@ import {
   openInstanceFile,
 } from '../../src/index.js';
 import type { CGetRequest, DimseServer, RetrieveSet, StoreInstance } from '../../src/index.js';
+import { movescuToItself } from './movescu.js';
 import { expectFolderHolds, readInstance, type SentInstance } from './stored-instances.js';
 import { BIG_ENDIAN, DEFLATED, EXPLICIT, IMPLICIT, RLE, SECONDARY_CAPTURE } from './uids.js';
 
 const STUDY_ROOT_MOVE = '1.2.840.10008.5.1.4.1.2.2.2';
 const STUDY_ROOT_GET = '1.2.840.10008.5.1.4.1.2.2.3';
-const TIMEOUTS = ['-to', '5', '-ta', '10', '-td', '30'];
 const CONVERTED: readonly TestTransferSyntax[] = [
   'explicit-vr-little-endian',
   'explicit-vr-big-endian',
@@ -229,24 +229,7 @@ describe('getscu and movescu accepting Implicit VR Little Endian only, from our 
     const movePort = await freePort();
     const port = await serve({ aeTitle: 'MOVESCU', port: movePort });
     const out = await outputDir();
-    const result = await runTool('movescu', [
-      ...TIMEOUTS,
-      '-S',
-      '+xi',
-      '-aet',
-      'MOVESCU',
-      '-aec',
-      'OURQR',
-      '-aem',
-      'MOVESCU',
-      '+P',
-      String(movePort),
-      '-od',
-      out,
-      ...keys,
-      '127.0.0.1',
-      String(port),
-    ]);
+    const result = await movescuToItself({ port, movePort, out, keys: keys, extra: ['+xi'] });
     expect(result.code, result.stderr).toBe(0);
     await expectFolderHolds(out, expected);
   });
