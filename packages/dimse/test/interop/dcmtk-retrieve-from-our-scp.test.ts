@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, generateInstances, runTool, tempDir } from '@dicomnet/test-utils';
 import type { GeneratedInstance } from '@dicomnet/test-utils';
-import { createServer, openInstanceFile } from '../../src/index.js';
+import { openInstanceFile } from '../../src/index.js';
 import type {
   CGetRequest,
   DimseServer,
@@ -13,12 +13,9 @@ import type {
   RetrieveSet,
   StoreInstance,
 } from '../../src/index.js';
-import { movescuToItself } from './movescu.js';
+import { movescuToItself, startRetrieveScp } from './retrieve-peers.js';
 import { expectFolderHolds } from './stored-instances.js';
-import { EXPLICIT, IMPLICIT, SECONDARY_CAPTURE } from './uids.js';
 
-const STUDY_ROOT_MOVE = '1.2.840.10008.5.1.4.1.2.2.2';
-const STUDY_ROOT_GET = '1.2.840.10008.5.1.4.1.2.2.3';
 const TIMEOUTS = ['-to', '5', '-ta', '10', '-td', '30'];
 
 describe('getscu and movescu against our retrieve SCP', () => {
@@ -53,22 +50,9 @@ describe('getscu and movescu against our retrieve SCP', () => {
   }
 
   async function serve(moveDestinations?: MoveDestinations): Promise<number> {
-    server = createServer({
-      aeTitles: ['OURQR'],
-      contexts: [
-        { abstractSyntax: STUDY_ROOT_GET, transferSyntaxes: [EXPLICIT, IMPLICIT] },
-        { abstractSyntax: STUDY_ROOT_MOVE, transferSyntaxes: [EXPLICIT, IMPLICIT] },
-        // getscu proposes the storage SOP classes with the SCP role (PS3.4 C.4.3.1).
-        {
-          abstractSyntax: SECONDARY_CAPTURE,
-          transferSyntaxes: [EXPLICIT, IMPLICIT],
-          requestorRoles: { scu: true, scp: true },
-        },
-      ],
-      handlers: { get: studyOf, move: studyOf },
-      ...(moveDestinations !== undefined && { moveDestinations }),
-    });
-    return (await server.listen({ port: 0, host: '127.0.0.1' })).port;
+    const started = await startRetrieveScp(studyOf, moveDestinations);
+    server = started.server;
+    return started.port;
   }
 
   async function outputDir(): Promise<string> {

@@ -12,17 +12,14 @@ import type { DcmtkScp, GeneratedInstance, TestTransferSyntax } from '@dicomnet/
 import {
   connect,
   convertInstance,
-  createServer,
   NoPresentationContextError,
   openInstanceFile,
 } from '../../src/index.js';
 import type { CGetRequest, DimseServer, RetrieveSet, StoreInstance } from '../../src/index.js';
-import { movescuToItself } from './movescu.js';
+import { movescuToItself, startRetrieveScp, STUDY_ROOT_GET } from './retrieve-peers.js';
 import { expectFolderHolds, readInstance, type SentInstance } from './stored-instances.js';
 import { BIG_ENDIAN, DEFLATED, EXPLICIT, IMPLICIT, RLE, SECONDARY_CAPTURE } from './uids.js';
 
-const STUDY_ROOT_MOVE = '1.2.840.10008.5.1.4.1.2.2.2';
-const STUDY_ROOT_GET = '1.2.840.10008.5.1.4.1.2.2.3';
 const CONVERTED: readonly TestTransferSyntax[] = [
   'explicit-vr-little-endian',
   'explicit-vr-big-endian',
@@ -153,25 +150,14 @@ describe('getscu and movescu accepting Implicit VR Little Endian only, from our 
   }
 
   async function serve(moveDestination?: { aeTitle: string; port: number }): Promise<number> {
-    server = createServer({
-      aeTitles: ['OURQR'],
-      contexts: [
-        { abstractSyntax: STUDY_ROOT_GET, transferSyntaxes: [EXPLICIT, IMPLICIT] },
-        { abstractSyntax: STUDY_ROOT_MOVE, transferSyntaxes: [EXPLICIT, IMPLICIT] },
-        {
-          abstractSyntax: SECONDARY_CAPTURE,
-          transferSyntaxes: [EXPLICIT, IMPLICIT],
-          requestorRoles: { scu: true, scp: true },
-        },
-      ],
-      handlers: { get: everything, move: everything },
-      ...(moveDestination !== undefined && {
-        moveDestinations: {
-          [moveDestination.aeTitle]: { host: '127.0.0.1', port: moveDestination.port },
-        },
-      }),
-    });
-    return (await server.listen({ port: 0, host: '127.0.0.1' })).port;
+    const started = await startRetrieveScp(
+      everything,
+      moveDestination === undefined
+        ? undefined
+        : { [moveDestination.aeTitle]: { host: '127.0.0.1', port: moveDestination.port } },
+    );
+    server = started.server;
+    return started.port;
   }
 
   const keys = ['-k', 'QueryRetrieveLevel=STUDY'];
