@@ -13,13 +13,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { encodeFileMetaInformation } from '@dicomnet/data';
 import type { DataSet } from '@dicomnet/data';
-import {
-  connect,
-  openInstanceFiles,
-  storeFiles,
-  storeToDirectory,
-  type DirectoryStoreHandler,
-} from '@dicomnet/dimse';
+import { connect, openInstanceFiles, storeFiles, storeToDirectory } from '@dicomnet/dimse';
 import type { DimseClient, InstanceFile, StoreHandler, StoreRequest } from '@dicomnet/dimse';
 import { generateInstances, startDcmqrscp } from '@dicomnet/test-utils';
 import type { Dcmqrscp, GeneratedInstance } from '@dicomnet/test-utils';
@@ -32,7 +26,7 @@ const SECONDARY_CAPTURE = '1.2.840.10008.5.1.4.1.1.7';
 const EXPLICIT = '1.2.840.10008.1.2.1';
 const IMPLICIT = '1.2.840.10008.1.2';
 
-type Handler = 'atomic' | 'atomic-created' | 'atomic-fsync' | 'files-sync' | 'drain';
+type Handler = 'atomic' | 'atomic-fsync' | 'files-sync' | 'drain';
 
 interface Line {
   readonly id: string;
@@ -51,12 +45,6 @@ const LINES: readonly Line[] = [
     compares: 'our SCU ÷ getscu',
   },
   {
-    id: 'dicomnet-store-to-directory-no-create-ahead',
-    scu: 'dicomnet SCU',
-    handler: 'atomic-created',
-    compares: 'our SCU ÷ getscu',
-  },
-  {
     id: 'dicomnet-store-to-directory-fsync',
     scu: 'dicomnet SCU',
     handler: 'atomic-fsync',
@@ -72,8 +60,7 @@ const LINES: readonly Line[] = [
 ];
 
 const HANDLER_LABELS: Readonly<Record<Handler, string>> = {
-  atomic: 'storeToDirectory, no fsync (atomic, as dicomnet get --no-fsync)',
-  'atomic-created': 'storeToDirectory, no fsync, each file created on the critical path',
+  atomic: 'storeToDirectory, no fsync (atomic)',
   'atomic-fsync': 'storeToDirectory, fsync (as dicomnet get)',
   'files-sync': 'a plain file each (open, writev, close), no fsync',
   drain: 'drains the data set',
@@ -182,13 +169,11 @@ async function run(options: BenchmarkOptions): Promise<BenchmarkResult> {
       if (outcome.error !== undefined) throw outcome.error;
     }
     await loader.release();
-    // As dicomnet get: a handler per C-GET, closed after it (removing the file created ahead).
-    const handlers: Readonly<Record<Handler, () => DirectoryStoreHandler | StoreHandler>> = {
-      atomic: () => storeToDirectory(received, { fsync: false, createAhead: true }),
-      'atomic-created': () => storeToDirectory(received, { fsync: false }),
-      'atomic-fsync': () => storeToDirectory(received, { createAhead: true }),
-      'files-sync': () => writeToFolderSync(received),
-      drain: () => drainDataSet,
+    const handlers: Readonly<Record<Handler, StoreHandler>> = {
+      atomic: storeToDirectory(received, { fsync: false }),
+      'atomic-fsync': storeToDirectory(received),
+      'files-sync': writeToFolderSync(received),
+      drain: drainDataSet,
     };
     const getscu = async (one: boolean): Promise<number> => {
       const args = [...SCU_TIMEOUTS, '-S', '-aec', qrscp?.aeTitle ?? 'QRSCP', '-od', received];
@@ -205,13 +190,12 @@ async function run(options: BenchmarkOptions): Promise<BenchmarkResult> {
     const measure = async (line: Line): Promise<{ rate: number; cpu: number }> => {
       if (line.scu === 'dicomnet SCU') {
         const client: DimseClient = await connect(peer);
-        const store = handlers[line.handler]();
         try {
           const cpuAtStart = process.cpuUsage();
           const begin = now();
           const gets = client.get(
             { sopClassUid: STUDY_ROOT_GET, identifier: seriesIdentifier(first) },
-            { store },
+            { store: handlers[line.handler] },
           );
           let next = await gets.next();
           while (next.done !== true) next = await gets.next();
@@ -222,7 +206,6 @@ async function run(options: BenchmarkOptions): Promise<BenchmarkResult> {
               `our C-GET: status ${next.value.status}, ${next.value.completed} of ${count}`,
             );
           }
-          if ('close' in store) await store.close();
           if (line.handler !== 'drain') await emptyFolder(received, count);
           return { rate: count / seconds, cpu: (used.user + used.system) / 1e6 / seconds };
         } finally {
@@ -280,7 +263,7 @@ async function run(options: BenchmarkOptions): Promise<BenchmarkResult> {
       `${roundCount} rounds per line after one untimed warm-up pass, lines interleaved round by round; figures are medians. ratio = median over rounds of (line ÷ getscu in the same round); range = lowest and highest.`,
       `dcmqrscp (fork mode, MaxPDUSize 16384) holds ${count} Secondary Capture instances of one series, 17 KB files in Explicit VR Little Endian, stored once by our SCU (not timed); every line retrieves the series at SERIES level and gets them back as C-STORE sub-operations on its association.`,
       'getscu: whole processes, -S -od <folder> (writes each instance as a Part 10 file with plain write() calls, never fsyncing); rate = (N − 1) / (t(series) − t(one instance at IMAGE level)), the one-instance time the median of 3 runs in the same round. Every DCMTK process runs with TCP_NODELAY=1.',
-      'dicomnet SCU: one association (connect and release not timed), client.get() timed from the request to the final response. storeToDirectory: the handler of dicomnet get, which checks the data set\'s UIDs and writes <folder>/<uid>.dcm atomically (a temporary file, renamed; a small file with blocking calls), with { fsync: false } (getscu never fsyncs) and with its default fsync (fdatasync of the file, fsync of the folder, before the success status), both with createAhead as dicomnet get (the temporary file of the next instance created ahead through the thread pool; a handler per C-GET, closed after it, untimed); the no-create-ahead line creates each file on the critical path. "a plain file each": the same work as getscu, openSync, one writevSync of our File Meta Information and the data set, closeSync, not atomic (a reference). "drains": the handler only reads the data set (a diagnostic).',
+      'dicomnet SCU: one association (connect and release not timed), client.get() timed from the request to the final response. storeToDirectory: the handler of dicomnet get, which checks the data set\'s UIDs and writes <folder>/<uid>.dcm atomically (a temporary file, renamed; a small file with blocking calls), with { fsync: false } (getscu never fsyncs) and with its default fsync (fdatasync of the file, fsync of the folder, before the success status). "a plain file each": the same work as getscu, openSync, one writevSync of our File Meta Information and the data set, closeSync, not atomic (a reference). "drains": the handler only reads the data set (a diagnostic).',
       'The folder is on the same disk for both; after each run its file count is checked, it is emptied and `sync`ed, untimed.',
     ],
     seconds: secondsSince(start),

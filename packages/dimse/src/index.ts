@@ -57,7 +57,7 @@ export type {
   StoreFilesOptions,
 } from './store/store-files.js';
 export { openInstanceFiles, storeFiles } from './store/store-files.js';
-export type { DirectoryStoreHandler, StoreToDirectoryOptions } from './store/store-to-directory.js';
+export type { StoreToDirectoryOptions } from './store/store-to-directory.js';
 export { storeToDirectory } from './store/store-to-directory.js';
 export { isStoreLeftover, removeStoreLeftovers } from './store/store-leftovers.js';
 export type { DimseLimits } from './association/dimse-limits.js';

@@ -35,34 +35,21 @@ export async function runGet(
 ): Promise<void> {
   const sopClassUid = sopClassOf(options, 'get');
   const written: Written = { dir: options.out, count: 0 };
-  // getscu never fsyncs; we do unless told not to: a success status then means on disk.
-  const inner = storeToDirectory(options.out, { fsync: options.fsync, createAhead: true });
-  const store: StoreHandler = async (request) => {
-    const reply = await inner(request);
-    if (reply.status === 0x0000) written.count++;
-    return reply;
-  };
-  try {
-    await runRetrieve(
-      io,
-      host,
-      peerPort,
-      options,
-      'C-GET',
-      sopClassUid,
-      written,
-      async (client) => {
-        await mkdir(options.out, { recursive: true });
-        // Ctrl-C aborts io.interrupted: C-CANCEL-RQ, and the peer's final response ends the C-GET.
-        return client.get(
-          { sopClassUid, identifier: identifierOf(options) },
-          { store, cancel: io.interrupted },
-        );
-      },
+  await runRetrieve(io, host, peerPort, options, 'C-GET', sopClassUid, written, async (client) => {
+    await mkdir(options.out, { recursive: true });
+    // getscu never fsyncs; we do unless told not to: a success status then means on disk.
+    const inner = storeToDirectory(options.out, { fsync: options.fsync });
+    const store: StoreHandler = async (request) => {
+      const reply = await inner(request);
+      if (reply.status === 0x0000) written.count++;
+      return reply;
+    };
+    // Ctrl-C aborts io.interrupted: C-CANCEL-RQ, and the peer's final response ends the C-GET.
+    return client.get(
+      { sopClassUid, identifier: identifierOf(options) },
+      { store, cancel: io.interrupted },
     );
-  } finally {
-    await inner.close(); // the file created ahead for an instance that did not come
-  }
+  });
 }
 
 /** Runs `dicomnet move`: C-MOVE to `--dest` (PS3.4 C.4.2). */

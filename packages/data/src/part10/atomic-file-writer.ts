@@ -4,7 +4,6 @@ import path from 'node:path';
 import { nodeCrypto } from '../lazy-builtins.js';
 import { DurableFolder } from './durable-folder.js';
 import { AtomicWriteError } from './errors.js';
-import type { SpareFile } from './spare-file.js';
 
 /** Options of {@link AtomicFileWriter.open} and {@link writeFileAtomically}. */
 export interface AtomicWriteOptions {
@@ -36,12 +35,6 @@ export interface AtomicWriteOptions {
    * The fsyncs stay asynchronous. False: every call goes through the thread pool.
    */
   readonly blockingSmallFiles?: boolean;
-  /**
-   * Where a file written at commit in one go (see `blockingSmallFiles`) takes its temporary file
-   * from when one is ready, instead of creating it; the writer then has the next one created
-   * ahead. Must be a spare of the final path's folder; unused when `mode` differs from its mode.
-   */
-  readonly spare?: SpareFile;
 }
 
 /** What a finished atomic write reports. */
@@ -53,7 +46,7 @@ export interface AtomicWriteResult {
 type State = 'open' | 'committing' | 'committed' | 'failed';
 
 /** The name of the temporary file for `name`: `.<name>.<12 lowercase hex digits>.part`. */
-export function temporaryNameOf(name: string, random: string): string {
+function temporaryNameOf(name: string, random: string): string {
   return `.${name}.${random}.part`;
 }
 
@@ -87,13 +80,13 @@ const CLOSE_BEFORE_RENAME = process.platform === 'win32';
 export class AtomicFileWriter {
   /** The final path. */
   readonly path: string;
-  #temporaryPath: string;
+  /** The temporary path the bytes go to until commit (created once the first bytes are written). */
+  readonly temporaryPath: string;
   readonly #mode: number;
   readonly #bufferBytes: number;
   readonly #fsync: boolean;
   readonly #folder: DurableFolder | undefined;
   readonly #blockingSmallFiles: boolean;
-  readonly #spare: SpareFile | undefined;
   readonly #signal: AbortSignal | undefined;
   readonly #onAbort = (): void => void this.abort(this.#signal?.reason).catch(() => undefined);
   /** The temporary file once created: a FileHandle (streamed) or a descriptor (small file). */
@@ -110,13 +103,12 @@ export class AtomicFileWriter {
 
   private constructor(finalPath: string, temporaryPath: string, options: AtomicWriteOptions) {
     this.path = finalPath;
-    this.#temporaryPath = temporaryPath;
+    this.temporaryPath = temporaryPath;
     this.#mode = options.mode ?? 0o666;
     this.#bufferBytes = options.bufferBytes ?? DEFAULT_BUFFER_BYTES;
     this.#fsync = options.fsync ?? true;
     this.#folder = options.folder;
     this.#blockingSmallFiles = options.blockingSmallFiles ?? true;
-    this.#spare = options.spare;
     this.#signal = options.signal;
     this.#signal?.addEventListener('abort', this.#onAbort, { once: true });
   }
@@ -125,7 +117,7 @@ export class AtomicFileWriter {
    * Prepares a write to `finalPath`; the temporary file beside it is created once more than
    * `bufferBytes` are written, or at commit.
    * @throws The `signal`'s reason if it is already aborted; a TypeError when `options.folder`
-   *   or `options.spare` is not of the folder of `finalPath`.
+   *   is not the folder of `finalPath`.
    */
   static async open(
     finalPath: string,
@@ -135,21 +127,11 @@ export class AtomicFileWriter {
     const folder = path.dirname(finalPath);
     if (options.folder !== undefined && path.resolve(options.folder.path) !== path.resolve(folder))
       throw new TypeError(`${finalPath} is not in the folder ${options.folder.path}`);
-    if (options.spare !== undefined && path.resolve(options.spare.folder) !== path.resolve(folder))
-      throw new TypeError(`${finalPath} is not in the folder ${options.spare.folder}`);
     const temporaryPath = path.join(
       folder,
       temporaryNameOf(path.basename(finalPath), randomHex12()),
     );
     return Promise.resolve(new AtomicFileWriter(finalPath, temporaryPath, options));
-  }
-
-  /**
-   * The temporary path the bytes go to until commit (created once more than `bufferBytes` are
-   * written, or at commit; a spare file's path once one is taken).
-   */
-  get temporaryPath(): string {
-    return this.#temporaryPath;
   }
 
   /** Bytes accepted so far (written or buffered). */
@@ -210,16 +192,7 @@ export class AtomicFileWriter {
     const chunks = this.#pending;
     this.#pending = [];
     this.#pendingBytes = 0;
-    const spare = this.#spare?.mode === this.#mode ? this.#spare.take() : undefined;
-    // The next file's creation overlaps this one's write, fsync and the caller's reply.
-    this.#spare?.prepare();
-    let fd: number;
-    if (spare === undefined) {
-      fd = this.#stepSync('open', () => openSync(this.temporaryPath, 'wx', this.#mode));
-    } else {
-      fd = spare.fd;
-      this.#temporaryPath = spare.path;
-    }
+    const fd = this.#stepSync('open', () => openSync(this.temporaryPath, 'wx', this.#mode));
     this.#handle = fd;
     this.#created = true;
     this.#stepSync('write', () => (this.#written += writevFully(fd, chunks)));
@@ -448,7 +421,7 @@ function skip(buffers: readonly Uint8Array[], count: number): Uint8Array[] {
  * `randomUUID` draws from a cached entropy pool, about 1 µs against 12–18 µs for
  * `randomBytes(6)`, which is a system call each time.
  */
-export function randomHex12(): string {
+function randomHex12(): string {
   const uuid = nodeCrypto().randomUUID();
   return uuid.slice(0, 8) + uuid.slice(9, 13);
 }

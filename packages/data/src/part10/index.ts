@@ -26,8 +26,6 @@ export {
 } from './atomic-file-writer.js';
 export type { AtomicWriteOptions, AtomicWriteResult } from './atomic-file-writer.js';
 export { DurableFolder } from './durable-folder.js';
-export { SpareFile } from './spare-file.js';
-export type { TakenSpareFile } from './spare-file.js';
 export type { DurableFolderOptions, FolderSyncCalls } from './durable-folder.js';
 export { openPart10FileWriter, writePart10File } from './part10-file-writer.js';
 export { deflateDataSet, inflateDataSet } from './deflate-data-set.js';

@@ -15,7 +15,6 @@ import {
   VERIFICATION,
   WirePeer,
 } from '../../test/helpers/wire-peer.js';
-import { isStoreLeftover } from './store-leftovers.js';
 import { storeToDirectory } from './store-to-directory.js';
 
 const CT_IMAGE = '1.2.840.10008.5.1.4.1.1.2';
@@ -183,66 +182,4 @@ describe('storeToDirectory with fsync, concurrent associations (group commit)', 
       }
     });
   }
-});
-
-describe('storeToDirectory with createAhead', () => {
-  for (const fsync of [true, false]) {
-    it(`stores one instance after another, and close leaves nothing else (fsync ${fsync})`, async () => {
-      const dir = await tempDir();
-      const store = storeToDirectory(dir.path, { fsync, createAhead: true });
-      const server = createServer({
-        contexts: [{ abstractSyntax: SECONDARY_CAPTURE, transferSyntaxes: [EXPLICIT] }],
-        handlers: { store },
-      });
-      try {
-        const uids = Array.from({ length: 6 }, (_, index) => `1.2.5.${index + 1}`);
-        for (const uid of uids) {
-          expect(await storeOn(server, uid, dataSet(SECONDARY_CAPTURE, uid), 16_000)).toBe(0);
-        }
-        const names = await readdir(dir.path);
-        // At most the one created ahead for the next instance, named as a leftover.
-        expect(names.filter((name) => !name.endsWith('.dcm') || name.startsWith('.'))).toSatisfy(
-          (extra: string[]) => extra.length <= 1 && extra.every(isStoreLeftover),
-        );
-        await store.close();
-        expect((await readdir(dir.path)).sort()).toEqual(uids.map((uid) => `${uid}.dcm`).sort());
-        for (const uid of uids) {
-          const file = await readFile(path.join(dir.path, `${uid}.dcm`));
-          const bytes = file.subarray(readPart10Header(file).dataSetOffset);
-          expect(bytes.equals(dataSet(SECONDARY_CAPTURE, uid))).toBe(true);
-        }
-      } finally {
-        await server.abortAll();
-        await server.close();
-        await dir.remove();
-      }
-    });
-  }
-
-  it('a handler never closed (a killed process) leaves only a leftover the next one removes', async () => {
-    const dir = await tempDir();
-    const server = createServer({
-      contexts: [{ abstractSyntax: SECONDARY_CAPTURE, transferSyntaxes: [EXPLICIT] }],
-      handlers: { store: storeToDirectory(dir.path, { fsync: false, createAhead: true }) },
-    });
-    try {
-      for (const uid of ['1.2.6.1', '1.2.6.2'])
-        expect(await storeOn(server, uid, dataSet(SECONDARY_CAPTURE, uid), 16_000)).toBe(0);
-      let spare: string[] = [];
-      for (let i = 0; i < 400 && spare.length === 0; i++) {
-        await new Promise((resolve) => setTimeout(resolve, 5));
-        spare = (await readdir(dir.path)).filter((name) => name.endsWith('.part'));
-      }
-      expect(spare).toHaveLength(1);
-      const removed = await new Promise<readonly string[]>((resolve) =>
-        storeToDirectory(dir.path, { onLeftoversRemoved: resolve }),
-      );
-      expect(removed).toEqual([path.join(dir.path, spare[0] ?? '')]);
-      expect((await readdir(dir.path)).sort()).toEqual(['1.2.6.1.dcm', '1.2.6.2.dcm']);
-    } finally {
-      await server.abortAll();
-      await server.close();
-      await dir.remove();
-    }
-  });
 });

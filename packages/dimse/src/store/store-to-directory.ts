@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { DurableFolder, openPart10FileWriter, SpareFile } from '@dicomnet/data';
+import { DurableFolder, openPart10FileWriter } from '@dicomnet/data';
 import type { StoreRequest } from '../services/handlers.js';
 import type { StatusReply } from '../services/results.js';
 import { checkDataSetUids } from './check-data-set-uids.js';
@@ -22,14 +22,6 @@ export interface StoreToDirectoryOptions {
    */
   readonly blockingSmallFiles?: boolean;
   /**
-   * Create the temporary file of the next small instance ahead, through the thread pool, while
-   * the peer prepares it (see `SpareFile`): a creation costs hundreds of µs on some disks. From
-   * the first store on, one empty hidden `.0.dcm.<random>.part` file then waits in `dir` until
-   * the handler's `close()` removes it (a killed process leaves it as a leftover, removed as the
-   * others); default false.
-   */
-  readonly createAhead?: boolean;
-  /**
    * Called once at start with the temporary files of transfers that a killed process left in
    * `dir` (see `removeStoreLeftovers`), after they were removed; not called when there were none.
    */
@@ -42,17 +34,6 @@ export interface StoreToDirectoryOptions {
     readonly bytes: number;
     readonly request: StoreRequest;
   }) => void;
-}
-
-/** The C-STORE handler of {@link storeToDirectory}. */
-export interface DirectoryStoreHandler {
-  (request: StoreRequest): Promise<StatusReply>;
-  /**
-   * Removes the file created ahead (`createAhead`), if any, and creates no more; stores still
-   * work, creating their own files. Call it once the handler is no longer used.
-   */
-  close(): Promise<void>;
-  [Symbol.asyncDispose](): Promise<void>;
 }
 
 /**
@@ -77,7 +58,7 @@ export interface DirectoryStoreHandler {
 export function storeToDirectory(
   dir: string,
   options: StoreToDirectoryOptions = {},
-): DirectoryStoreHandler {
+): (request: StoreRequest) => Promise<StatusReply> {
   // Before the first transfer opens a temporary file of its own: a leftover is only ever a file
   // of a process that died, never one of ours in progress.
   const cleaned = removeStoreLeftovers(dir).then(
@@ -90,17 +71,14 @@ export function storeToDirectory(
   );
   // One open folder for the handler's life; closed by itself when idle.
   const folder = options.fsync === false ? undefined : new DurableFolder(dir);
-  // PS3.5 §9.1 allows "0" as a UID: the spare's name is one a leftover clean-up recognises.
-  const spare = options.createAhead === true ? new SpareFile(dir, '0.dcm') : undefined;
   const writeOptions = {
-    ...(spare !== undefined && { spare }),
     ...(options.fsync !== undefined && { fsync: options.fsync }),
     ...(folder !== undefined && { folder }),
     ...(options.blockingSmallFiles !== undefined && {
       blockingSmallFiles: options.blockingSmallFiles,
     }),
   };
-  const store = async (request: StoreRequest): Promise<StatusReply> => {
+  return async (request) => {
     await cleaned;
     if (!isStorableUid(request.sopInstanceUid)) {
       return { status: 0x0117 }; // PS3.7 C.5.12: the UID violates the UID construction rules
@@ -140,8 +118,4 @@ export function storeToDirectory(
       return { status: 0xa700, errorComment: `cannot write the file: ${(error as Error).message}` };
     }
   };
-  const close = async (): Promise<void> => {
-    await spare?.close();
-  };
-  return Object.assign(store, { close, [Symbol.asyncDispose]: close });
 }
