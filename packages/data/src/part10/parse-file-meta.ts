@@ -102,18 +102,32 @@ export function parsePart10Header(
   return { header: { meta: toMeta(elements), dataSetOffset: offset } };
 }
 
+/** The tags {@link toMeta} gives a field of their own; the others go to `otherElements`. */
+const NAMED_TAGS = new Set<number>(Object.values(MetaTag));
+
+/** Values up to this length are decoded byte by byte. */
+const SHORT_TEXT_BYTES = 256;
+
+/**
+ * A text value as Latin-1 without its trailing NUL and space padding (PS3.5 §6.2). The UIDs and
+ * AE titles of a header are short: decoding them byte by byte costs less than a Buffer view.
+ */
+function paddedTextOf(value: Uint8Array): string {
+  let end = value.byteLength;
+  while (end > 0 && (value[end - 1] === 0x00 || value[end - 1] === 0x20)) end--;
+  if (end > SHORT_TEXT_BYTES)
+    return Buffer.from(value.buffer, value.byteOffset, end).toString('latin1');
+  let text = '';
+  for (let i = 0; i < end; i++) text += String.fromCharCode(value[i] ?? 0);
+  return text;
+}
+
 function toMeta(elements: readonly RawMetaElement[]): FileMetaInformation {
   const byTag = new Map(elements.map((element) => [element.tag, element]));
   const text = (tag: number, trimLeading = false): string | undefined => {
     const element = byTag.get(tag);
     if (element === undefined) return undefined;
-    const value = Buffer.from(
-      element.value.buffer,
-      element.value.byteOffset,
-      element.value.byteLength,
-    )
-      .toString('latin1')
-      .replace(/[\0 ]+$/, '');
+    const value = paddedTextOf(element.value);
     return trimLeading ? value.trimStart() : value;
   };
   const required = (tag: number, name: string): string => {
@@ -124,7 +138,6 @@ function toMeta(elements: readonly RawMetaElement[]): FileMetaInformation {
   };
   const optional = <K extends string>(key: K, value: string | undefined): { [P in K]?: string } =>
     (value === undefined ? {} : { [key]: value }) as { [P in K]?: string }; // a one-key object of K
-  const named = new Set<number>(Object.values(MetaTag));
   const privateInformation = byTag.get(MetaTag.PrivateInformation)?.value;
   return {
     fileMetaInformationVersion: byTag.get(MetaTag.Version)?.value ?? new Uint8Array(0),
@@ -147,6 +160,6 @@ function toMeta(elements: readonly RawMetaElement[]): FileMetaInformation {
     ),
     ...optional('privateInformationCreatorUid', text(MetaTag.PrivateInformationCreatorUid)),
     ...(privateInformation === undefined ? {} : { privateInformation }),
-    otherElements: elements.filter((element) => !named.has(element.tag)),
+    otherElements: elements.filter((element) => !NAMED_TAGS.has(element.tag)),
   };
 }
