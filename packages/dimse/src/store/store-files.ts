@@ -114,8 +114,9 @@ export interface OpenInstanceFilesOptions {
    * Read with blocking system calls, one file after the other (`openInstanceFileSync`): several
    * times faster on files in the page cache, but the event loop is held while a file is read
    * (about 30 µs a small file in the page cache, a disk's latency otherwise), and given back
-   * after every 64 files, so that timers and signals (Ctrl-C) are still served. For a command line that opens its files before any association, as storescu
-   * does; `concurrency` is then ignored. Default false.
+   * after every 64 files, so that timers and signals (Ctrl-C) are still served. For a command
+   * line that opens its files before any association, as storescu does; `concurrency` is then
+   * ignored. Default false.
    */
   readonly sync?: boolean;
 }
