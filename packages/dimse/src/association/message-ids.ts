@@ -39,6 +39,13 @@ export class Window {
     this.#free = size === 0 ? 0xfff0 : size;
   }
 
+  /** Takes a free slot if there is one; false when every slot is taken (then {@link acquire}). */
+  tryTake(): boolean {
+    if (this.#free === 0) return false; // a free slot implies nobody waits: release() serves waiters first
+    this.#free--;
+    return true;
+  }
+
   async acquire(signal?: AbortSignal): Promise<void> {
     signal?.throwIfAborted();
     if (this.#free > 0) {

@@ -8,6 +8,7 @@ import {
   weRequest,
 } from '../../test/helpers/raw-peer.js';
 import { echoRq } from '../../test/helpers/wire-peer.js';
+import { VERIFICATION } from '../../test/helpers/raw-peer.js';
 
 /** Lets pending promise callbacks and a few macrotasks run. */
 async function settle(): Promise<void> {
@@ -128,5 +129,57 @@ describe('the asynchronous operations window (PS3.7 D.3.3.3)', () => {
     expect(gate.calls).toHaveLength(100);
     expect(ours.error).toBeUndefined();
     await ours.abort();
+  });
+});
+
+describe('our requests when the association ends', () => {
+  const echo = { kind: 'C-ECHO-RQ', affectedSopClassUid: VERIFICATION } as const;
+
+  it('refuses a request after a release with the reason the association ended', async () => {
+    const { ours } = await weRequest({ supported: verification, proposed: proposeVerification });
+    const context = ours.negotiated.contexts[0]!;
+    await ours.release();
+    await expect(ours.invoke(echo, { context })).rejects.toMatchObject({
+      code: 'DICOMNET_INVALID_STATE',
+    });
+    // Again, now that the refusal is the path taken: still refused, never sent.
+    await expect(ours.invoke(echo, { context })).rejects.toMatchObject({
+      code: 'DICOMNET_INVALID_STATE',
+    });
+  });
+
+  it('refuses a request after an abort, also one with a signal of its own', async () => {
+    const { ours, peer } = await weRequest({
+      supported: verification,
+      proposed: proposeVerification,
+    });
+    const context = ours.negotiated.contexts[0]!;
+    await peer.association.abort();
+    await ours.closed;
+    const aborted = { code: 'DICOMNET_ASSOCIATION_ABORTED' };
+    await expect(ours.invoke(echo, { context })).rejects.toMatchObject(aborted);
+    const signal = new AbortController().signal;
+    await expect(ours.invoke(echo, { context, signal })).rejects.toMatchObject(aborted);
+  });
+
+  it('rejects a request waiting on a full window when the association ends, without sending it', async () => {
+    const { ours, peer } = await weRequest({
+      supported: verification,
+      proposed: proposeVerification,
+    });
+    const context = ours.negotiated.contexts[0]!;
+    const first = ours.invoke(echo, { context }); // window 1: the second waits for its slot
+    const second = ours.invoke(echo, { context });
+    const third = ours.invoke(echo, { context, signal: new AbortController().signal });
+    expect((await peer.next()).fields.messageId).toBe(1);
+    await settle();
+    expect(peer.pending).toBe(0); // the others wait for the window
+    await ours.abort(); // the first's slot is freed as the association ends: nobody may take it
+    const aborted = { code: 'DICOMNET_ASSOCIATION_ABORTED' };
+    await expect(first).rejects.toMatchObject(aborted);
+    await expect(second).rejects.toMatchObject(aborted);
+    await expect(third).rejects.toMatchObject(aborted);
+    await ours.closed;
+    expect(peer.pending).toBe(0);
   });
 });

@@ -94,6 +94,8 @@ export class OutgoingRequests {
   #timer: NodeJS.Timeout | undefined;
   /** When {@link #timer} fires; `Infinity` when it is not armed. */
   #timerAt = Infinity;
+  /** Why the association ended, once {@link OutgoingRequests.end} was called. */
+  #endReason: Error | undefined;
 
   constructor(host: OutgoingHost, limits: OutgoingLimits) {
     this.#host = host;
@@ -125,11 +127,22 @@ export class OutgoingRequests {
   ): Promise<ReceivedResponse> {
     const host = this.#host;
     const callerSignal = options.signal;
-    // The association's end reaches waiting requests through end(); only the window's wait needs
-    // it as a signal, and only a caller's signal needs a listener of its own.
-    await this.#window.acquire(
-      callerSignal === undefined ? host.ended : AbortSignal.any([callerSignal, host.ended]),
-    );
+    // A free slot is taken without looking at the `ended` signal: aborting an AbortSignal changes
+    // a field of the map all signals share, which throws away V8's optimised code of any function
+    // that read one, so reading it here put `invoke` back in the interpreter at every release.
+    // The end is a plain field for that path; only a wait for a slot, or a caller's signal,
+    // needs the signal (the wait is given up when the association ends).
+    if (callerSignal !== undefined || !this.#takeFreeSlot()) {
+      await this.#window.acquire(
+        callerSignal === undefined ? host.ended : AbortSignal.any([callerSignal, host.ended]),
+      );
+      if (this.#endReason !== undefined) {
+        // The association ended as this request was granted its slot (a request ending with it
+        // frees one): nothing may be sent on it any more.
+        this.#window.release();
+        throw this.#endReason;
+      }
+    }
     const messageId = this.#ids.take();
     const operation = request.kind.slice(0, -3); // 'C-ECHO-RQ' → 'C-ECHO'
     let command: Uint8Array;
@@ -150,7 +163,7 @@ export class OutgoingRequests {
         callerSignal?.removeEventListener('abort', onAbort);
         options.cancel?.removeEventListener('abort', onCancel);
         this.#window.release();
-        if (result instanceof Error && !host.ended.aborted) {
+        if (result instanceof Error && this.#endReason === undefined) {
           // Given up locally (timeout, caller's signal): keep the Message ID reserved until the
           // answer comes, so it is never taken for the answer to a newer request.
           this.#pending.set(messageId, {
@@ -254,8 +267,12 @@ export class OutgoingRequests {
     for (const pending of [...this.#pending.values()]) pending.settle(reason);
   }
 
-  /** The association has ended: rejects every request still waiting, forgets the late ones. */
+  /**
+   * The association has ended: rejects every request still waiting, forgets the late ones, and
+   * refuses new requests with `reason`.
+   */
   end(reason: Error): void {
+    this.#endReason ??= reason;
     this.failAll(reason);
     this.#pending.clear();
     clearTimeout(this.#timer);
@@ -311,6 +328,16 @@ export class OutgoingRequests {
     association.sendMessage({ presentationContextId: context.id, command }).catch(() => {
       this.#host.abandon(); // a C-CANCEL cut short leaves the peer a broken message
     });
+  }
+
+  /**
+   * Takes a free slot of the window for a request without a signal of its own; false when it
+   * must wait for one.
+   * @throws The reason the association ended, once it has.
+   */
+  #takeFreeSlot(): boolean {
+    if (this.#endReason !== undefined) throw this.#endReason;
+    return this.#window.tryTake();
   }
 
   #forget(messageId: number): void {
