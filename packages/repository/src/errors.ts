@@ -136,3 +136,25 @@ export class InvalidCursorError extends DicomnetError {
     super('DICOMNET_REPOSITORY_INVALID_CURSOR', `invalid match cursor: ${detail}`);
   }
 }
+
+/**
+ * Durable mode's store journal (a FileRepository's record of small stores) could not write or
+ * sync a record. After a failed sync the operating system may have dropped what was written, so
+ * the repository takes no further durable store until it is opened again (which replays what is
+ * intact). Code
+ * `DICOMNET_REPOSITORY_JOURNAL`; `cause` holds the file system's error.
+ */
+export class StoreJournalError extends DicomnetError {
+  /**
+   * @param path - The journal file.
+   * @param step - What failed.
+   * @param options - `{ cause }`.
+   */
+  constructor(
+    readonly path: string,
+    readonly step: 'write' | 'sync',
+    options?: ErrorOptions,
+  ) {
+    super('DICOMNET_REPOSITORY_JOURNAL', `the store journal ${path} failed to ${step}`, options);
+  }
+}

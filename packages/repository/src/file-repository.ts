@@ -35,6 +35,8 @@ import { InstanceIndex, type InstanceRow } from './index-db/instance-index.js';
 import { prepareSchema } from './index-db/schema.js';
 import { INDEX_TAGS, indexRecordOf, isUidShaped, type IndexRecord } from './index-record.js';
 import { recoverRepository, type RecoveryReport } from './recovery.js';
+import { redoJournaled, syncJournaled } from './store-journal/journaled-files.js';
+import { StoreJournal } from './store-journal/store-journal.js';
 import { InventoryIndex, type InventoryRow } from './inventory/inventory-index.js';
 import { INVENTORY_STORAGE_SOP_CLASS } from './inventory/inventory-record.js';
 import { matchInventories } from './inventory/match-inventories.js';
@@ -96,9 +98,20 @@ export interface FileRepositoryOptions {
    * instance: the recovery pass at the next open indexes files without a row.
    */
   readonly deferredIndex?: { readonly rows?: number; readonly delayMs?: number };
+  /**
+   * Bytes of each of the two store-journal files of durable mode (default 4 MiB, at least
+   * 256 KiB): how much of the small stores' data waits for a checkpoint, and the most a replay
+   * after a crash redoes. A change takes effect at the next open that finds nothing to replay;
+   * unused with `fsync: false`.
+   */
+  readonly journalBytes?: number;
 }
 
 const CLEAN_SHUTDOWN = 'clean_shutdown';
+/** Folder of durable mode's store journal under the root. */
+const JOURNAL_FOLDER = 'journal';
+const DEFAULT_JOURNAL_BYTES = 4 * 1024 * 1024;
+const MIN_JOURNAL_BYTES = 256 * 1024;
 /**
  * Largest file (File Meta Information and data set) stored from memory; the atomic writer's
  * default buffer, so such a file is also written in one go.
@@ -108,13 +121,17 @@ const SMALL_FILE_BYTES = 64 * 1024;
 /**
  * A {@link Repository} on the local file system. A store whose file fits 64 KiB (most instances
  * of a modality) is checked from the bytes in memory, then written straight to its final folder
- * under a temporary name and renamed when complete (fdatasync of the file, fsync of its folder,
- * and of the parents of a folder just made, all before it resolves). A larger one is written to
- * the staging folder as it arrives, its attributes read back with the streaming element reader,
- * then renamed into place. The index row is committed after the store resolves, in groups (see
- * {@link FileRepositoryOptions.deferredIndex}): durable or not, what makes an acknowledged store
- * last is its file, which the recovery pass indexes after an unclean shutdown. Open with
- * {@link FileRepository.open}.
+ * under a temporary name and renamed when complete. In durable mode the whole file is first
+ * appended to the store journal (`<root>/journal`: two preallocated files taking turns) and
+ * synced there, one `fdatasync` shared by concurrent stores, before the store resolves; the
+ * files of a journal are synced in the background when it fills, and after a crash or a power
+ * failure the next open replays the journal over the instances tree (see
+ * {@link FileRepositoryOptions.journalBytes}). A larger store is written to the staging folder
+ * as it arrives, its attributes read back with the streaming element reader, synced, then renamed
+ * into place and its folder synced. The index row is committed after the store resolves, in
+ * groups (see {@link FileRepositoryOptions.deferredIndex}): durable or not, what makes an
+ * acknowledged store last is its file (or journal record), which the recovery pass indexes after
+ * an unclean shutdown. Open with {@link FileRepository.open}.
  */
 export class FileRepository implements Repository {
   /** The storage root. */
@@ -134,6 +151,8 @@ export class FileRepository implements Repository {
   readonly #queue = new KeyedQueue();
   readonly #folders: InstanceFolders;
   readonly #inFlight = new Set<Promise<unknown>>();
+  /** Durable mode's store journal; undefined with `fsync: false`. */
+  readonly #journal: StoreJournal | undefined;
   #closing: Promise<void> | undefined;
   /**
    * A deferred row failed to commit after its store resolved: its file has no row until the
@@ -148,6 +167,7 @@ export class FileRepository implements Repository {
     inventories: InventoryIndex,
     recovery: RecoveryReport,
     folders: InstanceFolders,
+    journal: StoreJournal | undefined,
     options: FileRepositoryOptions,
   ) {
     this.root = root;
@@ -172,6 +192,7 @@ export class FileRepository implements Repository {
     this.recovery = recovery;
     this.#duplicate = options.duplicate ?? 'replace';
     this.#folders = folders;
+    this.#journal = journal;
   }
 
   /**
@@ -182,8 +203,12 @@ export class FileRepository implements Repository {
    */
   static async open(options: FileRepositoryOptions): Promise<FileRepository> {
     const root = path.resolve(options.root);
-    await makeFolder(root, path.join(root, INSTANCES_FOLDER), options.fsync ?? true);
-    await makeFolder(root, path.join(root, INCOMING_FOLDER), options.fsync ?? true);
+    const fsync = options.fsync ?? true;
+    const journalBytes = options.journalBytes ?? DEFAULT_JOURNAL_BYTES;
+    if (!Number.isSafeInteger(journalBytes) || journalBytes < MIN_JOURNAL_BYTES)
+      throw new RangeError(`journalBytes must be an integer of at least ${MIN_JOURNAL_BYTES}`);
+    await makeFolder(root, path.join(root, INSTANCES_FOLDER), fsync);
+    await makeFolder(root, path.join(root, INCOMING_FOLDER), fsync);
     await lockRoot(path.join(root, LOCK_FILE));
     let db: SqliteDatabase;
     try {
@@ -192,6 +217,7 @@ export class FileRepository implements Repository {
       await unlockRoot(path.join(root, LOCK_FILE));
       throw error;
     }
+    let journal: StoreJournal | undefined;
     try {
       prepareSchema(db);
       // One connection, ours alone (the root lock keeps other processes out): holding SQLite's
@@ -202,26 +228,39 @@ export class FileRepository implements Repository {
       const index = new InstanceIndex(db);
       const inventories = new InventoryIndex(db);
       const clean = index.getState(CLEAN_SHUTDOWN) === '1';
-      const recovery = await recoverRepository({
-        index,
-        inventories,
-        instancesRoot: path.join(root, INSTANCES_FOLDER),
-        incoming: path.join(root, INCOMING_FOLDER),
-        full: options.recovery === 'full' || !clean,
-        now,
-      });
-      const folders = await InstanceFolders.open(
-        path.join(root, INSTANCES_FOLDER),
-        options.fsync ?? true,
-      );
+      const instancesRoot = path.join(root, INSTANCES_FOLDER);
+      const folders = await InstanceFolders.open(instancesRoot, fsync);
+      // Before the recovery pass, which then indexes the files the replay wrote.
+      let journalReplayed = 0;
+      if (fsync) {
+        const opened = await StoreJournal.open(path.join(root, JOURNAL_FOLDER), {
+          capacityBytes: journalBytes,
+          redo: (record) => redoJournaled(instancesRoot, folders, record),
+          sync: (keys) => syncJournaled(instancesRoot, folders, keys),
+        });
+        journal = opened.journal;
+        journalReplayed = opened.replayed;
+      }
+      const recovery = {
+        ...(await recoverRepository({
+          index,
+          inventories,
+          instancesRoot,
+          incoming: path.join(root, INCOMING_FOLDER),
+          full: options.recovery === 'full' || !clean || journalReplayed > 0,
+          now,
+        })),
+        journalReplayed,
+      };
       // The index runs with synchronous=NORMAL, so this commit alone is synced (WAL, FULL): were
       // it lost to a power failure, the next open would find the previous close's mark and skip
       // the pass that indexes the files whose rows were still waiting or not yet synced.
       db.exec('PRAGMA synchronous = FULL');
       index.setState(CLEAN_SHUTDOWN, '0');
       db.exec('PRAGMA synchronous = NORMAL');
-      return new FileRepository(root, db, index, inventories, recovery, folders, options);
+      return new FileRepository(root, db, index, inventories, recovery, folders, journal, options);
     } catch (error) {
+      await journal?.close().catch(() => undefined);
       db.close();
       await unlockRoot(path.join(root, LOCK_FILE));
       throw error;
@@ -266,6 +305,9 @@ export class FileRepository implements Repository {
         const row = this.#rowOf(sopInstanceUid) ?? this.#inventories.get(sopInstanceUid);
         if (row === undefined) return false;
         const file = absoluteStoredPath(this.#instancesRoot, row.storedPath);
+        // A journal record of the file would bring it back at a replay.
+        if (this.#journal?.holds(row.storedPath) === true)
+          await this.#journal.append('deleted', row.storedPath);
         // File first: a crash between the two leaves a row without a file, which recovery drops;
         // the other order would leave a file that recovery would index again.
         await unlink(file).catch((error: NodeJS.ErrnoException) => {
@@ -390,12 +432,29 @@ export class FileRepository implements Repository {
     this.#closing ??= (async () => {
       while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
       this.#batcher.flush();
-      if (!this.#rowsLost) this.#index.setState(CLEAN_SHUTDOWN, '1');
+      // The journal's checkpoint syncs the files of its records; if it fails, the next open
+      // replays them, so the shutdown is not marked clean.
+      const journalFailure = await this.#journal?.close().then(
+        () => undefined,
+        (error: unknown) => ({ error }),
+      );
+      if (!this.#rowsLost && journalFailure === undefined)
+        this.#index.setState(CLEAN_SHUTDOWN, '1');
       this.#db.close();
       await this.#folders.close();
       await unlockRoot(path.join(this.root, LOCK_FILE));
+      if (journalFailure !== undefined) throw journalFailure.error;
     })();
     return this.#closing;
+  }
+
+  /**
+   * After a file was made durable in place (a large or Inventory store): an earlier journal
+   * record of it, replayed after a crash, would put the old content back over it.
+   */
+  async #supersedeJournaled(storedPath: string): Promise<void> {
+    if (this.#journal?.holds(storedPath) === true)
+      await this.#journal.append('external', storedPath);
   }
 
   #track<T>(operation: () => Promise<T>): Promise<T> {
@@ -515,12 +574,19 @@ export class FileRepository implements Repository {
     const ready = await this.#folders.ensure(folder);
     options.signal?.throwIfAborted();
     try {
-      const durable = this.#folders.durable(folder);
-      await writeFileAtomically(final, [file], {
-        fsync: this.#fsync,
-        ...(durable === undefined ? {} : { folder: durable }),
-        ...(options.signal === undefined ? {} : { signal: options.signal }),
-      });
+      if (this.#journal === undefined)
+        await writeFileAtomically(final, [file], {
+          fsync: false,
+          ...(options.signal === undefined ? {} : { signal: options.signal }),
+        });
+      else {
+        // Durable from here on: a crash before the file below is synced is redone from the
+        // journal. So the file is written whatever the signal says now, and only after the
+        // record is synced: a file under the instance's name that is torn by a power failure
+        // always has a record to put it right.
+        await this.#journal.append('file', storedPath, file);
+        await writeFileAtomically(final, [file], { fsync: false });
+      }
     } catch (error) {
       this.#folders.forget(folder); // it may have been removed behind our back
       throw error;
@@ -591,6 +657,7 @@ export class FileRepository implements Repository {
       throw error;
     }
     await this.#folders.sync(path.dirname(final));
+    await this.#supersedeJournaled(storedPath);
     return record;
   }
   /**
@@ -636,6 +703,7 @@ export class FileRepository implements Repository {
       options.signal,
       options.inventoryKeys,
     );
+    await this.#supersedeJournaled(record.storedPath);
     const when = now();
     // The same UID as a patient instance (UIDs are meant to be unique, PS3.5 9): its file was
     // just replaced at its own path, so its row goes.

@@ -34,6 +34,7 @@ export {
   RepositoryClosedError,
   RepositoryLockedError,
   SchemaTooNewError,
+  StoreJournalError,
 } from './errors.js';
 export type { InvalidInstanceReason } from './errors.js';
 

@@ -34,6 +34,11 @@ export interface RecoveryReport {
   readonly rowsDropped: number;
   /** Files in the instances tree that could not be indexed; left where they are. */
   readonly unindexable: readonly { readonly path: string; readonly reason: string }[];
+  /**
+   * Instances whose file (or deletion) durable mode's store journal redid before the pass: the
+   * stores it acknowledged whose files were not yet synced when the process ended.
+   */
+  readonly journalReplayed: number;
 }
 
 /** What {@link recoverRepository} works on. */
@@ -55,7 +60,9 @@ const BATCH = 500;
 const RECOVERY_TAGS: readonly number[] = [...new Set([...INDEX_TAGS, ...INVENTORY_TAGS])];
 
 /** Runs the recovery pass; see the module comment. */
-export async function recoverRepository(context: RecoveryContext): Promise<RecoveryReport> {
+export async function recoverRepository(
+  context: RecoveryContext,
+): Promise<Omit<RecoveryReport, 'journalReplayed'>> {
   let leftoversRemoved = 0;
   for (const entry of await readdir(context.incoming)) {
     await rm(path.join(context.incoming, entry), { recursive: true, force: true });

@@ -1,7 +1,8 @@
 // A child process storing (and deleting some) instances is killed with SIGKILL at random points,
 // again and again; at each reopen the recovery pass runs, the index and the files agree, and
 // every instance whose store resolved (and that is never deleted) is there byte for byte; durable
-// and relaxed (`fsync: false`), index rows committed after the acknowledgement. Runs the built
+// (small stores through a store journal small enough to take turns often) and relaxed (`fsync:
+// false`), index rows committed after the acknowledgement. Runs the built
 // package in the child (`pnpm build`).
 import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -23,6 +24,8 @@ const ROUNDS = 8;
 /** The first few instances are also deleted by the child now and then. */
 const VOLATILE = 4;
 const CHILD_START_TIMEOUT_MS = 10_000;
+/** The child's store journal size (store-child.mjs): opened alike here, so it is not remade. */
+const JOURNAL_BYTES = 256 * 1024;
 
 let work: { path: string; remove(): Promise<void> };
 /** Patient instances, then a few Inventory instances (non-patient: their own table). */
@@ -113,7 +116,7 @@ function runAndKill(root: string, killAfterMs: number, mode: ChildMode): Promise
  * every instance whose store resolved and that is never deleted is there byte for byte.
  */
 async function expectConsistent(root: string, everStored: ReadonlySet<string>): Promise<void> {
-  const repo = await FileRepository.open({ root });
+  const repo = await FileRepository.open({ root, journalBytes: JOURNAL_BYTES });
   try {
     expect(repo.recovery.full, 'a killed process leaves an unclean shutdown').toBe(true);
     expect(repo.recovery.unindexable).toEqual([]);
@@ -193,7 +196,7 @@ describe('crash consistency', () => {
       expect(await committedInstanceRows(root)).toBe(0);
       // ...and the recovery pass indexes every acknowledged file.
       await expectConsistent(root, acknowledged);
-      const repo = await FileRepository.open({ root });
+      const repo = await FileRepository.open({ root, journalBytes: JOURNAL_BYTES });
       try {
         for (const uid of acknowledged) expect(await repo.get(uid), uid).toBeDefined();
       } finally {

@@ -2,8 +2,8 @@
 // time, re-storing ones already there (the replace path) too, and deleting the `volatile` ones
 // now and then, until it is killed. It tells its parent each SOP Instance UID whose store
 // resolved: {type:'stored', uid}; {type:'ready'} first.
-// Mode `durable` (default) or `relaxed` (`fsync: false`); either way index rows are committed
-// after the acknowledgement, in groups. Modes `durable-hold` and `relaxed-hold`: rows wait a
+// Mode `durable` (default; small stores through the store journal) or `relaxed` (`fsync: false`);
+// either way index rows are committed after the acknowledgement, in groups. Modes `durable-hold` and `relaxed-hold`: rows wait a
 // minute for their commit; the child stores each instance once, then says {type:'held'} and idles
 // until killed, so a kill then falls between the acknowledgements and the commit.
 // Usage: fork(store-child.mjs, [root, instancesJson, mode?]).
@@ -23,6 +23,9 @@ const held = mode.endsWith('-hold');
 const repo = await FileRepository.open({
   root,
   fsync: mode.startsWith('durable'),
+  // The smallest store journal: its two files take turns every hundred stores or so, so kills
+  // also fall in its checkpoints.
+  journalBytes: 256 * 1024,
   ...(held && { deferredIndex: { rows: 1_000_000, delayMs: 60_000 } }),
 });
 process.send({ type: 'ready', recovery: repo.recovery });
