@@ -69,8 +69,11 @@ export function createDispatcher(
     switch (message.kind) {
       case 'C-ECHO-RQ': {
         // Verification needs no handler: accepting its context is the policy (PS3.4 A.4).
+        const echo = handlers.echo;
         const reply = replyOf(
-          await handlers.echo?.({ ...base, sopClassUid: message.affectedSopClassUid }),
+          echo === undefined
+            ? undefined
+            : await echo.call(handlers, { ...base, sopClassUid: message.affectedSopClassUid }),
         );
         return {
           message: {
