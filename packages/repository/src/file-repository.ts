@@ -1,7 +1,7 @@
 // The default Repository: Part 10 files under `<root>/instances` at hashed paths, an SQLite index
 // at `<root>/index.sqlite`, large stores staged in `<root>/incoming`, and a recovery pass at open.
 import { randomBytes } from 'node:crypto';
-import { statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { open, rename, rm, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
@@ -230,16 +230,19 @@ export class FileRepository implements Repository {
       const clean = index.getState(CLEAN_SHUTDOWN) === '1';
       const instancesRoot = path.join(root, INSTANCES_FOLDER);
       const folders = await InstanceFolders.open(instancesRoot, fsync);
-      // Before the recovery pass, which then indexes the files the replay wrote.
+      // Before the recovery pass, which then indexes the files the replay wrote. Opened without
+      // fsync too when a durable run left one: what it acknowledged is replayed all the same.
       let journalReplayed = 0;
-      if (fsync) {
-        const opened = await StoreJournal.open(path.join(root, JOURNAL_FOLDER), {
+      const journalFolder = path.join(root, JOURNAL_FOLDER);
+      if (fsync || existsSync(journalFolder)) {
+        const opened = await StoreJournal.open(journalFolder, {
           capacityBytes: journalBytes,
           redo: (record) => redoJournaled(instancesRoot, folders, record),
           sync: (keys) => syncJournaled(instancesRoot, folders, keys),
         });
-        journal = opened.journal;
         journalReplayed = opened.replayed;
+        if (fsync) journal = opened.journal;
+        else await opened.journal.close();
       }
       const recovery = {
         ...(await recoverRepository({

@@ -3,7 +3,8 @@
 // deletes one, replaces another with a large instance (synced in place), and is killed. The test
 // then removes or tears the files that were never synced, as a power failure could, and opens
 // the repository: the replay brings back every acknowledged small store byte for byte, and
-// neither resurrects the deleted instance nor puts the small content back over the large one.
+// neither resurrects the deleted instance nor puts the small content back over the large one;
+// also when the repository is opened again without fsync.
 import { fork } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile, rm, truncate, writeFile } from 'node:fs/promises';
@@ -69,68 +70,70 @@ async function runThenKill(root: string, steps: readonly object[]): Promise<numb
   });
 }
 
-it('replays acknowledged small stores whose files a power failure lost or tore', async () => {
-  expect(existsSync(DIST), 'build the package first: pnpm build').toBe(true);
-  const root = path.join(work.path, 'repository');
-  const [zero, one, two, three, four] = instances as [
-    TestInstance,
-    TestInstance,
-    TestInstance,
-    TestInstance,
-    TestInstance,
-  ];
-  const large = padded(three.dataSetBytes, 100_000);
-  const largePath = path.join(work.path, 'large.bin');
-  await writeFile(largePath, large);
-  const store = (instance: TestInstance, dataSetPath: string): object => ({
-    op: 'store',
-    sopInstanceUid: instance.sopInstanceUid,
-    sopClassUid: instance.sopClassUid,
-    transferSyntaxUid: instance.transferSyntaxUid,
-    dataSetPath,
-  });
-  const steps = [
-    ...instances.map((instance, i) => {
-      const file = path.join(work.path, `dataset-${i}.bin`);
-      return { instance, file };
-    }),
-  ];
-  await Promise.all(steps.map(({ instance, file }) => writeFile(file, instance.dataSetBytes)));
-  const done = await runThenKill(root, [
-    ...steps.map(({ instance, file }) => store(instance, file)),
-    { op: 'delete', sopInstanceUid: four.sopInstanceUid },
-    store(three, largePath),
-  ]);
-  expect(done).toBe(7);
+for (const reopened of ['durable', 'relaxed'] as const)
+  it(`replays acknowledged small stores whose files a power failure lost or tore (reopened ${reopened})`, async () => {
+    expect(existsSync(DIST), 'build the package first: pnpm build').toBe(true);
+    const root = path.join(work.path, `repository-${reopened}`);
+    const fsync = reopened === 'durable';
+    const [zero, one, two, three, four] = instances as [
+      TestInstance,
+      TestInstance,
+      TestInstance,
+      TestInstance,
+      TestInstance,
+    ];
+    const large = padded(three.dataSetBytes, 100_000);
+    const largePath = path.join(work.path, 'large.bin');
+    await writeFile(largePath, large);
+    const store = (instance: TestInstance, dataSetPath: string): object => ({
+      op: 'store',
+      sopInstanceUid: instance.sopInstanceUid,
+      sopClassUid: instance.sopClassUid,
+      transferSyntaxUid: instance.transferSyntaxUid,
+      dataSetPath,
+    });
+    const steps = [
+      ...instances.map((instance, i) => {
+        const file = path.join(work.path, `dataset-${i}.bin`);
+        return { instance, file };
+      }),
+    ];
+    await Promise.all(steps.map(({ instance, file }) => writeFile(file, instance.dataSetBytes)));
+    const done = await runThenKill(root, [
+      ...steps.map(({ instance, file }) => store(instance, file)),
+      { op: 'delete', sopInstanceUid: four.sopInstanceUid },
+      store(three, largePath),
+    ]);
+    expect(done).toBe(7);
 
-  // What a power failure may leave of files written but never synced: gone, or torn.
-  const fileOf = (instance: TestInstance): string =>
-    path.join(root, 'instances', ...storedPathOf(instance.sopInstanceUid).split('/'));
-  await rm(fileOf(zero));
-  await rm(fileOf(one));
-  await truncate(fileOf(two), 700);
+    // What a power failure may leave of files written but never synced: gone, or torn.
+    const fileOf = (instance: TestInstance): string =>
+      path.join(root, 'instances', ...storedPathOf(instance.sopInstanceUid).split('/'));
+    await rm(fileOf(zero));
+    await rm(fileOf(one));
+    await truncate(fileOf(two), 700);
 
-  const repo = await FileRepository.open({ root });
-  try {
-    expect(repo.recovery.journalReplayed).toBe(5);
-    expect(repo.recovery.full).toBe(true);
-    expect(repo.recovery.unindexable).toEqual([]);
-    for (const instance of [zero, one, two]) {
-      const file = await readAll(await repo.read(instance.sopInstanceUid));
-      expect(
-        Buffer.from(file.subarray(file.byteLength - instance.dataSetBytes.byteLength)),
-      ).toEqual(Buffer.from(instance.dataSetBytes));
+    const repo = await FileRepository.open({ root, fsync });
+    try {
+      expect(repo.recovery.journalReplayed).toBe(5);
+      expect(repo.recovery.full).toBe(true);
+      expect(repo.recovery.unindexable).toEqual([]);
+      for (const instance of [zero, one, two]) {
+        const file = await readAll(await repo.read(instance.sopInstanceUid));
+        expect(
+          Buffer.from(file.subarray(file.byteLength - instance.dataSetBytes.byteLength)),
+        ).toEqual(Buffer.from(instance.dataSetBytes));
+      }
+      const replaced = await readAll(await repo.read(three.sopInstanceUid));
+      expect(replaced.subarray(replaced.byteLength - large.byteLength)).toEqual(Buffer.from(large));
+      expect(await repo.get(four.sopInstanceUid)).toBeUndefined();
+      expect(existsSync(fileOf(four))).toBe(false);
+    } finally {
+      await repo.close();
     }
-    const replaced = await readAll(await repo.read(three.sopInstanceUid));
-    expect(replaced.subarray(replaced.byteLength - large.byteLength)).toEqual(Buffer.from(large));
-    expect(await repo.get(four.sopInstanceUid)).toBeUndefined();
-    expect(existsSync(fileOf(four))).toBe(false);
-  } finally {
-    await repo.close();
-  }
-  // Checkpointed at the close: a second open has nothing to replay.
-  const again = await FileRepository.open({ root });
-  expect(again.recovery.journalReplayed).toBe(0);
-  await again.close();
-  expect(await readFile(fileOf(zero))).toBeDefined();
-}, 60_000);
+    // Checkpointed at the close: a second open has nothing to replay.
+    const again = await FileRepository.open({ root, fsync });
+    expect(again.recovery.journalReplayed).toBe(0);
+    await again.close();
+    expect(await readFile(fileOf(zero))).toBeDefined();
+  }, 60_000);

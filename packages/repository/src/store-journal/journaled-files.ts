@@ -3,6 +3,7 @@
 import { open, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { writeFileAtomically } from '@dicomnet/data';
+import { syncFolder } from '../file-support.js';
 import type { InstanceFolders } from '../instance-folders.js';
 import { absoluteStoredPath, isStoredPath } from '../storage-path.js';
 import type { JournalRecord } from './journal-format.js';
@@ -61,5 +62,9 @@ export async function syncJournaled(
     }
   };
   await Promise.all(Array.from({ length: SYNC_CONCURRENCY }, worker));
-  await Promise.all([...folderSet].map((folder) => folders.sync(folder)));
+  // Through the kept-open folder of durable mode; opened for the purpose in a relaxed one that
+  // replays what a durable run left.
+  await Promise.all(
+    [...folderSet].map((folder) => folders.durable(folder)?.sync() ?? syncFolder(folder)),
+  );
 }
