@@ -11,6 +11,8 @@ const UNSAFE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu;
 /** {@link UNSAFE} but C0: JSON.stringify escapes C0 in strings, and its indentation is C0 (LF). */
 const UNSAFE_IN_JSON = /[\u007f-\u009f\p{Cf}\p{Zl}\p{Zp}]/gu;
 
+const NOT_PRINTABLE_ASCII = /[^\n\x20-\x7e]/;
+
 function escapeOne(character: string): string {
   const code = character.codePointAt(0) ?? 0;
   if (code < 0x100) return `\\x${code.toString(16).padStart(2, '0')}`;
@@ -43,5 +45,8 @@ export function terminalSafe(text: string): string {
  * punctuation and whitespace, so every match is inside a string.
  */
 export function terminalSafeJson(value: unknown, space?: number): string {
-  return JSON.stringify(value, null, space).replace(UNSAFE_IN_JSON, jsonEscape);
+  const json = JSON.stringify(value, null, space);
+  // Printable ASCII and line feeds (a log line's usual case) hold nothing to escape, and this
+  // plain class is much cheaper to scan for than the Unicode properties.
+  return NOT_PRINTABLE_ASCII.test(json) ? json.replace(UNSAFE_IN_JSON, jsonEscape) : json;
 }

@@ -119,9 +119,14 @@ export async function takeUpTo(
   source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
   limit: number,
 ): Promise<TakenChunks> {
-  const iterator = (async function* () {
-    yield* source;
-  })();
+  // The source's own iterator when it has one: a wrapping generator would add a round of
+  // promises to every chunk.
+  const iterator: AsyncIterator<Uint8Array> =
+    Symbol.asyncIterator in source
+      ? source[Symbol.asyncIterator]()
+      : (async function* () {
+          yield* source;
+        })();
   const chunks: Uint8Array[] = [];
   let bytes = 0;
   for (;;) {

@@ -24,6 +24,13 @@ const HOSTILE = [
 ];
 
 describe('storedPathOf', () => {
+  it('is the SHA-256 of the UID in hex, in the folder of its first byte', () => {
+    // `printf '1.2.3' | sha256sum`: the path of every file already stored depends on it.
+    const digest = 'c47f5b18b8a430e698b9fe15e51f6119984e78334bcf3f45e210d30c37ef2f9e';
+    expect(storedPathOf('1.2.3')).toBe(`c4/${digest}.dcm`);
+    expect(isStoredPathOf('1.2.3', `c4/${digest.slice(2, 4)}/${digest}.dcm`)).toBe(true);
+  });
+
   it.each(HOSTILE)('keeps %j inside the root', (uid) => {
     const relative = storedPathOf(uid);
     expect(isStoredPath(relative)).toBe(true);

@@ -1,7 +1,7 @@
 // Where an instance's file lives under the storage root. The path is a hash of the SOP Instance
 // UID, never the UID or any other peer-supplied text, so no value (`../`, NUL, 10,000 characters,
 // a drive letter) can name a file outside the root; the index keys on the UID itself.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import path from 'node:path';
 
 /** Folder of the instance files under the root. */
@@ -34,7 +34,8 @@ const STORED_PATH = /^([0-9a-f]{2})\/\1[0-9a-f]{62}\.dcm$/;
 const LEGACY_STORED_PATH = /^([0-9a-f]{2})\/([0-9a-f]{2})\/\1\2[0-9a-f]{60}\.dcm$/;
 
 function hashOf(sopInstanceUid: string): string {
-  return createHash('sha256').update(sopInstanceUid, 'utf8').digest('hex');
+  // The one-shot digest (Node 20.12+): no Hash object per store, about a tenth of the time.
+  return hash('sha256', sopInstanceUid, 'hex');
 }
 
 /**

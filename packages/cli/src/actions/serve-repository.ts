@@ -67,19 +67,22 @@ export async function openRepositoryService(
       freeSpacePath: repository.root,
     }),
     ...(settings.duplicate !== undefined && { duplicate: settings.duplicate }),
-    onStored: ({ outcome, instance }, request) => {
-      log(
-        {
-          event: 'store',
-          calling: request.association.callingAeTitle,
-          sopClassUid: instance.sopClassUid,
-          sopInstanceUid: instance.sopInstanceUid,
-          outcome,
-          bytes: instance.sizeBytes,
-        },
-        `C-STORE from ${request.association.callingAeTitle}: ${instance.sopInstanceUid} ${outcome} (${instance.sizeBytes} bytes)`,
-      );
-    },
+    // Logged once the response is handed to the transport: the sender's next C-STORE does not
+    // wait for the line.
+    onStored: ({ outcome, instance }, request) =>
+      void request.responded.then(() =>
+        log(
+          {
+            event: 'store',
+            calling: request.association.callingAeTitle,
+            sopClassUid: instance.sopClassUid,
+            sopInstanceUid: instance.sopInstanceUid,
+            outcome,
+            bytes: instance.sizeBytes,
+          },
+          `C-STORE from ${request.association.callingAeTitle}: ${instance.sopInstanceUid} ${outcome} (${instance.sizeBytes} bytes)`,
+        ),
+      ),
     onRefused: (reply, request) => {
       log(
         {

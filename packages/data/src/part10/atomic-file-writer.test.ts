@@ -59,6 +59,25 @@ describe('writeFileAtomically', () => {
     expect(await readdir(folder.path)).toEqual([]);
   });
 
+  it('leaves no file when the signal aborts between chunks of an array', async () => {
+    const controller = new AbortController();
+    const reason = new Error('association released');
+    // An array whose iteration aborts once the first chunk is handed over.
+    class AbortingChunks extends Array<Uint8Array> {
+      override *[Symbol.iterator](): ArrayIterator<Uint8Array> {
+        yield bytes(100_000, 1);
+        controller.abort(reason);
+        yield bytes(100_000, 2);
+      }
+    }
+    const chunks = new AbortingChunks();
+    expect(Array.isArray(chunks)).toBe(true);
+    await expect(
+      writeFileAtomically(target(), chunks, { signal: controller.signal, bufferBytes: 1024 }),
+    ).rejects.toBe(reason);
+    expect(await readdir(folder.path)).toEqual([]);
+  });
+
   it('creates nothing for an aborted signal', async () => {
     const reason = new Error('too late');
     await expect(
