@@ -173,16 +173,22 @@ export class IncomingRequests {
       cancel = controller.signal;
     }
     const signal = cancel === undefined ? ended : AbortSignal.any([ended, cancel]);
-    const base = { message, context, signal, cancel, responded: opened.responded };
+    const responded = opened.responded;
     if (message.kind === 'C-STORE-RQ' && hasDataSet) {
       const stream = new FragmentChannel(this.#limits.highWaterMark, this.#limits.maxStreamedBytes);
-      this.#answer(set, { ...base, stream, dataSet: undefined }, opened);
+      const request = { message, context, signal, cancel, responded, stream, dataSet: undefined };
+      this.#answer(set, request, opened);
       return stream;
     }
     if (!hasDataSet) {
-      this.#answer(set, { ...base, stream: undefined, dataSet: undefined }, opened);
+      this.#answer(
+        set,
+        { message, context, signal, cancel, responded, stream: undefined, dataSet: undefined },
+        opened,
+      );
       return undefined;
     }
+    const base = { message, context, signal, cancel, responded };
     return new MemorySink(
       this.#limits.maxReassembledBytes,
       (result) => {

@@ -30,20 +30,21 @@ export interface CommandRuleContext {
   readonly request?: DimseRequest;
 }
 
-type MutableFields = { -readonly [K in MessageFieldName]?: CommandSetFields[K] };
+/** Command set fields being collected. */
+export type MutableFields = { -readonly [K in MessageFieldName]?: CommandSetFields[K] };
 
 /**
- * Copies the fields `spec` allows from `source`, checking presence (M) and type. Fields the message
- * does not define are left out: on receipt they are ignored, like unknown elements.
+ * Copies the fields `spec` allows from `source` into `fields`, checking presence (M) and type.
+ * Fields the message does not define are left out: on receipt they are ignored, like unknown
+ * elements. `fields` may already hold other properties (the message being built).
  */
 export function collectFields(
   spec: MessageSpec,
   source: CommandSetFields,
   direction: Direction,
+  fields: MutableFields = {},
 ): CommandSetFields {
-  const fields: MutableFields = {};
-  // The keys of a spec's `fields` record are MessageFieldName by its type.
-  for (const name of Object.keys(spec.fields) as MessageFieldName[]) {
+  for (const name of spec.fieldNames) {
     const value = source[name];
     if (value === undefined || value === '') {
       if (spec.fields[name] === 'M') {

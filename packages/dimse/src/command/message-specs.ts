@@ -15,6 +15,8 @@ export interface MessageSpec {
   readonly dataSet: DataSetRule;
   /** Every field the message may carry, in no particular order. */
   readonly fields: Readonly<Partial<Record<MessageFieldName, FieldUsage>>>;
+  /** The names of {@link MessageSpec.fields}, listed once (read for every message). */
+  readonly fieldNames: readonly MessageFieldName[];
 }
 
 type Fields = MessageSpec['fields'];
@@ -54,7 +56,9 @@ function spec(
   dataSet: DataSetRule,
   fields: Fields,
 ): MessageSpec {
-  return { kind, commandField, dataSet, fields };
+  // The keys of a `fields` record are MessageFieldName by its type.
+  const fieldNames = Object.keys(fields) as MessageFieldName[];
+  return { kind, commandField, dataSet, fields, fieldNames };
 }
 
 /** The message tables of PS3.7 §9.3 (DIMSE-C) and §10.3 (DIMSE-N), by kind. */

@@ -1,5 +1,6 @@
 import { CommandValidationError } from './command-errors.js';
 import { UNRECOGNIZED_OPERATION, collectFields } from './command-rules.js';
+import type { MutableFields } from './command-rules.js';
 import { checkConditions } from './message-conditions.js';
 import type { CommandRuleContext } from './command-rules.js';
 import { commandFieldName } from './command-field.js';
@@ -35,14 +36,12 @@ export function parseCommand(set: CommandSet, context?: CommandRuleContext): Dim
       `${commandFieldName(set.commandField)} is not in PS3.7 Table E.1-1`,
     );
   }
-  const fields = collectFields(spec, set, 'receive');
+  // The message is built in place (one object per received command, not three).
+  const message: MutableFields & { kind: string; hasDataSet?: boolean } = { kind: spec.kind };
+  collectFields(spec, set, 'receive', message);
   const dataSet = hasDataSet(set);
-  checkConditions(spec, fields, dataSet, 'receive', context);
-  const message = {
-    kind: spec.kind,
-    ...fields,
-    ...(spec.dataSet === 'conditional' && { hasDataSet: dataSet }),
-  };
+  checkConditions(spec, message, dataSet, 'receive', context);
+  if (spec.dataSet === 'conditional') message.hasDataSet = dataSet;
   // collectFields kept exactly the fields of spec.kind, each checked for presence and type, and
   // hasDataSet is set where that kind has it: the object is that kind's message.
   return message as DimseMessage;

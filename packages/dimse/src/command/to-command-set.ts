@@ -1,6 +1,7 @@
 import { COMMAND_DATA_SET_ABSENT, COMMAND_DATA_SET_PRESENT, Priority } from './command-field.js';
 import { CommandValidationError } from './command-errors.js';
 import { MISTYPED_ARGUMENT, UNRECOGNIZED_OPERATION, collectFields } from './command-rules.js';
+import type { MutableFields } from './command-rules.js';
 import { checkConditions } from './message-conditions.js';
 import type { CommandRuleContext } from './command-rules.js';
 import type { CommandSet, CommandSetFields } from './command-set.js';
@@ -36,7 +37,12 @@ export function toCommandSet(message: DimseMessage, context?: CommandRuleContext
   if (spec.fields.priority !== undefined && source.priority === undefined) {
     source = { ...source, priority: Priority.Medium };
   }
-  const fields = collectFields(spec, source, 'send');
+  // The command set is built in place: its two computed fields first, then the message's.
+  const set: MutableFields & { commandField: number; commandDataSetType: number } = {
+    commandField: spec.commandField,
+    commandDataSetType: COMMAND_DATA_SET_ABSENT,
+  };
+  collectFields(spec, source, 'send', set);
   let dataSet = spec.dataSet === 'always';
   if (spec.dataSet === 'conditional') {
     const flag: unknown = 'hasDataSet' in message ? message.hasDataSet : undefined;
@@ -50,10 +56,7 @@ export function toCommandSet(message: DimseMessage, context?: CommandRuleContext
     }
     dataSet = flag;
   }
-  checkConditions(spec, fields, dataSet, 'send', context);
-  return {
-    commandField: spec.commandField,
-    commandDataSetType: dataSet ? COMMAND_DATA_SET_PRESENT : COMMAND_DATA_SET_ABSENT,
-    ...fields,
-  };
+  checkConditions(spec, set, dataSet, 'send', context);
+  if (dataSet) set.commandDataSetType = COMMAND_DATA_SET_PRESENT;
+  return set;
 }
