@@ -121,29 +121,55 @@ export class OutgoingRequests {
    * Sends a request and waits for its final response (Pending ones go to `onPending`). The
    * Message ID is assigned here; pass the message without one.
    */
-  async invoke(
+  invoke(
+    request: DistributiveOmit<DimseRequest, 'messageId'>,
+    options: InvokeOptions,
+  ): Promise<ReceivedResponse> {
+    // A free slot is taken without looking at the `ended` signal: aborting an AbortSignal changes
+    // a field of the map all signals share, which throws away V8's optimised code of any function
+    // that read one, so reading it here put `invoke` back in the interpreter at every release.
+    // The end is a plain field for that path; only a wait for a slot, or a caller's signal,
+    // needs the signal (the wait is given up when the association ends). Not an async function
+    // either: with a free slot the caller gets the response's own promise, not one around it.
+    if (options.signal !== undefined) return this.#invokeWhenGranted(request, options);
+    if (this.#endReason !== undefined) return Promise.reject(this.#endReason);
+    if (!this.#window.tryTake()) return this.#invokeWhenGranted(request, options);
+    return this.#send(request, options);
+  }
+
+  /** {@link invoke} once the window grants a slot (or the caller's signal or the end stop it). */
+  async #invokeWhenGranted(
+    request: DistributiveOmit<DimseRequest, 'messageId'>,
+    options: InvokeOptions,
+  ): Promise<ReceivedResponse> {
+    const ended = this.#host.ended;
+    const callerSignal = options.signal;
+    await this.#window.acquire(
+      callerSignal === undefined ? ended : AbortSignal.any([callerSignal, ended]),
+    );
+    if (this.#endReason !== undefined) {
+      // The association ended as this request was granted its slot (a request ending with it
+      // frees one): nothing may be sent on it any more.
+      this.#window.release();
+      throw this.#endReason;
+    }
+    return this.#send(request, options);
+  }
+
+  /** Sends a request that holds a slot of the window; settles with its final response. */
+  #send(
     request: DistributiveOmit<DimseRequest, 'messageId'>,
     options: InvokeOptions,
   ): Promise<ReceivedResponse> {
     const host = this.#host;
     const callerSignal = options.signal;
-    // A free slot is taken without looking at the `ended` signal: aborting an AbortSignal changes
-    // a field of the map all signals share, which throws away V8's optimised code of any function
-    // that read one, so reading it here put `invoke` back in the interpreter at every release.
-    // The end is a plain field for that path; only a wait for a slot, or a caller's signal,
-    // needs the signal (the wait is given up when the association ends).
-    if (callerSignal !== undefined || !this.#takeFreeSlot()) {
-      await this.#window.acquire(
-        callerSignal === undefined ? host.ended : AbortSignal.any([callerSignal, host.ended]),
-      );
-      if (this.#endReason !== undefined) {
-        // The association ended as this request was granted its slot (a request ending with it
-        // frees one): nothing may be sent on it any more.
-        this.#window.release();
-        throw this.#endReason;
-      }
+    let messageId: number;
+    try {
+      messageId = this.#ids.take();
+    } catch (error) {
+      this.#window.release();
+      return Promise.reject(error as Error);
     }
-    const messageId = this.#ids.take();
     const operation = request.kind.slice(0, -3); // 'C-ECHO-RQ' → 'C-ECHO'
     let command: Uint8Array;
     try {
@@ -152,7 +178,7 @@ export class OutgoingRequests {
     } catch (error) {
       this.#ids.release(messageId);
       this.#window.release();
-      throw error;
+      return Promise.reject(error as Error);
     }
     const onCancel = (): void => this.#cancel(messageId, options.context);
     const response = new Promise<ReceivedResponse>((resolve, reject) => {
@@ -328,16 +354,6 @@ export class OutgoingRequests {
     association.sendMessage({ presentationContextId: context.id, command }).catch(() => {
       this.#host.abandon(); // a C-CANCEL cut short leaves the peer a broken message
     });
-  }
-
-  /**
-   * Takes a free slot of the window for a request without a signal of its own; false when it
-   * must wait for one.
-   * @throws The reason the association ended, once it has.
-   */
-  #takeFreeSlot(): boolean {
-    if (this.#endReason !== undefined) throw this.#endReason;
-    return this.#window.tryTake();
   }
 
   #forget(messageId: number): void {
