@@ -105,7 +105,14 @@ export async function openRepositoryService(
     ),
     log,
   );
-  const underWay = new Set<Promise<unknown>>();
+  // Stores under way: counted from their start until their response is handed to the transport
+  // (or the association ended), with one shared callback rather than promises per store.
+  let underWay = 0;
+  let allDone: (() => void) | undefined;
+  const finished = (): void => {
+    underWay--;
+    if (underWay === 0) allDone?.();
+  };
   let stopping = false;
   return {
     repository,
@@ -116,15 +123,15 @@ export async function openRepositoryService(
           onStoreDone(request, true);
           return { status: 0xa700, errorComment: 'the server is stopping' }; // PS3.4 B.2.3
         }
-        const reply = store(request);
-        // Done once its response is handed to the transport (or the association ended).
-        const done = reply.then(
-          () => request.responded,
-          () => false,
-        );
-        underWay.add(done);
-        void done.then(() => underWay.delete(done));
-        const answered = await reply;
+        underWay++;
+        let answered;
+        try {
+          answered = await store(request);
+        } catch (error) {
+          finished();
+          throw error;
+        }
+        void request.responded.then(finished);
         onStoreDone(request, answered.status !== 0x0000);
         return answered;
       },
@@ -132,13 +139,13 @@ export async function openRepositoryService(
     async stop(server) {
       stopping = true;
       const closed = server.close(); // no new associations
-      if (underWay.size > 0) {
+      if (underWay > 0) {
         log(
-          { event: 'waiting-for-stores', storesUnderWay: underWay.size },
-          `waiting for ${underWay.size} store(s) under way to finish`,
+          { event: 'waiting-for-stores', storesUnderWay: underWay },
+          `waiting for ${underWay} store(s) under way to finish`,
         );
         await Promise.race([
-          Promise.allSettled([...underWay]),
+          new Promise<void>((resolve) => (allDone = resolve)),
           new Promise((resolve) => setTimeout(resolve, STORES_FINISH_TIMEOUT_MS).unref()),
         ]);
       }

@@ -79,7 +79,8 @@ export function createStoreHandler(
       });
     }
     try {
-      if (!(await hasRoom())) {
+      // Without a floor there is nothing to wait for: no await (a round of promises) per store.
+      if (hasRoom !== undefined && !(await hasRoom())) {
         return refuse({
           status: OUT_OF_RESOURCES,
           errorComment: 'free space is below the configured floor',
@@ -151,10 +152,10 @@ function statusOf(error: unknown): StatusReply {
   return { status: OUT_OF_RESOURCES, errorComment: `cannot store: ${messageOf(error)}` };
 }
 
-/** A cached check of the free-space floor; always true without one. */
-function freeSpaceCheck(options: StoreHandlerOptions): () => Promise<boolean> {
+/** A cached check of the free-space floor; undefined without one. */
+function freeSpaceCheck(options: StoreHandlerOptions): (() => Promise<boolean>) | undefined {
   const floor = options.minFreeBytes ?? 0;
-  if (floor <= 0) return () => Promise.resolve(true);
+  if (floor <= 0) return undefined;
   const where = options.freeSpacePath;
   if (where === undefined) throw new TypeError('minFreeBytes needs freeSpacePath');
   const statfs = options.statfs ?? ((target: string) => fsStatfs(target));
