@@ -57,7 +57,7 @@ export async function openRepositoryService(
     { event: 'repository-opened', root: repository.root, sqlite: repository.driver, recovered },
     `repository ${repository.root} opened (${repository.driver})${
       recovered.filesChecked + recovered.leftoversRemoved > 0
-        ? `; recovery pass: ${recovered.filesChecked} file(s) checked, ${recovered.filesIndexed} indexed, ${recovered.rowsDropped} row(s) dropped, ${recovered.unindexable.length} unindexable, ${recovered.leftoversRemoved} unfinished store(s) removed`
+        ? `; recovery pass: ${recovered.journalReplayed} replayed from the store journal, ${recovered.filesChecked} file(s) checked, ${recovered.filesIndexed} indexed, ${recovered.rowsDropped} row(s) dropped, ${recovered.unindexable.length} unindexable, ${recovered.leftoversRemoved} unfinished store(s) removed`
         : ''
     }`,
   );
