@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   decodeHeader,
@@ -96,5 +97,46 @@ describe('journal records', () => {
   it('refuses a payload on a record that carries none', () => {
     const bytes = journalBytes(1, [{ kind: 'deleted', key: 'ab/x.dcm', payload }]);
     expect(decodeRecords(bytes, 1)).toEqual([]);
+  });
+});
+
+describe('journal records, any damage', () => {
+  const recordArbitrary = fc.record({
+    kind: fc.constantFrom<JournalRecordKind>('file', 'deleted', 'external'),
+    key: fc.string({ minLength: 1, maxLength: 80 }),
+    payload: fc.uint8Array({ maxLength: 3000 }),
+  });
+
+  it('reads back a prefix of what was written, whatever bytes are flipped or cut', () => {
+    fc.assert(
+      fc.property(
+        fc.array(recordArbitrary, { minLength: 1, maxLength: 12 }),
+        fc.array(fc.tuple(fc.nat(), fc.integer({ min: 1, max: 255 })), { maxLength: 4 }),
+        fc.option(fc.nat()),
+        (records, flips, cut) => {
+          const written = records.map(({ kind, key, payload }) => ({
+            kind,
+            key,
+            payload: kind === 'file' ? payload : new Uint8Array(0),
+          }));
+          const bytes = journalBytes(9, written, 64 * 1024);
+          for (const [at, mask] of flips) {
+            const index = RECORDS_START + (at % (bytes.byteLength - RECORDS_START));
+            bytes[index] = (bytes[index] ?? 0) ^ mask;
+          }
+          const damaged =
+            cut === null ? bytes : bytes.subarray(0, RECORDS_START + (cut % (60 * 1024)));
+          const read = decodeRecords(damaged, 9);
+          expect(read.length).toBeLessThanOrEqual(written.length);
+          read.forEach((record, i) => {
+            expect(record.kind).toBe(written[i]?.kind);
+            expect(record.key).toBe(written[i]?.key);
+            expect(
+              Buffer.from(record.payload).equals(written[i]?.payload ?? new Uint8Array(0)),
+            ).toBe(true);
+          });
+        },
+      ),
+    );
   });
 });
