@@ -92,15 +92,13 @@ for (const reopened of ['durable', 'relaxed'] as const)
       transferSyntaxUid: instance.transferSyntaxUid,
       dataSetPath,
     });
-    const steps = [
-      ...instances.map((instance, i) => {
-        const file = path.join(work.path, `dataset-${i}.bin`);
-        return { instance, file };
-      }),
-    ];
-    await Promise.all(steps.map(({ instance, file }) => writeFile(file, instance.dataSetBytes)));
+    const small = instances.map((instance, i) => ({
+      instance,
+      file: path.join(work.path, `dataset-${i}.bin`),
+    }));
+    await Promise.all(small.map(({ instance, file }) => writeFile(file, instance.dataSetBytes)));
     const done = await runThenKill(root, [
-      ...steps.map(({ instance, file }) => store(instance, file)),
+      ...small.map(({ instance, file }) => store(instance, file)),
       { op: 'delete', sopInstanceUid: four.sopInstanceUid },
       store(three, largePath),
     ]);
