@@ -7,7 +7,7 @@
 // also when the repository is opened again without fsync.
 import { fork } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { readFile, rm, truncate, writeFile } from 'node:fs/promises';
+import { rm, truncate, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { tempDir } from '@dicomnet/test-utils';
@@ -131,7 +131,6 @@ for (const reopened of ['durable', 'relaxed'] as const)
     }
     // Checkpointed at the close: a second open has nothing to replay.
     const again = await FileRepository.open({ root, fsync });
-    expect(again.recovery.journalReplayed).toBe(0);
+    expect(again.recovery).toMatchObject({ journalReplayed: 0, full: false });
     await again.close();
-    expect(await readFile(fileOf(zero))).toBeDefined();
   }, 60_000);
