@@ -39,6 +39,8 @@ export interface StoreJournalOptions {
 export class StoreJournal {
   readonly #files: readonly [JournalFile, JournalFile];
   readonly #sync: StoreJournalOptions['sync'];
+  /** The largest payload one record can carry. */
+  readonly maxPayloadBytes: number;
   #active: JournalFile;
   #generation: number;
   /** The checkpoint of the file that is not active, while it runs (or its failure). */
@@ -53,6 +55,8 @@ export class StoreJournal {
     this.#files = files;
     this.#sync = sync;
     this.#generation = generation;
+    this.maxPayloadBytes =
+      Math.min(files[0].capacity, files[1].capacity) - RECORDS_START - 2 * MAX_KEY_BYTES;
     this.#active = files[0];
     files[0].activate(generation);
   }
@@ -84,13 +88,6 @@ export class StoreJournal {
     const generation = Math.max(first.header?.generation ?? 0, second.header?.generation ?? 0) + 1;
     const journal = new StoreJournal([first.file, second.file], generation, options.sync);
     return { journal, replayed: last.size };
-  }
-
-  /** The largest payload one record can carry. */
-  get maxPayloadBytes(): number {
-    return (
-      Math.min(...this.#files.map((file) => file.capacity)) - RECORDS_START - 2 * MAX_KEY_BYTES
-    );
   }
 
   /** Whether a journal not yet checkpointed has a record of `key`: a replay would touch it. */
