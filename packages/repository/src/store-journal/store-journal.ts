@@ -70,8 +70,9 @@ export class StoreJournal {
     folder: string,
     options: StoreJournalOptions,
   ): Promise<{ journal: StoreJournal; replayed: number }> {
-    await mkdir(folder, { recursive: true });
-    await syncFolder(path.dirname(folder));
+    // Its entry in the root made durable once, when it is made.
+    if ((await mkdir(folder, { recursive: true })) !== undefined)
+      await syncFolder(path.dirname(folder));
     const opened = [];
     for (const name of FILE_NAMES)
       opened.push(await JournalFile.open(path.join(folder, name), options.capacityBytes));
