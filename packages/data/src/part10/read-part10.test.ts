@@ -94,6 +94,28 @@ describe('openPart10File', () => {
     expect((await openPart10File(name, { wholeFileBytes: 300 })).dataSet).toBeUndefined();
   });
 
+  it('hands back each whole file in memory of its own, header values copied out of it', async () => {
+    const name = path.join(folder.path, 'part10-explicit.dcm');
+    const opened = [
+      await openPart10File(name, { wholeFileBytes: 256 * 1024 }),
+      await openPart10File(name, { wholeFileBytes: 256 * 1024 }),
+      openPart10FileSync(name, { wholeFileBytes: 256 * 1024 }),
+      openPart10FileSync(name, { wholeFileBytes: 256 * 1024 }),
+    ];
+    const buffers = opened.map((file) => file.dataSet?.buffer);
+    expect(new Set(buffers).size).toBe(4);
+    for (const file of opened) {
+      expect(file.dataSet?.byteLength).toBe(file.size - file.dataSetOffset);
+      expect(file.meta.fileMetaInformationVersion.buffer).not.toBe(file.dataSet?.buffer);
+    }
+    // Writing into one data set changes no other, nor any header value.
+    opened[0]?.dataSet?.fill(0);
+    expect(toHex(opened[1]?.dataSet ?? new Uint8Array(0))).toBe(
+      toHex(fixture('part10-explicit.dcm').subarray(opened[1]?.dataSetOffset)),
+    );
+    expect(opened[0]?.meta).toEqual(opened[2]?.meta);
+  });
+
   it('streams a file larger than the first read, and reads a header longer than it', async () => {
     const source = fixture('part10-explicit.dcm');
     // A 40 KiB Source Presentation Address (0002,0026, UR): the header outgrows the 16 KiB read.

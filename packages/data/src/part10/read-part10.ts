@@ -16,9 +16,9 @@ export interface ReadPart10Options {
 /** Options of {@link openPart10File}. */
 export interface OpenPart10FileOptions extends ReadPart10Options {
   /**
-   * A file of at most this many bytes is read whole by the first read, and its data set is handed
-   * back in `dataSet`: one read for the whole instance instead of one for the header and more for
-   * the data set. Default 0: the first read takes 16 KiB and only the header is kept.
+   * A file of at most this many bytes is read whole, straight into an array of its own, and its
+   * data set is handed back in `dataSet`: one read for the whole instance instead of one for the
+   * header and more for the data set. Default 0: only the header is read and kept.
    */
   readonly wholeFileBytes?: number;
 }
@@ -28,8 +28,8 @@ export interface Part10File extends Part10Header {
   /** File size in bytes when it was opened. */
   readonly size: number;
   /**
-   * The data set bytes (a copy, `size - dataSetOffset` of them) when the file was read whole
-   * (see `wholeFileBytes`); undefined otherwise.
+   * The data set bytes (`size - dataSetOffset` of them, a view of an array that holds this file
+   * only) when the file was read whole (see `wholeFileBytes`); undefined otherwise.
    */
   readonly dataSet?: Uint8Array;
   /**
@@ -53,7 +53,7 @@ export interface Part10DataSet extends AsyncIterableIterator<Uint8Array> {
   return(): Promise<IteratorResult<Uint8Array>>;
 }
 
-/** The first read of a file: File Meta Information is rarely more than 1 KiB. */
+/** The first read of a header: File Meta Information is rarely more than 1 KiB. */
 const FIRST_READ_BYTES = 16 * 1024;
 /** Reads after the first, while a long File Meta Information is still incomplete. */
 const READ_SIZE = 4096;
@@ -76,9 +76,9 @@ export function readPart10Header(
  * Opens a Part 10 file: reads the preamble, `DICM` and File Meta Information (PS3.10 §7.1) with
  * one `read` beside one `stat` (more reads only for a File Meta Information longer than the
  * first read, never more than `maxMetaBytes` plus one read), and returns them with a way to
- * stream the data set without reading the file whole. With `wholeFileBytes`, a small file comes
- * whole from that one read, which also gives its size (no `stat`): small instances are bound by
- * file-system round trips, not by bytes.
+ * stream the data set without reading the file whole. With `wholeFileBytes`, a small file is
+ * read whole by one `read` after the `stat` (whose size the array is made for): small instances
+ * are bound by file-system round trips, not by bytes.
  * The file is closed without waiting for it.
  * @throws {@link NotPart10Error}, {@link Part10MalformedError}, {@link Part10MetaTooLargeError};
  *   {@link Part10FileChangedError} when the file's size changes while it is read; Node.js file
@@ -90,29 +90,26 @@ export async function openPart10File(
 ): Promise<Part10File> {
   options.signal?.throwIfAborted();
   const maxMetaBytes = options.maxMetaBytes ?? DEFAULT_MAX_META_BYTES;
-  const wholeFileBytes = options.wholeFileBytes ?? 0;
-  const firstRead = Math.max(FIRST_READ_BYTES, wholeFileBytes);
   const handle = await open(path, 'r');
   try {
-    const scratch = takeScratch(firstRead);
+    const wholeFileBytes = options.wholeFileBytes ?? 0;
+    // With wholeFileBytes the size comes first: a small file is then read whole into an array
+    // made for it. Without, most files outgrow a header-only read: stat beside that read.
+    const stats = wholeFileBytes > 0 ? await handle.stat() : handle.stat();
+    if ('size' in stats && stats.size <= wholeFileBytes) {
+      const bytes = fileArray(stats.size);
+      return wholeFile(path, bytes, await readFully(handle, bytes, 0, stats.size), maxMetaBytes);
+    }
+    const scratch = takeScratch();
     let size: number;
     let step: Part10File | Uint8Array;
     try {
-      let filled: number;
-      if (wholeFileBytes > 0) {
-        // A read short of what it asked for ended at the end of the file, which gives the size:
-        // only a file at least as long as the read needs a stat (one request fewer a small file).
-        filled = await readFully(handle, scratch, 0, firstRead, 0);
-        size = filled < firstRead ? filled : (await handle.stat()).size;
-      } else {
-        // Most files outgrow a header-only read: their size is needed, so stat beside it.
-        const [stats, read] = await Promise.all([
-          handle.stat(),
-          readFully(handle, scratch, 0, firstRead, 0),
-        ]);
-        [size, filled] = [stats.size, read];
-      }
-      step = afterFirstRead(path, scratch, filled, size, wholeFileBytes, maxMetaBytes);
+      const [{ size: statSize }, filled] = await Promise.all([
+        stats,
+        readFully(handle, scratch, 0, FIRST_READ_BYTES),
+      ]);
+      size = statSize;
+      step = afterFirstRead(path, scratch, filled, size, maxMetaBytes);
     } finally {
       giveScratch(scratch);
     }
@@ -122,12 +119,7 @@ export async function openPart10File(
       step = headerOrMore(path, bytes, size, maxMetaBytes);
       if (!(step instanceof Uint8Array)) break;
       const have = bytes.byteLength;
-      checkMore(
-        path,
-        size,
-        step,
-        have + (await readFully(handle, step, have, step.byteLength - have, have)),
-      );
+      checkMore(path, size, step, have + (await readFully(handle, step, have, step.byteLength)));
       bytes = step;
     }
     return step as Part10File; // the loop ends only on a file
@@ -138,10 +130,10 @@ export async function openPart10File(
 }
 
 /**
- * {@link openPart10File} with blocking system calls: `open`, one `read` (an `fstat` only for a
- * file at least as long as that read) and `close`, without the round trips through libuv's thread
- * pool, several times faster on files in the page cache. It holds the event loop meanwhile: for a
- * command line or a tool that reads files before any connection, not for a server.
+ * {@link openPart10File} with blocking system calls: `open`, `fstat`, one `read` and `close`,
+ * without the round trips through libuv's thread pool, several times faster on files in the page
+ * cache. It holds the event loop meanwhile: for a command line or a tool that reads files before
+ * any connection, not for a server.
  * @throws As {@link openPart10File}.
  */
 export function openPart10FileSync(
@@ -149,17 +141,18 @@ export function openPart10FileSync(
   options: Omit<OpenPart10FileOptions, 'signal'> = {},
 ): Part10File {
   const maxMetaBytes = options.maxMetaBytes ?? DEFAULT_MAX_META_BYTES;
-  const wholeFileBytes = options.wholeFileBytes ?? 0;
-  const firstRead = Math.max(FIRST_READ_BYTES, wholeFileBytes);
   const fd = openSync(path, 'r');
   try {
-    const scratch = takeScratch(firstRead);
-    let size: number;
+    const size = fstatSync(fd).size;
+    if (size <= (options.wholeFileBytes ?? 0)) {
+      const bytes = fileArray(size);
+      return wholeFile(path, bytes, readFullySync(fd, bytes, 0, size), maxMetaBytes);
+    }
+    const scratch = takeScratch();
     let step: Part10File | Uint8Array;
     try {
-      const filled = readFullySync(fd, scratch, 0, firstRead, 0);
-      size = filled < firstRead ? filled : fstatSync(fd).size;
-      step = afterFirstRead(path, scratch, filled, size, wholeFileBytes, maxMetaBytes);
+      const filled = readFullySync(fd, scratch, 0, Math.min(FIRST_READ_BYTES, size));
+      step = afterFirstRead(path, scratch, filled, size, maxMetaBytes);
     } finally {
       giveScratch(scratch);
     }
@@ -167,18 +160,40 @@ export function openPart10FileSync(
       step = headerOrMore(path, bytes, size, maxMetaBytes);
       if (!(step instanceof Uint8Array)) break;
       const have = bytes.byteLength;
-      checkMore(
-        path,
-        size,
-        step,
-        have + readFullySync(fd, step, have, step.byteLength - have, have),
-      );
+      checkMore(path, size, step, have + readFullySync(fd, step, have, step.byteLength));
       bytes = step;
     }
     return step as Part10File; // the loop ends only on a file
   } finally {
     closeSync(fd);
   }
+}
+
+/**
+ * An array for a whole file of `size` bytes, and one byte more: a read that fills that byte finds
+ * the file grown since its `stat`. Not zeroed, as the read overwrites what is kept; a plain
+ * `Uint8Array`, never a `Buffer`, so that the header parser's `slice` copies its values.
+ */
+function fileArray(size: number): Uint8Array {
+  return new Uint8Array(Buffer.allocUnsafeSlow(size + 1).buffer, 0, size + 1);
+}
+
+/** The file read whole into `bytes` (its size and one byte more, {@link fileArray}). */
+function wholeFile(
+  path: string,
+  bytes: Uint8Array,
+  filled: number,
+  maxMetaBytes: number,
+): Part10File {
+  const size = bytes.byteLength - 1;
+  if (filled !== size) {
+    const then = filled < size ? `then it ended after ${filled} bytes` : 'then it had more';
+    throw new Part10FileChangedError(path, size, then);
+  }
+  const file = bytes.subarray(0, size);
+  // With isWholeFile true the parser never asks for more bytes.
+  const { header } = parsePart10Header(file, true, maxMetaBytes) as { header: Part10Header };
+  return part10File(path, header, size, file.subarray(header.dataSetOffset));
 }
 
 /**
@@ -191,21 +206,15 @@ function afterFirstRead(
   scratch: Uint8Array,
   filled: number,
   size: number,
-  wholeFileBytes: number,
   maxMetaBytes: number,
 ): Part10File | Uint8Array {
-  const asked = scratch.byteLength;
-  // A short read ends at the end of the file: then it must be the size stat saw.
-  if (filled < asked ? filled !== size : size < asked) {
+  // The first read ends at the size stat saw when the file is shorter than the read.
+  if (filled !== Math.min(scratch.byteLength, size)) {
     throw new Part10FileChangedError(path, size, `then ${filled} bytes could be read`);
   }
   const first = parsePart10Header(scratch.subarray(0, filled), filled >= size, maxMetaBytes);
   if (!('header' in first)) return new Uint8Array(scratch.subarray(0, filled));
-  const whole = filled === size && size <= wholeFileBytes;
-  const dataSet = whole
-    ? new Uint8Array(scratch.subarray(first.header.dataSetOffset, filled))
-    : undefined;
-  return part10File(path, first.header, size, dataSet);
+  return part10File(path, first.header, size, undefined);
 }
 
 /** The file once `bytes` hold its header, or `bytes` copied into a larger array to read into. */
@@ -252,65 +261,52 @@ function part10File(
 }
 
 /**
- * Reads `length` bytes into `target` at `offset` from file position `position`, in as many reads
- * as it takes; fewer only at the end of the file. Returns the bytes read.
+ * Reads the file from position `from` into `target` at the same offset, each read asking for the
+ * rest of `target`, until `target` holds at least `until` bytes or the file ends. Returns the
+ * bytes read: fewer than `until - from` only at the end of the file, more when the file is longer
+ * than `until` and `target` has room (how a whole-file read sees a file grown since its `stat`).
  */
 async function readFully(
   handle: FileHandle,
   target: Uint8Array,
-  offset: number,
-  length: number,
-  position: number,
+  from: number,
+  until: number,
 ): Promise<number> {
-  let filled = 0;
-  while (filled < length) {
-    const { bytesRead } = await handle.read(
-      target,
-      offset + filled,
-      length - filled,
-      position + filled,
-    );
+  let offset = from;
+  while (offset < until) {
+    const { bytesRead } = await handle.read(target, offset, target.byteLength - offset, offset);
     if (bytesRead === 0) break;
-    filled += bytesRead;
+    offset += bytesRead;
   }
-  return filled;
+  return offset - from;
 }
 
 /** {@link readFully} with blocking calls. */
-function readFullySync(
-  fd: number,
-  target: Uint8Array,
-  offset: number,
-  length: number,
-  position: number,
-): number {
-  let filled = 0;
-  while (filled < length) {
-    const bytesRead = readSync(fd, target, offset + filled, length - filled, position + filled);
+function readFullySync(fd: number, target: Uint8Array, from: number, until: number): number {
+  let offset = from;
+  while (offset < until) {
+    const bytesRead = readSync(fd, target, offset, target.byteLength - offset, offset);
     if (bytesRead === 0) break;
-    filled += bytesRead;
+    offset += bytesRead;
   }
-  return filled;
+  return offset - from;
 }
 
 /**
- * First-read buffers, reused: reading small files whole takes a 256 KiB buffer per file, and
- * allocating one each time would cost more than the read. Sixteen per size are kept: enough for
- * 16 files opened at once (at most 4 MiB of 256 KiB buffers).
+ * First-read buffers of header-only reads, reused: sixteen are kept, enough for 16 files opened
+ * at once.
  */
-const scratchPool = new Map<number, Uint8Array[]>();
-const SCRATCH_KEPT_PER_SIZE = 16;
+const scratchPool: Uint8Array[] = [];
+const SCRATCH_KEPT = 16;
 
-function takeScratch(size: number): Uint8Array {
+function takeScratch(): Uint8Array {
   // A plain Uint8Array, never a Buffer: the header parser copies values with `slice`, which on a
   // Buffer would be a view into this reused memory.
-  return scratchPool.get(size)?.pop() ?? new Uint8Array(size);
+  return scratchPool.pop() ?? new Uint8Array(FIRST_READ_BYTES);
 }
 
 function giveScratch(scratch: Uint8Array): void {
-  const spare = scratchPool.get(scratch.byteLength) ?? [];
-  if (spare.length < SCRATCH_KEPT_PER_SIZE) spare.push(scratch);
-  scratchPool.set(scratch.byteLength, spare);
+  if (scratchPool.length < SCRATCH_KEPT) scratchPool.push(scratch);
 }
 
 /**
