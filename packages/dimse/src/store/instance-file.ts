@@ -56,7 +56,7 @@ const CHUNK_BYTES = 256 * 1024;
 
 /**
  * Opens a Part 10 file for sending (PS3.10 §7.1), in its own transfer syntax, without decoding
- * its data set: one `open`, one `read` beside one `stat`, and a `close` nobody waits for. A file
+ * its data set: one `open`, a `stat`, one `read` and a `close` nobody waits for. A file
  * of at most 256 KiB comes whole from that read and its data set is kept (unless `keepDataSet` is
  * false); a larger one is read again from its data set offset when sent.
  * @throws `DICOMNET_PART10_NOT_PART10` for a file without preamble and `DICM`,
