@@ -3,9 +3,10 @@
 // loads: `pnpm pack` each package (workspace: ranges must be rewritten), then per package a
 // scratch npm project installs only that tarball and its @dicomnet dependencies' tarballs, and
 // runs `import`, `require` (dual packages), a TypeScript check of both resolution modes, and
-// `<bin> --help` for packages with a bin. Prints a table; exits 1 on any failure.
+// `<bin> --help` for packages with a bin, three packages at a time. Prints a table; exits 1 on
+// any failure.
 // Usage: node scripts/check-pack.mjs   (or `pnpm check:pack`). Node built-ins only.
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import {
   existsSync,
   mkdirSync,
@@ -39,23 +40,40 @@ const NPM_ENV_KEPT_PREFIXES = [
   'npm_config_cafile',
 ];
 
-/** Runs a command to completion; never throws on a non-zero exit. */
+/** Packages checked at once: each is mostly an npm install and a tsc run, one core apiece. */
+const CONCURRENCY = 3;
+
+/** Runs a command to completion; never rejects on a non-zero exit. */
 function run(command, args, { cwd = ROOT, env = process.env, inherit = false } = {}) {
-  const result = spawnSync(command, args, {
-    cwd,
-    env,
-    encoding: 'utf8',
-    timeout: STEP_TIMEOUT_MS,
-    maxBuffer: 64 * 1024 * 1024,
-    stdio: inherit ? 'inherit' : 'pipe',
+  return new Promise((resolve) => {
+    const child = spawn(command, args, {
+      cwd,
+      env,
+      timeout: STEP_TIMEOUT_MS,
+      stdio: inherit ? 'inherit' : 'pipe',
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout?.setEncoding('utf8').on('data', (text) => (stdout += text));
+    child.stderr?.setEncoding('utf8').on('data', (text) => (stderr += text));
+    let failure = '';
+    child.once('error', (error) => (failure = String(error)));
+    child.once('close', (status) =>
+      resolve({ ok: status === 0, status, stdout, output: `${stdout}${stderr}${failure}`.trim() }),
+    );
   });
-  const output = `${result.stdout ?? ''}${result.stderr ?? ''}${result.error ? String(result.error) : ''}`;
-  return {
-    ok: result.status === 0,
-    status: result.status,
-    stdout: result.stdout ?? '',
-    output: output.trim(),
+}
+
+/** Maps `items` through `work`, at most {@link CONCURRENCY} at a time, results in order. */
+async function mapConcurrently(items, work) {
+  const results = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    for (let index = next++; index < items.length; index = next++)
+      results[index] = await work(items[index]);
   };
+  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, items.length) }, worker));
+  return results;
 }
 
 function npmEnv() {
@@ -107,10 +125,10 @@ function missingEntries(pkg) {
 }
 
 /** Builds all packages once if any package's dist is missing. */
-function ensureBuilt(packages) {
+async function ensureBuilt(packages) {
   if (packages.every((pkg) => missingEntries(pkg).length === 0)) return;
   console.log('[check-pack] a dist is missing: pnpm -r --filter ./packages/* build');
-  const build = run('pnpm', ['-r', '--filter', './packages/*', 'build'], { inherit: true });
+  const build = await run('pnpm', ['-r', '--filter', './packages/*', 'build'], { inherit: true });
   if (!build.ok) throw new Error('build failed');
   for (const pkg of packages) {
     const missing = missingEntries(pkg);
@@ -136,9 +154,9 @@ function packedManifest(tarball) {
   throw new Error(`${tarball} has no package/package.json`);
 }
 
-function pack(pkg, destination) {
+async function pack(pkg, destination) {
   mkdirSync(destination, { recursive: true });
-  const result = run('pnpm', ['pack', '--pack-destination', destination], { cwd: pkg.dir });
+  const result = await run('pnpm', ['pack', '--pack-destination', destination], { cwd: pkg.dir });
   if (!result.ok) throw new Error(`pnpm pack failed:\n${result.output}`);
   const tarballs = readdirSync(destination).filter((file) => file.endsWith('.tgz'));
   if (tarballs.length !== 1)
@@ -189,9 +207,9 @@ function binNames(manifest) {
 
 const IGNORED_KEYS = new Set(['default', '__esModule']);
 
-function importKeys(name, cwd) {
+async function importKeys(name, cwd) {
   const script = `const m = await import(${JSON.stringify(name)}); process.stdout.write(JSON.stringify(Object.keys(m)));`;
-  const result = run(process.execPath, ['--input-type=module', '-e', script], { cwd });
+  const result = await run(process.execPath, ['--input-type=module', '-e', script], { cwd });
   if (!result.ok) return { error: result.output };
   return {
     keys: JSON.parse(result.stdout)
@@ -200,9 +218,9 @@ function importKeys(name, cwd) {
   };
 }
 
-function requireKeys(name, cwd) {
+async function requireKeys(name, cwd) {
   const script = `process.stdout.write(JSON.stringify(Object.keys(require(${JSON.stringify(name)}))));`;
-  const result = run(process.execPath, ['-e', script], { cwd });
+  const result = await run(process.execPath, ['-e', script], { cwd });
   if (!result.ok) return { error: result.output };
   return {
     keys: JSON.parse(result.stdout)
@@ -212,7 +230,7 @@ function requireKeys(name, cwd) {
 }
 
 /** Compiles files that touch every runtime export, so a runtime export missing from the types fails. */
-function typeCheck(name, keys, extensions, cwd) {
+async function typeCheck(name, keys, extensions, cwd) {
   const access = keys.map((key) =>
     /^[A-Za-z_$][\w$]*$/.test(key) ? `m.${key}` : `m[${JSON.stringify(key)}]`,
   );
@@ -231,12 +249,12 @@ function typeCheck(name, keys, extensions, cwd) {
     '--strict',
   ];
   args.push('--types', 'node', '--typeRoots', TYPE_ROOTS, ...files);
-  const result = run(process.execPath, args, { cwd });
+  const result = await run(process.execPath, args, { cwd });
   return result.ok ? undefined : result.output;
 }
 
 /** Every check for one package in its own scratch project; returns the table row. */
-function checkPackage(pkg, tarballs, byName, scratchRoot) {
+async function checkPackage(pkg, tarballs, byName, scratchRoot) {
   const { name } = pkg.manifest;
   const row = {
     name,
@@ -263,7 +281,7 @@ function checkPackage(pkg, tarballs, byName, scratchRoot) {
     path.join(cwd, 'package.json'),
     `${JSON.stringify({ name: 'pack-check', version: '1.0.0', private: true }, null, 2)}\n`,
   );
-  const install = run(
+  const install = await run(
     'npm',
     [
       'install',
@@ -285,7 +303,7 @@ function checkPackage(pkg, tarballs, byName, scratchRoot) {
 
   let esmKeys;
   if (hasImportEntry(pkg.manifest)) {
-    const esm = importKeys(name, cwd);
+    const esm = await importKeys(name, cwd);
     if (esm.error) fail('esm', esm.error);
     else if (esm.keys.length === 0) fail('esm', 'the ESM namespace has no exports');
     else {
@@ -295,7 +313,7 @@ function checkPackage(pkg, tarballs, byName, scratchRoot) {
   }
   const dual = hasImportEntry(pkg.manifest) && supportsRequire(pkg.manifest);
   if (dual) {
-    const cjs = requireKeys(name, cwd);
+    const cjs = await requireKeys(name, cwd);
     if (cjs.error) fail('cjs', cjs.error);
     else if (cjs.keys.length === 0) fail('cjs', 'require() returned no exports');
     else if (esmKeys && cjs.keys.join() !== esmKeys.join()) {
@@ -306,12 +324,12 @@ function checkPackage(pkg, tarballs, byName, scratchRoot) {
     } else row.cjs = 'ok';
   }
   if (esmKeys) {
-    const problem = typeCheck(name, esmKeys, dual ? ['mts', 'cts'] : ['mts'], cwd);
+    const problem = await typeCheck(name, esmKeys, dual ? ['mts', 'cts'] : ['mts'], cwd);
     if (problem) fail('types', problem);
     else row.types = dual ? 'ok (mts+cts)' : 'ok (mts)';
   }
   for (const bin of binNames(pkg.manifest)) {
-    const help = run('npx', ['--no-install', bin, '--help'], { cwd, env: npmEnv() });
+    const help = await run('npx', ['--no-install', bin, '--help'], { cwd, env: npmEnv() });
     if (!help.ok) fail('bin', `${bin} --help exited ${help.status}:\n${help.output}`);
     else row.bin = row.bin === 'FAIL' ? 'FAIL' : 'ok';
   }
@@ -338,10 +356,10 @@ function printTable(rows) {
   for (const row of rows) console.log(line(columns.map((column) => row[column])));
 }
 
-function main() {
+async function main() {
   const packages = listPackages();
   if (packages.length === 0) throw new Error('no public packages under packages/');
-  ensureBuilt(packages);
+  await ensureBuilt(packages);
   const scratchRoot = mkdtempSync(path.join(os.tmpdir(), 'dicomnet-check-pack-'));
   const cleanup = () => rmSync(scratchRoot, { recursive: true, force: true });
   for (const signal of ['SIGINT', 'SIGTERM']) {
@@ -352,16 +370,13 @@ function main() {
   }
   try {
     const byName = new Map(packages.map((pkg) => [pkg.manifest.name, pkg]));
-    const tarballs = new Map();
-    for (const pkg of packages) {
-      tarballs.set(
-        pkg.manifest.name,
-        pack(pkg, path.join(scratchRoot, 'tarballs', pkg.manifest.name.replace(/[@/]/g, '_'))),
-      );
-    }
-    const results = packages.map((pkg) => {
+    const packed = await mapConcurrently(packages, (pkg) =>
+      pack(pkg, path.join(scratchRoot, 'tarballs', pkg.manifest.name.replace(/[@/]/g, '_'))),
+    );
+    const tarballs = new Map(packages.map((pkg, index) => [pkg.manifest.name, packed[index]]));
+    const results = await mapConcurrently(packages, async (pkg) => {
       try {
-        return checkPackage(pkg, tarballs, byName, scratchRoot);
+        return await checkPackage(pkg, tarballs, byName, scratchRoot);
       } catch (error) {
         const row = {
           name: pkg.manifest.name,
@@ -396,7 +411,7 @@ function main() {
 }
 
 try {
-  process.exitCode = main();
+  process.exitCode = await main();
 } catch (error) {
   console.error(`[check-pack] ${error instanceof Error ? error.message : String(error)}`);
   process.exitCode = 1;
