@@ -73,10 +73,8 @@ export class StoreJournal {
     // Its entry in the root made durable once, when it is made.
     if ((await mkdir(folder, { recursive: true })) !== undefined)
       await syncFolder(path.dirname(folder));
-    const opened = [];
-    for (const name of FILE_NAMES)
-      opened.push(await JournalFile.open(path.join(folder, name), options.capacityBytes));
-    const [first, second] = opened as [(typeof opened)[0], (typeof opened)[0]];
+    const first = await JournalFile.open(path.join(folder, FILE_NAMES[0]), options.capacityBytes);
+    const second = await JournalFile.open(path.join(folder, FILE_NAMES[1]), options.capacityBytes);
     // Older generation first, so that the last record of a key is the one that counts.
     const pending = [first, second]
       .filter((each) => each.header?.state === 'active')
