@@ -18,6 +18,7 @@ import {
 } from '@dicomnet/storage-management';
 import type { CommandIo } from '../command-io.js';
 import type { InventoryDiffOptions } from '../commands/inventory.js';
+import { keyName } from '../commands/query-keys.js';
 import { exitCodeFor } from '../exit-code-for.js';
 import { ExitCode } from '../exit-codes.js';
 import { DiffTable, type DiffRow } from './inventory-diff-table.js';
@@ -57,6 +58,7 @@ export async function runInventoryDiff(
   const out = new LineWriter(io.stdout);
   let work: string | undefined;
   let table: DiffTable | undefined;
+  const findWarnings = new Map<string, number>();
   try {
     const a = await oneTarget(first as string, signal);
     const b =
@@ -87,6 +89,7 @@ export async function runInventoryDiff(
                 },
                 () => headers.a as InventoryHeader,
                 signal,
+                (warning) => findWarnings.set(warning.tag, warning.studies),
               )
             : b === undefined
               ? repositoryRecords(
@@ -120,9 +123,9 @@ export async function runInventoryDiff(
       io.stderr.write(
         `warning: A is at ${levelA} level, B at ${levelB}: compared down to ${level}\n`,
       );
-    if (options.find !== undefined && headers.headers.a?.scope !== undefined)
+    for (const [tag, studies] of findWarnings)
       io.stderr.write(
-        "warning: A has a Scope of Inventory; --find enumerates the whole archive, so what A's scope left out shows as added\n",
+        `warning: the archive returned no value of ${keyName(Number.parseInt(tag, 16))} for ${studies} studies: out of A's scope here\n`,
       );
     const summary = await report(rows, level, out, options);
     if (options.json) await out.json(summary);

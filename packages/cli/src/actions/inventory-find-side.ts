@@ -2,9 +2,17 @@
 // inventories (Orthanc, dcmqrscp, any PACS), enumerated with Study Root C-FIND (PS3.4 C.6.2):
 // STUDY, then SERIES per study, then IMAGE per series, as deep as A's Inventory Level. One
 // association; records come out in UID order (the diff merges them as they come) with only the
-// study UIDs, one study's series and one series' instances in memory.
+// study UIDs, one study's series and one series' instances in memory. A's Scope of Inventory
+// selects the studies as it did for A (PS3.4 KK.2.2.1.1): its keys are asked as return keys and
+// matched here by the same matcher that produced A, not by the archive, whose matching may differ.
 import type { DataElement, DataSet } from '@dicomnet/data';
 import { connect, type DimseClient } from '@dicomnet/dimse';
+import {
+  matches as inScope,
+  matchRecordOf,
+  parseInventoryScope,
+  type Query,
+} from '@dicomnet/repository';
 import type { InventoryHeader, InventoryLevel } from '@dicomnet/storage-management';
 import type { DiffRecord } from './inventory-diff-merge.js';
 import { comparableAttributes } from './inventory-format.js';
@@ -21,6 +29,14 @@ export interface FindSideOptions {
   readonly calledAeTitle: string;
   /** Seconds for connecting and each response. */
   readonly timeout: number;
+}
+
+/** What the archive's answers leave uncertain about A's scope. */
+export interface FindSideWarning {
+  /** A scope key (8 hex digits) the archive returned no value of. */
+  readonly tag: string;
+  /** How many studies lacked it, and so fell out of the scope unless it asks for an empty value. */
+  readonly studies: number;
 }
 
 type Keys = readonly (readonly [tag: string, vr: string])[];
@@ -53,16 +69,21 @@ const SOP_INSTANCE_UID = '00080018';
 const QUERY_RETRIEVE_LEVEL = '00080052';
 
 /**
- * Every study (and its series and instances, down to A's level) the archive answers a C-FIND
- * for, as diff records. A's Scope of Inventory is not applied: the archive is enumerated whole.
- * @throws As `connect` and `DimseClient.find` (e.g. a Failure status of the archive).
+ * Every study in A's Scope of Inventory (and its series and instances, down to A's level) that
+ * the archive answers a C-FIND for, as diff records.
+ * @param onWarning Called once the studies are known, for each scope key the archive left empty.
+ * @throws As `connect` and `DimseClient.find` (e.g. a Failure status of the archive);
+ *   `QueryError` when A's scope cannot be parsed.
  */
 export async function* findRecords(
   options: FindSideOptions,
   headerOfA: () => InventoryHeader,
   signal: AbortSignal,
+  onWarning: (warning: FindSideWarning) => void = () => {},
 ): AsyncGenerator<DiffRecord> {
-  const level: InventoryLevel = headerOfA().level;
+  const header = headerOfA();
+  const level: InventoryLevel = header.level;
+  const scope = parseInventoryScope(header.scope);
   const client = await connect({
     host: options.host,
     port: options.port,
@@ -75,10 +96,16 @@ export async function* findRecords(
     signal,
   });
   try {
-    // Only the UIDs first, sorted: the records then come in UID order, study by study.
-    const studies = (await matches(client, 'STUDY', [[STUDY_UID, 'UI']], {}, signal))
-      .map((match) => uidOf(match, STUDY_UID))
-      .sort(byString);
+    // Only the UIDs (and the scope's keys) first, sorted: the records then come in UID order,
+    // study by study.
+    const found = await matches(
+      client,
+      'STUDY',
+      [[STUDY_UID, 'UI'], ...scopeKeys(scope)],
+      {},
+      signal,
+    );
+    const studies = studiesInScope(found, scope, onWarning).sort(byString);
     for (const study of studies) {
       const [record] = await matches(client, 'STUDY', STUDY_KEYS, { [STUDY_UID]: study }, signal);
       if (record === undefined) continue; // gone since the first query
@@ -136,6 +163,47 @@ async function matches(
   return found;
 }
 
+/** The keys A's scope matches on, as universal return keys (PS3.4 C.2.2.2.3). */
+function scopeKeys(scope: Query): Keys {
+  const keys: [string, string][] = [];
+  for (const condition of scope.conditions) {
+    if (condition.tag === STUDY_UID) continue;
+    keys.push([condition.tag, condition.vr]);
+    if (condition.kind === 'date-time-range') keys.push([condition.timeTag, 'TM']);
+  }
+  return keys;
+}
+
+// Universal and Empty Value Matching (PS3.4 C.2.2.2.3, C.2.2.2.7) hold whatever the archive left out.
+const ASKS_NO_VALUE: ReadonlySet<Query['conditions'][number]['kind']> = new Set([
+  'universal',
+  'empty',
+]);
+
+/** The UIDs of the studies that match every key of A's scope. */
+function studiesInScope(
+  found: readonly DataSet[],
+  scope: Query,
+  onWarning: (warning: FindSideWarning) => void,
+): string[] {
+  if (scope.conditions.length === 0) return found.map((match) => uidOf(match, STUDY_UID));
+  const lacking = new Map<string, number>();
+  const kept: string[] = [];
+  for (const match of found) {
+    for (const condition of scope.conditions) {
+      if (!ASKS_NO_VALUE.has(condition.kind) && !hasValue(match[condition.tag]))
+        lacking.set(condition.tag, (lacking.get(condition.tag) ?? 0) + 1);
+    }
+    if (inScope(scope, matchRecordOf(match))) kept.push(uidOf(match, STUDY_UID));
+  }
+  for (const [tag, studies] of lacking) onWarning({ tag, studies });
+  return kept;
+}
+
+function hasValue(element: DataElement | undefined): boolean {
+  return element?.Value !== undefined && element.Value.length > 0;
+}
+
 function uidOf(match: DataSet, tag: string): string {
   return String(match[tag]?.Value?.[0] ?? '');
 }
@@ -157,7 +225,7 @@ function comparable(match: DataSet, keys: Keys): string {
   const kept: Record<string, DataElement> = {};
   for (const [tag] of keys) {
     const element = match[tag];
-    if (element?.Value !== undefined && element.Value.length > 0) kept[tag] = element;
+    if (element !== undefined && hasValue(element)) kept[tag] = element;
   }
   return comparableAttributes(kept);
 }

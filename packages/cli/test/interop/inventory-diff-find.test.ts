@@ -3,7 +3,8 @@
 // compared with inventories the real producer wrote of a repository holding the same files.
 import { copyFile } from 'node:fs/promises';
 import path from 'node:path';
-import { FileRepository } from '@dicomnet/repository';
+import type { DataSet } from '@dicomnet/data';
+import { FileRepository, parseInventoryScope } from '@dicomnet/repository';
 import {
   folderSink,
   produceInventory,
@@ -29,7 +30,7 @@ let archived: GeneratedInstance[];
 let missing: GeneratedInstance;
 
 /** An inventory of the repository as it is now, into `folder`; the root file's path. */
-async function produce(folder: string, level: InventoryLevel): Promise<string> {
+async function produce(folder: string, level: InventoryLevel, scope?: DataSet): Promise<string> {
   const repository = await FileRepository.open({ root: repo, fsync: false });
   try {
     const root = await produceInventory({
@@ -37,7 +38,8 @@ async function produce(folder: string, level: InventoryLevel): Promise<string> {
       sink: folderSink(folder),
       request: {
         level,
-        query: { conditions: [], returnKeys: [], ignoredKeys: [] },
+        query: parseInventoryScope(scope),
+        ...(scope !== undefined && { scope }),
         startedAt: new Date(),
       },
       maxRecordsPerInstance: 4,
@@ -161,6 +163,30 @@ describe('dicomnet inventory diff A --find', () => {
     expect(run.stdout).toMatch(/changed +1 studies, 0 series, 0 instances/);
     expect(run.stdout).toMatch(/removed +1 studies, 0 series, 0 instances/);
   }, 30_000);
+
+  it("selects the archive's studies by A's Scope of Inventory", async () => {
+    // Patient ID and Name are study-level return keys of dcmqrscp; Modalities in Study it lacks.
+    const other = { '00100020': { vr: 'LO', Value: ['PID0002'] } } as const satisfies DataSet;
+    const inventory = await produce(path.join(work.path, 'scoped'), 'INSTANCE', other);
+    const run = await diffFind(inventory);
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toContain('equal (compared at INSTANCE level)');
+    expect(run.code).toBe(ExitCode.Ok);
+
+    const wildcard = { '00100010': { vr: 'PN', Value: [{ Alphabetic: 'Oth*' }] } } as const;
+    const byName = await diffFind(
+      await produce(path.join(work.path, 'by-name'), 'STUDY', wildcard),
+    );
+    expect(byName.stdout).toContain('equal (compared at STUDY level)');
+    expect(byName.code, byName.stderr).toBe(ExitCode.Ok);
+
+    const modality = { '00080061': { vr: 'CS', Value: ['XA'] } } as const satisfies DataSet;
+    const unanswered = await diffFind(
+      await produce(path.join(work.path, 'by-modality'), 'STUDY', modality),
+    );
+    expect(unanswered.code, unanswered.stderr).toBe(ExitCode.Ok); // no study on either side
+    expect(unanswered.stderr).toMatch(/no value of ModalitiesInStudy for \d+ studies/);
+  }, 45_000);
 
   it('refuses --find without --called', async () => {
     const run = await dicomnet(['inventory', 'diff', 'a.dcm', '--find', '127.0.0.1:104']);

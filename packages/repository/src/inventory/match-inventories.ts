@@ -3,10 +3,10 @@
 // instances next to its patient instances, so rows are read a page at a time in SOP Instance UID
 // order and every condition is checked in memory with the same matcher as C-FIND (PS3.4 C.2.2.2),
 // Scope of Inventory Sequence included (Sequence Matching, C.2.2.2.6).
-import { fromDicomJson, type DataElement, type DataSet, type PersonName } from '@dicomnet/data';
+import { fromDicomJson, type DataElement, type DataSet } from '@dicomnet/data';
 import { InvalidCursorError } from '../errors.js';
-import { matches } from '../match/index.js';
-import type { MatchRecord, Query } from '../match/index.js';
+import { matches, matchRecordOf } from '../match/index.js';
+import type { Query } from '../match/index.js';
 import type { InventoryMatchOptions, MatchedInventory } from '../repository.js';
 import type { InventoryIndex, InventoryRow } from './inventory-index.js';
 import { InventoryTag } from './inventory-record.js';
@@ -129,33 +129,4 @@ export function inventoryDataSet(row: InventoryRow, withScope: boolean): DataSet
     if (scope !== undefined) dataSet[InventoryTag.scopeOfInventorySequence] = scope;
   }
   return dataSet;
-}
-
-function personNameText(name: PersonName): string {
-  return [name.Alphabetic ?? '', name.Ideographic ?? '', name.Phonetic ?? '']
-    .join('=')
-    .replace(/=+$/, '');
-}
-
-/** A data set as the matcher sees it: values as DICOM strings, sequences as nested records. */
-export function matchRecordOf(dataSet: DataSet): MatchRecord {
-  const record: Record<string, MatchRecord[string]> = {};
-  for (const [tag, element] of Object.entries(dataSet)) {
-    const values = element.Value ?? [];
-    if (element.vr === 'SQ') {
-      record[tag] = values
-        .filter((item): item is DataSet => typeof item === 'object' && !isPersonName(item))
-        .map(matchRecordOf);
-      continue;
-    }
-    record[tag] = values.map((value) =>
-      // Outside a sequence an object value is a PN's component groups.
-      typeof value === 'object' ? personNameText(value as PersonName) : String(value),
-    );
-  }
-  return record;
-}
-
-function isPersonName(value: object): boolean {
-  return 'Alphabetic' in value || 'Ideographic' in value || 'Phonetic' in value;
 }

@@ -4,6 +4,7 @@ export type { KeyParseOptions, MatchingMechanisms } from './parse-key.js';
 export { parseInventoryScope } from './inventory-scope.js';
 export type { InventoryScopeOptions } from './inventory-scope.js';
 export { matches } from './matches.js';
+export { matchRecordOf } from './match-record.js';
 export type { RecordOptions } from './matches.js';
 export { toSql, storedValue } from './to-sql.js';
 export type { ColumnForm, ColumnMap, ColumnSpec, SqlFilter } from './to-sql.js';
