@@ -14,6 +14,8 @@ export { spawnPeer, stopAllPeers, livePeerPids, DEFAULT_STOP_TIMEOUT_MS } from '
 export type { SpawnPeerOptions, PeerProcess, PeerExit } from './spawn-peer.js';
 export { runTool, DEFAULT_TOOL_TIMEOUT_MS } from './run-tool.js';
 export type { RunToolOptions, ToolResult } from './run-tool.js';
+export { movescuToItself } from './movescu-to-itself.js';
+export type { MovescuToItselfOptions } from './movescu-to-itself.js';
 export { waitForDicom } from './wait-for-dicom.js';
 export type { WaitForDicomOptions } from './wait-for-dicom.js';
 export type { DcmtkScp } from './launch-on-free-port.js';

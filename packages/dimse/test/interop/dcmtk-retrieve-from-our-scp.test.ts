@@ -3,7 +3,13 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, generateInstances, runTool, tempDir } from '@dicomnet/test-utils';
+import {
+  freePort,
+  generateInstances,
+  movescuToItself,
+  runTool,
+  tempDir,
+} from '@dicomnet/test-utils';
 import type { GeneratedInstance } from '@dicomnet/test-utils';
 import { openInstanceFile } from '../../src/index.js';
 import type {
@@ -13,7 +19,7 @@ import type {
   RetrieveSet,
   StoreInstance,
 } from '../../src/index.js';
-import { movescuToItself, startRetrieveScp } from './retrieve-peers.js';
+import { startRetrieveScp } from './retrieve-peers.js';
 import { expectFolderHolds } from './stored-instances.js';
 
 const TIMEOUTS = ['-to', '5', '-ta', '10', '-td', '30'];

@@ -1,45 +1,11 @@
-// Both ends of a retrieve test: our C-GET/C-MOVE SCP (AE OURQR, Study Root, Secondary Capture)
-// and DCMTK's movescu asking it to move to movescu itself.
-import { runTool, type ToolResult } from '@dicomnet/test-utils';
+// Our C-GET/C-MOVE SCP of the retrieve tests (AE OURQR, Study Root, Secondary Capture), which
+// DCMTK's getscu and movescu (test-utils' movescuToItself) ask.
 import { createServer } from '../../src/index.js';
 import type { CGetRequest, DimseServer, MoveDestinations, RetrieveSet } from '../../src/index.js';
 import { EXPLICIT, IMPLICIT, SECONDARY_CAPTURE } from './uids.js';
 
 export const STUDY_ROOT_MOVE = '1.2.840.10008.5.1.4.1.2.2.2';
 export const STUDY_ROOT_GET = '1.2.840.10008.5.1.4.1.2.2.3';
-
-const TIMEOUTS = ['-to', '5', '-ta', '10', '-td', '30'];
-
-/**
- * Runs movescu as AE MOVESCU against our SCP at `port`, as its own move destination: it listens
- * on `movePort` and writes what it receives into `out`. `extra` goes before the keys.
- */
-export function movescuToItself(options: {
-  readonly port: number;
-  readonly movePort: number;
-  readonly out: string;
-  readonly keys: readonly string[];
-  readonly extra?: readonly string[];
-}): Promise<ToolResult> {
-  return runTool('movescu', [
-    ...TIMEOUTS,
-    '-S',
-    ...(options.extra ?? []),
-    '-aet',
-    'MOVESCU',
-    '-aec',
-    'OURQR',
-    '-aem',
-    'MOVESCU',
-    '+P',
-    String(options.movePort),
-    '-od',
-    options.out,
-    ...options.keys,
-    '127.0.0.1',
-    String(options.port),
-  ]);
-}
 
 /**
  * Our retrieve SCP on a free port of 127.0.0.1, answering C-GET and C-MOVE with `answer`; close it

@@ -7,7 +7,14 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, generateInstances, runTool, startStorescp, tempDir } from '@dicomnet/test-utils';
+import {
+  freePort,
+  generateInstances,
+  movescuToItself,
+  runTool,
+  startStorescp,
+  tempDir,
+} from '@dicomnet/test-utils';
 import type { DcmtkScp, GeneratedInstance, TestTransferSyntax } from '@dicomnet/test-utils';
 import {
   connect,
@@ -16,7 +23,7 @@ import {
   openInstanceFile,
 } from '../../src/index.js';
 import type { CGetRequest, DimseServer, RetrieveSet, StoreInstance } from '../../src/index.js';
-import { movescuToItself, startRetrieveScp, STUDY_ROOT_GET } from './retrieve-peers.js';
+import { startRetrieveScp, STUDY_ROOT_GET } from './retrieve-peers.js';
 import { expectFolderHolds, readInstance, type SentInstance } from './stored-instances.js';
 import { BIG_ENDIAN, DEFLATED, EXPLICIT, IMPLICIT, RLE, SECONDARY_CAPTURE } from './uids.js';
 

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { readPart10Header } from '@dicomnet/data';
 import { createServer } from '@dicomnet/dimse';
 import type { DimseServer } from '@dicomnet/dimse';
-import { freePort, runTool, startDcmqrscp, tempDir } from '@dicomnet/test-utils';
+import { freePort, movescuToItself, runTool, startDcmqrscp, tempDir } from '@dicomnet/test-utils';
 import type { Dcmqrscp } from '@dicomnet/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -300,30 +300,13 @@ describe('getscu and movescu against our Query/Retrieve SCP', () => {
 
   it('movescu moves a patient to itself, byte for byte (Patient Root, PATIENT)', async () => {
     const out = await outputDir();
-    const result = await runTool(
-      'movescu',
-      [
-        ...TIMEOUTS,
-        '-P',
-        '-aet',
-        'MOVESCU',
-        '-aec',
-        'OURQR',
-        '-aem',
-        'MOVESCU',
-        '+P',
-        String(movePort),
-        '-od',
-        out,
-        '-k',
-        '0008,0052=PATIENT',
-        '-k',
-        '0010,0020=PID-A',
-        '127.0.0.1',
-        String(port),
-      ],
-      { timeoutMs: 30_000 },
-    );
+    const result = await movescuToItself({
+      port,
+      movePort,
+      out,
+      model: '-P',
+      keys: ['-k', '0008,0052=PATIENT', '-k', '0010,0020=PID-A'],
+    });
     expect(result.code, result.stderr).toBe(0);
     await expectFolderHolds(
       out,
