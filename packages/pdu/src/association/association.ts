@@ -212,11 +212,14 @@ export class Association {
   /**
    * Sends one DIMSE message: the command, then the data set if any, as P-DATA-TF PDUs no larger
    * than the peer's maximum (PS3.8 Annex E). Messages never interleave: concurrent calls queue.
-   * The data set may be bytes or a stream of chunks; it is never concatenated.
+   * The data set may be bytes or a stream of chunks; it is never concatenated. It resolves
+   * once the message is handed to the transport, whose buffer may still hold it: see
+   * `message.onWritten`.
    * @throws {@link InvalidStateError} when the association cannot send (not established, or
    *   released), or the error that ended it.
    */
   sendMessage(message: OutgoingMessage): Promise<void> {
+    if (this.#negotiated === undefined) message.onWritten?.(); // the getter below throws
     return this.#writer.send(message, this.negotiated.peerMaxPduLength);
   }
 

@@ -258,4 +258,152 @@ describe('MessageWriter', () => {
       expect(pdu.pdvs[1]?.fragment).toEqual(even(200, index));
     });
   });
+
+  describe('onWritten', () => {
+    /** Counts the calls of a message's `onWritten`. */
+    function counter(): { readonly onWritten: () => void; readonly calls: () => number } {
+      let calls = 0;
+      return { onWritten: () => void calls++, calls: () => calls };
+    }
+
+    async function* chunked(bytes: Uint8Array, size: number): AsyncGenerator<Uint8Array> {
+      for (let at = 0; at < bytes.byteLength; at += size) yield bytes.subarray(at, at + size);
+    }
+
+    it('comes after the write callback of a message held in memory, once', async () => {
+      for (const dataSetBytes of [0, 100, 20_000, 60_000]) {
+        const transport = new RecordingTransport();
+        transport.holding = true;
+        const writer = writerOn(transport);
+        const { onWritten, calls } = counter();
+        const dataSet = dataSetBytes === 0 ? undefined : even(dataSetBytes, 3);
+        await writer.send(
+          { presentationContextId: 1, command: even(80, 0), dataSet, onWritten },
+          16384,
+        );
+        await new Promise(setImmediate);
+        expect(transport.calls.length).toBeGreaterThan(0);
+        expect(calls()).toBe(0);
+        transport.release();
+        await new Promise(setImmediate);
+        expect(calls()).toBe(1);
+      }
+    });
+
+    it('comes after the write callback of the last PDU of a streamed data set', async () => {
+      const transport = new RecordingTransport();
+      transport.holding = true;
+      const writer = writerOn(transport);
+      const { onWritten, calls } = counter();
+      const dataSet = even(200_000, 5);
+      const sent = writer.send(
+        {
+          presentationContextId: 1,
+          command: even(80, 0),
+          dataSet: chunked(dataSet, 30_000),
+          onWritten,
+        },
+        16384,
+      );
+      await sent;
+      await new Promise(setImmediate);
+      expect(calls()).toBe(0);
+      transport.release();
+      await new Promise(setImmediate);
+      expect(calls()).toBe(1);
+      const pdus = pdusOf(transport.bytes);
+      const received = Buffer.concat(
+        pdus.flatMap((pdu) => pdu.pdvs.filter((pdv) => !pdv.isCommand).map((pdv) => pdv.fragment)),
+      );
+      expect(received.equals(dataSet)).toBe(true);
+    });
+
+    it('comes at once for a refused message, which writes nothing', async () => {
+      const transport = new RecordingTransport();
+      const refusal = new InvalidStateError('Sta13', 'send P-DATA');
+      const writer = writerOn(transport, () => refusal);
+      const small = counter();
+      const streamed = counter();
+      await expect(
+        writer.send(
+          { presentationContextId: 1, command: even(10, 0), onWritten: small.onWritten },
+          0,
+        ),
+      ).rejects.toBe(refusal);
+      await expect(
+        writer.send(
+          {
+            presentationContextId: 1,
+            command: even(10, 0),
+            dataSet: chunked(even(100_000, 1), 10_000),
+            onWritten: streamed.onWritten,
+          },
+          0,
+        ),
+      ).rejects.toBe(refusal);
+      expect([small.calls(), streamed.calls()]).toEqual([1, 1]);
+      expect(transport.calls).toHaveLength(0);
+    });
+
+    it('waits for the PDUs already written when the source fails part-way', async () => {
+      const transport = new RecordingTransport();
+      transport.holding = true;
+      const writer = writerOn(transport);
+      const { onWritten, calls } = counter();
+      const failure = new Error('disk gone');
+      async function* failing(): AsyncGenerator<Uint8Array> {
+        yield even(100_000, 2);
+        throw failure;
+      }
+      await expect(
+        writer.send(
+          { presentationContextId: 1, command: even(80, 0), dataSet: failing(), onWritten },
+          16384,
+        ),
+      ).rejects.toBe(failure);
+      expect(transport.calls.length).toBeGreaterThan(0);
+      expect(calls()).toBe(0);
+      transport.release();
+      await new Promise(setImmediate);
+      expect(calls()).toBe(1);
+    });
+
+    it('comes once when the socket is destroyed with the message still queued in it', async () => {
+      const server = createServer();
+      server.listen(0, '127.0.0.1');
+      await once(server, 'listening');
+      const address = server.address();
+      if (address === null || typeof address === 'string') throw new Error('no port');
+      const accepted = once(server, 'connection') as Promise<[Socket]>;
+      const client = connect(address.port, '127.0.0.1');
+      await once(client, 'connect');
+      const [peer] = await accepted;
+      peer.pause(); // reads nothing: the kernel's buffers fill and the socket holds the rest
+      const writer = writerOn(client);
+      const { onWritten, calls } = counter();
+      const sent = writer.send(
+        {
+          presentationContextId: 1,
+          command: even(80, 0),
+          dataSet: chunked(even(64 * 1024 * 1024, 1), 1024 * 1024),
+          onWritten,
+        },
+        16384,
+      );
+      for (let waited = 0; client.writableLength === 0 && waited < 100; waited++) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      expect(client.writableLength).toBeGreaterThan(0);
+      expect(calls()).toBe(0);
+      client.destroy();
+      await sent.catch(() => {});
+      for (let waited = 0; calls() === 0 && waited < 100; waited++) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(calls()).toBe(1);
+      peer.destroy();
+      server.close();
+    });
+  });
 });

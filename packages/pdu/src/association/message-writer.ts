@@ -20,7 +20,15 @@ export interface OutgoingMessage {
   /** The encoded command set (PS3.7 §6.3.1). */
   readonly command: Uint8Array;
   /** The encoded data set, if the command announces one. */
-  readonly dataSet?: DataSource;
+  readonly dataSet?: DataSource | undefined;
+  /**
+   * Called once, when the message's last byte has been handed to the transport (the `write`
+   * callback of its last chunk: on a socket, the kernel has the bytes), or when it never will be
+   * (the message failed, the transport was destroyed). From then on nothing holds a view of
+   * `command` or `dataSet`: their memory may be reused. A peer may answer before this, as soon
+   * as it has read the command.
+   */
+  readonly onWritten?: (() => void) | undefined;
 }
 
 /** PDU-length used when the peer announced no maximum (0): big enough to be fast, bounded. */
@@ -88,17 +96,18 @@ export class MessageWriter {
       message.command.byteLength + (dataSet?.byteLength ?? 0) <= BATCH_BYTES
     ) {
       const socket = this.#socket;
-      if (socket === undefined)
-        return Promise.reject(new TypeError('message writer used before attach'));
       try {
+        if (socket === undefined) throw new TypeError('message writer used before attach');
         this.#writeWhole(
           socket,
           message.presentationContextId,
           message.command,
           dataSet,
           peerMaxPduLength,
+          message.onWritten,
         );
       } catch (error) {
+        message.onWritten?.(); // nothing of it was written
         return Promise.reject(error);
       }
       if (!overBudget(socket)) return SENT;
@@ -128,13 +137,17 @@ export class MessageWriter {
     return run;
   }
 
-  /** Frames a message held in memory and writes it under this turn's cork. */
+  /**
+   * Frames a message held in memory and writes it under this turn's cork; `onWritten` goes to
+   * the write of its last chunk. Throws only before anything is written.
+   */
   #writeWhole(
     socket: Duplex,
     contextId: number,
     command: Uint8Array,
     dataSet: Uint8Array | undefined,
     peerMaxPduLength: number,
+    onWritten: (() => void) | undefined,
   ): void {
     const pdus = frameMessage(contextId, command, dataSet, pduLimit(peerMaxPduLength));
     for (let index = 0; index < pdus.length; index++) {
@@ -149,8 +162,13 @@ export class MessageWriter {
         process.nextTick(this.#uncorkLater);
       }
     }
-    if (size <= COPY_BYTES) socket.write(framedCopy(contextId, pdus));
-    else for (const chunk of framedChunks(contextId, pdus)) socket.write(chunk);
+    if (size <= COPY_BYTES) socket.write(framedCopy(contextId, pdus), onWritten);
+    else {
+      const chunks = framedChunks(contextId, pdus);
+      const last = chunks.length - 1;
+      for (let index = 0; index < last; index++) socket.write(chunks[index]);
+      socket.write(chunks[last], onWritten);
+    }
     this.#corked += size;
     for (const pdu of pdus) {
       publishPduSent({
@@ -175,32 +193,47 @@ export class MessageWriter {
   }
 
   async #write(message: OutgoingMessage, peerMaxPduLength: number): Promise<void> {
+    const { dataSet, onWritten } = message;
     const socket = this.#socket;
-    if (socket === undefined) throw new TypeError('message writer used before attach');
-    this.#uncork(); // what earlier messages left under this turn's cork goes first
-    const contextId = message.presentationContextId;
-    const dataSet = message.dataSet;
-    if (dataSet instanceof Uint8Array && dataSet.byteLength <= BATCH_BYTES) {
-      // Only here because an earlier message was still queued: now it is our turn.
-      this.#writeWhole(socket, contextId, message.command, dataSet, peerMaxPduLength);
-      this.#uncork();
-      if (overBudget(socket)) await drained(socket);
-      return;
+    const whole =
+      dataSet === undefined || (dataSet instanceof Uint8Array && dataSet.byteLength <= BATCH_BYTES);
+    try {
+      if (socket === undefined) throw new TypeError('message writer used before attach');
+      this.#uncork(); // what earlier messages left under this turn's cork goes first
+      // A data set in memory goes with its command (only here because an earlier message was
+      // still queued: now it is our turn); a stream follows it, and reports the message written.
+      this.#writeWhole(
+        socket,
+        message.presentationContextId,
+        message.command,
+        whole ? dataSet : undefined,
+        peerMaxPduLength,
+        whole ? onWritten : undefined,
+      );
+    } catch (error) {
+      onWritten?.(); // nothing of it was written
+      throw error;
     }
-    this.#writeWhole(socket, contextId, message.command, undefined, peerMaxPduLength);
     this.#uncork();
-    if (dataSet !== undefined) {
-      await this.#writeStream(socket, contextId, dataSet, maxFragment(peerMaxPduLength));
+    if (!whole) {
+      const fragment = maxFragment(peerMaxPduLength);
+      await this.#writeStream(socket, message.presentationContextId, dataSet, fragment, onWritten);
     } else if (overBudget(socket)) {
       await drained(socket);
     }
   }
 
+  /**
+   * Streams a data set as PDUs of one PDV each. `onWritten` is called once the write callbacks
+   * of every PDU written have come, after the last PDU or after an error: the callbacks come in
+   * order, but which PDU is the last is only known once the source has ended.
+   */
   async #writeStream(
     socket: Duplex,
     contextId: number,
     source: DataSource,
     fragmentSize: number,
+    onWritten: (() => void) | undefined,
   ): Promise<void> {
     let pieces: Uint8Array[] = [];
     let size = 0;
@@ -208,9 +241,17 @@ export class MessageWriter {
     // 16 KiB PDUs leave in one writev per ~64 KiB, like a plain copy; the cork is never held
     // across an await of the source or of 'drain', so an A-ABORT is never stuck behind it.
     let batched = 0;
+    let unwritten = 0;
+    let isEnded = false;
+    const onPduWritten =
+      onWritten &&
+      ((): void => {
+        if (--unwritten === 0 && isEnded) onWritten();
+      });
     const write = (isLast: boolean): void => {
       if (batched === 0) socket.cork();
-      batched += this.#writePdu(socket, contextId, isLast, pieces, size);
+      batched += this.#writePdu(socket, contextId, isLast, pieces, size, onPduWritten);
+      if (onPduWritten !== undefined) unwritten++; // write callbacks never come synchronously
       pieces = [];
       size = 0;
     };
@@ -244,16 +285,22 @@ export class MessageWriter {
       await flush();
     } finally {
       if (batched !== 0) socket.uncork(); // an error between cork and flush
+      isEnded = true;
+      if (unwritten === 0) onWritten?.();
     }
   }
 
-  /** Writes one data-set PDU as `[PDU and PDV header, pieces…]`; returns its bytes on the wire. */
+  /**
+   * Writes one data-set PDU as `[PDU and PDV header, pieces…]`, `onWritten` given to the write of
+   * its last chunk; returns its bytes on the wire. Throws only before anything is written.
+   */
   #writePdu(
     socket: Duplex,
     contextId: number,
     isLast: boolean,
     pieces: readonly Uint8Array[],
     size: number,
+    onWritten: (() => void) | undefined,
   ): number {
     const refused = this.#options.beforeWrite();
     if (refused !== undefined) throw refused;
@@ -265,8 +312,10 @@ export class MessageWriter {
     const header = new Uint8Array(PDU_HEADER_LENGTH + PDV_HEADER_LENGTH);
     header.set(encodePDataTfHeader(pduLength), 0);
     header.set(encodePdvHeader(size, contextId, false, isLast), PDU_HEADER_LENGTH);
-    socket.write(header);
-    for (const piece of pieces) socket.write(piece);
+    const last = pieces.length - 1;
+    socket.write(header, last < 0 ? onWritten : undefined);
+    for (let index = 0; index < last; index++) socket.write(pieces[index]);
+    if (last >= 0) socket.write(pieces[last], onWritten);
     publishPduSent({ associationId: this.#options.associationId, type: 0x04, length: pduLength });
     return PDU_HEADER_LENGTH + pduLength;
   }
