@@ -39,10 +39,10 @@ export async function echoMany(client: DimseClient, count: number): Promise<void
 
 /**
  * Sends the files one after the other, as `dicomnet store` does: `openInstanceFiles` reads their
- * Part 10 headers (and small files whole) with blocking calls (its `sync` option, as storescu
- * reads its files), then `storeFiles` sends them on the association, reading the next file ahead
- * when it was not kept in memory. `sync` false: `openInstanceFiles` through the promise API, a
- * few files at a time, as a server would.
+ * Part 10 headers only with blocking calls (its `sync` option, as storescu reads its files), then
+ * `storeFiles` sends them on the association, reading each data set one file ahead into reused
+ * buffers. `sync` false: `openInstanceFiles` through the promise API, a few files at a time, as a
+ * server would (small files read whole and kept).
  */
 export async function storeFiles(
   client: DimseClient,
@@ -50,7 +50,7 @@ export async function storeFiles(
   sync = true,
 ): Promise<void> {
   const opened: InstanceFile[] = [];
-  for (const entry of await openInstanceFiles(files, { sync })) {
+  for (const entry of await openInstanceFiles(files, sync ? { sync, keepBytes: 0 } : {})) {
     if ('error' in entry) throw entry.error;
     opened.push(entry);
   }

@@ -63,7 +63,8 @@ export async function runStore(
   const files: InstanceFile[] = [];
   // Blocking reads, as storescu makes them: no association is open yet, and several times
   // fewer µs a small file than the thread pool's round trips (bench/README.md, dimse-store).
-  for (const opened of await openInstanceFiles(found, { sync: true })) {
+  // Headers only: storeFiles reads each data set when its turn comes, into reused memory.
+  for (const opened of await openInstanceFiles(found, { sync: true, keepBytes: 0 })) {
     if ('error' in opened)
       outcomes.push({ file: opened.path, meaning: opened.error.message, ok: false });
     else files.push(opened);

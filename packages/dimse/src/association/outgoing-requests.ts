@@ -37,6 +37,13 @@ export interface InvokeOptions {
    * final response (normally 0xFE00 Cancel). Unlike `signal`, nothing is given up locally.
    */
   readonly cancel?: AbortSignal;
+  /**
+   * Called once, when the request's last byte has been handed to the transport (a socket's
+   * kernel has it), or when it never will be (refused, failed, aborted): from then on nothing
+   * holds a view of `dataSet`, whose memory may be reused. The response may come first: a peer
+   * can answer once it has read the command.
+   */
+  readonly onWritten?: (() => void) | undefined;
 }
 
 /** What {@link OutgoingRequests} needs of the association it sends on. */
@@ -132,7 +139,7 @@ export class OutgoingRequests {
     // needs the signal (the wait is given up when the association ends). Not an async function
     // either: with a free slot the caller gets the response's own promise, not one around it.
     if (options.signal !== undefined) return this.#invokeWhenGranted(request, options);
-    if (this.#endReason !== undefined) return Promise.reject(this.#endReason);
+    if (this.#endReason !== undefined) return refused(options, this.#endReason);
     if (!this.#window.tryTake()) return this.#invokeWhenGranted(request, options);
     return this.#send(request, options);
   }
@@ -144,14 +151,18 @@ export class OutgoingRequests {
   ): Promise<ReceivedResponse> {
     const ended = this.#host.ended;
     const callerSignal = options.signal;
-    await this.#window.acquire(
-      callerSignal === undefined ? ended : AbortSignal.any([callerSignal, ended]),
-    );
+    try {
+      await this.#window.acquire(
+        callerSignal === undefined ? ended : AbortSignal.any([callerSignal, ended]),
+      );
+    } catch (error) {
+      return refused(options, error as Error); // the caller's signal or the end
+    }
     if (this.#endReason !== undefined) {
       // The association ended as this request was granted its slot (a request ending with it
       // frees one): nothing may be sent on it any more.
       this.#window.release();
-      throw this.#endReason;
+      return refused(options, this.#endReason);
     }
     return this.#send(request, options);
   }
@@ -168,7 +179,7 @@ export class OutgoingRequests {
       messageId = this.#ids.take();
     } catch (error) {
       this.#window.release();
-      return Promise.reject(error as Error);
+      return refused(options, error as Error);
     }
     const operation = request.kind.slice(0, -3); // 'C-ECHO-RQ' → 'C-ECHO'
     let command: Uint8Array;
@@ -178,7 +189,7 @@ export class OutgoingRequests {
     } catch (error) {
       this.#ids.release(messageId);
       this.#window.release();
-      return Promise.reject(error as Error);
+      return refused(options, error as Error);
     }
     const onCancel = (): void => this.#cancel(messageId, options.context);
     const response = new Promise<ReceivedResponse>((resolve, reject) => {
@@ -231,7 +242,8 @@ export class OutgoingRequests {
       .sendMessage({
         presentationContextId: options.context.id,
         command,
-        ...(dataSet !== undefined && { dataSet }),
+        dataSet,
+        onWritten: options.onWritten,
       })
       .then(
         () => {
@@ -360,4 +372,10 @@ export class OutgoingRequests {
     this.#pending.delete(messageId);
     this.#ids.release(messageId);
   }
+}
+
+/** A request that fails before anything of it is sent: its data set is free at once. */
+function refused(options: InvokeOptions, error: Error): Promise<never> {
+  options.onWritten?.();
+  return Promise.reject(error);
 }

@@ -296,4 +296,35 @@ describe('DimseClient and createServer', () => {
     await expect(client.echo()).resolves.toMatchObject({ status: 0 });
     await client.release();
   });
+
+  it("calls a store's onWritten once, whether it is sent, refused or without a context", async () => {
+    const port = await serve({
+      async store(request) {
+        for await (const _chunk of request.dataSet);
+        return request.sopInstanceUid === '1.2.3.2' ? { status: 0xa700 } : 0;
+      },
+    });
+    const client = await open(port);
+    const calls: string[] = [];
+    const store = (uid: string, sopClassUid = CT) =>
+      client.store(
+        {
+          sopClassUid,
+          sopInstanceUid: uid,
+          transferSyntaxUid: EXPLICIT,
+          dataSet: new Uint8Array(20_000),
+        },
+        { onWritten: () => calls.push(uid) },
+      );
+    await expect(store('1.2.3.1')).resolves.toMatchObject({ status: 0 });
+    await expect(store('1.2.3.2')).rejects.toMatchObject({ code: 'DICOMNET_DIMSE_FAILURE_STATUS' });
+    // No context for the SOP class: nothing is sent.
+    await expect(store('1.2.3.3', '1.2.840.10008.5.1.4.1.1.4')).rejects.toMatchObject({
+      code: 'DICOMNET_DIMSE_NO_CONTEXT',
+    });
+    await client.abort();
+    await expect(store('1.2.3.4')).rejects.toThrow();
+    await new Promise(setImmediate);
+    expect(calls).toEqual(['1.2.3.1', '1.2.3.2', '1.2.3.3', '1.2.3.4']);
+  });
 });

@@ -54,6 +54,13 @@ export interface StoreOptions extends OperationOptions {
   readonly moveOriginator?: { readonly aeTitle: string; readonly messageId: number };
   /** Called as data-set bytes are handed to the socket, with the running total. */
   readonly onProgress?: (bytesSent: number) => void;
+  /**
+   * Called once, when the request's last byte has been handed to the socket (its kernel has
+   * it), or when it never will be (the store failed before or while sending): from then on
+   * nothing holds a view of `instance.dataSet`, whose memory may be reused. The response may
+   * come before this, for a peer can answer once it has read the command.
+   */
+  readonly onWritten?: () => void;
 }
 
 /** The outcome of an N-service request, with the data set its response carried if any. */
@@ -133,8 +140,15 @@ export class DimseClient {
    *   class with its transfer syntax or one it converts to.
    */
   async store(instance: StoreInstance, options: StoreOptions = {}): Promise<DimseResult> {
-    const context = this.#storeContext(instance);
-    const converted = convertedDataSet(instance, context.transferSyntax, options);
+    let context: NegotiatedContext;
+    let converted: DataSource;
+    try {
+      context = this.#storeContext(instance);
+      converted = convertedDataSet(instance, context.transferSyntax, options);
+    } catch (error) {
+      options.onWritten?.(); // nothing was sent
+      throw error;
+    }
     const padded = context.transferSyntax === DEFLATED ? paddedToEven(converted) : converted;
     const dataSet = options.onProgress === undefined ? padded : counted(padded, options.onProgress);
     const { message } = await this.#dimse.invoke(
@@ -148,7 +162,7 @@ export class DimseClient {
           moveOriginatorMessageId: options.moveOriginator.messageId,
         }),
       },
-      { context, dataSet, ...signalOf(options) },
+      { context, dataSet, ...signalOf(options), onWritten: options.onWritten },
     );
     return resultOf('C-STORE', message, 'Storage');
   }

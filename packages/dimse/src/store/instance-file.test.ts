@@ -182,4 +182,29 @@ describe('openInstanceFiles', () => {
       expect(await bytesOf(await entry.load())).toEqual(Buffer.from(files[index]?.dataSet ?? []));
     }
   });
+
+  it('reads a data set into memory it is given when opened with blocking calls', async () => {
+    const { path: file, dataSet } = await writeInstance('small.dcm', 17_000);
+    const [opened] = await openInstanceFiles([file], { sync: true, keepBytes: 0 });
+    if (opened === undefined || 'error' in opened) throw new Error('not opened');
+    expect(opened.loaded).toBe(false);
+    const target = new Uint8Array(64 * 1024).fill(0xee);
+    const read = opened.readDataSetSync?.(target);
+    expect(read?.buffer).toBe(target.buffer);
+    expect(Buffer.from(read ?? []).equals(dataSet)).toBe(true);
+    // Room for the data set and one byte more, which finds a file that grew.
+    expect(() => opened.readDataSetSync?.(new Uint8Array(17_000))).toThrow(RangeError);
+    await appendFile(file, Buffer.alloc(2));
+    expect(() => opened.readDataSetSync?.(target)).toThrow(
+      expect.objectContaining({ code: 'DICOMNET_PART10_FILE_CHANGED' }),
+    );
+    await truncate(file, 1000);
+    expect(() => opened.readDataSetSync?.(target)).toThrow(
+      expect.objectContaining({ code: 'DICOMNET_PART10_FILE_CHANGED' }),
+    );
+    // Only files opened with blocking calls, and only those without their data set in memory.
+    const [kept] = await openInstanceFiles([file], { sync: true });
+    expect(kept !== undefined && !('error' in kept) && kept.readDataSetSync).toBe(undefined);
+    expect((await openInstanceFile(file, { keepDataSet: false })).readDataSetSync).toBe(undefined);
+  });
 });

@@ -1,3 +1,4 @@
+import { closeSync, openSync, readSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { basename } from 'node:path';
@@ -35,6 +36,16 @@ export interface InstanceFile {
    * @throws `DICOMNET_PART10_FILE_CHANGED` when the file no longer has the size it had when opened.
    */
   load(): Promise<StoreInstance>;
+  /**
+   * On a file opened with blocking calls ({@link openInstanceFileSync}, `openInstanceFiles` with
+   * `sync`) whose data set was not kept: reads the data set with blocking calls into `target`,
+   * which needs room for `size` + 1 bytes (filling the last one means the file grew), and
+   * returns the view of `target` that holds it. For a sender that reuses its memory, as
+   * `storeFiles` does. Undefined on other files.
+   * @throws `DICOMNET_PART10_FILE_CHANGED` when the file no longer has the size it had when opened;
+   *   a `RangeError` when `target` is too small.
+   */
+  readonly readDataSetSync?: (target: Uint8Array) => Uint8Array;
 }
 
 /** Options of {@link openInstanceFile}. */
@@ -71,7 +82,7 @@ export async function openInstanceFile(
   // A leftover of a killed storeToDirectory has a whole header and a cut data set: refuse it
   // by name, before it could be sent as a truncated instance.
   if (isStoreLeftover(basename(path))) throw new UnfinishedFileError(path);
-  return instanceFileOf(path, await openPart10File(path, part10Options(options)));
+  return instanceFileOf(path, await openPart10File(path, part10Options(options)), false);
 }
 
 /**
@@ -85,14 +96,14 @@ export function openInstanceFileSync(
   options: OpenInstanceFileOptions = {},
 ): InstanceFile {
   if (isStoreLeftover(basename(path))) throw new UnfinishedFileError(path);
-  return instanceFileOf(path, openPart10FileSync(path, part10Options(options)));
+  return instanceFileOf(path, openPart10FileSync(path, part10Options(options)), true);
 }
 
 function part10Options(options: OpenInstanceFileOptions): { readonly wholeFileBytes: number } {
   return { wholeFileBytes: options.keepDataSet === false ? 0 : KEPT_FILE_BYTES };
 }
 
-function instanceFileOf(path: string, file: Part10File): InstanceFile {
+function instanceFileOf(path: string, file: Part10File, isSync: boolean): InstanceFile {
   const { meta, dataSetOffset, dataSet } = file;
   const size = file.size - dataSetOffset;
   const identity = {
@@ -119,7 +130,33 @@ function instanceFileOf(path: string, file: Part10File): InstanceFile {
     loaded: false,
     instance: () => ({ ...identity, dataSet: readRange(path, dataSetOffset, size) }),
     load: async () => ({ ...identity, dataSet: await readWhole(path, dataSetOffset, size) }),
+    ...(isSync && {
+      readDataSetSync: (target: Uint8Array) => readIntoSync(path, dataSetOffset, size, target),
+    }),
   };
+}
+
+/** `size` bytes of a file from `start` into `target`, with blocking calls (see `readWhole`). */
+function readIntoSync(path: string, start: number, size: number, target: Uint8Array): Uint8Array {
+  if (target.byteLength <= size) {
+    throw new RangeError(
+      `${target.byteLength} bytes cannot hold a data set of ${size} and one more`,
+    );
+  }
+  const fd = openSync(path, 'r');
+  try {
+    let filled = 0;
+    // One read in the usual case: it asks for all of `target`, so a grown file fills one more.
+    while (filled < size) {
+      const bytesRead = readSync(fd, target, filled, target.byteLength - filled, start + filled);
+      if (bytesRead === 0) break;
+      filled += bytesRead;
+    }
+    checkRead(path, start + size, start, size, filled);
+    return target.subarray(0, size);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /**

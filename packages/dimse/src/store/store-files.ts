@@ -1,6 +1,8 @@
-import type { DimseClient, StoreInstance, StoreOptions } from '../client/dimse-client.js';
+import type { DimseClient, StoreOptions } from '../client/dimse-client.js';
 import type { DimseResult } from '../services/results.js';
 import { convertInstance } from './convert-instance.js';
+import type { Prepared } from './read-buffers.js';
+import { READ_BUFFER_BYTES, ReadBuffers, unbuffered } from './read-buffers.js';
 import type { InstanceFile } from './instance-file.js';
 import { openInstanceFile, openInstanceFileSync } from './instance-file.js';
 
@@ -10,7 +12,7 @@ export type StoreFileOutcome =
   | { readonly file: InstanceFile; readonly result?: undefined; readonly error: Error };
 
 /** Options of {@link storeFiles}. */
-export interface StoreFilesOptions extends Omit<StoreOptions, 'onProgress'> {
+export interface StoreFilesOptions extends Omit<StoreOptions, 'onProgress' | 'onWritten'> {
   /** Send every file in this transfer syntax, converting those in another (see `convertInstance`). */
   readonly transferSyntaxUid?: string;
   /** Files up to this many bytes are read ahead, one file ahead, into memory. Default 4 MiB. */
@@ -27,6 +29,13 @@ export interface StoreFilesOptions extends Omit<StoreOptions, 'onProgress'> {
  * by bytes, so they are read into memory ahead of their turn; large ones stream from disk. A
  * failure status is an outcome and the loop goes on; an error that ends the association is
  * thrown.
+ *
+ * Files opened with blocking calls whose data sets were not kept (`openInstanceFiles` with
+ * `sync` and `keepBytes: 0`) have data sets of less than 64 KiB read with blocking calls, one
+ * file ahead, into a few reused 64 KiB buffers (the window plus two): fresh memory costs a page
+ * fault per 4 KiB, more than the read. A buffer is reused only once the socket has handed the
+ * request's bytes to the kernel (a peer may answer before it has read them all), so such files
+ * are sent in bounded memory, as storescu sends them.
  */
 export async function* storeFiles(
   client: DimseClient,
@@ -37,22 +46,32 @@ export async function* storeFiles(
   const { transferSyntaxUid, onProgress, ...storeOptions } = options;
   const invoked = client.negotiated.asynchronousOperationsWindow.maxOperationsInvoked;
   const window = invoked === 0 ? UNLIMITED_WINDOW : invoked;
-  const prepare = (file: InstanceFile): Settled<StoreInstance> => {
+  const buffers = new ReadBuffers(window + 2);
+  const prepare = (file: InstanceFile): Settled<Prepared> => {
     if (transferSyntaxUid !== undefined && transferSyntaxUid !== file.transferSyntaxUid) {
-      return settle(convertInstance(file, transferSyntaxUid));
+      return settle(convertInstance(file, transferSyntaxUid).then(unbuffered));
     }
-    return settle(file.size <= readAhead ? file.load() : Promise.resolve(file.instance()));
+    const { readDataSetSync } = file;
+    if (readDataSetSync !== undefined && file.size < READ_BUFFER_BYTES) {
+      // After a turn of the event loop: the request before is written (its cork released) and
+      // on its way while this one is read.
+      return nextTurn().then(() => buffers.read(file, readDataSetSync));
+    }
+    const loaded = file.size <= readAhead ? file.load() : Promise.resolve(file.instance());
+    return settle(loaded.then(unbuffered));
   };
   const send = async (
     file: InstanceFile,
-    prepared: Settled<StoreInstance>,
+    prepared: Settled<Prepared>,
   ): Promise<StoreFileOutcome> => {
-    const instance = await prepared;
-    if (!instance.ok) return { file, error: asError(instance.error) };
+    const ready = await prepared;
+    if (!ready.ok) return { file, error: asError(ready.error) };
+    const { instance, buffer } = ready.value;
     try {
-      const result = await client.store(instance.value, {
+      const result = await client.store(instance, {
         ...storeOptions,
         ...(onProgress !== undefined && { onProgress: (bytes: number) => onProgress(file, bytes) }),
+        ...(buffer !== undefined && { onWritten: () => buffers.give(buffer) }),
       });
       return { file, result };
     } catch (error) {
@@ -70,8 +89,8 @@ export async function* storeFiles(
     const prepared = upcoming ?? prepare(file);
     const following = files[index + 1];
     await prepared; // read this one before reading the next
-    upcoming = following === undefined ? undefined : prepare(following);
     inFlight.push(settle(send(file, prepared)));
+    upcoming = following === undefined ? undefined : prepare(following);
     if (inFlight.length >= window)
       yield unwrap(await (inFlight.shift() as Settled<StoreFileOutcome>));
   }
