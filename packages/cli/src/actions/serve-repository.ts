@@ -67,21 +67,18 @@ export async function openRepositoryService(
       freeSpacePath: repository.root,
     }),
     ...(settings.duplicate !== undefined && { duplicate: settings.duplicate }),
-    // Logged once the response is handed to the transport: the sender's next C-STORE does not
-    // wait for the line.
+    // The log holds the line and writes it after the response has left (see createServeLog).
     onStored: ({ outcome, instance }, request) =>
-      void request.responded.then(() =>
-        log(
-          {
-            event: 'store',
-            calling: request.association.callingAeTitle,
-            sopClassUid: instance.sopClassUid,
-            sopInstanceUid: instance.sopInstanceUid,
-            outcome,
-            bytes: instance.sizeBytes,
-          },
-          `C-STORE from ${request.association.callingAeTitle}: ${instance.sopInstanceUid} ${outcome} (${instance.sizeBytes} bytes)`,
-        ),
+      log(
+        {
+          event: 'store',
+          calling: request.association.callingAeTitle,
+          sopClassUid: instance.sopClassUid,
+          sopInstanceUid: instance.sopInstanceUid,
+          outcome,
+          bytes: instance.sizeBytes,
+        },
+        `C-STORE from ${request.association.callingAeTitle}: ${instance.sopInstanceUid} ${outcome} (${instance.sizeBytes} bytes)`,
       ),
     onRefused: (reply, request) => {
       log(

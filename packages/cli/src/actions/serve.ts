@@ -56,8 +56,12 @@ function rejectionOf(error: Error): AssociationRejectedError | undefined {
 
 /** Runs `dicomnet serve` until the user interrupts it (SIGINT or SIGTERM). */
 export async function runServe(io: CommandIo, options: ServeOptions): Promise<void> {
-  const log = createServeLog(io, options.json);
-  const fail = (text: string): void => writeServeFailure(io, text);
+  const { log, flush } = createServeLog(io, options.json);
+  // What was logged before a failure is written before it.
+  const fail = (text: string): void => {
+    flush();
+    writeServeFailure(io, text);
+  };
   let settings: ServeSettings;
   let tls;
   try {
@@ -266,6 +270,7 @@ export async function runServe(io: CommandIo, options: ServeOptions): Promise<vo
   await inventory?.close();
   await service.stop(server);
   log({ event: 'stopped' }, 'stopped');
+  flush();
   io.setExitCode(ExitCode.Ok);
 }
 
