@@ -1,6 +1,6 @@
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { tempDir } from '@dicomnet/test-utils';
 import {
   AtomicFileWriter,
@@ -153,6 +153,39 @@ describe('AtomicFileWriter', () => {
     expect(await readdir(folder.path)).toEqual([]);
     await expect(writer.write(bytes(1, 1))).rejects.toMatchObject({ name: 'AbortError' });
     await expect(writer.commit()).rejects.toMatchObject({ name: 'AbortError' });
+  });
+
+  it('refuses to commit a buffered file once its signal has aborted, creating nothing', async () => {
+    const controller = new AbortController();
+    const writer = await AtomicFileWriter.open(target(), { signal: controller.signal });
+    await writer.write(bytes(100, 1)); // buffered: no file yet
+    const reason = new Error('association gone');
+    controller.abort(reason);
+    await expect(writer.commit()).rejects.toBe(reason);
+    await expect(writer.write(bytes(1, 1))).rejects.toBe(reason);
+    expect(await readdir(folder.path)).toEqual([]);
+  });
+
+  it('listens on its signal only while a file may wait on disk', async () => {
+    const signal = new AbortController().signal;
+    const added = vi.spyOn(signal, 'addEventListener');
+    const removed = vi.spyOn(signal, 'removeEventListener');
+    // A small file without fsync is created, written and renamed within commit().
+    const small = await AtomicFileWriter.open(target(), { signal, fsync: false });
+    await small.write(bytes(100, 1));
+    await small.commit();
+    expect(added).not.toHaveBeenCalled();
+    // A streamed one exists between writes: an abort must reach it, until it is committed.
+    const streamed = await AtomicFileWriter.open(target(), {
+      signal,
+      fsync: false,
+      bufferBytes: 8,
+    });
+    await streamed.write(bytes(10, 2));
+    expect(added).toHaveBeenCalledTimes(1);
+    await streamed.commit();
+    expect(removed).toHaveBeenCalledTimes(1);
+    expect(await readFile(target())).toEqual(Buffer.from(bytes(10, 2)));
   });
 
   it('cleans up when its signal aborts between writes', async () => {

@@ -45,6 +45,8 @@ export interface AtomicWriteResult {
 
 type State = 'open' | 'committing' | 'committed' | 'failed';
 
+const RESOLVED: Promise<void> = Promise.resolve();
+
 /** The name of the temporary file for `name`: `.<name>.<12 lowercase hex digits>.part`. */
 function temporaryNameOf(name: string, random: string): string {
   return `.${name}.${random}.part`;
@@ -89,6 +91,14 @@ export class AtomicFileWriter {
   readonly #blockingSmallFiles: boolean;
   readonly #signal: AbortSignal | undefined;
   readonly #onAbort = (): void => void this.abort(this.#signal?.reason).catch(() => undefined);
+  /**
+   * Whether `#onAbort` listens on the signal: only from the first asynchronous step on. Before
+   * it nothing exists on disk and every call checks the signal itself, so a small file written
+   * in one go never adds and removes a listener (about 8 µs a file).
+   */
+  #listening = false;
+  /** Whether a flush was queued: the file is then streamed, never written in one go. */
+  #streamed = false;
   /** The temporary file once created: a FileHandle (streamed) or a descriptor (small file). */
   #handle: FileHandle | number | undefined;
   /** Whether the temporary file was created (it may be renamed since). */
@@ -110,7 +120,6 @@ export class AtomicFileWriter {
     this.#folder = options.folder;
     this.#blockingSmallFiles = options.blockingSmallFiles ?? true;
     this.#signal = options.signal;
-    this.#signal?.addEventListener('abort', this.#onAbort, { once: true });
   }
 
   /**
@@ -124,13 +133,13 @@ export class AtomicFileWriter {
     options: AtomicWriteOptions = {},
   ): Promise<AtomicFileWriter> {
     options.signal?.throwIfAborted();
-    const folder = path.dirname(finalPath);
-    if (options.folder !== undefined && path.resolve(options.folder.path) !== path.resolve(folder))
-      throw new TypeError(`${finalPath} is not in the folder ${options.folder.path}`);
-    const temporaryPath = path.join(
-      folder,
-      temporaryNameOf(path.basename(finalPath), randomHex12()),
-    );
+    const folder = options.folder?.path;
+    if (folder !== undefined && path.resolve(folder) !== path.resolve(path.dirname(finalPath)))
+      throw new TypeError(`${finalPath} is not in the folder ${folder}`);
+    // Beside the final name, in the same spelling of its folder (no path.join: it normalises).
+    const name = path.basename(finalPath);
+    const temporaryPath =
+      finalPath.slice(0, finalPath.lastIndexOf(name)) + temporaryNameOf(name, randomHex12());
     return Promise.resolve(new AtomicFileWriter(finalPath, temporaryPath, options));
   }
 
@@ -143,12 +152,14 @@ export class AtomicFileWriter {
    * Appends a chunk. Resolves when the chunk is written or buffered below `bufferBytes`.
    * @throws {@link AtomicWriteError}; the signal's reason after an abort.
    */
-  async write(chunk: Uint8Array): Promise<void> {
-    await this.#rejectIfUnusable();
-    if (chunk.byteLength === 0) return;
+  write(chunk: Uint8Array): Promise<void> {
+    if (!this.#usable()) return this.#rejectIfUnusable();
+    if (chunk.byteLength === 0) return RESOLVED;
     this.#pending.push(chunk);
     this.#pendingBytes += chunk.byteLength;
-    if (this.#pendingBytes >= this.#bufferBytes) await this.#enqueue(() => this.#flush());
+    if (this.#pendingBytes < this.#bufferBytes) return RESOLVED;
+    this.#streamed = true;
+    return this.#enqueue(() => this.#flush());
   }
 
   /**
@@ -160,15 +171,25 @@ export class AtomicFileWriter {
    *   A failed folder fsync (operation `fsync-folder`) leaves the complete file in place, but
    *   a crash might still undo its rename.
    */
-  async commit(): Promise<AtomicWriteResult> {
-    await this.#rejectIfUnusable();
+  commit(): Promise<AtomicWriteResult> {
+    if (!this.#usable()) return this.#rejectIfUnusable();
     this.#state = 'committing';
-    await this.#enqueue(async () => {
-      if (this.#handle === undefined && this.#blockingSmallFiles) await this.#commitSmall();
+    const small = !this.#streamed && this.#blockingSmallFiles;
+    if (small && !this.#fsync) {
+      // Nothing to wait for: written and renamed before this call returns, no queue, no listener.
+      try {
+        this.#writeSmall();
+        this.#renameSmall();
+      } catch (error) {
+        return this.#abandon(error);
+      }
+      return Promise.resolve({ bytes: this.#written });
+    }
+    return this.#enqueue(async () => {
+      if (small) await this.#commitSmall();
       else await this.#commitStreamed();
       if (this.#fsync) await this.#syncFolder();
-    });
-    return { bytes: this.#written };
+    }).then(() => ({ bytes: this.#written }));
   }
 
   /**
@@ -189,6 +210,16 @@ export class AtomicFileWriter {
    * costs nothing here and suits Windows.
    */
   async #commitSmall(): Promise<void> {
+    const fd = this.#writeSmall();
+    // fdatasync suffices for a new file: it flushes the data and the metadata needed to read it
+    // back (size, blocks), leaving out only timestamps (POSIX synchronized I/O data integrity).
+    await this.#step('fsync', () => datasync(fd));
+    this.#throwIfAborted();
+    this.#renameSmall();
+  }
+
+  /** Creates the temporary file and writes every buffered chunk to it; returns its descriptor. */
+  #writeSmall(): number {
     const chunks = this.#pending;
     this.#pending = [];
     this.#pendingBytes = 0;
@@ -196,10 +227,12 @@ export class AtomicFileWriter {
     this.#handle = fd;
     this.#created = true;
     this.#stepSync('write', () => (this.#written += writevFully(fd, chunks)));
-    // fdatasync suffices for a new file: it flushes the data and the metadata needed to read it
-    // back (size, blocks), leaving out only timestamps (POSIX synchronized I/O data integrity).
-    if (this.#fsync) await this.#step('fsync', () => datasync(fd));
-    this.#throwIfAborted();
+    return fd;
+  }
+
+  /** Closes the small file written by `#writeSmall` and renames it into place. */
+  #renameSmall(): void {
+    const fd = this.#handle as number;
     this.#handle = undefined;
     this.#stepSync('close', () => closeSync(fd));
     this.#stepSync('rename', () => renameSync(this.temporaryPath, this.path));
@@ -227,6 +260,12 @@ export class AtomicFileWriter {
 
   #committed(): void {
     this.#state = 'committed';
+    this.#stopListening();
+  }
+
+  #stopListening(): void {
+    if (!this.#listening) return;
+    this.#listening = false;
     this.#signal?.removeEventListener('abort', this.#onAbort);
   }
 
@@ -249,6 +288,11 @@ export class AtomicFileWriter {
   }
 
   async #enqueue(task: () => Promise<void>): Promise<void> {
+    if (!this.#listening && this.#signal !== undefined) {
+      // From now on a file may exist while the owner waits: an abort must remove it at once.
+      this.#listening = true;
+      this.#signal.addEventListener('abort', this.#onAbort, { once: true });
+    }
     const run = this.#tail.then(async () => {
       this.#throwIfAborted();
       await task();
@@ -257,10 +301,15 @@ export class AtomicFileWriter {
     try {
       await run;
     } catch (error) {
-      if (this.#state !== 'failed') this.#fail(error);
-      await this.#cleanUp();
-      throw this.#failure;
+      await this.#abandon(error);
     }
+  }
+
+  /** Fails with `error` (unless failed already), removes the temporary file, then rejects. */
+  async #abandon(error: unknown): Promise<never> {
+    if (this.#state !== 'failed') this.#fail(error);
+    await this.#cleanUp();
+    throw this.#failure;
   }
 
   async #flush(): Promise<void> {
@@ -303,7 +352,7 @@ export class AtomicFileWriter {
     this.#failure = reason;
     this.#pending = [];
     this.#pendingBytes = 0;
-    this.#signal?.removeEventListener('abort', this.#onAbort);
+    this.#stopListening();
   }
 
   /** Closes and removes the temporary file once, after the operation in flight. */
@@ -320,14 +369,20 @@ export class AtomicFileWriter {
     return this.#cleanup;
   }
 
+  /** Whether `write` and `commit` may go on: open, and the signal (if any) not aborted. */
+  #usable(): boolean {
+    return this.#state === 'open' && this.#signal?.aborted !== true;
+  }
+
   /** After a failure or abort: waits until the temporary file is gone, then rejects. */
-  async #rejectIfUnusable(): Promise<void> {
+  async #rejectIfUnusable(): Promise<never> {
+    // Seen here rather than by a listener while nothing was written (see `#listening`).
+    if (this.#state === 'open' && this.#signal?.aborted === true) this.#fail(this.#signal.reason);
     if (this.#state === 'failed') {
       await this.#cleanUp();
       throw this.#failure;
     }
-    if (this.#state !== 'open')
-      throw new AtomicWriteError(this.path, 'write', new Error(`writer is ${this.#state}`));
+    throw new AtomicWriteError(this.path, 'write', new Error(`writer is ${this.#state}`));
   }
 
   #throwIfAborted(): void {
@@ -431,9 +486,12 @@ function skip(buffers: readonly Uint8Array[], count: number): Uint8Array[] {
  * `randomBytes(6)`, which is a system call each time.
  */
 function randomHex12(): string {
-  const uuid = nodeCrypto().randomUUID();
+  crypto ??= nodeCrypto(); // getBuiltinModule costs ~2 µs a call
+  const uuid = crypto.randomUUID();
   return uuid.slice(0, 8) + uuid.slice(9, 13);
 }
+
+let crypto: ReturnType<typeof nodeCrypto> | undefined;
 
 /** Writes every byte of `chunks` at the descriptor's position; returns the count. */
 function writevFully(fd: number, chunks: readonly Uint8Array[]): number {

@@ -80,6 +80,26 @@ describe('encodeFileMetaInformation', () => {
     expect(toHex(bytes)).toContain(`02002600${asciiHex('UR')}00000e000000`);
   });
 
+  it('sorts other elements in among the named ones', () => {
+    const bytes = encodeFileMetaInformation({
+      mediaStorageSopClassUid: '1.2',
+      mediaStorageSopInstanceUid: '1.3',
+      transferSyntaxUid: '1.2.840.10008.1.2',
+      privateInformationCreatorUid: '1.4',
+      otherElements: [
+        { tag: 0x00020031, vr: 'OB', value: Uint8Array.of(7, 7) },
+        { tag: 0x00020026, vr: 'UR', value: new TextEncoder().encode('dicom://h:104 ') },
+      ],
+    });
+    const hex = toHex(bytes);
+    const at = (tag: string): number => hex.indexOf(tag);
+    // (0002,0013) < (0002,0026) < (0002,0031) < (0002,0100), whatever order they were given in.
+    expect(at(`02001300${asciiHex('SH')}`)).toBeLessThan(at(`02002600${asciiHex('UR')}`));
+    expect(at(`02002600${asciiHex('UR')}`)).toBeLessThan(at(`02003100${asciiHex('OB')}`));
+    expect(at(`02003100${asciiHex('OB')}`)).toBeLessThan(at(`02000001${asciiHex('UI')}`));
+    expect(readPart10Header(bytes).dataSetOffset).toBe(bytes.byteLength);
+  });
+
   it('writes no version name of its own for another implementation class', () => {
     const header = readPart10Header(
       encodeFileMetaInformation({

@@ -98,7 +98,10 @@ const LONG_LENGTH_VRS = new Set([
 interface MetaElement {
   readonly tag: number;
   readonly vr: string;
-  readonly value: Uint8Array;
+  /** Bytes, or a checked ASCII string written one byte per character (no array per field). */
+  readonly value: Uint8Array | string;
+  /** Appended when the value's length is odd (PS3.5 6.2: NUL for UI and bytes, space for text). */
+  readonly pad: number;
 }
 
 /**
@@ -110,7 +113,7 @@ interface MetaElement {
  */
 export function encodeFileMetaInformation(meta: FileMetaInformationInput): Uint8Array {
   const elements: MetaElement[] = [
-    { tag: MetaTag.Version, vr: 'OB', value: version(meta.fileMetaInformationVersion) },
+    { tag: MetaTag.Version, vr: 'OB', value: version(meta.fileMetaInformationVersion), pad: 0 },
     uid(MetaTag.MediaStorageSopClassUid, 'mediaStorageSopClassUid', meta.mediaStorageSopClassUid),
     uid(
       MetaTag.MediaStorageSopInstanceUid,
@@ -171,26 +174,29 @@ export function encodeFileMetaInformation(meta: FileMetaInformationInput): Uint8
       elements.push({
         tag: MetaTag.PrivateInformation,
         vr: 'OB',
-        value: padBytes(meta.privateInformation),
+        value: meta.privateInformation,
+        pad: 0,
       });
   } else if (meta.privateInformation !== undefined) {
     // PS3.10 Table 7.1-1: (0002,0102) is Type 1C, "required if (0002,0100) is present".
     throw new InvalidFileMetaError('privateInformation', 'needs privateInformationCreatorUid');
   }
-  for (const element of meta.otherElements ?? []) elements.push(checkOther(element));
-  elements.sort((a, b) => a.tag - b.tag);
-  for (let i = 1; i < elements.length; i++) {
-    if (elements[i]?.tag === elements[i - 1]?.tag)
-      throw new InvalidFileMetaError(
-        'otherElements',
-        `tag 0x${elements[i]?.tag.toString(16)} given twice`,
-      );
+  const others = meta.otherElements ?? [];
+  if (others.length > 0) {
+    // The named fields were pushed in ascending order; only other elements need sorting in.
+    for (const element of others) elements.push(checkOther(element));
+    elements.sort((a, b) => a.tag - b.tag);
+    for (let i = 1; i < elements.length; i++) {
+      if (elements[i]?.tag === elements[i - 1]?.tag)
+        throw new InvalidFileMetaError(
+          'otherElements',
+          `tag 0x${elements[i]?.tag.toString(16)} given twice`,
+        );
+    }
   }
 
-  const groupLength = elements.reduce(
-    (sum, element) => sum + headerLength(element.vr) + element.value.byteLength,
-    0,
-  );
+  let groupLength = 0;
+  for (const element of elements) groupLength += headerLength(element.vr) + paddedLength(element);
   const out = new Uint8Array(META_OFFSET + 12 + groupLength);
   const view = new DataView(out.buffer);
   out.set([0x44, 0x49, 0x43, 0x4d], PREAMBLE_LENGTH); // "DICM"; the preamble stays zero
@@ -198,11 +204,24 @@ export function encodeFileMetaInformation(meta: FileMetaInformationInput): Uint8
   view.setUint32(offset, groupLength, true);
   offset += 4;
   for (const element of elements) {
-    offset = writeHeader(view, offset, element, element.value.byteLength);
-    out.set(element.value, offset);
-    offset += element.value.byteLength;
+    const length = paddedLength(element);
+    offset = writeHeader(view, offset, element, length);
+    const value = element.value;
+    if (typeof value === 'string') {
+      for (let i = 0; i < value.length; i++) out[offset + i] = value.charCodeAt(i);
+    } else {
+      out.set(value, offset);
+    }
+    if (length !== value.length) out[offset + length - 1] = element.pad;
+    offset += length;
   }
   return out;
+}
+
+/** The value's length padded to even (PS3.5 7.1.1). */
+function paddedLength(element: MetaElement): number {
+  const length = element.value.length;
+  return length + (length & 1);
 }
 
 function writeHeader(
@@ -238,14 +257,14 @@ function version(value: Uint8Array | undefined): Uint8Array {
 function uid(tag: number, field: string, value: string): MetaElement {
   // PS3.5 9.1: 1..64 characters of digits and dots.
   if (!/^[0-9.]{1,64}$/.test(value)) throw new InvalidFileMetaError(field, `not a UID: "${value}"`);
-  return { tag, vr: 'UI', value: ascii(value, 0x00) };
+  return { tag, vr: 'UI', value, pad: 0x00 };
 }
 
 function text(tag: number, vr: 'AE' | 'SH', field: string, value: string): MetaElement {
   // PS3.5 Table 6.2-1: AE and SH are at most 16 default-repertoire characters, no backslash.
   if (!/^[\x20-\x5b\x5d-\x7e]{0,16}$/.test(value))
     throw new InvalidFileMetaError(field, `not a valid ${vr} value: "${value}"`);
-  return { tag, vr, value: ascii(value, 0x20) };
+  return { tag, vr, value, pad: 0x20 };
 }
 
 function checkOther(element: RawMetaElement): MetaElement {
@@ -258,19 +277,5 @@ function checkOther(element: RawMetaElement): MetaElement {
     throw new InvalidFileMetaError(field, 'value length must be even (PS3.5 7.1.1)');
   if (!LONG_LENGTH_VRS.has(element.vr) && element.value.byteLength > 0xfffe)
     throw new InvalidFileMetaError(field, 'value too long for a 16-bit length');
-  return element;
-}
-
-function ascii(value: string, pad: number): Uint8Array {
-  const bytes = new Uint8Array(value.length + (value.length % 2));
-  for (let i = 0; i < value.length; i++) bytes[i] = value.charCodeAt(i);
-  if (value.length % 2 === 1) bytes[value.length] = pad;
-  return bytes;
-}
-
-function padBytes(value: Uint8Array): Uint8Array {
-  if (value.byteLength % 2 === 0) return value;
-  const padded = new Uint8Array(value.byteLength + 1);
-  padded.set(value);
-  return padded;
+  return { ...element, pad: 0 };
 }

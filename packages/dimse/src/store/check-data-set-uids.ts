@@ -13,8 +13,8 @@ export const MAX_UID_PREFIX_BYTES = 1 << 20;
 export interface CheckedDataSet {
   /** The fragments already read, to be written first. */
   readonly prefix: readonly Uint8Array[];
-  /** The rest of the data set, from the same stream. */
-  readonly rest: AsyncIterable<Uint8Array>;
+  /** The rest of the data set, from the same stream; undefined when the prefix is all of it. */
+  readonly rest: AsyncIterable<Uint8Array> | undefined;
 }
 
 /** What a C-STORE says its data set is. */
@@ -73,10 +73,7 @@ export async function checkDataSetUids(
   if (sopInstanceUid !== command.sopInstanceUid) {
     return refuse(iterator, 0xa900, `data set SOP Instance UID is ${sopInstanceUid}`);
   }
-  return {
-    prefix,
-    rest: ended ? empty() : { [Symbol.asyncIterator]: () => iterator },
-  };
+  return { prefix, rest: ended ? undefined : { [Symbol.asyncIterator]: () => iterator } };
 }
 
 /** Stops reading (the rest of the data set is received and dropped) and gives the status. */
@@ -88,5 +85,3 @@ async function refuse(
   await iterator.return?.();
   return { status, errorComment };
 }
-
-async function* empty(): AsyncGenerator<Uint8Array> {}

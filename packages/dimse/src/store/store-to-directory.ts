@@ -61,14 +61,19 @@ export function storeToDirectory(
 ): (request: StoreRequest) => Promise<StatusReply> {
   // Before the first transfer opens a temporary file of its own: a leftover is only ever a file
   // of a process that died, never one of ours in progress.
+  let leftoversGone = false;
   const cleaned = removeStoreLeftovers(dir).then(
     (removed) => {
+      leftoversGone = true;
       if (removed.length > 0) options.onLeftoversRemoved?.(removed);
     },
     (error: unknown) => {
+      leftoversGone = true;
       options.onLeftoverError?.(error instanceof Error ? error : new Error(String(error)));
     },
   );
+  // What path.join(dir, name) puts before a name, worked out once.
+  const folderPrefix = path.join(dir, 'x').slice(0, -1);
   // One open folder for the handler's life; closed by itself when idle.
   const folder = options.fsync === false ? undefined : new DurableFolder(dir);
   const writeOptions = {
@@ -79,14 +84,14 @@ export function storeToDirectory(
     }),
   };
   return async (request) => {
-    await cleaned;
+    if (!leftoversGone) await cleaned;
     if (!isStorableUid(request.sopInstanceUid)) {
       return { status: 0x0117 }; // PS3.7 C.5.12: the UID violates the UID construction rules
     }
     // Nothing is stored, not even a temporary file, unless the data set is what the command says.
     const checked = await checkDataSetUids(request.dataSet, request);
     if ('status' in checked) return checked;
-    const file = path.join(dir, `${request.sopInstanceUid}.dcm`);
+    const file = `${folderPrefix}${request.sopInstanceUid}.dcm`; // a UID has no separator
     let writer;
     try {
       writer = await openPart10FileWriter(
@@ -108,7 +113,8 @@ export function storeToDirectory(
     }
     try {
       for (const fragment of checked.prefix) await writer.write(fragment);
-      for await (const fragment of checked.rest) await writer.write(fragment);
+      if (checked.rest !== undefined)
+        for await (const fragment of checked.rest) await writer.write(fragment);
       const { bytes } = await writer.commit();
       options.onStored?.({ path: file, bytes, request });
       return { status: 0x0000 };
