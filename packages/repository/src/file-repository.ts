@@ -8,12 +8,11 @@ import type { Readable } from 'node:stream';
 import {
   encodeFileMetaInformation,
   openPart10FileWriter,
-  parsePart10Header,
   readAttributesSync,
   readPart10Attributes,
   writeFileAtomically,
+  type Attributes,
   type FileMetaInformationInput,
-  type Part10Attributes,
 } from '@dicomnet/data';
 import {
   DuplicateInstanceError,
@@ -509,6 +508,7 @@ export class FileRepository implements Repository {
       taken.rest === undefined
         ? await this.#storeSmall(
             request,
+            meta,
             header,
             joinChunks(taken.chunks, taken.bytes),
             storedPath,
@@ -549,36 +549,44 @@ export class FileRepository implements Repository {
    */
   async #storeSmall(
     request: StoreRequest,
+    meta: FileMetaInformationInput,
     header: Uint8Array,
     dataSet: Uint8Array,
     storedPath: string,
     options: StoreOptions,
   ): Promise<IndexRecord> {
-    const file = new Uint8Array(header.byteLength + dataSet.byteLength);
-    file.set(header, 0);
-    file.set(dataSet, header.byteLength);
-    let attributes: Part10Attributes;
+    let attributes: Attributes;
     try {
-      attributes = part10AttributesOf(file);
+      // The data set alone: the File Meta Information before it is `header`, encoded from `meta`
+      // a moment ago, so reading it back would only give `meta` again.
+      attributes = readAttributesSync(dataSet, INDEX_TAGS, {
+        transferSyntaxUid: meta.transferSyntaxUid,
+      });
     } catch (error) {
       throw new InvalidInstanceError('unreadable', 'the data set cannot be read', { cause: error });
     }
     // PS3.4 B.2.3: the data set must be the instance the command names (else 0xA900); the File
     // Meta Information was made from the request, so checking the data set against it checks it
     // against the request. Checked before anything is written.
-    const checked = indexRecordOf(attributes, {
-      sizeBytes: file.byteLength,
-      storedPath,
-      fileMtimeMs: 0,
-      sourceAeTitle: request.sourceAeTitle,
-    });
+    const checked = indexRecordOf(
+      { meta, attributes },
+      {
+        sizeBytes: header.byteLength + dataSet.byteLength,
+        storedPath,
+        fileMtimeMs: 0,
+        sourceAeTitle: request.sourceAeTitle,
+      },
+    );
     const final = absoluteStoredPath(this.#instancesRoot, storedPath);
     const folder = path.dirname(final);
     const ready = await this.#folders.ensure(folder);
     options.signal?.throwIfAborted();
     try {
+      // The two parts as they are, each write one writev: a joined copy costs fresh memory
+      // (page faults: 60-170 µs for 17 KB in a new process on this VM).
+      const parts = [header, dataSet];
       if (this.#journal === undefined)
-        await writeFileAtomically(final, [file], {
+        await writeFileAtomically(final, parts, {
           fsync: false,
           ...(options.signal === undefined ? {} : { signal: options.signal }),
         });
@@ -587,8 +595,8 @@ export class FileRepository implements Repository {
         // journal. So the file is written whatever the signal says now, and only after the
         // record is synced: a file under the instance's name that is torn by a power failure
         // always has a record to put it right.
-        await this.#journal.append('file', storedPath, file);
-        await writeFileAtomically(final, [file], { fsync: false });
+        await this.#journal.append('file', storedPath, parts);
+        await writeFileAtomically(final, parts, { fsync: false });
       }
     } catch (error) {
       this.#folders.forget(folder); // it may have been removed behind our back
@@ -719,20 +727,6 @@ export class FileRepository implements Repository {
       instance: inventoryInstance(row),
     };
   }
-}
-
-/**
- * The Part 10 file of a small store, header and data set: what {@link readPart10Attributes} would
- * read back from the written file, read from the bytes in memory instead.
- */
-function part10AttributesOf(file: Uint8Array): Part10Attributes {
-  const parsed = parsePart10Header(file, true);
-  if (!('header' in parsed)) throw new RangeError('the File Meta Information is incomplete');
-  const { meta, dataSetOffset } = parsed.header;
-  const attributes = readAttributesSync(file.subarray(dataSetOffset), INDEX_TAGS, {
-    transferSyntaxUid: meta.transferSyntaxUid,
-  });
-  return { meta, dataSetOffset, attributes, bytesRead: file.byteLength };
 }
 
 /** The data set of a request as chunks (a whole Uint8Array is one chunk). */

@@ -6,6 +6,7 @@ import {
   createFolder,
   FolderCache,
   joinChunks,
+  KeyedQueue,
   takeUpTo,
   type ReadyFolder,
 } from './file-support.js';
@@ -91,5 +92,50 @@ describe('takeUpTo', () => {
     for (let next = await taken.rest!.next(); next.done !== true; next = await taken.rest!.next())
       rest.push(next.value.byteLength);
     expect(rest).toEqual([5, 6]);
+  });
+});
+
+describe('KeyedQueue', () => {
+  it('starts a task of a free key at once and runs tasks of one key one after the other', async () => {
+    const queue = new KeyedQueue();
+    const order: string[] = [];
+    let release: () => void = () => {};
+    const first = queue.run('a', async () => {
+      order.push('a1 start');
+      await new Promise<void>((resolve) => (release = resolve));
+      order.push('a1 end');
+      throw new Error('a1 failed');
+    });
+    expect(order).toEqual(['a1 start']); // no turn of promises before a free key's task
+    const second = queue.run('a', () => {
+      order.push('a2');
+      return Promise.resolve(2);
+    });
+    const other = queue.run('b', () => {
+      order.push('b');
+      return Promise.resolve(3);
+    });
+    expect(order).toEqual(['a1 start', 'b']);
+    release();
+    await expect(first).rejects.toThrow('a1 failed');
+    await expect(second).resolves.toBe(2); // runs after a failed task too
+    await expect(other).resolves.toBe(3);
+    expect(order).toEqual(['a1 start', 'b', 'a1 end', 'a2']);
+  });
+
+  it('frees a key once its tasks are done, and turns a task that throws into a rejection', async () => {
+    const queue = new KeyedQueue();
+    await queue.run('a', () => Promise.resolve());
+    await new Promise(setImmediate);
+    let started = false;
+    void queue.run('a', () => {
+      started = true;
+      return Promise.resolve();
+    });
+    expect(started).toBe(true);
+    const thrown = queue.run('b', () => {
+      throw new Error('no promise');
+    });
+    await expect(thrown).rejects.toThrow('no promise');
   });
 });

@@ -160,18 +160,32 @@ export function dicomDateTime(date: Date): string {
   );
 }
 
-/** Runs tasks one after the other per key; different keys run concurrently. */
+/**
+ * Runs tasks one after the other per key; different keys run concurrently. A task whose key is
+ * free starts at once, without a turn of promises (the usual case: one store per instance).
+ */
 export class KeyedQueue {
   readonly #tails = new Map<string, Promise<unknown>>();
 
   run<T>(key: string, task: () => Promise<T>): Promise<T> {
-    const previous = this.#tails.get(key) ?? Promise.resolve();
-    const result = previous.then(task, task);
-    const tail = result.catch(() => undefined);
-    this.#tails.set(key, tail);
-    void tail.then(() => {
-      if (this.#tails.get(key) === tail) this.#tails.delete(key);
-    });
+    const previous = this.#tails.get(key);
+    let result: Promise<T>;
+    if (previous !== undefined) result = previous.then(task, task);
+    else {
+      try {
+        result = task();
+      } catch (error) {
+        result = Promise.reject(error);
+      }
+    }
+    // Settles once the task has, whatever its outcome, and frees the key unless a later task
+    // queued behind it.
+    const queue = this.#tails;
+    const forget = (): void => {
+      if (queue.get(key) === tail) queue.delete(key);
+    };
+    const tail = result.then(forget, forget);
+    queue.set(key, tail);
     return result;
   }
 }

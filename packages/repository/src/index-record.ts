@@ -91,6 +91,18 @@ export interface IndexRecord {
   readonly sourceAeTitle?: string | undefined;
 }
 
+/**
+ * What {@link indexRecordOf} reads of a file: its requested attributes and the UIDs of its File
+ * Meta Information ({@link Part10Attributes} has them).
+ */
+export interface IndexedAttributes {
+  readonly meta: Pick<
+    Part10Attributes['meta'],
+    'mediaStorageSopClassUid' | 'mediaStorageSopInstanceUid' | 'transferSyntaxUid'
+  >;
+  readonly attributes: Attributes;
+}
+
 // PS3.5 9.1: digits and dots, at most 64 characters. Leading zeros in components, which the rule
 // forbids, are accepted: archives meet them in the wild and they cannot reach a path.
 const UID = /^[0-9.]{1,64}$/;
@@ -102,7 +114,7 @@ const UID = /^[0-9.]{1,64}$/;
  *   or the data set's SOP Instance/Class UID differs from the File Meta Information's.
  */
 export function indexRecordOf(
-  file: Part10Attributes,
+  file: IndexedAttributes,
   facts: Pick<IndexRecord, 'sizeBytes' | 'storedPath' | 'fileMtimeMs' | 'sourceAeTitle'>,
 ): IndexRecord {
   const a = file.attributes;
@@ -157,7 +169,7 @@ export function isUidShaped(value: string): boolean {
  * @throws {@link InvalidInstanceError} (`sop-instance-mismatch`, `sop-class-mismatch`) when not.
  */
 export function checkMediaStorageUids(
-  file: Part10Attributes,
+  file: IndexedAttributes,
   sopInstanceUid: string,
   sopClassUid: string,
 ): void {

@@ -111,23 +111,25 @@ export class JournalFile {
   }
 
   /**
-   * Writes a record (into the page cache, at once) and resolves once a sync made it durable.
-   * The caller checks {@link remaining} first.
+   * Writes a record (into the page cache, at once; its payload's parts with the head in one
+   * writev) and resolves once a sync made it durable. The caller checks {@link remaining} first.
    */
   append(
     kind: JournalRecordKind,
     key: string,
     keyBytes: Uint8Array,
-    payload: Uint8Array,
+    payload: readonly Uint8Array[],
   ): Promise<void> {
     if (this.#failure !== undefined) return Promise.reject(this.#failure);
     const head = encodeRecordHead(this.#generation, kind, keyBytes, payload);
-    const bytes = head.byteLength + payload.byteLength;
+    const parts = [head, ...payload];
+    let bytes = 0;
+    for (const part of parts) bytes += part.byteLength;
     try {
-      let written = writevSync(this.#fd, [head, payload], this.#offset);
+      let written = writevSync(this.#fd, parts, this.#offset);
       // A regular file takes the whole write but for a full disk; finish a short one by hand.
       while (written < bytes) {
-        const rest = Buffer.concat([head, payload]).subarray(written);
+        const rest = Buffer.concat(parts).subarray(written);
         written += writeSync(this.#fd, rest, 0, rest.byteLength, this.#offset + written);
       }
     } catch (error) {

@@ -21,7 +21,7 @@ function journalBytes(
   bytes.set(encodeHeader({ state: 'active', generation }), 0);
   let offset = RECORDS_START;
   for (const { kind, key, payload = new Uint8Array(0) } of records) {
-    const head = encodeRecordHead(generation, kind, encoder.encode(key), payload);
+    const head = encodeRecordHead(generation, kind, encoder.encode(key), [payload]);
     bytes.set(head, offset);
     bytes.set(payload, offset + head.byteLength);
     offset += head.byteLength + payload.byteLength;

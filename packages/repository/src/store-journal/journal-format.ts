@@ -86,14 +86,14 @@ export function recordBytes(key: Uint8Array, payloadBytes: number): number {
 }
 
 /**
- * A record's header and key; the payload follows them in the file. The CRC covers the header's
- * first 20 bytes, the key and the payload.
+ * A record's header and key; the payload follows them in the file, its parts one after the
+ * other. The CRC covers the header's first 20 bytes, the key and the payload.
  */
 export function encodeRecordHead(
   generation: number,
   kind: JournalRecordKind,
   key: Uint8Array,
-  payload: Uint8Array,
+  payload: readonly Uint8Array[],
 ): Uint8Array {
   const head = new Uint8Array(RECORD_HEADER_BYTES + key.byteLength);
   const view = new DataView(head.buffer);
@@ -101,9 +101,12 @@ export function encodeRecordHead(
   view.setUint32(4, generation, true);
   view.setUint8(8, KINDS.indexOf(kind) + 1);
   view.setUint32(12, key.byteLength, true);
-  view.setUint32(16, payload.byteLength, true);
+  let payloadBytes = 0;
+  for (const part of payload) payloadBytes += part.byteLength;
+  view.setUint32(16, payloadBytes, true);
   head.set(key, RECORD_HEADER_BYTES);
-  const crc = crcOf(payload, crcOf(key, crcOf(head.subarray(0, 20))));
+  let crc = crcOf(key, crcOf(head.subarray(0, 20)));
+  for (const part of payload) crc = crcOf(part, crc);
   view.setUint32(20, crc, true);
   return head;
 }

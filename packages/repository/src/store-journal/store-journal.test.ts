@@ -49,8 +49,8 @@ describe('StoreJournal', () => {
     const first = owner();
     const { journal, replayed } = await StoreJournal.open(folder(), first);
     expect(replayed).toBe(0);
-    await journal.append('file', 'ab/1.dcm', bytes(5000, 1));
-    await journal.append('file', 'ab/2.dcm', bytes(5000, 2));
+    await journal.append('file', 'ab/1.dcm', [bytes(5000, 1)]);
+    await journal.append('file', 'ab/2.dcm', [bytes(5000, 2)]);
     expect(journal.holds('ab/1.dcm')).toBe(true);
     await journal.close();
     expect(first.synced).toEqual([new Set(['ab/1.dcm', 'ab/2.dcm'])]);
@@ -70,11 +70,12 @@ describe('StoreJournal', () => {
 
   it('replays, after a crash, the last record of each key, once each', async () => {
     const { journal } = await StoreJournal.open(folder(), owner());
-    await journal.append('file', 'ab/1.dcm', bytes(100, 1));
-    await journal.append('file', 'ab/2.dcm', bytes(100, 2));
-    await journal.append('file', 'ab/1.dcm', bytes(100, 3));
+    await journal.append('file', 'ab/1.dcm', [bytes(100, 1)]);
+    await journal.append('file', 'ab/2.dcm', [bytes(100, 2)]);
+    // In two parts (a file's header and data set): replayed as one payload.
+    await journal.append('file', 'ab/1.dcm', [bytes(40, 3), bytes(60, 3)]);
     await journal.append('deleted', 'ab/2.dcm');
-    await journal.append('file', 'ab/3.dcm', bytes(100, 4));
+    await journal.append('file', 'ab/3.dcm', [bytes(100, 4)]);
     await journal.append('external', 'ab/3.dcm');
     // A crash: the journal is never closed.
 
@@ -98,8 +99,8 @@ describe('StoreJournal', () => {
 
   it('ignores a torn last record: the ones before it replay', async () => {
     const { journal } = await StoreJournal.open(folder(), owner());
-    await journal.append('file', 'ab/1.dcm', bytes(3000, 1));
-    await journal.append('file', 'ab/2.dcm', bytes(3000, 2));
+    await journal.append('file', 'ab/1.dcm', [bytes(3000, 1)]);
+    await journal.append('file', 'ab/2.dcm', [bytes(3000, 2)]);
     const handle = await open(path.join(folder(), 'store-journal-0'), 'r+');
     await handle.write(Uint8Array.of(0xff), 0, 1, 4096 + 24 + 8 + 3000 + 24 + 8 + 1500);
     await handle.close();
@@ -118,7 +119,7 @@ describe('StoreJournal', () => {
     for (let i = 0; i < 10; i++) {
       const key = `ab/${i}.dcm`;
       written.set(key, bytes(60 * 1024, i));
-      await journal.append('file', key, bytes(60 * 1024, i));
+      await journal.append('file', key, [bytes(60 * 1024, i)]);
     }
     // 0-2 in the first file, 3-5 in the second, 6-8 in the first again (so 0-2 were synced
     // before it was reused), 9 in the second (3-5 synced before).
@@ -144,7 +145,7 @@ describe('StoreJournal', () => {
 
   it('refuses a record larger than a file can hold', async () => {
     const { journal } = await StoreJournal.open(folder(), owner(256 * 1024));
-    await expect(journal.append('file', 'ab/big.dcm', bytes(300 * 1024, 1))).rejects.toThrow(
+    await expect(journal.append('file', 'ab/big.dcm', [bytes(300 * 1024, 1)])).rejects.toThrow(
       RangeError,
     );
     await journal.close();

@@ -19,7 +19,6 @@ import {
 
 /** The journal files under the journal folder. */
 const FILE_NAMES = ['store-journal-0', 'store-journal-1'] as const;
-const EMPTY = new Uint8Array(0);
 const encoder = new TextEncoder();
 
 /** What the journal asks of its owner, which knows what a key names. */
@@ -96,13 +95,20 @@ export class StoreJournal {
 
   /**
    * Appends a record and resolves once it is durable. Records of one key must be appended one at
-   * a time (the repository's per-instance queue does): replay keeps the last.
+   * a time (the repository's per-instance queue does): replay keeps the last. The payload comes
+   * in parts (a file's header and data set, say) and replays as their concatenation.
    * @throws {@link StoreJournalError} when the journal failed; RangeError for an oversized record.
    */
-  async append(kind: JournalRecordKind, key: string, payload: Uint8Array = EMPTY): Promise<void> {
+  async append(
+    kind: JournalRecordKind,
+    key: string,
+    payload: readonly Uint8Array[] = [],
+  ): Promise<void> {
     const keyBytes = encoder.encode(key);
-    const bytes = recordBytes(keyBytes, payload.byteLength);
-    if (keyBytes.byteLength > MAX_KEY_BYTES || payload.byteLength > this.maxPayloadBytes)
+    let payloadBytes = 0;
+    for (const part of payload) payloadBytes += part.byteLength;
+    const bytes = recordBytes(keyBytes, payloadBytes);
+    if (keyBytes.byteLength > MAX_KEY_BYTES || payloadBytes > this.maxPayloadBytes)
       throw new RangeError(`a journal record of ${bytes} bytes does not fit the journal`);
     while (this.#active.remaining() < bytes) {
       this.#rotation ??= this.#rotate().finally(() => (this.#rotation = undefined));
