@@ -60,7 +60,7 @@ import type {
   StoreRequest,
   StoreResult,
 } from './repository.js';
-import type { SqliteDatabase } from './sqlite/database.js';
+import type { SqliteDatabase, SqliteStatement } from './sqlite/database.js';
 import { openSqlite, type OpenSqliteOptions } from './sqlite/open-sqlite.js';
 import {
   absoluteStoredPath,
@@ -150,6 +150,8 @@ export class FileRepository implements Repository {
   readonly #queue = new KeyedQueue();
   readonly #folders: InstanceFolders;
   readonly #inFlight = new Set<Promise<unknown>>();
+  /** A row when a SOP Instance UID is indexed, as an instance or an Inventory. */
+  readonly #indexed: SqliteStatement;
   /** Durable mode's store journal; undefined with `fsync: false`. */
   readonly #journal: StoreJournal | undefined;
   #closing: Promise<void> | undefined;
@@ -173,6 +175,10 @@ export class FileRepository implements Repository {
     this.#instancesRoot = path.join(root, INSTANCES_FOLDER);
     this.#incoming = path.join(root, INCOMING_FOLDER);
     this.#db = db;
+    this.#indexed = db.prepare(
+      `SELECT 1 WHERE EXISTS (SELECT 1 FROM instances WHERE sop_instance_uid = ?)
+         OR EXISTS (SELECT 1 FROM inventories WHERE sop_instance_uid = ?)`,
+    );
     this.driver = db.driver;
     this.#index = index;
     this.#inventories = inventories;
@@ -483,7 +489,13 @@ export class FileRepository implements Repository {
     }
     if (request.sopClassUid === INVENTORY_STORAGE_SOP_CLASS)
       return this.#storeInventory(request, options);
-    const existing = this.#rowOf(request.sopInstanceUid);
+    // One probe for the usual case, a UID indexed nowhere, rather than the instance lookup (a
+    // join) and the Inventory one. The UID's queue keeps both tables as they are until the end.
+    const sopInstanceUid = request.sopInstanceUid;
+    const indexed =
+      this.#batcher.has(sopInstanceUid) ||
+      this.#indexed.get([sopInstanceUid, sopInstanceUid]) !== undefined;
+    const existing = indexed ? this.#rowOf(sopInstanceUid) : undefined;
     const policy = options.duplicate ?? this.#duplicate;
     if (existing !== undefined && policy !== 'replace') {
       // The sender's bytes are read to their end either way: a C-STORE's data must be received.
@@ -516,8 +528,8 @@ export class FileRepository implements Repository {
           )
         : await this.#storeStreamed(request, meta, taken.chunks, taken.rest, storedPath, options);
     // Its file replaced an Inventory instance's of the same UID (one hashed path per UID).
-    if (this.#inventories.get(request.sopInstanceUid) !== undefined)
-      this.#inventories.remove(request.sopInstanceUid);
+    if (indexed && this.#inventories.get(sopInstanceUid) !== undefined)
+      this.#inventories.remove(sopInstanceUid);
     // The row is committed after the acknowledgement, in a group; readers commit pending rows
     // first, so they see the instance. What is promised before the status is the file: atomic,
     // and durable unless `fsync: false`. The index runs with synchronous=NORMAL, so a row
@@ -736,8 +748,13 @@ function chunksOf(
   return dataSet instanceof Uint8Array ? [dataSet] : dataSet;
 }
 
+let lastNow = { ms: Number.NaN, text: '' };
+
+/** The current date-time as the index keeps it; formatted once per millisecond. */
 function now(): string {
-  return dicomDateTime(new Date());
+  const ms = Date.now();
+  if (ms !== lastNow.ms) lastNow = { ms, text: dicomDateTime(new Date(ms)) };
+  return lastNow.text;
 }
 
 /** An Inventory row as a {@link StoredInstance}: no study or series (PS3.3 A.88). */

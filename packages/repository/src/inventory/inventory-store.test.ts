@@ -155,6 +155,22 @@ describe('Inventory Storage instances in the repository (PS3.4 GG.6.6, PS3.3 A.8
     }
   });
 
+  it('lets a patient instance replace an Inventory instance of the same UID', async () => {
+    const repo = await FileRepository.open({ root: freshRoot(), fsync: false });
+    try {
+      const patient = patients[1]!;
+      await repo.store(request({ sopInstanceUid: patient.sopInstanceUid }).request);
+      expect(await allInventories(repo)).toHaveLength(1);
+      await repo.store(storeRequestOf(patient));
+      expect(await allInventories(repo)).toEqual([]);
+      expect((await repo.get(patient.sopInstanceUid))?.studyInstanceUid).toBe(
+        patient.studyInstanceUid,
+      );
+    } finally {
+      await repo.close();
+    }
+  });
+
   it('applies the duplicate policy: replace keeps the first received date-time, keep, reject', async () => {
     const root = freshRoot();
     const uid = '1.2.826.0.1.3680043.10.9.3';
