@@ -47,31 +47,42 @@ export async function* storeFiles(
   const invoked = client.negotiated.asynchronousOperationsWindow.maxOperationsInvoked;
   const window = invoked === 0 ? UNLIMITED_WINDOW : invoked;
   const buffers = new ReadBuffers(window + 2);
-  const prepare = (file: InstanceFile): Settled<Prepared> => {
+  /** Reads `file` (into a reused buffer once the request before is `sent`) or starts to. */
+  const prepare = (file: InstanceFile, sent: Promise<void>): Settled<Prepared> => {
     if (transferSyntaxUid !== undefined && transferSyntaxUid !== file.transferSyntaxUid) {
       return settle(convertInstance(file, transferSyntaxUid).then(unbuffered));
     }
     const { readDataSetSync } = file;
     if (readDataSetSync !== undefined && file.size < READ_BUFFER_BYTES) {
-      // After a turn of the event loop: the request before is written (its cork released) and
-      // on its way while this one is read.
-      return nextTurn().then(() => buffers.read(file, readDataSetSync));
+      // Read while the request before travels and the peer handles it; its buffer is free.
+      return sent.then(() => buffers.read(file, readDataSetSync));
     }
     const loaded = file.size <= readAhead ? file.load() : Promise.resolve(file.instance());
     return settle(loaded.then(unbuffered));
   };
+  /** Stores `file`; `onSent` once the socket has its request's bytes, or nothing is sent. */
   const send = async (
     file: InstanceFile,
     prepared: Settled<Prepared>,
+    onSent: () => void,
   ): Promise<StoreFileOutcome> => {
     const ready = await prepared;
-    if (!ready.ok) return { file, error: asError(ready.error) };
+    if (!ready.ok) {
+      onSent();
+      return { file, error: asError(ready.error) };
+    }
     const { instance, buffer } = ready.value;
     try {
       const result = await client.store(instance, {
         ...storeOptions,
         ...(onProgress !== undefined && { onProgress: (bytes: number) => onProgress(file, bytes) }),
-        ...(buffer !== undefined && { onWritten: () => buffers.give(buffer) }),
+        onWritten:
+          buffer === undefined
+            ? onSent
+            : () => {
+                buffers.give(buffer);
+                onSent();
+              },
       });
       return { file, result };
     } catch (error) {
@@ -84,13 +95,16 @@ export async function* storeFiles(
   };
   // In flight, in file order; the one after them is already being read (one file ahead).
   const inFlight: Settled<StoreFileOutcome>[] = [];
-  let upcoming = files[0] === undefined ? undefined : prepare(files[0]);
+  const first = files[0];
+  let upcoming = first === undefined ? undefined : prepare(first, Promise.resolve());
   for (const [index, file] of files.entries()) {
-    const prepared = upcoming ?? prepare(file);
+    const prepared = upcoming ?? prepare(file, Promise.resolve());
     const following = files[index + 1];
     await prepared; // read this one before reading the next
-    inFlight.push(settle(send(file, prepared)));
-    upcoming = following === undefined ? undefined : prepare(following);
+    let onSent!: () => void; // assigned by the executor, which runs at once
+    const sent = new Promise<void>((resolve) => (onSent = resolve));
+    inFlight.push(settle(send(file, prepared, onSent)));
+    upcoming = following === undefined ? undefined : prepare(following, sent);
     if (inFlight.length >= window)
       yield unwrap(await (inFlight.shift() as Settled<StoreFileOutcome>));
   }
