@@ -191,14 +191,17 @@ export class OutgoingRequests {
       this.#window.release();
       return refused(options, error as Error);
     }
-    const onCancel = (): void => this.#cancel(messageId, options.context);
+    // Listeners only for the signals given: a plain request (an echo) makes no closures for them.
+    const cancel = options.cancel;
+    const onCancel =
+      cancel === undefined ? undefined : (): void => this.#cancel(messageId, options.context);
     const response = new Promise<ReceivedResponse>((resolve, reject) => {
       let finished = false;
       const finish = (result: ReceivedResponse | Error): void => {
         if (finished) return;
         finished = true;
-        callerSignal?.removeEventListener('abort', onAbort);
-        options.cancel?.removeEventListener('abort', onCancel);
+        if (onAbort !== undefined) callerSignal?.removeEventListener('abort', onAbort);
+        if (onCancel !== undefined) cancel?.removeEventListener('abort', onCancel);
         this.#window.release();
         if (result instanceof Error && this.#endReason === undefined) {
           // Given up locally (timeout, caller's signal): keep the Message ID reserved until the
@@ -218,7 +221,10 @@ export class OutgoingRequests {
         if (result instanceof Error) reject(result);
         else resolve(result);
       };
-      const onAbort = (): void => finish(host.association.error ?? (callerSignal?.reason as Error));
+      const onAbort =
+        callerSignal === undefined
+          ? undefined
+          : (): void => finish(host.association.error ?? (callerSignal.reason as Error));
       this.#pending.set(messageId, {
         operation,
         late: false,
@@ -227,6 +233,7 @@ export class OutgoingRequests {
         deadline: Infinity,
         cancelled: false,
       });
+      if (onAbort === undefined) return;
       if (callerSignal?.aborted === true) onAbort();
       else callerSignal?.addEventListener('abort', onAbort, { once: true });
     });
@@ -249,8 +256,9 @@ export class OutgoingRequests {
         () => {
           this.#restartTimeout(this.#pending.get(messageId));
           // Only now: a C-CANCEL must follow the whole request on the wire.
-          if (options.cancel?.aborted === true) onCancel();
-          else options.cancel?.addEventListener('abort', onCancel, { once: true });
+          if (onCancel === undefined) return;
+          if (cancel?.aborted === true) onCancel();
+          else cancel?.addEventListener('abort', onCancel, { once: true });
         },
         (error: Error) => {
           this.#pending.get(messageId)?.settle(error);
@@ -279,25 +287,33 @@ export class OutgoingRequests {
     if (message.kind !== `${pending.operation}-RSP`) {
       throw new ResponseMismatchError(`${pending.operation}-RQ`, message.kind, id);
     }
-    const deliver = (dataSet: Uint8Array | undefined): void | Promise<void> => {
-      const received: ReceivedResponse = { message, dataSet };
-      if (statusCategory(message.status) === 'Pending') {
-        this.#restartTimeout(pending);
-        return pending.onPending?.(received);
-      }
-      pending.settle(received);
-    };
     if (!hasDataSet) {
-      void deliver(undefined); // a promise here has no input of its own to hold
+      void this.#deliver(pending, message, undefined); // a promise here holds no input of its own
       return undefined;
     }
     return new MemorySink(
       this.#limits.maxReassembledBytes,
       (result) =>
-        result instanceof MessageTooLargeError ? pending.settle(result) : deliver(result),
+        result instanceof MessageTooLargeError
+          ? pending.settle(result)
+          : this.#deliver(pending, message, result),
       (error) => pending.settle(error),
       this.#limits.maxStreamedBytes,
     );
+  }
+
+  /** Hands a response to its request: a Pending one to `onPending`, the final one settles it. */
+  #deliver(
+    pending: Pending,
+    message: DimseResponse,
+    dataSet: Uint8Array | undefined,
+  ): void | Promise<void> {
+    const received: ReceivedResponse = { message, dataSet };
+    if (statusCategory(message.status) === 'Pending') {
+      this.#restartTimeout(pending);
+      return pending.onPending?.(received);
+    }
+    pending.settle(received);
   }
 
   /** Rejects every request still waiting with `reason`. */

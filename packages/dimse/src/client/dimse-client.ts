@@ -115,16 +115,22 @@ export class DimseClient {
   }
 
   /** C-ECHO (PS3.7 §9.1.5): verifies the peer answers. */
-  async echo(
-    options: OperationOptions & { readonly sopClassUid?: string } = {},
-  ): Promise<DimseResult> {
+  echo(options: OperationOptions & { readonly sopClassUid?: string } = {}): Promise<DimseResult> {
+    // Not an async function: the response's promise, chained once (a C-ECHO is all overhead).
     const sopClassUid = options.sopClassUid ?? VERIFICATION_SOP_CLASS;
-    const context = this.#context(sopClassUid);
-    const { message } = await this.#dimse.invoke(
-      { kind: 'C-ECHO-RQ', affectedSopClassUid: sopClassUid },
-      { context, ...signalOf(options) },
-    );
-    return resultOf('C-ECHO', message, 'Verification');
+    let context: NegotiatedContext;
+    try {
+      context = this.#context(sopClassUid);
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
+    const signal = options.signal;
+    return this.#dimse
+      .invoke(
+        { kind: 'C-ECHO-RQ', affectedSopClassUid: sopClassUid },
+        signal === undefined ? { context } : { context, signal },
+      )
+      .then(echoResult);
   }
 
   /**
@@ -377,7 +383,11 @@ export class DimseClient {
     transferSyntaxUid?: string,
     as: 'scu' | 'scp' = 'scu',
   ): NegotiatedContext {
-    const key = `${as} ${sopClassUid} ${transferSyntaxUid ?? ''}`;
+    // The common case keyed by the UID alone, which holds no space: no string built per request.
+    const key =
+      as === 'scu' && transferSyntaxUid === undefined
+        ? sopClassUid
+        : `${as} ${sopClassUid} ${transferSyntaxUid ?? ''}`;
     const known = this.#contexts.get(key);
     if (known !== undefined) return known;
     const context = findContext(this.negotiated, sopClassUid, {
@@ -442,6 +452,10 @@ const SERVICE_BY_CLASS: Readonly<Record<string, Partial<Record<string, ServiceNa
     'N-EVENT-REPORT': 'StorageManagementEventReport',
   },
 };
+
+function echoResult(response: ReceivedResponse): DimseResult {
+  return resultOf('C-ECHO', response.message, 'Verification');
+}
 
 function signalOf(options: OperationOptions): { signal?: AbortSignal } {
   return options.signal === undefined ? {} : { signal: options.signal };

@@ -45,6 +45,8 @@ export function frameMessage(
   if (limit < PDV_HEADER_LENGTH + 2) {
     throw new InvalidPduFieldError(`a maximum PDU length of ${limit} leaves no room for data`);
   }
+  const whole = onePdu(command, dataSet);
+  if (whole.pduLength <= limit) return [whole]; // most messages: no cutting to do
   const pdus: FramedPdu[] = [];
   let pdvs: FramedPdv[] = [];
   let length = 0;
@@ -78,6 +80,18 @@ export function frameMessage(
   if (dataSet !== undefined) add(dataSet, false);
   if (pdvs.length > 0) close();
   return pdus;
+}
+
+/** The message as one PDU: the command's PDV, then the data set's if there is one. */
+function onePdu(command: Uint8Array, dataSet: Uint8Array | undefined): FramedPdu {
+  const commandPdv = { isCommand: true, isLast: true, fragment: command };
+  if (dataSet === undefined) {
+    return { pduLength: PDV_HEADER_LENGTH + command.byteLength, pdvs: [commandPdv] };
+  }
+  return {
+    pduLength: 2 * PDV_HEADER_LENGTH + command.byteLength + dataSet.byteLength,
+    pdvs: [commandPdv, { isCommand: false, isLast: true, fragment: dataSet }],
+  };
 }
 
 /** Bytes on the wire of `pdus`: each PDU-length plus its 6-byte header. */
