@@ -116,7 +116,7 @@ export {
   DEFAULT_MAX_PENDING_PDUS,
   DEFAULT_USER_RESPONSE_TIMEOUT,
 } from './association/association-limits.js';
-export type { DataSource, OutgoingMessage } from './association/message-writer.js';
+export type { DataSource, OutgoingMessage, WrittenCallback } from './association/message-writer.js';
 export { maxFragment } from './association/message-writer.js';
 export type { RequestAssociationOptions } from './association/request-association.js';
 export { requestAssociation } from './association/request-association.js';

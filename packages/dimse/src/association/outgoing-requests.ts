@@ -1,4 +1,4 @@
-import type { Association, DataSource, NegotiatedContext } from '@dicomnet/pdu';
+import type { Association, DataSource, NegotiatedContext, WrittenCallback } from '@dicomnet/pdu';
 import { statusCategory } from '@dicomnet/status-codes';
 import type { CommandSet, DimseRequest, DimseResponse } from '../command/index.js';
 import { encodeCommandSet, parseCommand, toCommandSet } from '../command/index.js';
@@ -39,11 +39,11 @@ export interface InvokeOptions {
   readonly cancel?: AbortSignal;
   /**
    * Called once, when the request's last byte has been handed to the transport (a socket's
-   * kernel has it), or when it never will be (refused, failed, aborted): from then on nothing
-   * holds a view of `dataSet`, whose memory may be reused. The response may come first: a peer
-   * can answer once it has read the command.
+   * kernel has it), or when it never will be (refused, failed, aborted: then with the error):
+   * from then on nothing holds a view of `dataSet`, whose memory may be reused. The response
+   * may come first: a peer can answer once it has read the command.
    */
-  readonly onWritten?: (() => void) | undefined;
+  readonly onWritten?: WrittenCallback | undefined;
 }
 
 /** What {@link OutgoingRequests} needs of the association it sends on. */
@@ -138,7 +138,20 @@ export class OutgoingRequests {
     // The end is a plain field for that path; only a wait for a slot, or a caller's signal,
     // needs the signal (the wait is given up when the association ends). Not an async function
     // either: with a free slot the caller gets the response's own promise, not one around it.
-    if (options.signal !== undefined) return this.#invokeWhenGranted(request, options);
+    if (options.signal !== undefined)
+      return this.#invokeWithSignal(request, options, options.signal);
+    if (this.#endReason !== undefined) return refused(options, this.#endReason);
+    if (!this.#window.tryTake()) return this.#invokeWhenGranted(request, options);
+    return this.#send(request, options);
+  }
+
+  /** {@link invoke} with the caller's signal: a free slot is still taken at once. */
+  #invokeWithSignal(
+    request: DistributiveOmit<DimseRequest, 'messageId'>,
+    options: InvokeOptions,
+    signal: AbortSignal,
+  ): Promise<ReceivedResponse> {
+    if (signal.aborted) return refused(options, signal.reason as Error); // the caller's reason
     if (this.#endReason !== undefined) return refused(options, this.#endReason);
     if (!this.#window.tryTake()) return this.#invokeWhenGranted(request, options);
     return this.#send(request, options);
@@ -392,6 +405,6 @@ export class OutgoingRequests {
 
 /** A request that fails before anything of it is sent: its data set is free at once. */
 function refused(options: InvokeOptions, error: Error): Promise<never> {
-  options.onWritten?.();
+  options.onWritten?.(error);
   return Promise.reject(error);
 }

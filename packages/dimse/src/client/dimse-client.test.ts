@@ -297,7 +297,27 @@ describe('DimseClient and createServer', () => {
     await client.release();
   });
 
-  it("calls a store's onWritten once, whether it is sent, refused or without a context", async () => {
+  it('refuses a request whose signal is aborted, and sends one whose signal is live', async () => {
+    const client = await open(await serve({}));
+    const reason = new Error('given up');
+    const sent: number[] = [];
+    const onSent = (message: unknown): void => {
+      const event = message as DimseMessageEvent; // what this channel publishes
+      if (event.kind === 'C-ECHO-RQ') sent.push(event.messageId);
+    };
+    subscribe(DIMSE_DIAGNOSTICS_CHANNELS.messageSent, onSent);
+    try {
+      await expect(client.echo({ signal: AbortSignal.abort(reason) })).rejects.toBe(reason);
+      const live = new AbortController();
+      await expect(client.echo({ signal: live.signal })).resolves.toMatchObject({ status: 0 });
+      expect(sent).toHaveLength(1);
+    } finally {
+      unsubscribe(DIMSE_DIAGNOSTICS_CHANNELS.messageSent, onSent);
+    }
+    await client.release();
+  });
+
+  it("calls a store's onWritten once, with the error when nothing was written", async () => {
     const port = await serve({
       async store(request) {
         for await (const _chunk of request.dataSet);
@@ -306,6 +326,7 @@ describe('DimseClient and createServer', () => {
     });
     const client = await open(port);
     const calls: string[] = [];
+    const progress: number[] = [];
     const store = (uid: string, sopClassUid = CT) =>
       client.store(
         {
@@ -314,7 +335,10 @@ describe('DimseClient and createServer', () => {
           transferSyntaxUid: EXPLICIT,
           dataSet: new Uint8Array(20_000),
         },
-        { onWritten: () => calls.push(uid) },
+        {
+          onWritten: (error) => calls.push(error ? `${uid} not written` : uid),
+          onProgress: (bytes) => progress.push(bytes),
+        },
       );
     await expect(store('1.2.3.1')).resolves.toMatchObject({ status: 0 });
     await expect(store('1.2.3.2')).rejects.toMatchObject({ code: 'DICOMNET_DIMSE_FAILURE_STATUS' });
@@ -325,6 +349,8 @@ describe('DimseClient and createServer', () => {
     await client.abort();
     await expect(store('1.2.3.4')).rejects.toThrow();
     await new Promise(setImmediate);
-    expect(calls).toEqual(['1.2.3.1', '1.2.3.2', '1.2.3.3', '1.2.3.4']);
+    expect(calls).toEqual(['1.2.3.1', '1.2.3.2', '1.2.3.3 not written', '1.2.3.4 not written']);
+    // A data set in memory: one progress call with the total, once written; none when not.
+    expect(progress).toEqual([20_000, 20_000]);
   });
 });

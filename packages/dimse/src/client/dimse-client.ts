@@ -3,6 +3,7 @@ import type {
   DicomnetError,
   NegotiatedAssociation,
   NegotiatedContext,
+  WrittenCallback,
 } from '@dicomnet/pdu';
 import { findContext } from '@dicomnet/pdu';
 import type { ServiceName } from '@dicomnet/status-codes';
@@ -52,15 +53,19 @@ export interface StoreOptions extends OperationOptions {
   readonly priority?: Priority;
   /** For a C-STORE sub-operation of a C-MOVE (PS3.7 §9.1.1.1.6). */
   readonly moveOriginator?: { readonly aeTitle: string; readonly messageId: number };
-  /** Called as data-set bytes are handed to the socket, with the running total. */
+  /**
+   * Called as data-set bytes are handed to the socket, with the running total; for a data set
+   * in memory, once, when the socket has handed it all to the kernel.
+   */
   readonly onProgress?: (bytesSent: number) => void;
   /**
    * Called once, when the request's last byte has been handed to the socket (its kernel has
-   * it), or when it never will be (the store failed before or while sending): from then on
-   * nothing holds a view of `instance.dataSet`, whose memory may be reused. The response may
-   * come before this, for a peer can answer once it has read the command.
+   * it), or when it never will be (the store failed before or while sending: then with the
+   * error): from then on nothing holds a view of `instance.dataSet`, whose memory may be
+   * reused. The response may come before this, for a peer can answer once it has read the
+   * command.
    */
-  readonly onWritten?: () => void;
+  readonly onWritten?: WrittenCallback;
 }
 
 /** The outcome of an N-service request, with the data set its response carried if any. */
@@ -152,11 +157,21 @@ export class DimseClient {
       context = this.#storeContext(instance);
       converted = convertedDataSet(instance, context.transferSyntax, options);
     } catch (error) {
-      options.onWritten?.(); // nothing was sent
+      options.onWritten?.(error as Error); // nothing was sent; what the codecs throw are Errors
       throw error;
     }
     const padded = context.transferSyntax === DEFLATED ? paddedToEven(converted) : converted;
-    const dataSet = options.onProgress === undefined ? padded : counted(padded, options.onProgress);
+    const { onProgress } = options;
+    // A data set in memory goes out whole: its progress is one call once it is written, not a
+    // generator around it, which would stream it PDU by PDU.
+    const isWhole = onProgress !== undefined && padded instanceof Uint8Array;
+    const dataSet = onProgress === undefined || isWhole ? padded : counted(padded, onProgress);
+    const onWritten: WrittenCallback | undefined = isWhole
+      ? (error) => {
+          if (!error) onProgress(padded.byteLength);
+          options.onWritten?.(error);
+        }
+      : options.onWritten;
     const { message } = await this.#dimse.invoke(
       {
         kind: 'C-STORE-RQ',
@@ -168,7 +183,7 @@ export class DimseClient {
           moveOriginatorMessageId: options.moveOriginator.messageId,
         }),
       },
-      { context, dataSet, ...signalOf(options), onWritten: options.onWritten },
+      { context, dataSet, ...signalOf(options), onWritten },
     );
     return resultOf('C-STORE', message, 'Storage');
   }

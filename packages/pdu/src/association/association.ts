@@ -219,8 +219,13 @@ export class Association {
    *   released), or the error that ended it.
    */
   sendMessage(message: OutgoingMessage): Promise<void> {
-    if (this.#negotiated === undefined) message.onWritten?.(); // the getter below throws
-    return this.#writer.send(message, this.negotiated.peerMaxPduLength);
+    const negotiated = this.#negotiated;
+    if (negotiated === undefined) {
+      const error = new InvalidStateError(this.#state, 'send P-DATA');
+      message.onWritten?.(error);
+      throw error;
+    }
+    return this.#writer.send(message, negotiated.peerMaxPduLength);
   }
 
   /**

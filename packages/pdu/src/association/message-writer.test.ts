@@ -260,10 +260,22 @@ describe('MessageWriter', () => {
   });
 
   describe('onWritten', () => {
-    /** Counts the calls of a message's `onWritten`. */
-    function counter(): { readonly onWritten: () => void; readonly calls: () => number } {
+    /** Counts the calls of a message's `onWritten` and keeps the last error it was given. */
+    function counter(): {
+      readonly onWritten: (error?: Error | null) => void;
+      readonly calls: () => number;
+      readonly error: () => Error | null | undefined;
+    } {
       let calls = 0;
-      return { onWritten: () => void calls++, calls: () => calls };
+      let last: Error | null | undefined;
+      return {
+        onWritten: (error) => {
+          calls++;
+          last = error;
+        },
+        calls: () => calls,
+        error: () => last,
+      };
     }
 
     async function* chunked(bytes: Uint8Array, size: number): AsyncGenerator<Uint8Array> {
@@ -275,7 +287,7 @@ describe('MessageWriter', () => {
         const transport = new RecordingTransport();
         transport.holding = true;
         const writer = writerOn(transport);
-        const { onWritten, calls } = counter();
+        const { onWritten, calls, error } = counter();
         const dataSet = dataSetBytes === 0 ? undefined : even(dataSetBytes, 3);
         await writer.send(
           { presentationContextId: 1, command: even(80, 0), dataSet, onWritten },
@@ -286,7 +298,7 @@ describe('MessageWriter', () => {
         expect(calls()).toBe(0);
         transport.release();
         await new Promise(setImmediate);
-        expect(calls()).toBe(1);
+        expect([calls(), error() ?? null]).toEqual([1, null]);
       }
     });
 
@@ -294,7 +306,7 @@ describe('MessageWriter', () => {
       const transport = new RecordingTransport();
       transport.holding = true;
       const writer = writerOn(transport);
-      const { onWritten, calls } = counter();
+      const { onWritten, calls, error } = counter();
       const dataSet = even(200_000, 5);
       const sent = writer.send(
         {
@@ -310,7 +322,7 @@ describe('MessageWriter', () => {
       expect(calls()).toBe(0);
       transport.release();
       await new Promise(setImmediate);
-      expect(calls()).toBe(1);
+      expect([calls(), error() ?? null]).toEqual([1, null]);
       const pdus = pdusOf(transport.bytes);
       const received = Buffer.concat(
         pdus.flatMap((pdu) => pdu.pdvs.filter((pdv) => !pdv.isCommand).map((pdv) => pdv.fragment)),
@@ -342,6 +354,7 @@ describe('MessageWriter', () => {
         ),
       ).rejects.toBe(refusal);
       expect([small.calls(), streamed.calls()]).toEqual([1, 1]);
+      expect([small.error(), streamed.error()]).toEqual([refusal, refusal]);
       expect(transport.calls).toHaveLength(0);
     });
 
@@ -349,7 +362,7 @@ describe('MessageWriter', () => {
       const transport = new RecordingTransport();
       transport.holding = true;
       const writer = writerOn(transport);
-      const { onWritten, calls } = counter();
+      const { onWritten, calls, error } = counter();
       const failure = new Error('disk gone');
       async function* failing(): AsyncGenerator<Uint8Array> {
         yield even(100_000, 2);
@@ -365,7 +378,7 @@ describe('MessageWriter', () => {
       expect(calls()).toBe(0);
       transport.release();
       await new Promise(setImmediate);
-      expect(calls()).toBe(1);
+      expect([calls(), error()]).toEqual([1, failure]);
     });
 
     it('comes once when the socket is destroyed with the message still queued in it', async () => {
@@ -380,7 +393,7 @@ describe('MessageWriter', () => {
       const [peer] = await accepted;
       peer.pause(); // reads nothing: the kernel's buffers fill and the socket holds the rest
       const writer = writerOn(client);
-      const { onWritten, calls } = counter();
+      const { onWritten, calls, error } = counter();
       const sent = writer.send(
         {
           presentationContextId: 1,
@@ -402,6 +415,7 @@ describe('MessageWriter', () => {
       }
       await new Promise((resolve) => setTimeout(resolve, 20));
       expect(calls()).toBe(1);
+      expect(error()).toBeInstanceOf(Error); // the rest never reached the kernel
       peer.destroy();
       server.close();
     });

@@ -24,12 +24,15 @@ export interface OutgoingMessage {
   /**
    * Called once, when the message's last byte has been handed to the transport (the `write`
    * callback of its last chunk: on a socket, the kernel has the bytes), or when it never will be
-   * (the message failed, the transport was destroyed). From then on nothing holds a view of
-   * `command` or `dataSet`: their memory may be reused. A peer may answer before this, as soon
-   * as it has read the command.
+   * (the message failed, the transport was destroyed): then with the error. From then on nothing
+   * holds a view of `command` or `dataSet`: their memory may be reused. A peer may answer before
+   * this, as soon as it has read the command.
    */
-  readonly onWritten?: (() => void) | undefined;
+  readonly onWritten?: WrittenCallback | undefined;
 }
+
+/** See {@link OutgoingMessage.onWritten}: no error when every byte was written. */
+export type WrittenCallback = (error?: Error | null) => void;
 
 /** PDU-length used when the peer announced no maximum (0): big enough to be fast, bounded. */
 const FRAGMENT_CAP = 1 << 20;
@@ -107,7 +110,7 @@ export class MessageWriter {
           message.onWritten,
         );
       } catch (error) {
-        message.onWritten?.(); // nothing of it was written
+        message.onWritten?.(asError(error)); // nothing of it was written
         return Promise.reject(error);
       }
       if (!overBudget(socket)) return SENT;
@@ -147,7 +150,7 @@ export class MessageWriter {
     command: Uint8Array,
     dataSet: Uint8Array | undefined,
     peerMaxPduLength: number,
-    onWritten: (() => void) | undefined,
+    onWritten: WrittenCallback | undefined,
   ): void {
     const pdus = frameMessage(contextId, command, dataSet, pduLimit(peerMaxPduLength));
     for (let index = 0; index < pdus.length; index++) {
@@ -211,7 +214,7 @@ export class MessageWriter {
         whole ? onWritten : undefined,
       );
     } catch (error) {
-      onWritten?.(); // nothing of it was written
+      onWritten?.(asError(error)); // nothing of it was written
       throw error;
     }
     this.#uncork();
@@ -233,7 +236,7 @@ export class MessageWriter {
     contextId: number,
     source: DataSource,
     fragmentSize: number,
-    onWritten: (() => void) | undefined,
+    onWritten: WrittenCallback | undefined,
   ): Promise<void> {
     let pieces: Uint8Array[] = [];
     let size = 0;
@@ -243,10 +246,12 @@ export class MessageWriter {
     let batched = 0;
     let unwritten = 0;
     let isEnded = false;
+    let failure: Error | null = null;
     const onPduWritten =
       onWritten &&
-      ((): void => {
-        if (--unwritten === 0 && isEnded) onWritten();
+      ((error?: Error | null): void => {
+        if (error) failure ??= error;
+        if (--unwritten === 0 && isEnded) onWritten(failure);
       });
     const write = (isLast: boolean): void => {
       if (batched === 0) socket.cork();
@@ -283,10 +288,13 @@ export class MessageWriter {
       }
       write(true);
       await flush();
+    } catch (error) {
+      failure ??= asError(error);
+      throw error;
     } finally {
       if (batched !== 0) socket.uncork(); // an error between cork and flush
       isEnded = true;
-      if (unwritten === 0) onWritten?.();
+      if (unwritten === 0) onWritten?.(failure);
     }
   }
 
@@ -300,7 +308,7 @@ export class MessageWriter {
     isLast: boolean,
     pieces: readonly Uint8Array[],
     size: number,
-    onWritten: (() => void) | undefined,
+    onWritten: WrittenCallback | undefined,
   ): number {
     const refused = this.#options.beforeWrite();
     if (refused !== undefined) throw refused;
@@ -335,6 +343,10 @@ export function maxFragment(peerMaxPduLength: number): number {
 /** The PDU-length a P-DATA-TF may have: the peer's maximum, ours when it set none. */
 function pduLimit(peerMaxPduLength: number): number {
   return peerMaxPduLength === 0 ? FRAGMENT_CAP : Math.min(peerMaxPduLength, FRAGMENT_CAP);
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
 }
 
 /** The socket holds more than our budget and has asked for a pause. */
