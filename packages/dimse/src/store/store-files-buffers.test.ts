@@ -98,55 +98,63 @@ function slowClientLink(holdMs: number): {
 }
 
 describe('storeFiles with reused read buffers', () => {
-  it('reuses a buffer only once the transport is done with the request that used it', async () => {
-    const dir = await tempDir();
-    cleanups.push(() => dir.remove());
-    // Data sets from tiny to past a buffer (64 KiB): those over it are read into arrays of
-    // their own, then a 300 KB one streams, then small ones again.
-    const sizes = [100, 17_000, 64 * 1024 - 200, 64 * 1024 - 128, 64 * 1024, 2000, 300_000];
-    const paths = await makeFiles(dir.path, [...sizes, ...sizes.slice(0, 6), 500, 700, 900]);
-    const opened = await openInstanceFiles(paths, { sync: true, keepBytes: 0 });
-    const files = opened.filter((entry): entry is InstanceFile => !('error' in entry));
-    expect(files).toHaveLength(paths.length);
-    expect(files.every((file) => !file.loaded && file.readDataSetSync !== undefined)).toBe(true);
-    expect(files.some((file) => file.size < 64 * 1024 - 1)).toBe(true);
-    expect(files.some((file) => file.size >= 64 * 1024)).toBe(true);
+  it.each([1, 8])(
+    'reuses a buffer only once the transport is done with the request that used it (window %i)',
+    async (window) => {
+      const dir = await tempDir();
+      cleanups.push(() => dir.remove());
+      // Data sets from tiny to past a buffer (64 KiB): those over it are read into arrays of
+      // their own, then a 300 KB one streams, then small ones again.
+      const sizes = [100, 17_000, 64 * 1024 - 200, 64 * 1024 - 128, 64 * 1024, 2000, 300_000];
+      const paths = await makeFiles(dir.path, [...sizes, ...sizes.slice(0, 6), 500, 700, 900]);
+      const opened = await openInstanceFiles(paths, { sync: true, keepBytes: 0 });
+      const files = opened.filter((entry): entry is InstanceFile => !('error' in entry));
+      expect(files).toHaveLength(paths.length);
+      expect(files.every((file) => !file.loaded && file.readDataSetSync !== undefined)).toBe(true);
+      expect(files.some((file) => file.size < 64 * 1024 - 1)).toBe(true);
+      expect(files.some((file) => file.size >= 64 * 1024)).toBe(true);
 
-    const received = new Map<string, Buffer>();
-    const server = createServer({
-      contexts: [{ abstractSyntax: SECONDARY_CAPTURE, transferSyntaxes: [EXPLICIT] }],
-      handlers: {
-        async store(request) {
-          const chunks: Uint8Array[] = [];
-          for await (const chunk of request.dataSet) chunks.push(chunk);
-          received.set(request.sopInstanceUid, Buffer.concat(chunks));
-          return 0;
+      const received = new Map<string, Buffer>();
+      const server = createServer({
+        contexts: [{ abstractSyntax: SECONDARY_CAPTURE, transferSyntaxes: [EXPLICIT] }],
+        maxOperationsPerformed: window,
+        handlers: {
+          async store(request) {
+            const chunks: Uint8Array[] = [];
+            for await (const chunk of request.dataSet) chunks.push(chunk);
+            received.set(request.sopInstanceUid, Buffer.concat(chunks));
+            return 0;
+          },
         },
-      },
-    });
-    cleanups.push(() => server.close());
-    const link = slowClientLink(25);
-    server.handle(link.server);
-    const association = await requestAssociation({
-      callingAeTitle: 'SCU',
-      calledAeTitle: 'SCP',
-      contexts: [{ abstractSyntax: SECONDARY_CAPTURE, transferSyntaxes: [EXPLICIT] }],
-      transport: () => Promise.resolve(link.client),
-    });
-    const client = attachClient(association, {}, createElementCodec(), {});
-    const statuses: number[] = [];
-    for await (const outcome of storeFiles(client, files)) {
-      statuses.push(outcome.result?.status ?? -1);
-    }
-    await client.release();
-    expect(statuses).toEqual(files.map(() => 0));
-    expect(link.overwritten()).toBe(0);
-    for (const file of files) {
-      const bytes = await readFile(file.path);
-      const sent = received.get(file.sopInstanceUid);
-      expect(sent?.equals(bytes.subarray(bytes.byteLength - file.size)), file.path).toBe(true);
-    }
-  });
+      });
+      cleanups.push(() => server.close());
+      const link = slowClientLink(25);
+      server.handle(link.server);
+      const association = await requestAssociation({
+        callingAeTitle: 'SCU',
+        calledAeTitle: 'SCP',
+        contexts: [{ abstractSyntax: SECONDARY_CAPTURE, transferSyntaxes: [EXPLICIT] }],
+        ...(window > 1 && {
+          asynchronousOperationsWindow: { maxOperationsInvoked: window, maxOperationsPerformed: 1 },
+        }),
+        transport: () => Promise.resolve(link.client),
+      });
+      const client = attachClient(association, {}, createElementCodec(), {});
+      expect(client.negotiated.asynchronousOperationsWindow.maxOperationsInvoked).toBe(window);
+      const statuses: number[] = [];
+      for await (const outcome of storeFiles(client, files)) {
+        statuses.push(outcome.result?.status ?? -1);
+      }
+      await client.release();
+      expect(statuses).toEqual(files.map(() => 0));
+      expect(link.overwritten()).toBe(0);
+      for (const file of files) {
+        const bytes = await readFile(file.path);
+        const sent = received.get(file.sopInstanceUid);
+        expect(sent?.equals(bytes.subarray(bytes.byteLength - file.size)), file.path).toBe(true);
+      }
+    },
+  );
 
   it('gives a buffer back when its file changed since it was opened, and goes on', async () => {
     const dir = await tempDir();
