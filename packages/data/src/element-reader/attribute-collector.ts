@@ -14,9 +14,11 @@ export type AttributeTag = number | string;
 /** The attributes found, by tag key (`ggggeeee`); a requested tag that is absent has no key. */
 export type Attributes = Record<string, DataElement>;
 
-const SPECIFIC_CHARACTER_SET = 0x00080005;
+/** (0008,0005), read wherever it is met: it says how text is decoded (PS3.5 6.1). */
+export const SPECIFIC_CHARACTER_SET = 0x00080005;
 
-interface RawElement {
+/** A requested element's VR and value bytes (or a sequence's items), before decoding. */
+export interface RawElement {
   readonly tag: number;
   readonly vr: string;
   readonly value?: Uint8Array;
@@ -40,7 +42,7 @@ export class AttributeCollector {
    * @param options - Limits passed on to the parser.
    */
   constructor(tags: Iterable<AttributeTag>, options: Omit<ElementParserOptions, 'wantValue'>) {
-    const { wanted, last } = compile(tags);
+    const { wanted, last } = compileTags(tags);
     this.#wanted = wanted;
     this.parserOptions = {
       ...options,
@@ -117,9 +119,22 @@ export class AttributeCollector {
    *   input buffer is about to be reused).
    */
   result(littleEndian: boolean, copyBinary = false): Attributes {
-    const text = textDecoding(this.#characterSet);
-    return decodeElements(this.#elements, { littleEndian, text, copyBinary });
+    return decodeAttributes(this.#elements, this.#characterSet, littleEndian, copyBinary);
   }
+}
+
+/**
+ * The requested elements decoded, text in the top-level Specific Character Set.
+ * @param characterSet - The terms of (0008,0005) at the top level; undefined when absent.
+ */
+export function decodeAttributes(
+  elements: readonly RawElement[],
+  characterSet: readonly string[] | undefined,
+  littleEndian: boolean,
+  copyBinary: boolean,
+): Attributes {
+  const text = textDecoding(characterSet);
+  return decodeElements(elements, { littleEndian, text, copyBinary });
 }
 
 function decodeElements(
@@ -157,7 +172,11 @@ let lastTags: readonly AttributeTag[] | undefined;
 let lastCopy: readonly AttributeTag[] = [];
 let lastCompiled: { readonly wanted: Set<number>; readonly last: number } | undefined;
 
-function compile(tags: Iterable<AttributeTag>): { wanted: Set<number>; last: number } {
+/** The requested tags as numbers, and the largest (-1 when none). */
+export function compileTags(tags: Iterable<AttributeTag>): {
+  readonly wanted: Set<number>;
+  readonly last: number;
+} {
   if (Array.isArray(tags) && tags === lastTags && lastCompiled !== undefined) {
     const same = tags.length === lastCopy.length && tags.every((tag, i) => tag === lastCopy[i]);
     if (same) return lastCompiled;
@@ -205,7 +224,8 @@ function decodeKnown(
   return decodeValue(element.vr, value, context);
 }
 
-function splitTerms(bytes: Uint8Array): string[] {
+/** The terms of a Specific Character Set value. */
+export function splitTerms(bytes: Uint8Array): string[] {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
     .toString('latin1')
     .split('\\')

@@ -31,6 +31,16 @@ describe('textDecoding (PS3.5 6.1)', () => {
     expect(textDecoding(terms)(bytes(...input))).toBe(text);
   });
 
+  it('reads each byte of ISO_IR 100 as its own code point, in short and long values', () => {
+    const all = Uint8Array.from({ length: 256 }, (_, i) => i);
+    const expected = String.fromCodePoint(...all);
+    const decode = textDecoding(['ISO_IR 100']);
+    expect(decode(all)).toBe(expected);
+    for (let at = 0; at < 256; at += 32)
+      expect(decode(all.subarray(at, at + 32))).toBe(expected.slice(at, at + 32));
+    expect(textDecoding(undefined)(all.subarray(0xc0, 0xc4))).toBe('ÀÁÂÃ');
+  });
+
   it('decodes ISO 2022 code extensions: the Japanese example of PS3.5 H.3.1', () => {
     const bytes = Buffer.from(
       'Yamada^Tarou=\x1b$B;3ED\x1b(B^\x1b$BB@O:\x1b(B=\x1b$B$d$^$@\x1b(B^\x1b$B$?$m$&\x1b(B',

@@ -31,8 +31,15 @@ const LABELS: Readonly<Record<string, string>> = {
 
 const cache = new Map<string, TextDecoding>();
 
+// Most values (UIDs, dates, codes, names) are short: made from their bytes in one call, they
+// spare a Buffer each. Latin-1 maps each byte to the code point of its value.
+const SHORT_TEXT_BYTES = 64;
+
 function latin1(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+  const length = bytes.byteLength;
+  if (length > SHORT_TEXT_BYTES)
+    return Buffer.from(bytes.buffer, bytes.byteOffset, length).toString('latin1');
+  return String.fromCharCode.apply(null, bytes as unknown as number[]);
 }
 
 /** Text of the default repertoire (PS3.5 6.1.2.1), and of VRs that never use another. */

@@ -1,5 +1,6 @@
 import { ElementParser } from './element-parser.js';
 import { AttributeCollector, type AttributeTag, type Attributes } from './attribute-collector.js';
+import { readFlatAttributes } from './flat-attributes.js';
 import {
   asyncIterator,
   DEFAULT_READER_MAX_INFLATED_BYTES,
@@ -70,9 +71,15 @@ export function readAttributesSync(
       encoding.littleEndian,
     );
   }
+  // Values are views of the input: plain Uint8Arrays, also when a Buffer came (as push makes them).
+  const input = Buffer.isBuffer(bytes)
+    ? new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+    : bytes;
+  const flat = readFlatAttributes(input, encoding, tags, options.maxValueBytes);
+  if (flat !== undefined) return flat;
   const collector = new AttributeCollector(tags, options);
   const parser = new ElementParser(encoding, collector.parserOptions);
-  parser.push(bytes);
+  parser.push(input);
   parser.end();
   drain(parser, collector);
   return collector.result(encoding.littleEndian);

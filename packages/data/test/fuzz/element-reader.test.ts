@@ -13,6 +13,7 @@ import {
   DicomnetError,
   ElementParser,
   dataSetTokens,
+  readAttributes,
   readAttributesSync,
   readElements,
   readElementsSync,
@@ -150,6 +151,61 @@ describe('element reader, hostile input', () => {
           if (!DicomnetError.isInstance(error)) throw error;
         }
       }),
+      RUNS,
+    );
+  });
+});
+
+/** Attributes (binary values as hex) or the error's code, message and offset. */
+async function attributesOutcome(read: () => unknown): Promise<unknown> {
+  try {
+    return JSON.parse(
+      JSON.stringify(await read(), (_, value: unknown) =>
+        value instanceof Uint8Array ? Buffer.from(value).toString('hex') : value,
+      ),
+    ) as unknown;
+  } catch (error) {
+    if (!DicomnetError.isInstance(error)) throw error;
+    return `${describeError(error)} ${error.message}`;
+  }
+}
+
+// Tags in front of the fixtures' first sequence, then after it: the sync reader's plain loop
+// reads the first, and hands the second to the ElementParser.
+const ATTRIBUTE_TAGS = fc.constantFrom(
+  ['00080005', '00080016', '00080020', '00100010'],
+  ['00080016', '00100020', '00280010', '7FE00010'],
+  ['00081110', '00100010'],
+);
+
+describe('readAttributesSync vs the ElementParser', () => {
+  it('reads mutated fixtures and arbitrary bytes to the same attributes, or the same error', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          fc.tuple(plainEntry, edits).map(([[syntax, bytes], changes]) => ({
+            syntax,
+            bytes: mutate(bytes, changes),
+          })),
+          fc.record({
+            syntax: fc.constantFrom(...Object.values(SYNTAXES)),
+            bytes: fc.uint8Array({ maxLength: 256 }),
+          }),
+        ),
+        ATTRIBUTE_TAGS,
+        fc.constantFrom(undefined, 16),
+        async ({ syntax, bytes }, tags, maxValueBytes) => {
+          const options = {
+            transferSyntaxUid: syntax,
+            ...(maxValueBytes === undefined ? {} : { maxValueBytes }),
+          };
+          // readAttributes over one chunk: the ElementParser and the AttributeCollector alone.
+          const general = await attributesOutcome(() => readAttributes([bytes], tags, options));
+          expect(await attributesOutcome(() => readAttributesSync(bytes, tags, options))).toEqual(
+            general,
+          );
+        },
+      ),
       RUNS,
     );
   });

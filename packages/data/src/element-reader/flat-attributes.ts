@@ -1,0 +1,76 @@
+// The requested top-level attributes of a data set held whole in memory, read by a plain loop over
+// its element headers: no parser, no token per element, a skipped value (Pixel Data above all)
+// costs an offset addition. It reads only the plain case: top-level elements of defined, even
+// length, within the bytes, in ascending order, up to the last requested tag. At anything else (a
+// sequence, undefined length, an item tag, an unknown VR, a malformed or truncated header, a
+// requested value over maxValueBytes) it gives up, and the caller reads the data set again with
+// the ElementParser, which returns the same attributes or throws the same error for it.
+import type { DataSetEncoding } from '../data-set/element-header.js';
+import {
+  compileTags,
+  decodeAttributes,
+  splitTerms,
+  SPECIFIC_CHARACTER_SET,
+  type AttributeTag,
+  type Attributes,
+  type RawElement,
+} from './attribute-collector.js';
+import { dictionaryVr, isSignedWithPixels } from './data-dictionary.js';
+import { HEADER_OK, readHeader, type HeaderSlot } from './header-reader.js';
+import { DEFAULT_READER_MAX_VALUE_BYTES } from './reader-options.js';
+
+const PIXEL_REPRESENTATION = 0x00280103;
+const UNDEFINED_LENGTH = 0xffffffff;
+
+// Overwritten by each header read; the loop below never re-enters itself.
+const slot: HeaderSlot = { tag: 0, vr: undefined, length: 0, headerLength: 0, vrCode: 0 };
+
+/**
+ * The requested attributes of `bytes` when it is a plain data set up to the last of them (see
+ * above), as the ElementParser and AttributeCollector would return them; undefined otherwise.
+ * @throws As {@link decodeAttributes} (a value that does not decode, an unsupported character
+ *   set), in the order the general path throws them.
+ */
+export function readFlatAttributes(
+  bytes: Uint8Array,
+  encoding: DataSetEncoding,
+  tags: Iterable<AttributeTag>,
+  maxValueBytes = DEFAULT_READER_MAX_VALUE_BYTES,
+): Attributes | undefined {
+  const { wanted, last } = compileTags(tags);
+  const { explicitVr, littleEndian } = encoding;
+  const end = bytes.byteLength;
+  const elements: RawElement[] = [];
+  let characterSet: readonly string[] | undefined;
+  let lastTag = -1;
+  let pixelRepresentation = -1;
+  let at = 0;
+  // PS3.5 7.1: tags ascend, so nothing requested lies past the last requested tag.
+  while (lastTag < last && at < end) {
+    if (readHeader(bytes, at, end, explicitVr, littleEndian, slot) !== HEADER_OK) return undefined;
+    const { tag, length, headerLength } = slot;
+    if (tag >>> 16 === 0xfffe) return undefined;
+    if (tag > last) break;
+    if (tag <= lastTag || length === UNDEFINED_LENGTH || length % 2 === 1) return undefined;
+    const valueAt = at + headerLength;
+    if (valueAt + length > end) return undefined;
+    lastTag = tag;
+    at = valueAt + length;
+    let vr = slot.vr;
+    if (vr === undefined) {
+      vr = dictionaryVr(tag);
+      // "US or SS" take the pixels' signedness in Implicit VR, as the ElementParser reads them.
+      if (vr === 'US' && pixelRepresentation === 1 && isSignedWithPixels(tag)) vr = 'SS';
+      if (tag === PIXEL_REPRESENTATION && length === 2)
+        pixelRepresentation = (bytes[valueAt] as number) | ((bytes[valueAt + 1] as number) << 8);
+    }
+    if (vr === 'SQ') return undefined;
+    const asked = wanted.has(tag);
+    if (!asked && tag !== SPECIFIC_CHARACTER_SET) continue;
+    if (length > maxValueBytes) return undefined;
+    const value = bytes.subarray(valueAt, at);
+    if (tag === SPECIFIC_CHARACTER_SET) characterSet = splitTerms(value);
+    if (asked) elements.push({ tag, vr, value });
+  }
+  return decodeAttributes(elements, characterSet, littleEndian, false);
+}
