@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { once } from 'node:events';
 import { createServer, connect } from 'node:net';
-import type { Socket } from 'node:net';
+import type { Server, Socket } from 'node:net';
 import { Duplex } from 'node:stream';
 import { decodePDataTf } from '../codec/index.js';
 import type { PDataTf } from '../codec/index.js';
@@ -72,6 +72,20 @@ function pdusOf(stream: Uint8Array): PDataTf[] {
     at += 6 + length;
   }
   return pdus;
+}
+
+/** A TCP connection on 127.0.0.1: our `client` end, the server's `peer` end, both connected. */
+async function tcpPair(): Promise<{ server: Server; client: Socket; peer: Socket }> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  const accepted = once(server, 'connection') as Promise<[Socket]>;
+  const client = connect(address.port, '127.0.0.1');
+  await once(client, 'connect');
+  const [peer] = await accepted;
+  return { server, client, peer };
 }
 
 describe('MessageWriter', () => {
@@ -225,14 +239,7 @@ describe('MessageWriter', () => {
   });
 
   it('delivers a thousand small messages over TCP in order', async () => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    const address = server.address();
-    if (address === null || typeof address === 'string') throw new Error('no port');
-    const accepted = once(server, 'connection') as Promise<[Socket]>;
-    const client = connect(address.port, '127.0.0.1');
-    const [peer] = await accepted;
+    const { server, client, peer } = await tcpPair();
     const received: Buffer[] = [];
     peer.on('data', (chunk: Buffer) => received.push(chunk));
     const writer = writerOn(client);
@@ -382,15 +389,7 @@ describe('MessageWriter', () => {
     });
 
     it('comes once when the socket is destroyed with the message still queued in it', async () => {
-      const server = createServer();
-      server.listen(0, '127.0.0.1');
-      await once(server, 'listening');
-      const address = server.address();
-      if (address === null || typeof address === 'string') throw new Error('no port');
-      const accepted = once(server, 'connection') as Promise<[Socket]>;
-      const client = connect(address.port, '127.0.0.1');
-      await once(client, 'connect');
-      const [peer] = await accepted;
+      const { server, client, peer } = await tcpPair();
       peer.pause(); // reads nothing: the kernel's buffers fill and the socket holds the rest
       const writer = writerOn(client);
       const { onWritten, calls, error } = counter();
