@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AttributeCollector, type AttributeTag } from './attribute-collector.js';
 import { ElementParser } from './element-parser.js';
-import { readFlatAttributes } from './flat-attributes.js';
+import { readFlatAttributes as readFlat } from './flat-attributes.js';
 import { drain } from './read-attributes.js';
 
 const LONG_VRS = new Set([
@@ -43,6 +43,14 @@ function implicit(tag: number, value: Uint8Array): Buffer {
   header.writeUInt32LE(value.byteLength, 4);
   return Buffer.concat([header, value]);
 }
+
+/** The whole data set, values as views. */
+const readFlatAttributes = (
+  bytes: Uint8Array,
+  encoding: typeof EXPLICIT_LITTLE,
+  tags: readonly AttributeTag[],
+  maxValueBytes?: number,
+): ReturnType<typeof readFlat> => readFlat(bytes, encoding, tags, maxValueBytes, true, false);
 
 const data = (...elements: Buffer[]): Uint8Array => new Uint8Array(Buffer.concat(elements));
 
@@ -111,6 +119,25 @@ describe('readFlatAttributes', () => {
     const flat = readFlatAttributes(bytes, IMPLICIT_LITTLE, [0x00280106]);
     expect(flat).toEqual({ '00280106': { vr: 'SS', Value: [-2] } });
     expect(flat).toEqual(general(bytes, IMPLICIT_LITTLE, [0x00280106]));
+  });
+
+  it('given the first bytes only, gives up when they end before the last requested tag', () => {
+    const tags = [0x00080016, 0x00080020];
+    const first = PLAIN.subarray(0, 52); // just past (0008,0016)
+    expect(readFlat(first, EXPLICIT_LITTLE, tags, undefined, false, false)).toBeUndefined();
+    expect(readFlat(first, EXPLICIT_LITTLE, tags, undefined, true, false)).toEqual(
+      general(first, EXPLICIT_LITTLE, tags),
+    );
+    expect(readFlat(PLAIN.subarray(0, 68), EXPLICIT_LITTLE, tags, undefined, false, false)).toEqual(
+      general(PLAIN, EXPLICIT_LITTLE, tags),
+    );
+  });
+
+  it('copies binary values when asked to', () => {
+    const view = readFlat(PLAIN, EXPLICIT_LITTLE, [0x7fe00010], undefined, true, false);
+    const copy = readFlat(PLAIN, EXPLICIT_LITTLE, [0x7fe00010], undefined, true, true);
+    expect(copy?.['7FE00010']?.InlineBinary?.buffer).not.toBe(PLAIN.buffer);
+    expect(copy).toEqual(view);
   });
 
   it.each([

@@ -28,16 +28,26 @@ const slot: HeaderSlot = { tag: 0, vr: undefined, length: 0, headerLength: 0, vr
 /**
  * The requested attributes of `bytes` when it is a plain data set up to the last of them (see
  * above), as the ElementParser and AttributeCollector would return them; undefined otherwise.
+ * @param complete - True when `bytes` is the whole data set; false for its first bytes only
+ *   (then bytes that end before the last requested tag is passed are given up on too).
+ * @param copyBinary - Copy binary values rather than return views of `bytes`.
  * @throws As {@link decodeAttributes} (a value that does not decode, an unsupported character
  *   set), in the order the general path throws them.
  */
 export function readFlatAttributes(
-  bytes: Uint8Array,
+  input: Uint8Array,
   encoding: DataSetEncoding,
   tags: Iterable<AttributeTag>,
-  maxValueBytes = DEFAULT_READER_MAX_VALUE_BYTES,
+  maxValueBytes: number | undefined,
+  complete: boolean,
+  copyBinary: boolean,
 ): Attributes | undefined {
   const { wanted, last } = compileTags(tags);
+  const limit = maxValueBytes ?? DEFAULT_READER_MAX_VALUE_BYTES;
+  // Values are views of the input: plain Uint8Arrays, also when a Buffer came (as the parser's).
+  const bytes = Buffer.isBuffer(input)
+    ? new Uint8Array(input.buffer, input.byteOffset, input.byteLength)
+    : input;
   const { explicitVr, littleEndian } = encoding;
   const end = bytes.byteLength;
   const elements: RawElement[] = [];
@@ -46,7 +56,11 @@ export function readFlatAttributes(
   let pixelRepresentation = -1;
   let at = 0;
   // PS3.5 7.1: tags ascend, so nothing requested lies past the last requested tag.
-  while (lastTag < last && at < end) {
+  while (lastTag < last) {
+    if (at === end) {
+      if (complete) break;
+      return undefined;
+    }
     if (readHeader(bytes, at, end, explicitVr, littleEndian, slot) !== HEADER_OK) return undefined;
     const { tag, length, headerLength } = slot;
     if (tag >>> 16 === 0xfffe) return undefined;
@@ -67,10 +81,10 @@ export function readFlatAttributes(
     if (vr === 'SQ') return undefined;
     const asked = wanted.has(tag);
     if (!asked && tag !== SPECIFIC_CHARACTER_SET) continue;
-    if (length > maxValueBytes) return undefined;
+    if (length > limit) return undefined;
     const value = bytes.subarray(valueAt, at);
     if (tag === SPECIFIC_CHARACTER_SET) characterSet = splitTerms(value);
     if (asked) elements.push({ tag, vr, value });
   }
-  return decodeAttributes(elements, characterSet, littleEndian, false);
+  return decodeAttributes(elements, characterSet, littleEndian, copyBinary);
 }

@@ -43,12 +43,19 @@ export async function readAttributes(
   const parser = new ElementParser(encoding, collector.parserOptions);
   const chunks = asyncIterator(source, false);
   try {
-    for (;;) {
+    for (let first = true; ; first = false) {
       drain(parser, collector);
       if (parser.done) break;
       const next = await nextOrAbort(chunks, options.signal);
       if (next.done === true) parser.end();
-      else parser.push(next.value);
+      else {
+        // Most attributes asked for lie in the first chunk: read without the parser when they can.
+        const flat = first
+          ? readFlatAttributes(next.value, encoding, tags, options.maxValueBytes, false, false)
+          : undefined;
+        if (flat !== undefined) return flat;
+        parser.push(next.value);
+      }
     }
   } finally {
     await chunks.return?.();
@@ -71,15 +78,11 @@ export function readAttributesSync(
       encoding.littleEndian,
     );
   }
-  // Values are views of the input: plain Uint8Arrays, also when a Buffer came (as push makes them).
-  const input = Buffer.isBuffer(bytes)
-    ? new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)
-    : bytes;
-  const flat = readFlatAttributes(input, encoding, tags, options.maxValueBytes);
+  const flat = readFlatAttributes(bytes, encoding, tags, options.maxValueBytes, true, false);
   if (flat !== undefined) return flat;
   const collector = new AttributeCollector(tags, options);
   const parser = new ElementParser(encoding, collector.parserOptions);
-  parser.push(input);
+  parser.push(bytes);
   parser.end();
   drain(parser, collector);
   return collector.result(encoding.littleEndian);

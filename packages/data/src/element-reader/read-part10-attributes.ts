@@ -6,6 +6,7 @@ import { DEFAULT_MAX_META_BYTES, parsePart10Header } from '../part10/parse-file-
 import type { Part10Header } from '../part10/parse-file-meta.js';
 import { AttributeCollector, type AttributeTag, type Attributes } from './attribute-collector.js';
 import { ElementParser } from './element-parser.js';
+import { readFlatAttributes } from './flat-attributes.js';
 import { collectDeflated, drain, type ReadAttributesOptions } from './read-attributes.js';
 import { elementEncoding, readElements } from './read-elements.js';
 
@@ -70,6 +71,12 @@ export async function readPart10Attributes(
     const { header, rest } = await readHeader(file, options.maxMetaBytes);
     const transferSyntaxUid = header.meta.transferSyntaxUid;
     const encoding = elementEncoding(transferSyntaxUid);
+    // Most attributes asked for lie in the first chunk: read without the parser when they can.
+    const flat = encoding.deflated
+      ? undefined
+      : readFlatAttributes(rest, encoding, tags, options.maxValueBytes, false, false);
+    if (flat !== undefined)
+      return { ...headerFacts(header), attributes: flat, bytesRead: file.position };
     const collector = new AttributeCollector(tags, options);
     if (encoding.deflated) {
       const chunks = (async function* () {
@@ -96,8 +103,7 @@ export async function readPart10Attributes(
       }
     }
     return {
-      meta: header.meta,
-      dataSetOffset: header.dataSetOffset,
+      ...headerFacts(header),
       attributes: collector.result(encoding.littleEndian),
       bytesRead: file.position,
     };
@@ -150,6 +156,12 @@ export function readPart10AttributesSync(
     }
     const encoding = elementEncoding(header.meta.transferSyntaxUid);
     const rest = bytes.subarray(header.dataSetOffset);
+    // The first read may be reused by the next call: binary values are copied (copyBinary).
+    const flat = encoding.deflated
+      ? undefined
+      : readFlatAttributes(rest, encoding, tags, options.maxValueBytes, ended, true);
+    if (flat !== undefined)
+      return { ...headerFacts(header), attributes: flat, bytesRead: position };
     let collector = new AttributeCollector(tags, options);
     if (encoding.deflated) {
       collector = collectDeflated(rest, ended, next, tags, options);
@@ -166,8 +178,7 @@ export function readPart10AttributesSync(
       }
     }
     return {
-      meta: header.meta,
-      dataSetOffset: header.dataSetOffset,
+      ...headerFacts(header),
       attributes: collector.result(encoding.littleEndian, true),
       bytesRead: position,
     };
@@ -251,4 +262,8 @@ function closeFile(fd: number): Promise<void> {
   return new Promise((resolve, reject) => {
     close(fd, (error) => (error === null || error === undefined ? resolve() : reject(error)));
   });
+}
+
+function headerFacts(header: Part10Header): Pick<Part10Attributes, 'meta' | 'dataSetOffset'> {
+  return { meta: header.meta, dataSetOffset: header.dataSetOffset };
 }
