@@ -50,7 +50,21 @@ const readFlatAttributes = (
   encoding: typeof EXPLICIT_LITTLE,
   tags: readonly AttributeTag[],
   maxValueBytes?: number,
-): ReturnType<typeof readFlat> => readFlat(bytes, encoding, tags, maxValueBytes, true, false);
+): ReturnType<typeof readFlat> =>
+  readFlat(
+    bytes,
+    encoding,
+    tags,
+    maxValueBytes === undefined ? {} : { maxValueBytes },
+    true,
+    false,
+  );
+
+const u32 = (value: number): Buffer => {
+  const bytes = Buffer.alloc(4);
+  bytes.writeUInt32LE(value);
+  return bytes;
+};
 
 const data = (...elements: Buffer[]): Uint8Array => new Uint8Array(Buffer.concat(elements));
 
@@ -124,20 +138,58 @@ describe('readFlatAttributes', () => {
   it('given the first bytes only, gives up when they end before the last requested tag', () => {
     const tags = [0x00080016, 0x00080020];
     const first = PLAIN.subarray(0, 52); // just past (0008,0016)
-    expect(readFlat(first, EXPLICIT_LITTLE, tags, undefined, false, false)).toBeUndefined();
-    expect(readFlat(first, EXPLICIT_LITTLE, tags, undefined, true, false)).toEqual(
+    expect(readFlat(first, EXPLICIT_LITTLE, tags, {}, false, false)).toBeUndefined();
+    expect(readFlat(first, EXPLICIT_LITTLE, tags, {}, true, false)).toEqual(
       general(first, EXPLICIT_LITTLE, tags),
     );
-    expect(readFlat(PLAIN.subarray(0, 68), EXPLICIT_LITTLE, tags, undefined, false, false)).toEqual(
+    expect(readFlat(PLAIN.subarray(0, 68), EXPLICIT_LITTLE, tags, {}, false, false)).toEqual(
       general(PLAIN, EXPLICIT_LITTLE, tags),
     );
   });
 
   it('copies binary values when asked to', () => {
-    const view = readFlat(PLAIN, EXPLICIT_LITTLE, [0x7fe00010], undefined, true, false);
-    const copy = readFlat(PLAIN, EXPLICIT_LITTLE, [0x7fe00010], undefined, true, true);
+    const view = readFlat(PLAIN, EXPLICIT_LITTLE, [0x7fe00010], {}, true, false);
+    const copy = readFlat(PLAIN, EXPLICIT_LITTLE, [0x7fe00010], {}, true, true);
     expect(copy?.['7FE00010']?.InlineBinary?.buffer).not.toBe(PLAIN.buffer);
     expect(copy).toEqual(view);
+  });
+
+  it('passes a sequence not asked for, of defined or undefined length, as the parser walks it', () => {
+    const item = (...elements: Buffer[]): Buffer => {
+      const content = Buffer.concat(elements);
+      return Buffer.concat([
+        implicit(0xfffee000, new Uint8Array(0)).subarray(0, 4),
+        u32(content.byteLength),
+        content,
+      ]);
+    };
+    const items = Buffer.concat([item(explicit(0x00081150, 'UI', '1.2.3\0')), item()]);
+    const end = implicit(0xfffee0dd, new Uint8Array(0));
+    const tags = [0x00080020, 0x00100010];
+    for (const sequence of [
+      explicit(0x00081110, 'SQ', items),
+      explicit(0x00081110, 'SQ', Buffer.concat([items, end]), 0xffffffff),
+    ]) {
+      const bytes = data(
+        explicit(0x00080020, 'DA', '20250101'),
+        sequence,
+        explicit(0x00100010, 'PN', 'Doe^John'),
+      );
+      const flat = readFlatAttributes(bytes, EXPLICIT_LITTLE, tags);
+      expect(flat?.['00100010']).toEqual({ vr: 'PN', Value: [{ Alphabetic: 'Doe^John' }] });
+      expect(flat).toEqual(general(bytes, EXPLICIT_LITTLE, tags));
+      // Its first bytes alone: the sequence does not end within them.
+      const first = bytes.subarray(0, 30);
+      expect(readFlat(first, EXPLICIT_LITTLE, tags, {}, false, false)).toBeUndefined();
+      // Nested deeper than maxDepth: refused by the parser, so given up.
+      expect(readFlat(bytes, EXPLICIT_LITTLE, tags, { maxDepth: 0 }, true, false)).toBeUndefined();
+      const broken = new Uint8Array(bytes);
+      broken[16 + 12] = 0x00; // the item tag
+      expect(readFlatAttributes(broken, EXPLICIT_LITTLE, tags)).toBeUndefined();
+      expect(general(broken, EXPLICIT_LITTLE, tags)).toMatchObject({
+        code: 'DICOMNET_DATASET_MALFORMED',
+      });
+    }
   });
 
   it.each([

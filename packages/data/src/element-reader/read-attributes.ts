@@ -51,7 +51,7 @@ export async function readAttributes(
       else {
         // Most attributes asked for lie in the first chunk: read without the parser when they can.
         const flat = first
-          ? readFlatAttributes(next.value, encoding, tags, options.maxValueBytes, false, false)
+          ? readFlatAttributes(next.value, encoding, tags, options, false, false)
           : undefined;
         if (flat !== undefined) return flat;
         parser.push(next.value);
@@ -78,7 +78,7 @@ export function readAttributesSync(
       encoding.littleEndian,
     );
   }
-  const flat = readFlatAttributes(bytes, encoding, tags, options.maxValueBytes, true, false);
+  const flat = readFlatAttributes(bytes, encoding, tags, options, true, false);
   if (flat !== undefined) return flat;
   const collector = new AttributeCollector(tags, options);
   const parser = new ElementParser(encoding, collector.parserOptions);

@@ -74,7 +74,7 @@ export async function readPart10Attributes(
     // Most attributes asked for lie in the first chunk: read without the parser when they can.
     const flat = encoding.deflated
       ? undefined
-      : readFlatAttributes(rest, encoding, tags, options.maxValueBytes, false, false);
+      : readFlatAttributes(rest, encoding, tags, options, false, false);
     if (flat !== undefined)
       return { ...headerFacts(header), attributes: flat, bytesRead: file.position };
     const collector = new AttributeCollector(tags, options);
@@ -159,7 +159,7 @@ export function readPart10AttributesSync(
     // The first read may be reused by the next call: binary values are copied (copyBinary).
     const flat = encoding.deflated
       ? undefined
-      : readFlatAttributes(rest, encoding, tags, options.maxValueBytes, ended, true);
+      : readFlatAttributes(rest, encoding, tags, options, ended, true);
     if (flat !== undefined)
       return { ...headerFacts(header), attributes: flat, bytesRead: position };
     let collector = new AttributeCollector(tags, options);
