@@ -3,29 +3,15 @@ import { AttributeCollector, type AttributeTag } from './attribute-collector.js'
 import { ElementParser } from './element-parser.js';
 import { readFlatAttributes as readFlat } from './flat-attributes.js';
 import { drain } from './read-attributes.js';
+import { VALUE_REPRESENTATIONS } from '../data-set/value-representation.js';
 
-const LONG_VRS = new Set([
-  'OB',
-  'OD',
-  'OF',
-  'OL',
-  'OV',
-  'OW',
-  'SQ',
-  'SV',
-  'UC',
-  'UN',
-  'UR',
-  'UT',
-  'UV',
-]);
 const EXPLICIT_LITTLE = { explicitVr: true, littleEndian: true };
 const IMPLICIT_LITTLE = { explicitVr: false, littleEndian: true };
 
 /** One Explicit VR Little Endian element (PS3.5 7.1.2); `length` overrides the value's. */
 function explicit(tag: number, vr: string, value: Uint8Array | string, length?: number): Buffer {
   const bytes = typeof value === 'string' ? Buffer.from(value, 'latin1') : Buffer.from(value);
-  const long = LONG_VRS.has(vr);
+  const long = VALUE_REPRESENTATIONS[vr]?.longLength === true;
   const header = Buffer.alloc(long ? 12 : 8);
   header.writeUInt16LE(tag >>> 16, 0);
   header.writeUInt16LE(tag & 0xffff, 2);

@@ -79,7 +79,19 @@ export function readAttributesSync(
     );
   }
   const flat = readFlatAttributes(bytes, encoding, tags, options, true, false);
-  if (flat !== undefined) return flat;
+  return flat ?? parsedAttributes(bytes, encoding, tags, options);
+}
+
+/**
+ * The attributes of a whole data set read by the element parser: what the flat loop falls back
+ * to (and the oracle it is tested against).
+ */
+export function parsedAttributes(
+  bytes: Uint8Array,
+  encoding: ReturnType<typeof elementEncoding>,
+  tags: Iterable<AttributeTag>,
+  options: Omit<ReadAttributesOptions, 'signal'>,
+): Attributes {
   const collector = new AttributeCollector(tags, options);
   const parser = new ElementParser(encoding, collector.parserOptions);
   parser.push(bytes);

@@ -1,4 +1,5 @@
 import { InvalidFileMetaError } from './errors.js';
+import { VALUE_REPRESENTATIONS } from '../data-set/value-representation.js';
 
 /** dicomnet's Implementation Class UID, written in (0002,0012) by default (PS3.7 D.3.3.2). */
 export const DICOMNET_IMPLEMENTATION_CLASS_UID = '2.25.73652781638855999625116983996724504517';
@@ -79,21 +80,10 @@ export const MetaTag = {
 } as const;
 
 const NAMED_TAGS: ReadonlySet<number> = new Set(Object.values(MetaTag));
-const LONG_LENGTH_VRS = new Set([
-  'OB',
-  'OD',
-  'OF',
-  'OL',
-  'OV',
-  'OW',
-  'SQ',
-  'SV',
-  'UC',
-  'UN',
-  'UR',
-  'UT',
-  'UV',
-]);
+/** Whether an Explicit VR header of `vr` has a 4-byte length (PS3.5 7.1.2). */
+function hasLongLength(vr: string): boolean {
+  return VALUE_REPRESENTATIONS[vr]?.longLength === true;
+}
 
 interface MetaElement {
   readonly tag: number;
@@ -234,7 +224,7 @@ function writeHeader(
   view.setUint16(offset + 2, element.tag & 0xffff, true);
   view.setUint8(offset + 4, element.vr.charCodeAt(0));
   view.setUint8(offset + 5, element.vr.charCodeAt(1));
-  if (!LONG_LENGTH_VRS.has(element.vr)) {
+  if (!hasLongLength(element.vr)) {
     view.setUint16(offset + 6, length, true);
     return offset + 8;
   }
@@ -244,7 +234,7 @@ function writeHeader(
 }
 
 function headerLength(vr: string): number {
-  return LONG_LENGTH_VRS.has(vr) ? 12 : 8;
+  return hasLongLength(vr) ? 12 : 8;
 }
 
 function version(value: Uint8Array | undefined): Uint8Array {
@@ -275,7 +265,7 @@ function checkOther(element: RawMetaElement): MetaElement {
     throw new InvalidFileMetaError(field, `bad VR "${element.vr}"`);
   if (element.value.byteLength % 2 !== 0)
     throw new InvalidFileMetaError(field, 'value length must be even (PS3.5 7.1.1)');
-  if (!LONG_LENGTH_VRS.has(element.vr) && element.value.byteLength > 0xfffe)
+  if (!hasLongLength(element.vr) && element.value.byteLength > 0xfffe)
     throw new InvalidFileMetaError(field, 'value too long for a 16-bit length');
   return { ...element, pad: 0 };
 }

@@ -26,8 +26,7 @@ import {
   type ElementToken,
   type ReadElementsOptions,
 } from '../../src/index.js';
-import { AttributeCollector } from '../../src/element-reader/attribute-collector.js';
-import { drain } from '../../src/element-reader/read-attributes.js';
+import { parsedAttributes as parsedAttributesOf } from '../../src/element-reader/read-attributes.js';
 import { elementEncoding } from '../../src/element-reader/read-elements.js';
 import { arbitraryDataSet } from '../contract/data-set-arbitrary.js';
 import { SYNTAXES } from '../contract/data-set-fixtures.js';
@@ -187,13 +186,7 @@ function parsedAttributes(
   tags: readonly string[],
   options: { transferSyntaxUid: string; maxValueBytes?: number },
 ): Attributes {
-  const encoding = elementEncoding(options.transferSyntaxUid);
-  const collector = new AttributeCollector(tags, options);
-  const parser = new ElementParser(encoding, collector.parserOptions);
-  parser.push(bytes);
-  parser.end();
-  drain(parser, collector);
-  return collector.result(encoding.littleEndian);
+  return parsedAttributesOf(bytes, elementEncoding(options.transferSyntaxUid), tags, options);
 }
 
 describe('attributes read without the ElementParser vs with it', () => {
