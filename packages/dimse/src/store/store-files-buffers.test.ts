@@ -6,7 +6,8 @@ import { requestAssociation } from '@dicomnet/pdu';
 import { tempDir } from '@dicomnet/test-utils';
 import { createDcmjsCodec, createElementCodec, writePart10File } from '@dicomnet/data';
 import { attachClient } from '../client/attach-client.js';
-import { createServer } from '../server/dimse-server.js';
+import type { DimseClient } from '../client/dimse-client.js';
+import { createServer, type DimseServer } from '../server/dimse-server.js';
 import type { InstanceFile } from './instance-file.js';
 import { openInstanceFiles, storeFiles } from './store-files.js';
 
@@ -97,6 +98,25 @@ function slowClientLink(holdMs: number): {
   return { client, server, overwritten: () => overwritten };
 }
 
+/** Our client on `link`'s client end, `server` on its other end, asking for `window` in flight. */
+async function clientOver(
+  link: ReturnType<typeof slowClientLink>,
+  server: DimseServer,
+  window: number,
+): Promise<DimseClient> {
+  server.handle(link.server);
+  const association = await requestAssociation({
+    callingAeTitle: 'SCU',
+    calledAeTitle: 'SCP',
+    contexts: [{ abstractSyntax: SECONDARY_CAPTURE, transferSyntaxes: [EXPLICIT] }],
+    ...(window > 1 && {
+      asynchronousOperationsWindow: { maxOperationsInvoked: window, maxOperationsPerformed: 1 },
+    }),
+    transport: () => Promise.resolve(link.client),
+  });
+  return attachClient(association, {}, createElementCodec(), {});
+}
+
 describe('storeFiles with reused read buffers', () => {
   it.each([1, 8])(
     'reuses a buffer only once the transport is done with the request that used it (window %i)',
@@ -129,17 +149,7 @@ describe('storeFiles with reused read buffers', () => {
       });
       cleanups.push(() => server.close());
       const link = slowClientLink(25);
-      server.handle(link.server);
-      const association = await requestAssociation({
-        callingAeTitle: 'SCU',
-        calledAeTitle: 'SCP',
-        contexts: [{ abstractSyntax: SECONDARY_CAPTURE, transferSyntaxes: [EXPLICIT] }],
-        ...(window > 1 && {
-          asynchronousOperationsWindow: { maxOperationsInvoked: window, maxOperationsPerformed: 1 },
-        }),
-        transport: () => Promise.resolve(link.client),
-      });
-      const client = attachClient(association, {}, createElementCodec(), {});
+      const client = await clientOver(link, server, window);
       expect(client.negotiated.asynchronousOperationsWindow.maxOperationsInvoked).toBe(window);
       const statuses: number[] = [];
       for await (const outcome of storeFiles(client, files)) {
@@ -178,14 +188,7 @@ describe('storeFiles with reused read buffers', () => {
     });
     cleanups.push(() => server.close());
     const link = slowClientLink(5);
-    server.handle(link.server);
-    const association = await requestAssociation({
-      callingAeTitle: 'SCU',
-      calledAeTitle: 'SCP',
-      contexts: [{ abstractSyntax: SECONDARY_CAPTURE, transferSyntaxes: [EXPLICIT] }],
-      transport: () => Promise.resolve(link.client),
-    });
-    const client = attachClient(association, {}, createElementCodec(), {});
+    const client = await clientOver(link, server, 1);
     const outcomes: string[] = [];
     for await (const outcome of storeFiles(client, files)) {
       outcomes.push(
