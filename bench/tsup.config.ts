@@ -2,7 +2,7 @@ import { defineConfig } from 'tsup';
 
 // The runner, and the child processes it forks: the loopback benchmark's receiver, the DIMSE
 // benchmarks' dicomnet SCP, the dcmjs 50 MB case, and the inventory benchmark's serving SCP and
-// C-ECHO client.
+// C-ECHO client, and the ingest benchmark's floor receiver.
 export default defineConfig({
   entry: {
     run: 'src/run.ts',
@@ -11,6 +11,7 @@ export default defineConfig({
     'dcmjs-large': 'src/dcmjs/large-child.ts',
     'inventory-serve': 'src/inventory/inventory-serve-process.ts',
     'inventory-echo': 'src/inventory/inventory-echo-process.ts',
+    'floor-receiver': 'src/repository/floor-receiver-process.ts',
   },
   format: ['esm'],
   sourcemap: true,

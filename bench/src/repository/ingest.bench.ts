@@ -6,7 +6,8 @@
  * file and folder fsynced before the success status) and with `--no-fsync`. Every receiver writes
  * to the same disk (a temporary folder). The time is storescu's wall time as a whole process; the
  * ratios are taken in the same run (storescp's or Orthanc's time ÷ serve's: above 1 is faster);
- * peak RSS is the receiver's VmHWM.
+ * peak RSS is the receiver's VmHWM. For small instances a last line, the floor, is the least a Node
+ * process does to receive them into files (floor-receiver-process.ts): what Node itself costs.
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -21,13 +22,21 @@ import { MEGABYTE, median, MIB, now, secondsSince } from '../measure.js';
 
 /** The CLI's built entry point: bench/dist/run.js → packages/cli/dist/bin.js. */
 const BIN = fileURLToPath(new URL('../../packages/cli/dist/bin.js', import.meta.url));
+/** The floor receiver beside this file once built: bench/dist/floor-receiver.js. */
+const FLOOR = fileURLToPath(new URL('floor-receiver.js', import.meta.url));
 
-type ReceiverKind = 'storescp' | 'Orthanc' | 'serve --storage' | 'serve --storage --no-fsync';
+type ReceiverKind =
+  | 'storescp'
+  | 'Orthanc'
+  | 'serve --storage'
+  | 'serve --storage --no-fsync'
+  | 'Node floor, no checks';
 const RECEIVERS: readonly ReceiverKind[] = [
   'storescp',
   'Orthanc',
   'serve --storage',
   'serve --storage --no-fsync',
+  'Node floor, no checks',
 ];
 
 /** A running receiver: where storescu sends, and how to stop it. */
@@ -51,24 +60,29 @@ async function peakRssOf(pid: number | undefined): Promise<number> {
 }
 
 /** Starts `dicomnet serve --storage <root>` and waits until it answers C-ECHO. */
-async function startServe(root: string, fsync: boolean): Promise<Receiver> {
+function startServe(root: string, fsync: boolean): Promise<Receiver> {
+  return startNode((port) => [
+    BIN,
+    'serve',
+    '--storage',
+    root,
+    '--port',
+    String(port),
+    // echoscu's default called AE title, which waitForEcho uses.
+    '--aet',
+    'ANY-SCP',
+    '--json',
+    ...(fsync ? [] : ['--no-fsync']),
+  ]);
+}
+
+/** Starts a Node receiver with the arguments made for its port; waits until it answers C-ECHO. */
+async function startNode(argsFor: (port: number) => string[]): Promise<Receiver> {
   const port = await freePort();
   const child = spawn(
     process.execPath,
-    [
-      BIN,
-      'serve',
-      '--storage',
-      root,
-      '--port',
-      String(port),
-      // echoscu's default called AE title, which waitForEcho uses.
-      '--aet',
-      'ANY-SCP',
-      '--json',
-      ...(fsync ? [] : ['--no-fsync']),
-    ],
-    // One log line per C-STORE: read and dropped, as a terminal or a log file would take them.
+    argsFor(port),
+    // serve logs one line per C-STORE: read and dropped, as a terminal or a log file would take them.
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   child.stdout.resume();
@@ -85,7 +99,7 @@ async function startServe(root: string, fsync: boolean): Promise<Receiver> {
     await waitForEcho(port, 15_000, () => running);
   } catch (error) {
     child.kill('SIGKILL');
-    throw new Error(`dicomnet serve did not come up: ${stderr}`, { cause: error });
+    throw new Error(`${argsFor(port)[0]} did not come up: ${stderr}`, { cause: error });
   }
   return {
     port,
@@ -125,6 +139,8 @@ async function startReceiver(kind: ReceiverKind, dir: string): Promise<Receiver>
       return startServe(dir, true);
     case 'serve --storage --no-fsync':
       return startServe(dir, false);
+    case 'Node floor, no checks':
+      return startNode((port) => [FLOOR, String(port), dir]);
   }
 }
 
@@ -179,6 +195,7 @@ async function run(options: BenchmarkOptions): Promise<BenchmarkResult> {
     for (const { size, source, files, bytes } of sizes) {
       const figures = new Map<ReceiverKind, { seconds: number; peakRssBytes: number }>();
       for (const kind of RECEIVERS) {
+        if (kind === 'Node floor, no checks' && files === 1) continue; // a floor for small ones
         const runs = [];
         for (let round = 0; round < rounds; round++)
           runs.push(await timeIngest(kind, source, work));
@@ -220,6 +237,7 @@ async function run(options: BenchmarkOptions): Promise<BenchmarkResult> {
         `median of ${rounds} storescu run(s) per line, each into a fresh receiver and folder`,
         '× storescp / × Orthanc: their time ÷ this line’s, in the same run (above 1: faster)',
         'storescp never fsyncs; serve --storage fsyncs each file and folder before Success',
+        'Node floor: a Node receiver that checks nothing and writes each file (temporary name, rename, no fsync): what Node itself costs',
       ],
       seconds: secondsSince(started),
     };
