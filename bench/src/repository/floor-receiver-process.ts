@@ -1,18 +1,21 @@
 /**
- * Entry point of the floor receiver (dist/floor-receiver.js PORT DIR): the least a Node process
+ * Entry point of the floor receiver (dist/floor-receiver.js PORT DIR [sync]): the least a Node process
  * does to receive C-STOREs into files, as a reference line for `repository-ingest`, the way the
  * pdu benchmarks compare with a plain socket. It checks nothing a peer sends and is no product
  * code: it accepts every presentation context with the first transfer syntax proposed, answers
  * C-ECHO, writes each instance as a Part 10 file under a temporary name and renames it (atomic,
- * as ours, never synced, as storescp), answers Success, and releases. Written for speed only:
+ * as ours; never synced, as storescp; with `sync`, one `fdatasync` of the file before the rename,
+ * the one flush per instance that any durable receiver pays, as Orthanc does), answers Success,
+ * and releases. Written for speed only:
  * one parse per PDU, no copies but the command set's, one `writev` per file.
  */
-import { closeSync, mkdirSync, openSync, renameSync, writevSync } from 'node:fs';
+import { closeSync, fdatasyncSync, mkdirSync, openSync, renameSync, writevSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { Socket } from 'node:net';
 import path from 'node:path';
 
-const [portText, dirArgument] = process.argv.slice(2);
+const [portText, dirArgument, syncArgument] = process.argv.slice(2);
+const sync = syncArgument === 'sync';
 if (portText === undefined || dirArgument === undefined) throw new Error('usage: PORT DIR');
 const dir = dirArgument;
 mkdirSync(dir, { recursive: true });
@@ -179,6 +182,7 @@ function serve(socket: Socket): void {
     const temporary = `${file}.${++fileCount}.part`;
     const fd = openSync(temporary, 'wx');
     writevSync(fd, [fileHeader(done.sopClass, done.sopInstance, syntax), ...data]);
+    if (sync) fdatasyncSync(fd);
     closeSync(fd);
     renameSync(temporary, file);
     data = [];

@@ -6,8 +6,9 @@
  * file and folder fsynced before the success status) and with `--no-fsync`. Every receiver writes
  * to the same disk (a temporary folder). The time is storescu's wall time as a whole process; the
  * ratios are taken in the same run (storescp's or Orthanc's time ÷ serve's: above 1 is faster);
- * peak RSS is the receiver's VmHWM. For small instances a last line, the floor, is the least a Node
- * process does to receive them into files (floor-receiver-process.ts): what Node itself costs.
+ * peak RSS is the receiver's VmHWM. For small instances two last lines, the floors, are the least a
+ * Node process does to receive them into files (floor-receiver-process.ts), without a sync and
+ * with one per instance: what Node and the disk cost before any of our code.
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -30,13 +31,15 @@ type ReceiverKind =
   | 'Orthanc'
   | 'serve --storage'
   | 'serve --storage --no-fsync'
-  | 'Node floor, no checks';
+  | 'Node floor, no checks'
+  | 'Node floor, fdatasync each';
 const RECEIVERS: readonly ReceiverKind[] = [
   'storescp',
   'Orthanc',
   'serve --storage',
   'serve --storage --no-fsync',
   'Node floor, no checks',
+  'Node floor, fdatasync each',
 ];
 
 /** A running receiver: where storescu sends, and how to stop it. */
@@ -141,6 +144,8 @@ async function startReceiver(kind: ReceiverKind, dir: string): Promise<Receiver>
       return startServe(dir, false);
     case 'Node floor, no checks':
       return startNode((port) => [FLOOR, String(port), dir]);
+    case 'Node floor, fdatasync each':
+      return startNode((port) => [FLOOR, String(port), dir, 'sync']);
   }
 }
 
@@ -195,7 +200,7 @@ async function run(options: BenchmarkOptions): Promise<BenchmarkResult> {
     for (const { size, source, files, bytes } of sizes) {
       const figures = new Map<ReceiverKind, { seconds: number; peakRssBytes: number }>();
       for (const kind of RECEIVERS) {
-        if (kind === 'Node floor, no checks' && files === 1) continue; // a floor for small ones
+        if (kind.startsWith('Node floor') && files === 1) continue; // floors for small ones
         const runs = [];
         for (let round = 0; round < rounds; round++)
           runs.push(await timeIngest(kind, source, work));
@@ -237,7 +242,7 @@ async function run(options: BenchmarkOptions): Promise<BenchmarkResult> {
         `median of ${rounds} storescu run(s) per line, each into a fresh receiver and folder`,
         '× storescp / × Orthanc: their time ÷ this line’s, in the same run (above 1: faster)',
         'storescp never fsyncs; serve --storage fsyncs each file and folder before Success',
-        'Node floor: a Node receiver that checks nothing and writes each file (temporary name, rename, no fsync): what Node itself costs',
+        'Node floor: a Node receiver that checks nothing and writes each file (temporary name, rename, no fsync): what Node itself costs; "fdatasync each": the same with one fdatasync per file, the least a durable receiver pays',
       ],
       seconds: secondsSince(started),
     };
