@@ -70,27 +70,32 @@ const associationError = channel(DIAGNOSTICS_CHANNELS.associationError);
 const acceptorError = channel(DIAGNOSTICS_CHANNELS.acceptorError);
 const debug = debuglog('dicomnet');
 
-export function publishPduReceived(message: PduTrafficMessage): void {
-  if (pduReceived.hasSubscribers) pduReceived.publish(message);
+// The per-PDU publishers take their fields, not a message: the message object is built only
+// when someone listens (a C-ECHO round trip passes here six times on each side).
+
+export function publishPduReceived(associationId: string, type: number, length: number): void {
+  if (pduReceived.hasSubscribers) pduReceived.publish({ associationId, type, length });
 }
 
-export function publishPduSent(message: PduTrafficMessage): void {
-  if (pduSent.hasSubscribers) pduSent.publish(message);
+export function publishPduSent(associationId: string, type: number, length: number): void {
+  if (pduSent.hasSubscribers) pduSent.publish({ associationId, type, length });
 }
 
-export function publishStateChanged(message: StateChangedMessage): void {
+export function publishStateChanged(
+  associationId: string,
+  role: AssociationRole,
+  from: State,
+  event: Event,
+  action: Action,
+  to: State,
+): void {
   if (debug.enabled) {
-    debug(
-      '%s %s: %s + %s -> %s -> %s',
-      message.role,
-      message.associationId,
-      message.from,
-      message.event,
-      message.action,
-      message.to,
-    );
+    debug('%s %s: %s + %s -> %s -> %s', role, associationId, from, event, action, to);
   }
-  if (stateChanged.hasSubscribers) stateChanged.publish(message);
+  if (stateChanged.hasSubscribers) {
+    const message: StateChangedMessage = { associationId, role, from, event, action, to };
+    stateChanged.publish(message);
+  }
 }
 
 export function publishAssociationEnded(message: AssociationEndedMessage): void {

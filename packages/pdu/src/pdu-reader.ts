@@ -104,12 +104,13 @@ export class PduReader {
     this.#buffered += chunk.byteLength;
     while (this.#buffered > 0) {
       // The type is checked from its first byte on: a non-DICOM peer fails at once.
-      const type = this.#peek(1)[0] ?? 0; // #buffered > 0: the byte exists
+      const type = this.#byteAt(0);
       if (!isPduType(type)) this.#fail(new UnknownPduTypeError(type));
       if (this.#buffered < PDU_HEADER_LENGTH) break;
-      const header = this.#peek(PDU_HEADER_LENGTH);
-      const view = new DataView(header.buffer, header.byteOffset, header.byteLength);
-      const bodyLength = view.getUint32(2, false);
+      // PDU-length, big-endian (PS3.8 9.3.1), read in place: no view made per PDU.
+      const bodyLength =
+        this.#byteAt(2) * 0x1000000 +
+        ((this.#byteAt(3) << 16) | (this.#byteAt(4) << 8) | this.#byteAt(5));
       this.#checkLength(type, bodyLength);
       if (this.#buffered < PDU_HEADER_LENGTH + bodyLength) break;
       this.#skip(PDU_HEADER_LENGTH);
@@ -148,13 +149,15 @@ export class PduReader {
     throw error;
   }
 
-  /** The next `length` bytes without consuming them; a view when they lie in one chunk. */
-  #peek(length: number): Uint8Array {
-    const first = this.#chunks[this.#head];
-    if (first !== undefined && first.byteLength - this.#headOffset >= length) {
-      return first.subarray(this.#headOffset, this.#headOffset + length);
+  /** The unread byte at `index` (callers check that #buffered holds it), wherever it lies. */
+  #byteAt(index: number): number {
+    let at = this.#headOffset + index;
+    for (let chunkIndex = this.#head; chunkIndex < this.#chunks.length; chunkIndex++) {
+      const chunk = this.#chunks[chunkIndex] as Uint8Array; // the index is inside the array
+      if (at < chunk.byteLength) return chunk[at] as number; // at is inside the chunk
+      at -= chunk.byteLength;
     }
-    return this.#copy(length, false);
+    return 0; // cannot happen: callers check #buffered first
   }
 
   /** Consumes and returns the next `length` bytes; a view when they lie in one chunk. */
@@ -165,7 +168,7 @@ export class PduReader {
       this.#skip(length);
       return view;
     }
-    return this.#copy(length, true);
+    return this.#copy(length);
   }
 
   #skip(length: number): void {
@@ -185,8 +188,8 @@ export class PduReader {
     }
   }
 
-  /** Copies the next `length` bytes (spanning chunks) into a new array, consuming them if asked. */
-  #copy(length: number, consume: boolean): Uint8Array {
+  /** Consumes the next `length` bytes (spanning chunks), copied into a new array. */
+  #copy(length: number): Uint8Array {
     const out = new Uint8Array(length);
     let written = 0;
     let index = this.#head;
@@ -200,7 +203,7 @@ export class PduReader {
       index += 1;
       offset = 0;
     }
-    if (consume) this.#skip(length);
+    this.#skip(length);
     return out;
   }
 

@@ -365,14 +365,7 @@ export class Association {
       this.#contain('state-machine', error);
       return undefined;
     }
-    publishStateChanged({
-      associationId: this.id,
-      role: this.role,
-      from,
-      event,
-      action,
-      to: this.#state,
-    });
+    publishStateChanged(this.id, this.role, from, event, action, this.#state);
     return result;
   }
 
@@ -661,7 +654,7 @@ export class Association {
       throw new AssociationInternalError('encode', error);
     }
     socket.write(bytes);
-    publishPduSent({ associationId: this.id, type: bytes[0] ?? 0, length: bytes.length - 6 });
+    publishPduSent(this.id, bytes[0] ?? 0, bytes.length - 6);
   }
 
   /** Marks the association as over for the user, once; later calls keep the first outcome. */

@@ -108,6 +108,12 @@ export class InboundPdus {
     // A chunk is read a slice at a time, each drained and checked against the pending limits
     // before the next: one huge chunk of tiny PDUs never turns into a huge list at once.
     try {
+      if (chunk.byteLength <= READ_SLICE) {
+        // The usual chunk, taken whole: a view of it would cost an object per read.
+        this.#decode(chunk);
+        this.#drain();
+        return;
+      }
       for (let offset = 0; offset < chunk.byteLength && !this.#broken; offset += READ_SLICE) {
         this.#decode(chunk.subarray(offset, offset + READ_SLICE));
         this.#drain();
@@ -121,11 +127,7 @@ export class InboundPdus {
   #decode(chunk: Uint8Array): void {
     try {
       for (const raw of this.#reader.push(chunk)) {
-        publishPduReceived({
-          associationId: this.#options.associationId,
-          type: raw.type,
-          length: raw.body.byteLength,
-        });
+        publishPduReceived(this.#options.associationId, raw.type, raw.body.byteLength);
         this.#queue.push(raw);
         this.#pendingBytes += pendingCost(raw);
       }

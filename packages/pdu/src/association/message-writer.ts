@@ -174,11 +174,7 @@ export class MessageWriter {
     }
     this.#corked += size;
     for (const pdu of pdus) {
-      publishPduSent({
-        associationId: this.#options.associationId,
-        type: 0x04,
-        length: pdu.pduLength,
-      });
+      publishPduSent(this.#options.associationId, 0x04, pdu.pduLength);
     }
     if (this.#corked >= BATCH_BYTES) this.#uncork();
   }
@@ -324,7 +320,7 @@ export class MessageWriter {
     socket.write(header, last < 0 ? onWritten : undefined);
     for (let index = 0; index < last; index++) socket.write(pieces[index]);
     if (last >= 0) socket.write(pieces[last], onWritten);
-    publishPduSent({ associationId: this.#options.associationId, type: 0x04, length: pduLength });
+    publishPduSent(this.#options.associationId, 0x04, pduLength);
     return PDU_HEADER_LENGTH + pduLength;
   }
 }
