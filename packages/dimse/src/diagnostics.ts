@@ -36,6 +36,19 @@ const received = channel(DIMSE_DIAGNOSTICS_CHANNELS.messageReceived);
 const errors = channel(DIMSE_DIAGNOSTICS_CHANNELS.error);
 const debug = debuglog('dicomnet');
 
+/**
+ * Whether an event of a sent (received) message would go anywhere: callers on the per-message
+ * path build the event only then.
+ */
+export function watchesSent(): boolean {
+  return debug.enabled || sent.hasSubscribers;
+}
+
+/** See {@link watchesSent}. */
+export function watchesReceived(): boolean {
+  return debug.enabled || received.hasSubscribers;
+}
+
 export function publishMessageSent(event: DimseMessageEvent): void {
   if (debug.enabled) debug('%s sent %s #%d', event.associationId, event.kind, event.messageId);
   if (sent.hasSubscribers) sent.publish(event);

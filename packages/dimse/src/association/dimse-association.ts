@@ -2,7 +2,12 @@ import type { Association, NegotiatedAssociation, NegotiatedContext } from '@dic
 import { DicomnetError, InvalidStateError } from '@dicomnet/pdu';
 import type { DimseRequest } from '../command/index.js';
 import { COMMAND_DATA_SET_ABSENT, decodeCommandSet } from '../command/index.js';
-import { commandEvent, publishDimseError, publishMessageReceived } from '../diagnostics.js';
+import {
+  commandEvent,
+  publishDimseError,
+  publishMessageReceived,
+  watchesReceived,
+} from '../diagnostics.js';
 import { DimseProtocolError } from '../errors.js';
 import type { DataSink } from '../message/data-sink.js';
 import type { AssemblerRetained } from '../message/message-assembler.js';
@@ -169,7 +174,9 @@ export class DimseAssociation {
 
   #onCommand(contextId: number, bytes: Uint8Array): DataSink | undefined {
     const set = decodeCommandSet(bytes); // a CommandSetError here aborts: we cannot even answer
-    publishMessageReceived(commandEvent(this.#association.id, contextId, set));
+    if (watchesReceived()) {
+      publishMessageReceived(commandEvent(this.#association.id, contextId, set));
+    }
     const context = this.#contexts.get(contextId);
     if (context === undefined || context.result !== 0) {
       throw new DimseProtocolError(

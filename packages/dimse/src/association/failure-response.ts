@@ -1,10 +1,5 @@
 import type { CommandSet, DimseRequest, DimseResponse } from '../command/index.js';
-import {
-  COMMAND_DATA_SET_ABSENT,
-  CommandField,
-  encodeCommandSet,
-  toCommandSet,
-} from '../command/index.js';
+import { COMMAND_DATA_SET_ABSENT, CommandField, encodeMessageCommand } from '../command/index.js';
 import { namesTypeId } from './type-id-rule.js';
 
 // The responses the DIMSE layer itself composes: a handler's answer made encodable, and the
@@ -18,7 +13,7 @@ export function encodeResponse(message: DimseResponse, request: DimseRequest): U
   const comment = (message as { errorComment?: unknown }).errorComment; // every response may carry one
   if (typeof comment === 'string') message = { ...message, errorComment: printable(comment) };
   try {
-    return encodeCommandSet(toCommandSet(message, { request }));
+    return encodeMessageCommand(message, { request });
   } catch (error) {
     const {
       errorComment: _comment,
@@ -33,7 +28,7 @@ export function encodeResponse(message: DimseResponse, request: DimseRequest): U
       attributeIdentifierList?: readonly number[];
     }; // every response type may carry these companions
     if (bare === message) throw error;
-    return encodeCommandSet(toCommandSet(bare as DimseResponse, { request }));
+    return encodeMessageCommand(bare as DimseResponse, { request });
   }
 }
 

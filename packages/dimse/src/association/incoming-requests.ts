@@ -2,7 +2,7 @@ import { DataSetDecodeError } from '@dicomnet/data';
 import type { Association, NegotiatedContext } from '@dicomnet/pdu';
 import type { CCancelRq, CommandSet, DimseRequest, DimseResponse } from '../command/index.js';
 import { CommandField, encodeCommandSet, parseCommand } from '../command/index.js';
-import { commandEvent, publishMessageSent } from '../diagnostics.js';
+import { commandEvent, publishMessageSent, watchesSent } from '../diagnostics.js';
 import { MessageTooLargeError, OperationsWindowExceededError } from '../errors.js';
 import type { DataSink } from '../message/data-sink.js';
 import { DiscardSink, MemorySink } from '../message/data-sink.js';
@@ -10,6 +10,7 @@ import { FragmentChannel } from '../message/fragment-channel.js';
 import { VERIFICATION_SOP_CLASS } from '../services/verification.js';
 import type { DistributiveOmit } from './distributive-omit.js';
 import { encodeResponse, failureResponse, messageOf } from './failure-response.js';
+import { MessageIdSet } from './message-ids.js';
 
 /** A request the peer sent us, as handed to the layer that answers it. */
 export interface IncomingRequest {
@@ -101,7 +102,7 @@ export class IncomingRequests {
   readonly #dispatch: RequestDispatcher;
   readonly #limits: IncomingLimits;
   /** Message IDs of the peer's requests we are performing (for 0x0210 Duplicate invocation). */
-  readonly #performing = new Set<number>();
+  readonly #performing = new MessageIdSet();
   /** Answers still being worked on or sent, refusals included. */
   readonly #answering = new Set<Promise<void>>();
   /** Cancellable operations being performed, by Message ID. */
@@ -342,13 +343,15 @@ export class IncomingRequests {
     } catch (error) {
       throw new InvalidResponseError(messageOf(error), { cause: error });
     }
-    publishMessageSent({
-      associationId: association.id,
-      kind: message.kind,
-      messageId: message.messageIdBeingRespondedTo,
-      presentationContextId: request.context.id,
-      status: message.status,
-    });
+    if (watchesSent()) {
+      publishMessageSent({
+        associationId: association.id,
+        kind: message.kind,
+        messageId: message.messageIdBeingRespondedTo,
+        presentationContextId: request.context.id,
+        status: message.status,
+      });
+    }
     const final = !isPending(message.status);
     if (final) answer.sending();
     return association

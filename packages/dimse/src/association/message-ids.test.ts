@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MessageIds, Window } from './message-ids.js';
+import { MessageIdSet, MessageIds, Window } from './message-ids.js';
 
 describe('MessageIds', () => {
   it('hands out 1, 2, 3… and counts what is outstanding', () => {
@@ -46,6 +46,35 @@ describe('MessageIds', () => {
     expect(() => ids.take()).toThrow(RangeError);
     ids.release(40_000);
     expect(ids.take()).toBe(40_000);
+  });
+});
+
+describe('MessageIdSet', () => {
+  it('holds any US, 0 and 65535 included, and counts its members', () => {
+    const set = new MessageIdSet();
+    for (const id of [0, 31, 32, 0xffff]) set.add(id);
+    set.add(31); // twice: one member
+    expect([0, 31, 32, 0xffff].map((id) => set.has(id))).toEqual([true, true, true, true]);
+    expect([1, 30, 33, 0xfffe].some((id) => set.has(id))).toBe(false);
+    expect(set.size).toBe(4);
+    set.delete(31);
+    set.delete(31);
+    set.delete(7); // never added
+    expect(set.has(31)).toBe(false);
+    expect(set.size).toBe(3);
+  });
+
+  it('has nothing that is not a US, and ignores adding or deleting it', () => {
+    const set = new MessageIdSet();
+    for (const id of [-1, 0x10000, 1.5, Number.NaN, Infinity]) {
+      set.add(id);
+      expect(set.has(id)).toBe(false);
+      set.delete(id);
+    }
+    set.add(1);
+    set.delete(0x10001); // would share a bit with 1 if unchecked
+    expect(set.has(1)).toBe(true);
+    expect(set.size).toBe(1);
   });
 });
 

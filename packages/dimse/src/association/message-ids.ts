@@ -5,7 +5,7 @@
  */
 export class MessageIds {
   #next = 1;
-  readonly #inUse = new Set<number>();
+  readonly #inUse = new MessageIdSet();
 
   /** The next free ID. Throws if all 65535 are outstanding (the window prevents that). */
   take(): number {
@@ -27,6 +27,48 @@ export class MessageIds {
   get outstanding(): number {
     return this.#inUse.size;
   }
+}
+
+/**
+ * A set of Message IDs (a US: 0…65535, PS3.7 Table E.1-1), one bit each: a `Set`'s add and
+ * delete cost more than the rest of a C-ECHO's bookkeeping. Anything else is never a member.
+ */
+export class MessageIdSet {
+  readonly #bits = new Uint32Array(0x10000 / 32);
+  #size = 0;
+
+  get size(): number {
+    return this.#size;
+  }
+
+  has(id: number): boolean {
+    return isUs(id) && ((this.#bits[id >>> 5] as number) & (1 << (id & 31))) !== 0; // word < 2048
+  }
+
+  /** Adds a US; anything else is ignored (it cannot be a Message ID). */
+  add(id: number): void {
+    if (!isUs(id)) return;
+    const word = id >>> 5;
+    const bits = this.#bits[word] as number; // word < 2048: inside the array
+    const bit = 1 << (id & 31);
+    if ((bits & bit) !== 0) return;
+    this.#bits[word] = bits | bit;
+    this.#size++;
+  }
+
+  delete(id: number): void {
+    if (!isUs(id)) return;
+    const word = id >>> 5;
+    const bits = this.#bits[word] as number; // word < 2048: inside the array
+    const bit = 1 << (id & 31);
+    if ((bits & bit) === 0) return;
+    this.#bits[word] = bits & ~bit;
+    this.#size--;
+  }
+}
+
+function isUs(id: number): boolean {
+  return Number.isInteger(id) && id >= 0 && id <= 0xffff;
 }
 
 /** Limits how many requests are outstanding at once (the asynchronous operations window). */

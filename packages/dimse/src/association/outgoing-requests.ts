@@ -1,8 +1,13 @@
 import type { Association, DataSource, NegotiatedContext, WrittenCallback } from '@dicomnet/pdu';
 import { statusCategory } from '@dicomnet/status-codes';
 import type { CommandSet, DimseRequest, DimseResponse } from '../command/index.js';
-import { encodeCommandSet, parseCommand, toCommandSet } from '../command/index.js';
-import { publishMessageSent } from '../diagnostics.js';
+import {
+  encodeCommandSet,
+  encodeMessageCommand,
+  parseCommand,
+  toCommandSet,
+} from '../command/index.js';
+import { publishMessageSent, watchesSent } from '../diagnostics.js';
 import {
   DimseProtocolError,
   DimseTimeoutError,
@@ -66,20 +71,58 @@ export interface OutgoingLimits {
   readonly maxStreamedBytes: number;
 }
 
-interface Pending {
-  readonly operation: string;
+/** The response kind of each request kind (PS3.7 §9.3, §10.3), not made anew per request. */
+const RESPONSE_KIND: { readonly [K in DimseRequest['kind']]: DimseResponse['kind'] } = {
+  'C-ECHO-RQ': 'C-ECHO-RSP',
+  'C-STORE-RQ': 'C-STORE-RSP',
+  'C-FIND-RQ': 'C-FIND-RSP',
+  'C-GET-RQ': 'C-GET-RSP',
+  'C-MOVE-RQ': 'C-MOVE-RSP',
+  'N-EVENT-REPORT-RQ': 'N-EVENT-REPORT-RSP',
+  'N-GET-RQ': 'N-GET-RSP',
+  'N-SET-RQ': 'N-SET-RSP',
+  'N-ACTION-RQ': 'N-ACTION-RSP',
+  'N-CREATE-RQ': 'N-CREATE-RSP',
+  'N-DELETE-RQ': 'N-DELETE-RSP',
+};
+
+/**
+ * A request of ours from its sending to its final response. One object holds all of it (its
+ * promise's settle functions, its listeners, its timeout), so sending a request makes no
+ * closures but its promise's executor, and no second record when the caller gives up.
+ */
+class Pending {
   /** The caller gave up; only the Message ID waits for its answer. */
-  readonly late: boolean;
-  readonly settle: (result: ReceivedResponse | Error) => void;
-  readonly onPending: ((response: ReceivedResponse) => void | Promise<void>) | undefined;
+  late = false;
+  /** The caller has its outcome (then `late` says whether the Message ID is still kept). */
+  finished = false;
   /**
    * When the DIMSE timeout expires (`performance.now()` milliseconds); `Infinity` while the
    * request is still being sent, and for late entries.
    */
-  deadline: number;
+  deadline = Infinity;
   /** A C-CANCEL-RQ has been sent for it. */
-  cancelled: boolean;
+  cancelled = false;
+  resolve: (response: ReceivedResponse) => void = ignore;
+  reject: (error: Error) => void = ignore;
+  /** Listens on the caller's signal, when there is one. */
+  onAbort: (() => void) | undefined = undefined;
+  /** Listens on the caller's cancel signal, when there is one. */
+  onCancel: (() => void) | undefined = undefined;
+
+  constructor(
+    readonly messageId: number,
+    readonly kind: DimseRequest['kind'],
+    readonly options: InvokeOptions,
+  ) {}
+
+  /** 'C-ECHO' for a C-ECHO-RQ (for errors: not made per request). */
+  get operation(): string {
+    return this.kind.slice(0, -3);
+  }
 }
+
+function ignore(): void {}
 
 /**
  * The requests we send on one association and their responses (PS3.7 §9.3, §10.3): Message IDs,
@@ -186,7 +229,6 @@ export class OutgoingRequests {
     options: InvokeOptions,
   ): Promise<ReceivedResponse> {
     const host = this.#host;
-    const callerSignal = options.signal;
     let messageId: number;
     try {
       messageId = this.#ids.take();
@@ -194,91 +236,96 @@ export class OutgoingRequests {
       this.#window.release();
       return refused(options, error as Error);
     }
-    const operation = request.kind.slice(0, -3); // 'C-ECHO-RQ' → 'C-ECHO'
     let command: Uint8Array;
     try {
       const message = { ...request, messageId } as DimseRequest; // the kind-specific fields are unchanged
-      command = encodeCommandSet(toCommandSet(message));
+      command = encodeMessageCommand(message);
     } catch (error) {
       this.#ids.release(messageId);
       this.#window.release();
       return refused(options, error as Error);
     }
-    // Listeners only for the signals given: a plain request (an echo) makes no closures for them.
-    const cancel = options.cancel;
-    const onCancel =
-      cancel === undefined ? undefined : (): void => this.#cancel(messageId, options.context);
+    const pending = new Pending(messageId, request.kind, options);
     const response = new Promise<ReceivedResponse>((resolve, reject) => {
-      let finished = false;
-      const finish = (result: ReceivedResponse | Error): void => {
-        if (finished) return;
-        finished = true;
-        if (onAbort !== undefined) callerSignal?.removeEventListener('abort', onAbort);
-        if (onCancel !== undefined) cancel?.removeEventListener('abort', onCancel);
-        this.#window.release();
-        if (result instanceof Error && this.#endReason === undefined) {
-          // Given up locally (timeout, caller's signal): keep the Message ID reserved until the
-          // answer comes, so it is never taken for the answer to a newer request.
-          this.#pending.set(messageId, {
-            operation,
-            late: true,
-            settle: () => this.#forget(messageId),
-            onPending: undefined,
-            deadline: Infinity,
-            cancelled: false,
-          });
-        } else {
-          this.#forget(messageId);
-        }
-        host.settled();
-        if (result instanceof Error) reject(result);
-        else resolve(result);
-      };
-      const onAbort =
-        callerSignal === undefined
-          ? undefined
-          : (): void => finish(host.association.error ?? (callerSignal.reason as Error));
-      this.#pending.set(messageId, {
-        operation,
-        late: false,
-        settle: finish,
-        onPending: options.onPending,
-        deadline: Infinity,
-        cancelled: false,
-      });
-      if (onAbort === undefined) return;
-      if (callerSignal?.aborted === true) onAbort();
-      else callerSignal?.addEventListener('abort', onAbort, { once: true });
+      pending.resolve = resolve;
+      pending.reject = reject;
     });
-    const dataSet = options.dataSet;
+    this.#pending.set(messageId, pending);
+    // Listeners only for the signals given: a plain request (an echo) makes no closures for them.
+    const callerSignal = options.signal;
+    if (callerSignal !== undefined) {
+      const onAbort = (): void =>
+        this.#settle(pending, host.association.error ?? (callerSignal.reason as Error));
+      pending.onAbort = onAbort;
+      if (callerSignal.aborted) onAbort();
+      else callerSignal.addEventListener('abort', onAbort, { once: true });
+    }
+    const contextId = options.context.id;
     host.touch();
-    publishMessageSent({
-      associationId: host.association.id,
-      kind: request.kind,
-      messageId,
-      presentationContextId: options.context.id,
-    });
+    if (watchesSent()) {
+      publishMessageSent({
+        associationId: host.association.id,
+        kind: request.kind,
+        messageId,
+        presentationContextId: contextId,
+      });
+    }
     host.association
       .sendMessage({
-        presentationContextId: options.context.id,
+        presentationContextId: contextId,
         command,
-        dataSet,
+        dataSet: options.dataSet,
         onWritten: options.onWritten,
       })
       .then(
-        () => {
-          this.#restartTimeout(this.#pending.get(messageId));
-          // Only now: a C-CANCEL must follow the whole request on the wire.
-          if (onCancel === undefined) return;
-          if (cancel?.aborted === true) onCancel();
-          else cancel?.addEventListener('abort', onCancel, { once: true });
-        },
+        () => this.#sent(pending),
         (error: Error) => {
-          this.#pending.get(messageId)?.settle(error);
+          this.#settle(pending, error);
           host.abandon();
         },
       );
     return response;
+  }
+
+  /** A request has been handed to the transport: its timeout starts, a cancel may follow it. */
+  #sent(pending: Pending): void {
+    this.#restartTimeout(pending);
+    // Only now: a C-CANCEL must follow the whole request on the wire.
+    const cancel = pending.options.cancel;
+    if (cancel === undefined || pending.finished) return;
+    const onCancel = (): void => this.#cancel(pending);
+    pending.onCancel = onCancel;
+    if (cancel.aborted) onCancel();
+    else cancel.addEventListener('abort', onCancel, { once: true });
+  }
+
+  /**
+   * Ends a request with its final response or an error, once. Given up locally (an error while
+   * the association lives on: timeout, caller's signal), it stays in the map as late, keeping
+   * its Message ID reserved until the answer comes, so that the ID is never taken for the
+   * answer to a newer request; settling a late entry forgets it.
+   */
+  #settle(pending: Pending, result: ReceivedResponse | Error): void {
+    if (pending.finished) {
+      if (pending.late && this.#pending.get(pending.messageId) === pending) {
+        this.#forget(pending.messageId);
+      }
+      return;
+    }
+    pending.finished = true;
+    const { signal, cancel } = pending.options;
+    if (pending.onAbort !== undefined) signal?.removeEventListener('abort', pending.onAbort);
+    if (pending.onCancel !== undefined) cancel?.removeEventListener('abort', pending.onCancel);
+    this.#window.release();
+    if (result instanceof Error && this.#endReason === undefined) {
+      pending.late = true;
+      pending.deadline = Infinity;
+    } else {
+      this.#forget(pending.messageId);
+    }
+    this.#host.settled();
+    if (result instanceof Error) pending.reject(result);
+    else pending.resolve(result);
   }
 
   /**
@@ -297,8 +344,8 @@ export class OutgoingRequests {
     }
     // PS3.7 §9.3 / §10.3: each request has exactly one response type, its Command Field with
     // bit 15 set. Any other answer is not an answer; nothing it says can be trusted.
-    if (message.kind !== `${pending.operation}-RSP`) {
-      throw new ResponseMismatchError(`${pending.operation}-RQ`, message.kind, id);
+    if (message.kind !== RESPONSE_KIND[pending.kind]) {
+      throw new ResponseMismatchError(pending.kind, message.kind, id);
     }
     if (!hasDataSet) {
       void this.#deliver(pending, message, undefined); // a promise here holds no input of its own
@@ -308,9 +355,9 @@ export class OutgoingRequests {
       this.#limits.maxReassembledBytes,
       (result) =>
         result instanceof MessageTooLargeError
-          ? pending.settle(result)
+          ? this.#settle(pending, result)
           : this.#deliver(pending, message, result),
-      (error) => pending.settle(error),
+      (error) => this.#settle(pending, error),
       this.#limits.maxStreamedBytes,
     );
   }
@@ -323,15 +370,16 @@ export class OutgoingRequests {
   ): void | Promise<void> {
     const received: ReceivedResponse = { message, dataSet };
     if (statusCategory(message.status) === 'Pending') {
+      if (pending.finished) return; // the caller gave up: only the final answer matters
       this.#restartTimeout(pending);
-      return pending.onPending?.(received);
+      return pending.options.onPending?.(received);
     }
-    pending.settle(received);
+    this.#settle(pending, received);
   }
 
   /** Rejects every request still waiting with `reason`. */
   failAll(reason: Error): void {
-    for (const pending of [...this.#pending.values()]) pending.settle(reason);
+    for (const pending of [...this.#pending.values()]) this.#settle(pending, reason);
   }
 
   /**
@@ -347,9 +395,9 @@ export class OutgoingRequests {
   }
 
   /** Starts a request's DIMSE timeout again: it was sent, or a Pending response came. */
-  #restartTimeout(pending: Pending | undefined): void {
+  #restartTimeout(pending: Pending): void {
     const timeout = this.#limits.dimseTimeout;
-    if (pending === undefined || pending.late || timeout === 0) return;
+    if (pending.finished || timeout === 0) return;
     pending.deadline = performance.now() + timeout;
     if (pending.deadline < this.#timerAt) this.#arm(pending.deadline);
   }
@@ -372,16 +420,18 @@ export class OutgoingRequests {
       else if (pending.deadline < next) next = pending.deadline;
     }
     const timeout = this.#limits.dimseTimeout;
-    for (const pending of expired)
-      pending.settle(new DimseTimeoutError(pending.operation, timeout));
+    for (const pending of expired) {
+      this.#settle(pending, new DimseTimeoutError(pending.operation, timeout));
+    }
     if (next !== Infinity && next < this.#timerAt) this.#arm(next);
   }
 
   /** Sends C-CANCEL-RQ for a request still waiting for its final response (PS3.7 §9.3.2.3). */
-  #cancel(messageId: number, context: NegotiatedContext): void {
-    const pending = this.#pending.get(messageId);
-    if (pending === undefined || pending.late || pending.cancelled) return;
+  #cancel(pending: Pending): void {
+    if (pending.finished || pending.cancelled) return;
     pending.cancelled = true;
+    const { messageId } = pending;
+    const context = pending.options.context;
     const association = this.#host.association;
     publishMessageSent({
       associationId: association.id,

@@ -75,6 +75,48 @@ export function encodeCommandSet(set: CommandSet): Uint8Array {
   return bytes;
 }
 
+/**
+ * {@link encodeCommandSet} for a set as {@link toCommandSet} builds it: only the fields of
+ * `layout` (the elements its message may carry, Command Field and Command Data Set Type
+ * included, in ascending tag order), every value already checked against the message's rules,
+ * no `otherElements`. Gives the same bytes without sorting, checking again or a fresh
+ * `ArrayBuffer` (above 64 bytes V8 allocates one outside its heap, which cost more than the
+ * rest of the encoding): the bytes lie in Node's shared pool, so they are for a send, which
+ * copies them or holds them until written, not for keeping.
+ */
+export function encodeLaidOutCommandSet(
+  set: CommandSet,
+  layout: readonly CommandFieldElement[],
+): Uint8Array {
+  let length = GROUP_LENGTH_ELEMENT_LENGTH;
+  for (const element of layout) {
+    const value = set[element.field];
+    if (value !== undefined) length += ELEMENT_HEADER_LENGTH + paddedLength(value);
+  }
+  const bytes = Buffer.allocUnsafe(length);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, length);
+  writeHeader(view, 0, 0x0000, 4);
+  view.setUint32(ELEMENT_HEADER_LENGTH, length - GROUP_LENGTH_ELEMENT_LENGTH, true);
+  let offset = GROUP_LENGTH_ELEMENT_LENGTH;
+  for (const element of layout) {
+    const value = set[element.field];
+    if (value === undefined) continue;
+    offset = writeValue(bytes, view, offset, element, value);
+    // writeValue leaves a UI pad byte as it found it: zero in a fresh array, not in the pool.
+    if (element.vr === 'UI' && typeof value === 'string' && (value.length & 1) === 1) {
+      bytes[offset - 1] = 0x00;
+    }
+  }
+  return bytes;
+}
+
+/** The value length on the wire of a value checked against its VR (US, AT or text). */
+function paddedLength(value: FieldValue): number {
+  if (typeof value === 'number') return 2;
+  if (typeof value === 'string') return value.length + (value.length & 1);
+  return value.length * 4;
+}
+
 interface Present {
   readonly element: CommandFieldElement;
   readonly value: FieldValue;

@@ -29,6 +29,7 @@ export type {
 } from './command-set.js';
 export { hasDataSet } from './command-set.js';
 export { encodeCommandSet } from './encode-command-set.js';
+export { encodeMessageCommand } from './encode-message.js';
 export { decodeCommandSet } from './decode-command-set.js';
 export type {
   CCancelRq,

@@ -1,3 +1,5 @@
+import { COMMAND_FIELD_ELEMENTS } from './command-dictionary.js';
+import type { CommandFieldElement } from './command-dictionary.js';
 import { CommandField } from './command-field.js';
 import type { MessageFieldName } from './command-set.js';
 import type { DimseKind } from './dimse-message.js';
@@ -17,6 +19,11 @@ export interface MessageSpec {
   readonly fields: Readonly<Partial<Record<MessageFieldName, FieldUsage>>>;
   /** The names of {@link MessageSpec.fields}, listed once (read for every message). */
   readonly fieldNames: readonly MessageFieldName[];
+  /**
+   * The elements of its command set: those of {@link MessageSpec.fields} with Command Field and
+   * Command Data Set Type, in ascending tag order (the order of PS3.7 §6.3.1), for encoding.
+   */
+  readonly layout: readonly CommandFieldElement[];
 }
 
 type Fields = MessageSpec['fields'];
@@ -58,7 +65,13 @@ function spec(
 ): MessageSpec {
   // The keys of a `fields` record are MessageFieldName by its type.
   const fieldNames = Object.keys(fields) as MessageFieldName[];
-  return { kind, commandField, dataSet, fields, fieldNames };
+  const layout = COMMAND_FIELD_ELEMENTS.filter(
+    (element) =>
+      element.field === 'commandField' ||
+      element.field === 'commandDataSetType' ||
+      fields[element.field as MessageFieldName] !== undefined, // the two others are excluded above
+  );
+  return { kind, commandField, dataSet, fields, fieldNames, layout };
 }
 
 /** The message tables of PS3.7 §9.3 (DIMSE-C) and §10.3 (DIMSE-N), by kind. */
