@@ -55,11 +55,13 @@ export interface OutgoingResponses {
 
 /**
  * Answers requests from the peer with one response, or a stream of them; a thrown error (also
- * one thrown by the stream) becomes a failure status.
+ * one thrown by the stream) becomes a failure status. An answer known at once may be returned
+ * as it is (a C-ECHO without handler): it is still sent only after the rest of the input read
+ * with its request has been taken, as an answer through a promise is.
  */
 export type RequestDispatcher = (
   request: IncomingRequest,
-) => Promise<OutgoingResponse | OutgoingResponses>;
+) => OutgoingResponse | OutgoingResponses | Promise<OutgoingResponse | OutgoingResponses>;
 
 /** Streamed responses sent before the event loop gets a turn. */
 const RESPONSES_PER_TURN = 8;
@@ -104,13 +106,17 @@ export class IncomingRequests {
   /** Message IDs of the peer's requests we are performing (for 0x0210 Duplicate invocation). */
   readonly #performing = new MessageIdSet();
   /** Answers still being worked on or sent, refusals included. */
-  readonly #answering = new Set<Promise<void>>();
+  #answering = 0;
   /** Cancellable operations being performed, by Message ID. */
   readonly #cancels = new Map<number, AbortController>();
   /** Input paused until fewer requests are being answered. */
   #waitingForRoom: (() => void)[] = [];
   /** The peer's operations whose final response we have not started to send. */
   #outstanding = 0;
+  /** An operation's final response has started on its way (made once, shared by every Answer). */
+  readonly #leaveWindow = (): void => {
+    this.#outstanding--;
+  };
 
   constructor(host: IncomingHost, dispatch: RequestDispatcher, limits: IncomingLimits) {
     this.#host = host;
@@ -120,7 +126,7 @@ export class IncomingRequests {
 
   /** Answers being worked on or sent. */
   get active(): number {
-    return this.#answering.size;
+    return this.#answering;
   }
 
   /**
@@ -174,22 +180,18 @@ export class IncomingRequests {
       cancel = controller.signal;
     }
     const signal = cancel === undefined ? ended : AbortSignal.any([ended, cancel]);
-    const responded = opened.responded;
     if (message.kind === 'C-STORE-RQ' && hasDataSet) {
       const stream = new FragmentChannel(this.#limits.highWaterMark, this.#limits.maxStreamedBytes);
-      const request = { message, context, signal, cancel, responded, stream, dataSet: undefined };
-      this.#answer(set, request, opened);
+      this.#answer(set, new Incoming(message, context, signal, cancel, opened, stream, undefined));
       return stream;
     }
     if (!hasDataSet) {
       this.#answer(
         set,
-        { message, context, signal, cancel, responded, stream: undefined, dataSet: undefined },
-        opened,
+        new Incoming(message, context, signal, cancel, opened, undefined, undefined),
       );
       return undefined;
     }
-    const base = { message, context, signal, cancel, responded };
     return new MemorySink(
       this.#limits.maxReassembledBytes,
       (result) => {
@@ -201,7 +203,10 @@ export class IncomingRequests {
             opened,
           );
         } else {
-          this.#answer(set, { ...base, stream: undefined, dataSet: result }, opened);
+          this.#answer(
+            set,
+            new Incoming(message, context, signal, cancel, opened, undefined, result),
+          );
         }
       },
       () => {},
@@ -221,23 +226,7 @@ export class IncomingRequests {
       throw new OperationsWindowExceededError(window);
     }
     this.#outstanding++;
-    let settle: (sent: boolean) => void = () => {};
-    const responded = new Promise<boolean>((resolve) => (settle = resolve));
-    let state: 'open' | 'sending' | 'done' = 'open';
-    return {
-      responded,
-      sending: () => {
-        if (state !== 'open') return;
-        state = 'sending';
-        this.#outstanding--;
-      },
-      finished: (sent) => {
-        if (state === 'done') return;
-        if (state === 'open') this.#outstanding--;
-        state = 'done';
-        settle(sent);
-      },
-    };
+    return new Answer(this.#leaveWindow);
   }
 
   /**
@@ -246,14 +235,14 @@ export class IncomingRequests {
    * make us hold every answer it never reads. Undefined when there is room.
    */
   roomToAnswer(): Promise<void> | undefined {
-    if (this.#answering.size <= this.#limits.maxAnswering || this.#host.ended.aborted)
-      return undefined;
+    if (this.#answering <= this.#limits.maxAnswering || this.#host.ended.aborted) return undefined;
     return new Promise<void>((resolve) => this.#waitingForRoom.push(resolve));
   }
 
   /** Lets held input go (there is room, or the association ended). */
   resumeInput(): void {
     const waiting = this.#waitingForRoom;
+    if (waiting.length === 0) return;
     this.#waitingForRoom = [];
     for (const resume of waiting) resume();
   }
@@ -291,44 +280,60 @@ export class IncomingRequests {
     return undefined;
   }
 
-  #answer(set: CommandSet, request: IncomingRequest, answer: Answer): void {
-    const work = (async (): Promise<void> => {
+  #answer(set: CommandSet, request: Incoming): void {
+    const id = request.message.messageId;
+    this.#performing.add(id);
+    this.#answering++;
+    void this.#perform(set, request);
+  }
+
+  /** Works out the answer to `request`, sends it, and ends its bookkeeping. Never rejects. */
+  async #perform(set: CommandSet, request: Incoming): Promise<void> {
+    const answer = request.answer;
+    try {
+      let reply: OutgoingResponse | OutgoingResponses;
       try {
-        let reply: OutgoingResponse | OutgoingResponses;
-        try {
-          reply = await this.#dispatch(request);
-        } finally {
-          request.stream?.discard(); // the handler is done: drop any data set it did not read
-        }
-        if (!('responses' in reply)) return await this.#respond(request, reply, answer);
-        // One at a time: the next Pending response is made only once this one is written.
-        let sent = 0;
-        for await (const response of reply.responses) {
-          await this.#respond(request, response, answer);
-          // A write the kernel takes at once resolves without a turn of the event loop; give
-          // other associations (and this one's input: a C-CANCEL) their turn now and then.
-          if (++sent % RESPONSES_PER_TURN === 0) await new Promise(setImmediate);
-        }
-      } catch (error) {
-        if (error instanceof ResponseSendError) throw error.cause;
-        const status =
-          error instanceof InvalidResponseError ? 0x0110 : failureStatusOf(request.message, error);
+        reply = await this.#dispatch(request);
+      } finally {
+        request.stream?.discard(); // the handler is done: drop any data set it did not read
+      }
+      if (!('responses' in reply)) {
+        await this.#respond(request, reply, answer);
+        return;
+      }
+      // One at a time: the next Pending response is made only once this one is written.
+      let sent = 0;
+      for await (const response of reply.responses) {
+        await this.#respond(request, response, answer);
+        // A write the kernel takes at once resolves without a turn of the event loop; give
+        // other associations (and this one's input: a C-CANCEL) their turn now and then.
+        if (++sent % RESPONSES_PER_TURN === 0) await new Promise(setImmediate);
+      }
+    } catch (error) {
+      if (error instanceof ResponseSendError) return; // the association is being aborted
+      const status =
+        error instanceof InvalidResponseError ? 0x0110 : failureStatusOf(request.message, error);
+      try {
         await this.#sendRaw(
           request.context.id,
           failureResponse(set, status, messageOf(error)),
           answer,
         );
-      } finally {
-        this.#cancels.delete(request.message.messageId);
+      } catch {
+        // Nothing more can be sent for this request: the association is going.
       }
-    })();
-    this.#answerLater(work, answer, request.message.messageId);
+    } finally {
+      const id = request.message.messageId;
+      this.#cancels.delete(id);
+      this.#performing.delete(id);
+      this.#answered(answer);
+    }
   }
 
   /**
-   * Sends one response to `request`; a response that cannot be encoded is answered 0x0110. Not
-   * an async function: the send's own promise is the only one made (one per message matters
-   * here: a C-ECHO's whole answer costs a few microseconds).
+   * Sends one response to `request`; a response that cannot be encoded is answered 0x0110.
+   * Not an async function: the send's own promise is the only one made (one per message
+   * matters here: a C-ECHO's whole answer costs a few microseconds).
    * @throws {@link InvalidResponseError} when the response cannot be encoded.
    */
   #respond(request: IncomingRequest, response: OutgoingResponse, answer: Answer): Promise<void> {
@@ -354,12 +359,13 @@ export class IncomingRequests {
     }
     const final = !isPending(message.status);
     if (final) answer.sending();
+    const dataSet = response.dataSet;
     return association
-      .sendMessage({
-        presentationContextId: request.context.id,
-        command,
-        ...(response.dataSet !== undefined && { dataSet: response.dataSet }),
-      })
+      .sendMessage(
+        dataSet === undefined
+          ? { presentationContextId: request.context.id, command }
+          : { presentationContextId: request.context.id, command, dataSet },
+      )
       .then(
         () => {
           if (final) answer.finished(true);
@@ -371,18 +377,19 @@ export class IncomingRequests {
       );
   }
 
-  /** Tracks an answer until it is sent; `performing` marks the peer's Message ID as in use. */
-  #answerLater(work: Promise<void>, answer: Answer | undefined, performing?: number): void {
-    if (performing !== undefined) this.#performing.add(performing);
-    const done = (): void => {
-      answer?.finished(false); // a no-op once the final response went out
-      this.#answering.delete(tracked);
-      if (performing !== undefined) this.#performing.delete(performing);
-      if (this.#answering.size <= this.#limits.maxAnswering) this.resumeInput();
-      this.#host.settled();
-    };
-    const tracked: Promise<void> = work.then(done, done);
-    this.#answering.add(tracked);
+  /** Tracks a refusal until it is sent. */
+  #answerLater(work: Promise<void>, answer: Answer | undefined): void {
+    this.#answering++;
+    const done = (): void => this.#answered(answer);
+    work.then(done, done);
+  }
+
+  /** An answer is over: sent, or never to be. */
+  #answered(answer: Answer | undefined): void {
+    answer?.finished(false); // a no-op once the final response went out
+    this.#answering--;
+    if (this.#answering <= this.#limits.maxAnswering) this.resumeInput();
+    this.#host.settled();
   }
 
   /** Sends a failure response we made ourselves: the final one of its request. */
@@ -399,12 +406,63 @@ export class IncomingRequests {
 }
 
 /** One request of the peer's on its way to its final response. */
-interface Answer {
-  readonly responded: Promise<boolean>;
+class Answer {
+  #state: 'open' | 'sending' | 'done' = 'open';
+  /** Whether the final response went out, once done. */
+  #sent = false;
+  #responded: Promise<boolean> | undefined;
+  #settle: ((sent: boolean) => void) | undefined;
+  readonly #leaveWindow: () => void;
+
+  constructor(leaveWindow: () => void) {
+    this.#leaveWindow = leaveWindow;
+  }
+
+  /** See {@link IncomingRequest.responded}: made when first asked for (most answers, never). */
+  get responded(): Promise<boolean> {
+    if (this.#responded === undefined) {
+      this.#responded =
+        this.#state === 'done'
+          ? Promise.resolve(this.#sent)
+          : new Promise<boolean>((resolve) => {
+              this.#settle = resolve;
+            });
+    }
+    return this.#responded;
+  }
+
   /** The final response is being sent: the operation no longer counts against the window. */
-  sending(): void;
+  sending(): void {
+    if (this.#state !== 'open') return;
+    this.#state = 'sending';
+    this.#leaveWindow();
+  }
+
   /** The final response went out (`true`), or never will (`false`). Idempotent. */
-  finished(sent: boolean): void;
+  finished(sent: boolean): void {
+    if (this.#state === 'done') return;
+    if (this.#state === 'open') this.#leaveWindow();
+    this.#state = 'done';
+    this.#sent = sent;
+    this.#settle?.(sent);
+  }
+}
+
+/** A request as handed to the dispatcher; `responded` is made only if someone reads it. */
+class Incoming implements IncomingRequest {
+  constructor(
+    readonly message: DimseRequest,
+    readonly context: NegotiatedContext,
+    readonly signal: AbortSignal,
+    readonly cancel: AbortSignal | undefined,
+    readonly answer: Answer,
+    readonly stream: FragmentChannel | undefined,
+    readonly dataSet: Uint8Array | undefined,
+  ) {}
+
+  get responded(): Promise<boolean> {
+    return this.answer.responded;
+  }
 }
 
 /** Pending (0xFF00, 0xFF01) responses are followed by others (PS3.7 C.4.1.1, C.4.2.1, C.4.3.1). */

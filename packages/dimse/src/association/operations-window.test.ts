@@ -1,4 +1,7 @@
+import { createElementCodec } from '@dicomnet/data';
 import { describe, expect, it } from 'vitest';
+import type { IncomingRequest, OutgoingResponse } from './incoming-requests.js';
+import { createDispatcher } from '../services/dispatch.js';
 import {
   echoAnswer,
   gatedEcho,
@@ -29,6 +32,78 @@ describe('the asynchronous operations window (PS3.7 D.3.3.3)', () => {
     expect(ours.error).toMatchObject({ code: 'DICOMNET_DIMSE_WINDOW_EXCEEDED', window: 1 });
     expect(gate.calls.map((call) => call.message.messageId)).toEqual([1]);
     expect(gate.calls[0]?.signal.aborted).toBe(true);
+  });
+
+  it('aborts a peer past its window when the answers are known at once (C-ECHO, no handler)', async () => {
+    // The dispatcher answers Verification without a promise: its answer still waits until
+    // the input read with the request is taken, so the second request is counted first.
+    const unused = (): never => {
+      throw new Error('no handler asks for the peer');
+    };
+    const { ours, peer } = await weAccept({
+      supported: verification,
+      proposed: proposeVerification,
+      dispatch: createDispatcher({}, createElementCodec(), unused),
+    });
+    void peer.send(echoRq(1)); // written in one turn: one chunk for our side
+    void peer.send(echoRq(2));
+    await ours.closed;
+    expect(ours.error).toMatchObject({ code: 'DICOMNET_DIMSE_WINDOW_EXCEEDED', window: 1 });
+  });
+
+  it('answers C-ECHO without handler with Success, one request after the other', async () => {
+    const unused = (): never => {
+      throw new Error('no handler asks for the peer');
+    };
+    const { ours, peer } = await weAccept({
+      supported: verification,
+      proposed: proposeVerification,
+      dispatch: createDispatcher({}, createElementCodec(), unused),
+    });
+    for (let id = 1; id <= 3; id++) {
+      void peer.send(echoRq(id));
+      expect((await peer.next()).fields).toEqual({
+        commandField: 0x8030,
+        commandDataSetType: 0x0101,
+        affectedSopClassUid: VERIFICATION,
+        messageIdBeingRespondedTo: id,
+        status: 0,
+      });
+    }
+    expect(ours.error).toBeUndefined();
+    await ours.release();
+  });
+
+  it('resolves `responded` read only after the answer went out, or after the end', async () => {
+    const requests: IncomingRequest[] = [];
+    const answer = (request: IncomingRequest): OutgoingResponse => {
+      requests.push(request);
+      return {
+        message: { kind: 'C-ECHO-RSP', affectedSopClassUid: VERIFICATION, status: 0 },
+      };
+    };
+    const { ours, peer } = await weAccept({
+      supported: verification,
+      proposed: proposeVerification,
+      dispatch: answer,
+    });
+    void peer.send(echoRq(1));
+    await peer.next();
+    await settle();
+    await expect(requests[0]?.responded).resolves.toBe(true); // first read now, already sent
+    const gate = gatedEcho();
+    const second = await weAccept({
+      supported: verification,
+      proposed: proposeVerification,
+      dispatch: gate.dispatch,
+    });
+    void second.peer.send(echoRq(1));
+    await settle();
+    await second.ours.abort();
+    gate.open(); // the handler finishes after the end: its answer can no longer go out
+    await settle();
+    await expect(gate.calls[0]?.responded).resolves.toBe(false); // first read after the end
+    await ours.release();
   });
 
   it('performs as many operations at once as it granted, and aborts one more', async () => {

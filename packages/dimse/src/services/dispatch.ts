@@ -55,27 +55,37 @@ export function createDispatcher(
   const { stores, moveDestinations } = options;
   // C-ECHO and C-STORE come one per message at high rates: they get functions of their own that
   // build nothing the other services need (no codec closures, no bound handler, no spread).
-  const answerEcho = async (
+  const answerEcho = (
     incoming: IncomingRequest,
     message: CEchoRq,
-  ): Promise<OutgoingResponse> => {
-    // Verification needs no handler: accepting its context is the policy (PS3.4 A.4).
+  ): OutgoingResponse | Promise<OutgoingResponse> => {
+    // Verification needs no handler: accepting its context is the policy (PS3.4 A.4), and the
+    // answer, Success, is known at once (PS3.7 9.1.5.1.4).
     const echo = handlers.echo;
-    const reply = replyOf(
-      echo === undefined
-        ? undefined
-        : await echo.call(handlers, {
-            ...requestContext(incoming, peer()),
-            sopClassUid: message.affectedSopClassUid,
-          }),
-    );
-    return {
-      message: {
-        kind: 'C-ECHO-RSP',
-        affectedSopClassUid: message.affectedSopClassUid,
-        ...statusFields(reply),
-      },
-    };
+    if (echo === undefined) {
+      return {
+        message: {
+          kind: 'C-ECHO-RSP',
+          affectedSopClassUid: message.affectedSopClassUid,
+          status: 0,
+        },
+      };
+    }
+    return (async (): Promise<OutgoingResponse> => {
+      const reply = replyOf(
+        await echo.call(handlers, {
+          ...requestContext(incoming, peer()),
+          sopClassUid: message.affectedSopClassUid,
+        }),
+      );
+      return {
+        message: {
+          kind: 'C-ECHO-RSP',
+          affectedSopClassUid: message.affectedSopClassUid,
+          ...statusFields(reply),
+        },
+      };
+    })();
   };
   const answerStore = async (
     incoming: IncomingRequest,
