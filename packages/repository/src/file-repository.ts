@@ -36,6 +36,7 @@ import { INDEX_TAGS, indexRecordOf, isUidShaped, type IndexRecord } from './inde
 import { recoverRepository, type RecoveryReport } from './recovery.js';
 import { redoJournaled, syncJournaled } from './store-journal/journaled-files.js';
 import { StoreJournal } from './store-journal/store-journal.js';
+import { writeBehindRecord } from './store-journal/write-behind-record.js';
 import { InventoryIndex, type InventoryRow } from './inventory/inventory-index.js';
 import { INVENTORY_STORAGE_SOP_CLASS } from './inventory/inventory-record.js';
 import { matchInventories } from './inventory/match-inventories.js';
@@ -604,11 +605,10 @@ export class FileRepository implements Repository {
         });
       else {
         // Durable from here on: a crash before the file below is synced is redone from the
-        // journal. So the file is written whatever the signal says now, and only after the
-        // record is synced: a file under the instance's name that is torn by a power failure
-        // always has a record to put it right.
-        await this.#journal.append('file', storedPath, parts);
-        await writeFileAtomically(final, parts, { fsync: false });
+        // journal. So the file is written whatever the signal says now, while the record syncs,
+        // and renamed into place only after: a file under the instance's name that is torn by a
+        // power failure always has a record to put it right.
+        await writeBehindRecord(final, parts, this.#journal.append('file', storedPath, parts));
       }
     } catch (error) {
       this.#folders.forget(folder); // it may have been removed behind our back
