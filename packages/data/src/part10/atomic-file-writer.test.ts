@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -107,6 +108,30 @@ describe('writeFileAtomically', () => {
       code: 'DICOMNET_PART10_WRITE_FAILED',
       operation: 'open',
     });
+  });
+
+  it('writes a small array without fsync before it returns, and leaves nothing on a failure', async () => {
+    const writing = writeFileAtomically(target(), [bytes(10, 1), bytes(5, 2)], { fsync: false });
+    expect(readdirSync(folder.path)).toEqual(['instance.dcm']); // no writer, no thread pool
+    await expect(writing).resolves.toEqual({ bytes: 15 });
+    expect(new Uint8Array(await readFile(target()))).toEqual(
+      new Uint8Array([...bytes(10, 1), ...bytes(5, 2)]),
+    );
+    const reason = new Error('too late');
+    const aborted = { fsync: false, signal: AbortSignal.abort(reason) };
+    await expect(writeFileAtomically(target(), [bytes(1, 9)], aborted)).rejects.toBe(reason);
+    expect(new Uint8Array(await readFile(target()))).toHaveLength(15);
+    const other = path.join(folder.path, 'other.dcm');
+    await mkdir(other); // renaming a file onto a folder fails
+    await writeFile(path.join(other, 'keep'), 'x');
+    await expect(
+      writeFileAtomically(other, [bytes(10, 1)], { fsync: false }),
+    ).rejects.toMatchObject({ code: 'DICOMNET_PART10_WRITE_FAILED', operation: 'rename' });
+    expect((await readdir(folder.path)).sort()).toEqual(['instance.dcm', 'other.dcm']);
+    const missing = path.join(folder.path, 'missing', 'x.dcm');
+    await expect(
+      writeFileAtomically(missing, [bytes(1, 1)], { fsync: false }),
+    ).rejects.toMatchObject({ operation: 'open' });
   });
 
   it('keeps memory bounded for a 256 MiB stream', async () => {

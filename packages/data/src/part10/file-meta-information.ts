@@ -188,14 +188,17 @@ export function encodeFileMetaInformation(meta: FileMetaInformationInput): Uint8
   let groupLength = 0;
   for (const element of elements) groupLength += headerLength(element.vr) + paddedLength(element);
   const out = new Uint8Array(META_OFFSET + 12 + groupLength);
-  const view = new DataView(out.buffer);
-  out.set([0x44, 0x49, 0x43, 0x4d], PREAMBLE_LENGTH); // "DICM"; the preamble stays zero
-  let offset = writeHeader(view, META_OFFSET, { tag: MetaTag.GroupLength, vr: 'UL' }, 4);
-  view.setUint32(offset, groupLength, true);
+  // "DICM"; the preamble stays zero
+  out[PREAMBLE_LENGTH] = 0x44;
+  out[PREAMBLE_LENGTH + 1] = 0x49;
+  out[PREAMBLE_LENGTH + 2] = 0x43;
+  out[PREAMBLE_LENGTH + 3] = 0x4d;
+  let offset = writeHeader(out, META_OFFSET, MetaTag.GroupLength, 'UL', 4);
+  putUint32(out, offset, groupLength);
   offset += 4;
   for (const element of elements) {
     const length = paddedLength(element);
-    offset = writeHeader(view, offset, element, length);
+    offset = writeHeader(out, offset, element.tag, element.vr, length);
     const value = element.value;
     if (typeof value === 'string') {
       for (let i = 0; i < value.length; i++) out[offset + i] = value.charCodeAt(i);
@@ -214,31 +217,46 @@ function paddedLength(element: MetaElement): number {
   return length + (length & 1);
 }
 
+/** An Explicit VR Little Endian header (PS3.5 7.1.2); returns the offset of its value. */
 function writeHeader(
-  view: DataView,
+  out: Uint8Array,
   offset: number,
-  element: { tag: number; vr: string },
+  tag: number,
+  vr: string,
   length: number,
 ): number {
-  view.setUint16(offset, element.tag >>> 16, true);
-  view.setUint16(offset + 2, element.tag & 0xffff, true);
-  view.setUint8(offset + 4, element.vr.charCodeAt(0));
-  view.setUint8(offset + 5, element.vr.charCodeAt(1));
-  if (!hasLongLength(element.vr)) {
-    view.setUint16(offset + 6, length, true);
+  putUint16(out, offset, tag >>> 16);
+  putUint16(out, offset + 2, tag & 0xffff);
+  out[offset + 4] = vr.charCodeAt(0);
+  out[offset + 5] = vr.charCodeAt(1);
+  if (!hasLongLength(vr)) {
+    putUint16(out, offset + 6, length);
     return offset + 8;
   }
-  view.setUint16(offset + 6, 0, true);
-  view.setUint32(offset + 8, length, true);
+  putUint16(out, offset + 6, 0);
+  putUint32(out, offset + 8, length);
   return offset + 12;
+}
+
+function putUint16(out: Uint8Array, offset: number, value: number): void {
+  out[offset] = value & 0xff;
+  out[offset + 1] = (value >>> 8) & 0xff;
+}
+
+function putUint32(out: Uint8Array, offset: number, value: number): void {
+  putUint16(out, offset, value & 0xffff);
+  putUint16(out, offset + 2, value >>> 16);
 }
 
 function headerLength(vr: string): number {
   return hasLongLength(vr) ? 12 : 8;
 }
 
+/** Version 1 (PS3.10 Table 7.1-1), only ever copied into a header. */
+const VERSION_1 = Uint8Array.of(0x00, 0x01);
+
 function version(value: Uint8Array | undefined): Uint8Array {
-  if (value === undefined) return Uint8Array.of(0x00, 0x01);
+  if (value === undefined) return VERSION_1;
   if (value.byteLength !== 2)
     throw new InvalidFileMetaError('fileMetaInformationVersion', 'must be 2 bytes');
   return value;
