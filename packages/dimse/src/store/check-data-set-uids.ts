@@ -12,9 +12,13 @@ export const MAX_UID_PREFIX_BYTES = 1 << 20;
 /** A streamed data set whose start has been read and checked. */
 export interface CheckedDataSet {
   /** The fragments already read, to be written first. */
-  readonly prefix: readonly Uint8Array[];
-  /** The rest of the data set, from the same stream; undefined when the prefix is all of it. */
-  readonly rest: AsyncIterable<Uint8Array> | undefined;
+  readonly fragments: Uint8Array[];
+  /** Their bytes. */
+  bytes: number;
+  /** The rest of the data set, from the same stream. */
+  readonly iterator: AsyncIterator<Uint8Array>;
+  /** True once the stream has ended: `fragments` are all of the data set. */
+  ended: boolean;
 }
 
 /** What a C-STORE says its data set is. */
@@ -38,6 +42,7 @@ export async function checkDataSetUids(
 ): Promise<CheckedDataSet | StatusReply> {
   const iterator = dataSet[Symbol.asyncIterator]();
   const prefix: Uint8Array[] = [];
+  let bytes = 0;
   let held = 0; // bytes plus the overhead of each fragment held
   let parsedAt = 0;
   let ended = false;
@@ -48,6 +53,7 @@ export async function checkDataSetUids(
       ended = true;
     } else {
       prefix.push(next.value);
+      bytes += next.value.byteLength;
       held += next.value.byteLength + FRAGMENT_OVERHEAD_BYTES;
     }
     // Parse again only once the prefix has doubled: tiny fragments cost linear time, not
@@ -73,7 +79,20 @@ export async function checkDataSetUids(
   if (sopInstanceUid !== command.sopInstanceUid) {
     return refuse(iterator, 0xa900, `data set SOP Instance UID is ${sopInstanceUid}`);
   }
-  return { prefix, rest: ended ? undefined : { [Symbol.asyncIterator]: () => iterator } };
+  return { fragments: prefix, bytes, iterator, ended };
+}
+
+/** Reads on until the data set has ended or `limit` bytes of it are held. */
+export async function readUpTo(data: CheckedDataSet, limit: number): Promise<void> {
+  while (!data.ended && data.bytes < limit) {
+    const next = await data.iterator.next();
+    if (next.done === true) {
+      data.ended = true;
+    } else {
+      data.fragments.push(next.value);
+      data.bytes += next.value.byteLength;
+    }
+  }
 }
 
 /** Stops reading (the rest of the data set is received and dropped) and gives the status. */

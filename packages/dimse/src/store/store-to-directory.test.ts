@@ -144,6 +144,46 @@ describe('storeToDirectory checks the data set against the command (PS3.4 B.2.3)
   });
 });
 
+describe('storeToDirectory without fsync, small and streamed files', () => {
+  it('writes a small data set whole and a 100 KB one as it arrives, reporting each size', async () => {
+    const dir = await tempDir();
+    const stored: { path: string; bytes: number }[] = [];
+    const server = createServer({
+      contexts: [{ abstractSyntax: SECONDARY_CAPTURE, transferSyntaxes: [EXPLICIT] }],
+      handlers: {
+        store: storeToDirectory(dir.path, {
+          fsync: false,
+          onStored: ({ path: file, bytes }) => stored.push({ path: file, bytes }),
+        }),
+      },
+    });
+    try {
+      for (const [uid, padding] of [
+        ['1.2.5.1', 0],
+        ['1.2.5.2', 50_000],
+      ] as const) {
+        const bytes = Buffer.concat([
+          dataSet(SECONDARY_CAPTURE, uid),
+          element(0x0010, 0x4000, 'LT', 'x'.repeat(padding)),
+          element(0x0010, 0x4001, 'LT', 'y'.repeat(padding)),
+        ]);
+        expect(await storeOn(server, uid, bytes, 16_000)).toBe(0x0000);
+        const file = await readFile(path.join(dir.path, `${uid}.dcm`));
+        expect(file.subarray(readPart10Header(file).dataSetOffset).equals(bytes)).toBe(true);
+        expect(stored.at(-1)).toEqual({
+          path: path.join(dir.path, `${uid}.dcm`),
+          bytes: file.length,
+        });
+      }
+      expect((await readdir(dir.path)).sort()).toEqual(['1.2.5.1.dcm', '1.2.5.2.dcm']);
+    } finally {
+      await server.abortAll();
+      await server.close();
+      await dir.remove();
+    }
+  });
+});
+
 describe('storeToDirectory with fsync, concurrent associations (group commit)', () => {
   for (const blockingSmallFiles of [true, false]) {
     it(`stores every instance of 12 concurrent associations (blockingSmallFiles ${blockingSmallFiles})`, async () => {

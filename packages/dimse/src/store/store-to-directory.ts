@@ -1,10 +1,23 @@
 import path from 'node:path';
-import { DurableFolder, openPart10FileWriter } from '@dicomnet/data';
+import {
+  AtomicFileWriter,
+  DurableFolder,
+  encodeFileMetaInformation,
+  writeFileAtomically,
+  type AtomicWriteOptions,
+  type AtomicWriteResult,
+} from '@dicomnet/data';
 import type { StoreRequest } from '../services/handlers.js';
 import type { StatusReply } from '../services/results.js';
-import { checkDataSetUids } from './check-data-set-uids.js';
+import { checkDataSetUids, readUpTo, type CheckedDataSet } from './check-data-set-uids.js';
 import { isStorableUid } from './storable-uid.js';
 import { removeStoreLeftovers } from './store-leftovers.js';
+
+/**
+ * A file smaller than this is read whole before it is written, in one go: what
+ * `AtomicFileWriter` holds in memory by default before it creates its file.
+ */
+const SMALL_FILE_BYTES = 64 * 1024;
 
 /** Options of {@link storeToDirectory}. */
 export interface StoreToDirectoryOptions {
@@ -92,36 +105,58 @@ export function storeToDirectory(
     const checked = await checkDataSetUids(request.dataSet, request);
     if ('status' in checked) return checked;
     const file = `${folderPrefix}${request.sopInstanceUid}.dcm`; // a UID has no separator
-    let writer;
+    let header: Uint8Array;
     try {
-      writer = await openPart10FileWriter(
-        file,
-        {
-          mediaStorageSopClassUid: request.sopClassUid,
-          mediaStorageSopInstanceUid: request.sopInstanceUid,
-          transferSyntaxUid: request.transferSyntaxUid,
-          sourceApplicationEntityTitle: request.association.callingAeTitle,
-          receivingApplicationEntityTitle: request.association.calledAeTitle,
-        },
-        { signal: request.signal, ...writeOptions },
-      );
+      header = encodeFileMetaInformation({
+        mediaStorageSopClassUid: request.sopClassUid,
+        mediaStorageSopInstanceUid: request.sopInstanceUid,
+        transferSyntaxUid: request.transferSyntaxUid,
+        sourceApplicationEntityTitle: request.association.callingAeTitle,
+        receivingApplicationEntityTitle: request.association.calledAeTitle,
+      });
     } catch (error) {
       return {
         status: 0xa700,
         errorComment: `cannot create the file: ${(error as Error).message}`,
       };
     }
+    const atomic = { signal: request.signal, ...writeOptions };
     try {
-      for (const fragment of checked.prefix) await writer.write(fragment);
-      if (checked.rest !== undefined)
-        for await (const fragment of checked.rest) await writer.write(fragment);
-      const { bytes } = await writer.commit();
+      // A small data set is written in one go (no writer, no promise per fragment; see
+      // writeFileAtomically), a larger one streamed to disk as it arrives.
+      await readUpTo(checked, SMALL_FILE_BYTES - header.byteLength);
+      const { bytes } = checked.ended
+        ? await writeFileAtomically(file, [header, ...checked.fragments], atomic)
+        : await streamToFile(file, header, checked, atomic);
       options.onStored?.({ path: file, bytes, request });
       return { status: 0x0000 };
     } catch (error) {
-      await writer.abort(error).catch(() => {});
       if (request.signal.aborted) throw error; // the association is gone: nobody hears a status
       return { status: 0xa700, errorComment: `cannot write the file: ${(error as Error).message}` };
     }
   };
+}
+
+/** Writes the header, the fragments read and the rest of the data set as it arrives. */
+async function streamToFile(
+  file: string,
+  header: Uint8Array,
+  data: CheckedDataSet,
+  options: AtomicWriteOptions,
+): Promise<AtomicWriteResult> {
+  const writer = await AtomicFileWriter.open(file, options);
+  try {
+    await writer.write(header);
+    for (const fragment of data.fragments) await writer.write(fragment);
+    for (
+      let next = await data.iterator.next();
+      next.done !== true;
+      next = await data.iterator.next()
+    )
+      await writer.write(next.value);
+    return await writer.commit();
+  } catch (error) {
+    await writer.abort(error).catch(() => undefined);
+    throw error;
+  }
 }
