@@ -63,6 +63,42 @@ describe('DimseAssociation', () => {
     await ours.closed;
   });
 
+  it('sends its own Message IDs over any a JavaScript caller or dispatcher put in', async () => {
+    const { ours, peer } = await weAccept({
+      supported: verification,
+      proposed: proposeVerification,
+      // A dispatcher's response with a Message ID Being Responded To of its own (any shape).
+      dispatch: () =>
+        Promise.resolve({
+          message: {
+            kind: 'C-ECHO-RSP',
+            affectedSopClassUid: VERIFICATION,
+            status: 0,
+            messageIdBeingRespondedTo: 999,
+          } as unknown as OutgoingResponse['message'],
+        }),
+    });
+    await peer.send(ECHO_RQ_ID_5);
+    expect(toHex((await peer.next()).command)).toBe(toHex(ECHO_RSP_ID_5));
+    const context = ours.negotiated.contexts[0]!;
+    const request = { kind: 'C-ECHO-RQ', affectedSopClassUid: VERIFICATION, messageId: 999 };
+    const response = ours.invoke(request as unknown as Parameters<typeof ours.invoke>[0], {
+      context,
+    }); // a JavaScript caller's messageId
+    const sent = await peer.next();
+    expect(sent.fields.messageId).toBe(1);
+    await peer.send(
+      fromHex(`0000 0000 | 04000000 | 42000000
+        0000 0200 | 12000000 | 312e322e3834302e31303030382e312e31 00
+        0000 0001 | 02000000 | 3080
+        0000 2001 | 02000000 | 0100
+        0000 0008 | 02000000 | 0101
+        0000 0009 | 02000000 | 0000`),
+    ); // C-ECHO-RSP to Message ID 1, Success
+    await expect(response).resolves.toMatchObject({ message: { messageIdBeingRespondedTo: 1 } });
+    await ours.release();
+  });
+
   it('aborts when the peer answers a Message ID we never sent; our outstanding request rejects', async () => {
     const { ours, peer } = await weRequest({
       supported: verification,

@@ -338,10 +338,16 @@ export class IncomingRequests {
    */
   #respond(request: IncomingRequest, response: OutgoingResponse, answer: Answer): Promise<void> {
     const association = this.#host.association;
-    const message = {
+    // Not `{ ...response.message, messageIdBeingRespondedTo }`: see OutgoingRequests#send.
+    const respondedTo = request.message.messageId;
+    const built: { messageIdBeingRespondedTo: number } = {
+      messageIdBeingRespondedTo: respondedTo,
       ...response.message,
-      messageIdBeingRespondedTo: request.message.messageId,
-    } as DimseResponse; // kind-specific fields unchanged
+    };
+    // A dispatcher's own (a JavaScript one) is overwritten, as by the spread.
+    if (built.messageIdBeingRespondedTo !== respondedTo)
+      built.messageIdBeingRespondedTo = respondedTo;
+    const message = built as DimseResponse; // kind-specific fields unchanged
     let command: Uint8Array;
     try {
       command = encodeResponse(message, request.message);

@@ -238,8 +238,14 @@ export class OutgoingRequests {
     }
     let command: Uint8Array;
     try {
-      const message = { ...request, messageId } as DimseRequest; // the kind-specific fields are unchanged
-      command = encodeMessageCommand(message);
+      // Not `{ ...request, messageId }`: on the object V8 makes of a spread and then a new
+      // property, the command rules' reads cost several times more (toCommandSet of a C-ECHO
+      // 1.4-1.9 us against 0.1-0.3 on Node 20). A messageId of the caller's own (a JavaScript
+      // caller) is overwritten, as by the spread.
+      const message = { messageId, ...request };
+      // Our own object: a store to a field it has.
+      if (message.messageId !== messageId) (message as { messageId: number }).messageId = messageId;
+      command = encodeMessageCommand(message as DimseRequest); // kind-specific fields unchanged
     } catch (error) {
       this.#ids.release(messageId);
       this.#window.release();

@@ -191,6 +191,14 @@ describe('mandatory fields of every message (PS3.7 §9.1, §10.1)', () => {
     },
   );
 
+  it.each(['C-STORE-RQ', 'C-FIND-RQ'] as const)(
+    '%s: an own priority of undefined (a JavaScript caller) still defaults to Medium',
+    (kind) => {
+      const message = { ...without(VALID[kind], 'priority'), priority: undefined };
+      expect(toCommandSet(message as unknown as DimseMessage).priority).toBe(0); // any shape
+    },
+  );
+
   it('treats an empty mandatory string as missing', () => {
     const set = { ...toCommandSet(VALID['C-MOVE-RQ']), moveDestination: '' };
     expect(validationError(() => parseCommand(set)).field).toBe('moveDestination');
