@@ -1,11 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { connect, RetrieveStatusError, storeToDirectory } from '@dicomnet/dimse';
-import type {
-  DimseClient,
-  RetrieveResult,
-  StoreHandler,
-  SuboperationProgress,
-} from '@dicomnet/dimse';
+import type { DimseClient, RetrieveResult, SuboperationProgress } from '@dicomnet/dimse';
 import { formatStatus } from '@dicomnet/status-codes';
 import type { CommandIo } from '../command-io.js';
 import type { GetCommandOptions } from '../commands/get.js';
@@ -38,12 +33,10 @@ export async function runGet(
   await runRetrieve(io, host, peerPort, options, 'C-GET', sopClassUid, written, async (client) => {
     await mkdir(options.out, { recursive: true });
     // getscu never fsyncs; we do unless told not to: a success status then means on disk.
-    const inner = storeToDirectory(options.out, { fsync: options.fsync });
-    const store: StoreHandler = async (request) => {
-      const reply = await inner(request);
-      if (reply.status === 0x0000) written.count++;
-      return reply;
-    };
+    const store = storeToDirectory(options.out, {
+      fsync: options.fsync,
+      onStored: () => written.count++,
+    });
     // Ctrl-C aborts io.interrupted: C-CANCEL-RQ, and the peer's final response ends the C-GET.
     return client.get(
       { sopClassUid, identifier: identifierOf(options) },
