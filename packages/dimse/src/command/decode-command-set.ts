@@ -34,7 +34,7 @@ export function decodeCommandSet(bytes: Uint8Array): CommandSet {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const end = bytes.byteLength;
   const fields: Partial<Mutable<Omit<CommandSet, 'otherElements'>>> = {};
-  const others: OtherCommandElement[] = [];
+  let others: OtherCommandElement[] | undefined; // made for the first such element
   let previousTag = -1;
   let offset = 0;
   while (offset < end) {
@@ -78,7 +78,7 @@ export function decodeCommandSet(bytes: Uint8Array): CommandSet {
       readField(bytes, view, start, length, definition as CommandFieldElement, fields);
     } else {
       // A copy: Buffer#slice would alias the caller's (often pooled) memory.
-      others.push({ tag, value: new Uint8Array(bytes.subarray(start, start + length)) });
+      (others ??= []).push({ tag, value: new Uint8Array(bytes.subarray(start, start + length)) });
     }
     offset = start + length;
   }
@@ -89,8 +89,10 @@ export function decodeCommandSet(bytes: Uint8Array): CommandSet {
   if (commandDataSetType === undefined) {
     throw new CommandSetError(end, 'no Command Data Set Type (0000,0800)');
   }
-  const set = { ...fields, commandField, commandDataSetType };
-  return others.length > 0 ? { ...set, otherElements: others } : set;
+  // Both required fields are in `fields`, checked above: it is the command set, as read.
+  const set = fields as Mutable<CommandSet>;
+  if (others !== undefined) set.otherElements = others;
+  return set;
 }
 
 function checkGroupLength(view: DataView, start: number, length: number, end: number): void {
