@@ -1,7 +1,7 @@
 // The default Repository: Part 10 files under `<root>/instances` at hashed paths, an SQLite index
 // at `<root>/index.sqlite`, large stores staged in `<root>/incoming`, and a recovery pass at open.
 import { randomBytes } from 'node:crypto';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { open, rename, rm, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
@@ -10,7 +10,6 @@ import {
   openPart10FileWriter,
   readAttributesSync,
   readPart10Attributes,
-  writeFileAtomically,
   type Attributes,
   type FileMetaInformationInput,
 } from '@dicomnet/data';
@@ -36,12 +35,12 @@ import { INDEX_TAGS, indexRecordOf, isUidShaped, type IndexRecord } from './inde
 import { recoverRepository, type RecoveryReport } from './recovery.js';
 import { redoJournaled, syncJournaled } from './store-journal/journaled-files.js';
 import { StoreJournal } from './store-journal/store-journal.js';
-import { writeBehindRecord } from './store-journal/write-behind-record.js';
 import { InventoryIndex, type InventoryRow } from './inventory/inventory-index.js';
 import { INVENTORY_STORAGE_SOP_CLASS } from './inventory/inventory-record.js';
 import { matchInventories } from './inventory/match-inventories.js';
 import { writeInventoryFile } from './inventory/write-inventory.js';
 import { lockRoot, unlockRoot } from './root-lock.js';
+import { writeBehindRecord, writeSmallFile } from './small-file.js';
 import type { Query } from './match/index.js';
 import { instanceReferenceOf, matchIndex, type MatchSource } from './query/match-index.js';
 import { walkIndex, type WalkedRecord, type WalkOptions } from './query/walk-index.js';
@@ -594,29 +593,26 @@ export class FileRepository implements Repository {
     const folder = path.dirname(final);
     const ready = await this.#folders.ensure(folder);
     options.signal?.throwIfAborted();
+    let fileMtimeMs: number;
     try {
       // The two parts as they are, each write one writev: a joined copy costs fresh memory
       // (page faults: 60-170 µs for 17 KB in a new process on this VM).
       const parts = [header, dataSet];
-      if (this.#journal === undefined)
-        await writeFileAtomically(final, parts, {
-          fsync: false,
-          ...(options.signal === undefined ? {} : { signal: options.signal }),
-        });
+      if (this.#journal === undefined) fileMtimeMs = writeSmallFile(final, parts);
       else {
         // Durable from here on: a crash before the file below is synced is redone from the
         // journal. So the file is written whatever the signal says now, while the record syncs,
         // and renamed into place only after: a file under the instance's name that is torn by a
         // power failure always has a record to put it right.
-        await writeBehindRecord(final, parts, this.#journal.append('file', storedPath, parts));
+        const record = this.#journal.append('file', storedPath, parts);
+        fileMtimeMs = await writeBehindRecord(final, parts, record);
       }
     } catch (error) {
       this.#folders.forget(folder); // it may have been removed behind our back
       throw error;
     }
     await ready.durable;
-    // Synchronous like the small write itself: one stat of a file just written, a few µs.
-    return { ...checked, fileMtimeMs: Math.trunc(statSync(final).mtimeMs) };
+    return { ...checked, fileMtimeMs };
   }
 
   /**

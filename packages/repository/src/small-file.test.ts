@@ -1,14 +1,14 @@
 import { existsSync } from 'node:fs';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { atomicWriterTargetOf } from '@dicomnet/data';
 import { tempDir } from '@dicomnet/test-utils';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { temporaryPathOf, writeBehindRecord } from './write-behind-record.js';
+import { temporaryPathOf, writeBehindRecord, writeSmallFile } from './small-file.js';
 
 let work: { path: string; remove(): Promise<void> };
 beforeEach(async () => {
-  work = await tempDir('dicomnet-write-behind-');
+  work = await tempDir('dicomnet-small-file-');
 });
 afterEach(async () => {
   await work.remove();
@@ -26,6 +26,24 @@ function pendingRecord(): { promise: Promise<void>; resolve(): void; reject(erro
 }
 
 const parts = [Buffer.from('header-'), Buffer.from('data set')];
+
+describe('writeSmallFile', () => {
+  it('writes the parts under a temporary name renamed into place, returning its mtime', async () => {
+    const final = path.join(work.path, 'ab.dcm');
+    await writeFile(final, 'replaced instance');
+    const mtimeMs = writeSmallFile(final, parts);
+    expect(await readFile(final, 'latin1')).toBe('header-data set');
+    expect(await readdir(work.path)).toEqual(['ab.dcm']);
+    expect(mtimeMs).toBe(Math.trunc((await stat(final)).mtimeMs));
+  });
+
+  it('throws an AtomicWriteError and leaves nothing when the file cannot be made', () => {
+    const final = path.join(work.path, 'missing-folder', 'ab.dcm');
+    expect(() => writeSmallFile(final, parts)).toThrow(
+      expect.objectContaining({ code: 'DICOMNET_PART10_WRITE_FAILED', operation: 'open' }),
+    );
+  });
+});
 
 describe('writeBehindRecord', () => {
   it('writes the file under a temporary name and renames it only once the record is durable', async () => {
