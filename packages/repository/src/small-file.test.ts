@@ -4,7 +4,7 @@ import path from 'node:path';
 import { atomicWriterTargetOf } from '@dicomnet/data';
 import { tempDir } from '@dicomnet/test-utils';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { temporaryPathOf, writeBehindRecord, writeSmallFile } from './small-file.js';
+import { writeBehindRecord, writeSmallFile } from './small-file.js';
 
 let work: { path: string; remove(): Promise<void> };
 beforeEach(async () => {
@@ -88,15 +88,5 @@ describe('writeBehindRecord', () => {
       operation: 'open',
     });
     expect(existsSync(path.dirname(final))).toBe(false);
-  });
-});
-
-describe('temporaryPathOf', () => {
-  it('names a file beside the final one that the atomic writer would have named', () => {
-    const final = path.join(work.path, '0f', 'a1b2.dcm');
-    const temporary = temporaryPathOf(final);
-    expect(path.dirname(temporary)).toBe(path.dirname(final));
-    expect(atomicWriterTargetOf(path.basename(temporary))).toBe('a1b2.dcm');
-    expect(temporaryPathOf(final)).not.toBe(temporary);
   });
 });

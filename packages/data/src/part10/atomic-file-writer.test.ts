@@ -3,11 +3,8 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { tempDir } from '@dicomnet/test-utils';
-import {
-  AtomicFileWriter,
-  atomicWriterTargetOf,
-  writeFileAtomically,
-} from './atomic-file-writer.js';
+import { AtomicFileWriter, writeFileAtomically } from './atomic-file-writer.js';
+import { atomicWriterTargetOf } from './temporary-file.js';
 
 let folder: { path: string; remove(): Promise<void> };
 beforeEach(async () => {

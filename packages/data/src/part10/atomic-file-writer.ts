@@ -1,9 +1,9 @@
-import { close, closeSync, fdatasync, openSync, renameSync, unlinkSync, writevSync } from 'node:fs';
+import { close, closeSync, fdatasync, openSync, renameSync } from 'node:fs';
 import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import { nodeCrypto } from '../lazy-builtins.js';
 import { DurableFolder } from './durable-folder.js';
 import { AtomicWriteError } from './errors.js';
+import { TemporaryFile, skip, stepSync, temporaryPathOf, writevFully } from './temporary-file.js';
 
 /** Options of {@link AtomicFileWriter.open} and {@link writeFileAtomically}. */
 export interface AtomicWriteOptions {
@@ -46,23 +46,6 @@ export interface AtomicWriteResult {
 type State = 'open' | 'committing' | 'committed' | 'failed';
 
 const RESOLVED: Promise<void> = Promise.resolve();
-
-/** The name of the temporary file for `name`: `.<name>.<12 lowercase hex digits>.part`. */
-function temporaryNameOf(name: string, random: string): string {
-  return `.${name}.${random}.part`;
-}
-
-/** Exactly the names {@link AtomicFileWriter} gives its temporary files. */
-const TEMPORARY_NAME = /^\.(.+)\.[0-9a-f]{12}\.part$/;
-
-/**
- * The final file name a temporary file of {@link AtomicFileWriter} was for, or undefined when
- * `fileName` (a base name) is not one of ours. A process killed while writing (SIGKILL, power
- * loss) leaves such a file behind; it is never a complete file.
- */
-export function atomicWriterTargetOf(fileName: string): string | undefined {
-  return TEMPORARY_NAME.exec(fileName)?.[1];
-}
 
 const DEFAULT_BUFFER_BYTES = 64 * 1024;
 /** Windows cannot rename a file that is open; elsewhere the close leaves the critical path. */
@@ -491,96 +474,16 @@ function toAsync(iterator: Iterator<Uint8Array>): AsyncIterator<Uint8Array> {
   return toAsyncGenerator(iterator);
 }
 
-function skip(buffers: readonly Uint8Array[], count: number): Uint8Array[] {
-  const rest: Uint8Array[] = [];
-  let toSkip = count;
-  for (const buffer of buffers) {
-    if (toSkip >= buffer.byteLength) {
-      toSkip -= buffer.byteLength;
-      continue;
-    }
-    rest.push(toSkip > 0 ? buffer.subarray(toSkip) : buffer);
-    toSkip = 0;
-  }
-  return rest;
-}
-
-/**
- * 12 random lowercase hex digits: the first 12 of a version 4 UUID, all random (RFC 9562 §5.4).
- * `randomUUID` draws from a cached entropy pool, about 1 µs against 12–18 µs for
- * `randomBytes(6)`, which is a system call each time.
- */
-function randomHex12(): string {
-  crypto ??= nodeCrypto(); // getBuiltinModule costs ~2 µs a call
-  const uuid = crypto.randomUUID();
-  return uuid.slice(0, 8) + uuid.slice(9, 13);
-}
-
-let crypto: ReturnType<typeof nodeCrypto> | undefined;
-
-/** The temporary path beside `finalPath`, in the same spelling of its folder (no path.join: it normalises). */
-function temporaryPathOf(finalPath: string): string {
-  const name = path.basename(finalPath);
-  return finalPath.slice(0, finalPath.lastIndexOf(name)) + temporaryNameOf(name, randomHex12());
-}
-
-/**
- * A small file held whole in memory, without fsync: `temporaryPath` created (never over an
- * existing file), written, closed and renamed to `finalPath` with blocking calls (tens of µs
- * on a local disk, against a thread-pool round trip each). Closed before the rename, which
- * costs nothing here and suits Windows.
- * @returns The number of bytes written.
- * @throws {@link AtomicWriteError}; the temporary file is then removed.
- */
+/** A small file held whole in memory, without fsync: written and renamed with blocking calls. */
 function writeSmallFileSync(
   finalPath: string,
   temporaryPath: string,
   chunks: readonly Uint8Array[],
   mode: number,
 ): number {
-  const fd = stepSync(finalPath, 'open', () => openSync(temporaryPath, 'wx', mode));
-  let open = true;
-  try {
-    const bytes = stepSync(finalPath, 'write', () => writevFully(fd, chunks));
-    open = false;
-    stepSync(finalPath, 'close', () => closeSync(fd));
-    stepSync(finalPath, 'rename', () => renameSync(temporaryPath, finalPath));
-    return bytes;
-  } catch (error) {
-    try {
-      if (open) closeSync(fd);
-    } catch {
-      // the write's error is the one to report
-    }
-    try {
-      unlinkSync(temporaryPath);
-    } catch {
-      // gone already, or never renamed away: nothing more to do
-    }
-    throw error;
-  }
-}
-
-function stepSync<T>(finalPath: string, operation: string, action: () => T): T {
-  try {
-    return action();
-  } catch (error) {
-    throw new AtomicWriteError(finalPath, operation, error);
-  }
-}
-
-/** Writes every byte of `chunks` at the descriptor's position; returns the count. */
-function writevFully(fd: number, chunks: readonly Uint8Array[]): number {
-  let total = 0;
-  for (const chunk of chunks) total += chunk.byteLength;
-  let buffers = chunks;
-  let remaining = total;
-  while (remaining > 0) {
-    const written = writevSync(fd, buffers);
-    remaining -= written;
-    if (remaining > 0) buffers = skip(buffers, written);
-  }
-  return total;
+  const file = TemporaryFile.writeSync(finalPath, chunks, { mode, path: temporaryPath });
+  file.commitSync();
+  return file.bytes;
 }
 
 function datasync(fd: number): Promise<void> {

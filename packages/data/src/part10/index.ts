@@ -19,11 +19,8 @@ export type {
   Part10Stream,
   ReadPart10Options,
 } from './read-part10.js';
-export {
-  AtomicFileWriter,
-  atomicWriterTargetOf,
-  writeFileAtomically,
-} from './atomic-file-writer.js';
+export { AtomicFileWriter, writeFileAtomically } from './atomic-file-writer.js';
+export { TemporaryFile, atomicWriterTargetOf } from './temporary-file.js';
 export type { AtomicWriteOptions, AtomicWriteResult } from './atomic-file-writer.js';
 export { DurableFolder } from './durable-folder.js';
 export type { DurableFolderOptions, FolderSyncCalls } from './durable-folder.js';
