@@ -37,14 +37,7 @@ describe('the asynchronous operations window (PS3.7 D.3.3.3)', () => {
   it('aborts a peer past its window when the answers are known at once (C-ECHO, no handler)', async () => {
     // The dispatcher answers Verification without a promise: its answer still waits until
     // the input read with the request is taken, so the second request is counted first.
-    const unused = (): never => {
-      throw new Error('no handler asks for the peer');
-    };
-    const { ours, peer } = await weAccept({
-      supported: verification,
-      proposed: proposeVerification,
-      dispatch: createDispatcher({}, createElementCodec(), unused),
-    });
+    const { ours, peer } = await weAcceptEchoWithoutHandler();
     void peer.send(echoRq(1)); // written in one turn: one chunk for our side
     void peer.send(echoRq(2));
     await ours.closed;
@@ -52,14 +45,7 @@ describe('the asynchronous operations window (PS3.7 D.3.3.3)', () => {
   });
 
   it('answers C-ECHO without handler with Success, one request after the other', async () => {
-    const unused = (): never => {
-      throw new Error('no handler asks for the peer');
-    };
-    const { ours, peer } = await weAccept({
-      supported: verification,
-      proposed: proposeVerification,
-      dispatch: createDispatcher({}, createElementCodec(), unused),
-    });
+    const { ours, peer } = await weAcceptEchoWithoutHandler();
     for (let id = 1; id <= 3; id++) {
       void peer.send(echoRq(id));
       expect((await peer.next()).fields).toEqual({
@@ -258,3 +244,15 @@ describe('our requests when the association ends', () => {
     expect(peer.pending).toBe(0);
   });
 });
+
+/** Our side accepting Verification, answered by the dispatcher alone (no handler). */
+function weAcceptEchoWithoutHandler(): ReturnType<typeof weAccept> {
+  const unused = (): never => {
+    throw new Error('no handler asks for the peer');
+  };
+  return weAccept({
+    supported: verification,
+    proposed: proposeVerification,
+    dispatch: createDispatcher({}, createElementCodec(), unused),
+  });
+}
