@@ -1,12 +1,7 @@
 import type { Association, DataSource, NegotiatedContext, WrittenCallback } from '@dicomnet/pdu';
 import { statusCategory } from '@dicomnet/status-codes';
 import type { CommandSet, DimseRequest, DimseResponse } from '../command/index.js';
-import {
-  encodeCommandSet,
-  encodeMessageCommand,
-  parseCommand,
-  toCommandSet,
-} from '../command/index.js';
+import { encodeMessageCommand, parseCommand } from '../command/index.js';
 import { publishMessageSent, watchesSent } from '../diagnostics.js';
 import {
   DimseProtocolError,
@@ -445,9 +440,10 @@ export class OutgoingRequests {
       messageId,
       presentationContextId: context.id,
     });
-    const command = encodeCommandSet(
-      toCommandSet({ kind: 'C-CANCEL-RQ', messageIdBeingRespondedTo: messageId }),
-    );
+    const command = encodeMessageCommand({
+      kind: 'C-CANCEL-RQ',
+      messageIdBeingRespondedTo: messageId,
+    });
     association.sendMessage({ presentationContextId: context.id, command }).catch(() => {
       this.#host.abandon(); // a C-CANCEL cut short leaves the peer a broken message
     });
