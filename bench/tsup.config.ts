@@ -2,7 +2,7 @@ import { defineConfig } from 'tsup';
 
 // The runner, and the child processes it forks: the loopback benchmark's receiver, the DIMSE
 // benchmarks' dicomnet SCP, the dcmjs 50 MB case, and the inventory benchmark's serving SCP and
-// C-ECHO client, and the ingest benchmark's floor receiver.
+// C-ECHO client, and the floor receiver and floor C-GET SCU (the least Node does, as references).
 export default defineConfig({
   entry: {
     run: 'src/run.ts',
@@ -11,7 +11,8 @@ export default defineConfig({
     'dcmjs-large': 'src/dcmjs/large-child.ts',
     'inventory-serve': 'src/inventory/inventory-serve-process.ts',
     'inventory-echo': 'src/inventory/inventory-echo-process.ts',
-    'floor-receiver': 'src/repository/floor-receiver-process.ts',
+    'floor-receiver': 'src/floor/floor-receiver-process.ts',
+    'floor-get': 'src/floor/floor-get-process.ts',
   },
   format: ['esm'],
   sourcemap: true,

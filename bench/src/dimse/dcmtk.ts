@@ -113,7 +113,7 @@ export async function waitForEcho(
   }
 }
 
-/** A running storescp. */
+/** A running storescp (or another server process started as one). */
 export interface Storescp {
   readonly port: number;
   /** Its CPU time so far (user + system, from /proc/<pid>/stat, 10 ms ticks), in µs. */
@@ -128,8 +128,19 @@ export interface Storescp {
  */
 export async function startStorescp(outputDir: string): Promise<Storescp> {
   await mkdir(outputDir, { recursive: true });
+  return startServerProcess('storescp', (port) => ['-od', outputDir, String(port)]);
+}
+
+/**
+ * Starts `command` with the arguments made for a free port (a DCMTK server, or a Node reference
+ * process) and waits until it answers C-ECHO there.
+ */
+export async function startServerProcess(
+  command: string,
+  argsFor: (port: number) => string[],
+): Promise<Storescp> {
   const port = await freePort();
-  const child = spawn('storescp', ['-od', outputDir, String(port)], {
+  const child = spawn(command, argsFor(port), {
     env: DCMTK_ENV,
     stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -146,7 +157,7 @@ export async function startStorescp(outputDir: string): Promise<Storescp> {
     await waitForEcho(port, 10_000, () => running);
   } catch (error) {
     child.kill('SIGKILL');
-    throw new Error(`storescp did not come up on ${port}: ${stderr()}`, { cause: error });
+    throw new Error(`${command} did not come up on ${port}: ${stderr()}`, { cause: error });
   }
   return {
     port,
@@ -161,7 +172,7 @@ export async function startStorescp(outputDir: string): Promise<Storescp> {
 }
 
 /** VmHWM (peak resident set) of a running process, in bytes; NaN if unreadable. */
-async function peakRssOf(pid: number | undefined): Promise<number> {
+export async function peakRssOf(pid: number | undefined): Promise<number> {
   if (pid === undefined) return Number.NaN;
   try {
     const status = await readFile(`/proc/${pid}/status`, 'utf8');

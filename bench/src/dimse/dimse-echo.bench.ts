@@ -1,13 +1,15 @@
 /**
  * C-ECHO round trips per second on one association, dicomnet against DCMTK 3.6.7 in the same
  * run: our SCU and echoscu against storescp, and echoscu against storescp and our SCP (in a child
- * process). Each ratio changes one side of the DCMTK → DCMTK line.
+ * process). Each ratio changes one side of the DCMTK → DCMTK line. A last line is the floor: echoscu
+ * against the least a Node process does to answer C-ECHO (floor-receiver-process.ts).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Benchmark, BenchmarkOptions, BenchmarkResult, Cell } from '../benchmark.js';
 import { now, secondsSince } from '../measure.js';
+import { startFloorReceiver } from '../floor/floor-processes.js';
 import type { Storescp } from './dcmtk.js';
 import { dcmtkVersion, SCU_TIMEOUTS, startStorescp } from './dcmtk.js';
 import { echoMany } from './dicomnet-scu.js';
@@ -18,7 +20,7 @@ import type { LineFigures, Receiver, RunFigures } from './timed-runs.js';
 import { commonCells, mib, runDcmtkScu, runDicomnetScu } from './timed-runs.js';
 
 type Scu = 'echoscu' | 'dicomnet SCU';
-type Scp = 'storescp' | 'dicomnet SCP';
+type Scp = 'storescp' | 'dicomnet SCP' | 'Node floor';
 
 interface EchoLine {
   readonly id: string;
@@ -33,6 +35,7 @@ const LINES: readonly EchoLine[] = [
   { id: 'dicomnet-storescp', scu: 'dicomnet SCU', scp: 'storescp', compares: 'our SCU ÷ echoscu' },
   { id: 'echoscu-dicomnet', scu: 'echoscu', scp: 'dicomnet SCP', compares: 'our SCP ÷ storescp' },
   { id: 'dicomnet-dicomnet', scu: 'dicomnet SCU', scp: 'dicomnet SCP', compares: 'both ours' },
+  { id: 'echoscu-floor', scu: 'echoscu', scp: 'Node floor', compares: 'floor ÷ storescp' },
 ];
 
 function runLine(line: EchoLine, receiver: Receiver, count: number): Promise<RunFigures> {
@@ -54,8 +57,10 @@ async function run(options: BenchmarkOptions): Promise<BenchmarkResult> {
   const roundCount = options.quick ? 2 : 5;
   const root = await mkdtemp(path.join(tmpdir(), 'dicomnet-bench-echo-'));
   let storescp: Storescp | undefined;
+  let floor: Storescp | undefined;
   let scp: ForkedScp | undefined;
   let storescpPeak = Number.NaN;
+  let floorPeak = Number.NaN;
   let scpMemory: ScpMemory | undefined;
   const figures: LineFigures[] = LINES.map(() => ({ rounds: [] }));
   try {
@@ -63,7 +68,14 @@ async function run(options: BenchmarkOptions): Promise<BenchmarkResult> {
     storescp = dcmtkScp;
     const ourScp = await forkScp({ outputDir: root, fsync: true });
     scp = ourScp;
-    const receiverOf = (line: EchoLine): Receiver => (line.scp === 'storescp' ? dcmtkScp : ourScp);
+    const floorScp = await startFloorReceiver(path.join(root, 'floor'));
+    floor = floorScp;
+    const receivers: Readonly<Record<Scp, Receiver>> = {
+      storescp: dcmtkScp,
+      'dicomnet SCP': ourScp,
+      'Node floor': floorScp,
+    };
+    const receiverOf = (line: EchoLine): Receiver => receivers[line.scp];
     // Warm-up: one untimed pass of every line (JIT, socket buffers, page cache of the tools).
     for (const line of LINES) await runLine(line, receiverOf(line), Math.ceil(count / 5));
     for (let round = 0; round < roundCount; round++) {
@@ -73,6 +85,7 @@ async function run(options: BenchmarkOptions): Promise<BenchmarkResult> {
     }
   } finally {
     if (storescp !== undefined) storescpPeak = (await storescp.stop()).peakRssBytes;
+    if (floor !== undefined) floorPeak = (await floor.stop()).peakRssBytes;
     if (scp !== undefined) scpMemory = await scp.close();
     await rm(root, { recursive: true, force: true });
   }
@@ -87,9 +100,9 @@ async function run(options: BenchmarkOptions): Promise<BenchmarkResult> {
       ...cells,
       microsPerEcho: 1e6 / cells.rate,
       scpRss:
-        line.scp === 'storescp'
-          ? `peak ${mib(storescpPeak)}`
-          : `${mib(scpMemory?.idleRssBytes)} → ${mib(scpMemory?.peakRssBytes)}`,
+        line.scp === 'dicomnet SCP'
+          ? `${mib(scpMemory?.idleRssBytes)} → ${mib(scpMemory?.peakRssBytes)}`
+          : `peak ${mib(line.scp === 'storescp' ? storescpPeak : floorPeak)}`,
     };
   });
   return {
@@ -114,8 +127,9 @@ async function run(options: BenchmarkOptions): Promise<BenchmarkResult> {
       `dicomnet SCU: connect (not timed), then ${count} × client.echo() one after the other, timed from the first request to the last response; release not timed.`,
       `echoscu: whole processes timed. rate = ${count} / (t(--repeat ${count + 1}) − t(--repeat 1)), t(--repeat 1) the median of 3 runs in the same round ("subtracted ms"): this removes process start, association set-up and release, leaving ${count} round trips on one association.`,
       'dicomnet SCP: createServer in a child process (Verification and every Storage SOP Class). Every DCMTK process runs with TCP_NODELAY=1.',
+      'Node floor (a reference, not our code): a Node process that parses only what it must and answers each C-ECHO-RQ with a response built for it at once, checking nothing: what Node and its socket cost before any DIMSE code runs. It runs under the same Node as the runner.',
       'CPU % = process CPU time (user + system) over the timed wall time; for echoscu lines the SCP CPU of the reference run is subtracted too. storescp CPU has 10 ms resolution (/proc/<pid>/stat).',
-      'SCP RSS: storescp VmHWM; dicomnet SCP child RSS once listening → resourceUsage().maxRSS at the end.',
+      'SCP RSS: storescp and floor VmHWM; dicomnet SCP child RSS once listening → resourceUsage().maxRSS at the end.',
     ],
     seconds: secondsSince(start),
   };

@@ -14,6 +14,7 @@ import type { Benchmark, BenchmarkOptions, BenchmarkResult, Cell } from '../benc
 import { MEGABYTE, now, secondsSince } from '../measure.js';
 import type { Storescp } from './dcmtk.js';
 import { dcmtkVersion, SCU_TIMEOUTS, startStorescp, timeTool } from './dcmtk.js';
+import { startFloorReceiver } from '../floor/floor-processes.js';
 import { loadInstances, storeFiles, storeInstances } from './dicomnet-scu.js';
 import type { ForkedScp } from './forked-scp.js';
 import { forkScp } from './forked-scp.js';
@@ -35,7 +36,8 @@ type ReceiverKind =
   | 'dicomnet SCP, fsync'
   | 'dicomnet SCP, no fsync'
   | 'dicomnet SCP, window 8, no fsync'
-  | 'dicomnet SCP, window 8, fsync';
+  | 'dicomnet SCP, window 8, fsync'
+  | 'Node floor, no checks';
 
 interface StoreLine {
   readonly size: Size;
@@ -69,6 +71,13 @@ const RECEIVERS_AND_SENDERS: readonly Omit<StoreLine, 'size'>[] = [
     receiver: 'dicomnet SCP, window 8, fsync',
     compares: 'both ours ÷ DCMTK → DCMTK',
   },
+  // Small only, the floors: the least a Node receiver does (it grants any window asked for).
+  { sender: 'storescu', receiver: 'Node floor, no checks', compares: 'floor ÷ storescp' },
+  {
+    sender: 'dicomnet SCU, window 8',
+    receiver: 'Node floor, no checks',
+    compares: 'our SCU → floor ÷ DCMTK → DCMTK',
+  },
 ];
 
 /** Lines that only make sense with many instances: no file reading, several in flight. */
@@ -76,7 +85,8 @@ function smallOnly(line: Omit<StoreLine, 'size'>): boolean {
   return (
     line.sender === 'dicomnet SCU, in memory' ||
     line.sender === 'dicomnet SCU, promise open' ||
-    line.receiver.includes('window 8')
+    line.receiver.includes('window 8') ||
+    line.receiver === 'Node floor, no checks'
   );
 }
 
@@ -93,6 +103,7 @@ interface Target extends Receiver {
   readonly outputDir: string;
   /** The dicomnet SCP child, to read its memory at the end; undefined for storescp. */
   readonly child?: ForkedScp;
+  /** storescp or the floor receiver. */
   readonly storescp?: Storescp;
 }
 
@@ -110,6 +121,7 @@ const RECEIVER_IDS: Readonly<Record<ReceiverKind, string>> = {
   'dicomnet SCP, no fsync': 'dicomnet-no-fsync',
   'dicomnet SCP, window 8, no fsync': 'dicomnet-window8-no-fsync',
   'dicomnet SCP, window 8, fsync': 'dicomnet-window8-fsync',
+  'Node floor, no checks': 'floor',
 };
 
 /** The window our SCP grants in the window lines, and our SCU asks for in its window 8 line. */
@@ -197,8 +209,9 @@ async function runLine(
 async function startTarget(root: string, name: string, kind: ReceiverKind): Promise<Target> {
   const outputDir = path.join(root, name);
   await mkdir(outputDir, { recursive: true });
-  if (kind === 'storescp') {
-    const storescp = await startStorescp(outputDir);
+  if (kind === 'storescp' || kind === 'Node floor, no checks') {
+    const storescp =
+      kind === 'storescp' ? await startStorescp(outputDir) : await startFloorReceiver(outputDir);
     return { port: storescp.port, cpuMicros: () => storescp.cpuMicros(), outputDir, storescp };
   }
   const child = await forkScp({
@@ -295,7 +308,7 @@ async function run(options: BenchmarkOptions): Promise<BenchmarkResult> {
       ...cells,
       mbPerSecond: (cells.rate * fileBytes(line.size)) / MEGABYTE,
       receiverRss:
-        line.receiver === 'storescp'
+        line.receiver === 'storescp' || line.receiver === 'Node floor, no checks'
           ? `peak ${mib(receiverMemory?.peakRssBytes)}`
           : `${mib(receiverMemory?.idleRssBytes)} → ${mib(receiverMemory?.peakRssBytes)}`,
       receiverPeakRssMiB: mib(receiverMemory?.peakRssBytes),
@@ -327,7 +340,8 @@ async function run(options: BenchmarkOptions): Promise<BenchmarkResult> {
       `dicomnet SCU: connect (not timed), then openInstanceFiles({ sync: true, keepBytes: 0 }) (headers only, blocking reads, as storescu makes them, the event loop given back every 64 files) and storeFiles (one file after the other; each data set under 64 KiB read with blocking calls into one of a few reused buffers once the request before is with the kernel), as dicomnet store does, timed from the first open to the last response; release not timed. "in memory" (small only, a diagnostic): the same with every data set read into memory before timing, client.store({ …, dataSet: bytes }). "promise open" (small only): openInstanceFiles through the promise API (16 files at a time, the event loop never held, a file of at most 256 KiB read whole and kept), as a server would open files, then storeFiles.`,
       'storescu: whole processes timed (+sd: all files of the folder on one association). rate = (N − 1) / (t(N files) − t(one small file)) (large: 1 / (t(large) − t(one small file))), t(one small file) the median of 3 runs in the same round ("subtracted ms"): this removes process start, association set-up and release. storescu loads each file whole into memory before sending it.',
       'Receivers write every instance to a file in a temporary folder on the same disk (emptied after each run, then `sync`, untimed, so that no line pays for the clean-up of the one before). storescp writes with plain write() and never fsyncs; storeToDirectory writes a temporary file, fsyncs it (fsync: true, its default) and renames it.',
-      'SCP RSS: storescp VmHWM; dicomnet SCP child RSS once listening → resourceUsage().maxRSS at the end. Each size has its own receiver processes, so a peak belongs to one size.',
+      'Node floor, no checks (small only; floor-receiver-process.ts, a reference, not our code): the least a Node process does to receive C-STOREs into files. It checks nothing a peer sends, accepts every context, grants the window asked for, writes each instance under a temporary name with one writevSync and renames it (atomic, as storeToDirectory; no fsync) and answers Success, under the same Node as the runner. storescu → floor is what Node costs against storescp; our window 8 SCU → floor is the most a window of 8 gains when the receiver costs the least.',
+      'SCP RSS: storescp and floor VmHWM; dicomnet SCP child RSS once listening → resourceUsage().maxRSS at the end. Each size has its own receiver processes, so a peak belongs to one size.',
       'CPU % = process CPU time over the timed wall time (100 = one core); storescp CPU has 10 ms resolution. Every DCMTK process runs with TCP_NODELAY=1.',
     ],
     seconds: secondsSince(start),

@@ -7,24 +7,31 @@
  * to the same disk (a temporary folder). The time is storescu's wall time as a whole process; the
  * ratios are taken in the same run (storescp's or Orthanc's time ÷ serve's: above 1 is faster);
  * peak RSS is the receiver's VmHWM. For small instances two last lines, the floors, are the least a
- * Node process does to receive them into files (floor-receiver-process.ts), without a sync and
+ * Node process does to receive them into files (floor/floor-receiver-process.ts), without a sync and
  * with one per instance: what Node and the disk cost before any of our code.
  */
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startOrthanc } from '@dicomnet/test-utils';
 import type { Benchmark, BenchmarkOptions, BenchmarkResult, Cell } from '../benchmark.js';
-import { freePort, SCU_TIMEOUTS, startStorescp, timeTool, waitForEcho } from '../dimse/dcmtk.js';
+import {
+  freePort,
+  peakRssOf,
+  SCU_TIMEOUTS,
+  startStorescp,
+  timeTool,
+  waitForEcho,
+} from '../dimse/dcmtk.js';
+import type { Storescp } from '../dimse/dcmtk.js';
 import { generateInstances } from '../dimse/instances.js';
+import { startFloorReceiver } from '../floor/floor-processes.js';
 import { MEGABYTE, median, MIB, now, secondsSince } from '../measure.js';
 
 /** The CLI's built entry point: bench/dist/run.js → packages/cli/dist/bin.js. */
 const BIN = fileURLToPath(new URL('../../packages/cli/dist/bin.js', import.meta.url));
-/** The floor receiver beside this file once built: bench/dist/floor-receiver.js. */
-const FLOOR = fileURLToPath(new URL('floor-receiver.js', import.meta.url));
 
 type ReceiverKind =
   | 'storescp'
@@ -48,18 +55,6 @@ interface Receiver {
   readonly calledAeTitle: string;
   /** Stops it and reports its peak RSS in bytes (NaN when unknown). */
   stop(): Promise<number>;
-}
-
-/** VmHWM (peak resident set) of a running process, in bytes; NaN if unreadable. */
-async function peakRssOf(pid: number | undefined): Promise<number> {
-  if (pid === undefined) return Number.NaN;
-  try {
-    const status = await readFile(`/proc/${pid}/status`, 'utf8');
-    const match = /^VmHWM:\s+(\d+) kB$/m.exec(status);
-    return match?.[1] === undefined ? Number.NaN : Number(match[1]) * 1024;
-  } catch {
-    return Number.NaN;
-  }
 }
 
 /** Starts `dicomnet serve --storage <root>` and waits until it answers C-ECHO. */
@@ -116,16 +111,19 @@ async function startNode(argsFor: (port: number) => string[]): Promise<Receiver>
   };
 }
 
+/** storescp or a floor receiver, which take any called AE title. */
+function serverReceiver(server: Storescp): Receiver {
+  return {
+    port: server.port,
+    calledAeTitle: 'ANY-SCP',
+    stop: async () => (await server.stop()).peakRssBytes,
+  };
+}
+
 async function startReceiver(kind: ReceiverKind, dir: string): Promise<Receiver> {
   switch (kind) {
-    case 'storescp': {
-      const storescp = await startStorescp(dir);
-      return {
-        port: storescp.port,
-        calledAeTitle: 'ANY-SCP',
-        stop: async () => (await storescp.stop()).peakRssBytes,
-      };
-    }
+    case 'storescp':
+      return serverReceiver(await startStorescp(dir));
     case 'Orthanc': {
       const orthanc = await startOrthanc();
       return {
@@ -143,9 +141,8 @@ async function startReceiver(kind: ReceiverKind, dir: string): Promise<Receiver>
     case 'serve --storage --no-fsync':
       return startServe(dir, false);
     case 'Node floor, no checks':
-      return startNode((port) => [FLOOR, String(port), dir]);
     case 'Node floor, fdatasync each':
-      return startNode((port) => [FLOOR, String(port), dir, 'sync']);
+      return serverReceiver(await startFloorReceiver(dir, kind === 'Node floor, fdatasync each'));
   }
 }
 

@@ -1,0 +1,161 @@
+/**
+ * Entry point of the floor C-GET SCU (dist/floor-get.js PORT CALLED DIR STUDY SERIES): the least
+ * a Node process does to retrieve a series with C-GET into files, a reference line for
+ * `dimse-get`, as the floor receiver is for `dimse-store`. It checks nothing the peer sends and is
+ * no product code. It proposes Study Root GET and Secondary Capture (as SCP, PS3.7 D.3.3.4), both
+ * in Explicit VR Little Endian; sends one SERIES-level C-GET-RQ (PS3.4 C.4.3); writes each
+ * C-STORE sub-operation's instance atomically (floor-bytes.ts `writeInstance`, no fsync) and
+ * answers Success; and, at the final C-GET-RSP, releases and prints one JSON line: the seconds
+ * from the request to the final response, the process CPU µs over that time, the status and the
+ * instances written. Association set-up and release are not timed.
+ */
+import { mkdirSync } from 'node:fs';
+import { connect } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import type { Command } from './floor-bytes.js';
+import {
+  associateRequest,
+  commandPdu,
+  forEachItem,
+  forEachPdv,
+  implicit,
+  item,
+  pDataPdu,
+  pdu,
+  readCommand,
+  readPdus,
+  storeResponse,
+  uid,
+  userInformation,
+  us,
+  writeInstance,
+} from './floor-bytes.js';
+
+const [portText, called, dir, study, series] = process.argv.slice(2);
+if (
+  portText === undefined ||
+  called === undefined ||
+  dir === undefined ||
+  study === undefined ||
+  series === undefined
+) {
+  throw new Error('usage: PORT CALLED DIR STUDY SERIES');
+}
+mkdirSync(dir, { recursive: true });
+
+const STUDY_ROOT_GET = '1.2.840.10008.5.1.4.1.2.2.3';
+const SECONDARY_CAPTURE = '1.2.840.10008.5.1.4.1.1.7';
+const EXPLICIT = '1.2.840.10008.1.2.1';
+const C_STORE_RQ = 0x0001;
+const C_GET_RSP = 0x8010;
+const PENDING = 0xff00;
+const GET_CONTEXT = 1;
+const STORE_CONTEXT = 3;
+
+function context(id: number, abstractSyntax: string): Buffer {
+  return item(
+    0x20,
+    Buffer.concat([
+      Buffer.from([id, 0, 0, 0]),
+      item(0x30, Buffer.from(abstractSyntax, 'latin1')),
+      item(0x40, Buffer.from(EXPLICIT, 'latin1')),
+    ]),
+  );
+}
+
+/** SCP/SCU Role Selection for `abstractSyntax`: SCP role only (PS3.7 D.3.3.4). */
+function scpRole(abstractSyntax: string): Buffer {
+  const name = Buffer.from(abstractSyntax, 'latin1');
+  const length = Buffer.alloc(2);
+  length.writeUInt16BE(name.length);
+  return item(0x54, Buffer.concat([length, name, Buffer.from([0, 1])]));
+}
+
+/** An Explicit VR Little Endian element with a short (16-bit) length. */
+function explicit(group: number, element: number, vr: string, value: Buffer): Buffer {
+  const out = Buffer.alloc(8 + value.length);
+  out.writeUInt16LE(group, 0);
+  out.writeUInt16LE(element, 2);
+  out.write(vr, 4, 'latin1');
+  out.writeUInt16LE(value.length, 6);
+  value.copy(out, 8);
+  return out;
+}
+
+/** The C-GET-RQ and its identifier: the series at SERIES level. */
+function getRequest(): Buffer[] {
+  const command = commandPdu(GET_CONTEXT, [
+    implicit(0x0000_0002, uid(STUDY_ROOT_GET)),
+    implicit(0x0000_0100, us(0x0010)),
+    implicit(0x0000_0110, us(1)),
+    implicit(0x0000_0700, us(0)),
+    implicit(0x0000_0800, us(0x0000)),
+  ]);
+  const identifier = Buffer.concat([
+    explicit(0x0008, 0x0052, 'CS', Buffer.from('SERIES', 'latin1')),
+    explicit(0x0020, 0x000d, 'UI', uid(study ?? '')),
+    explicit(0x0020, 0x000e, 'UI', uid(series ?? '')),
+  ]);
+  return [command, pDataPdu(GET_CONTEXT, 0x02, identifier)];
+}
+
+const socket = connect(Number(portText), '127.0.0.1');
+socket.setNoDelay(true);
+let commandParts: Buffer[] = [];
+let command: Command | undefined;
+let data: Buffer[] = [];
+let written = 0;
+let started = 0;
+let cpuAtStart: NodeJS.CpuUsage | undefined;
+let result: { seconds: number; cpuMicros: number; status: number; written: number } | undefined;
+
+const onPdv = (contextId: number, header: number, value: Buffer): void => {
+  if ((header & 0x01) === 0) {
+    data.push(value);
+    if ((header & 0x02) !== 0 && command?.field === C_STORE_RQ) {
+      writeInstance(dir, command, EXPLICIT, data, false);
+      written++;
+      data = [];
+      socket.write(storeResponse(contextId, command));
+    }
+    return;
+  }
+  commandParts.push(value);
+  if ((header & 0x02) === 0) return;
+  command = readCommand(commandParts.length === 1 ? value : Buffer.concat(commandParts));
+  commandParts = [];
+  if (command.field === C_GET_RSP && command.status !== PENDING) {
+    const seconds = (performance.now() - started) / 1000;
+    const cpu = process.cpuUsage(cpuAtStart);
+    result = { seconds, cpuMicros: cpu.user + cpu.system, status: command.status, written };
+    socket.write(pdu(0x05, Buffer.alloc(4)));
+  }
+};
+
+readPdus(socket, (type, body) => {
+  if (type === 0x02) {
+    forEachItem(body, (itemType, content) => {
+      if (itemType === 0x21 && content[2] !== 0) {
+        throw new Error(`presentation context ${content[0]} rejected (${content[2]})`);
+      }
+    });
+    cpuAtStart = process.cpuUsage();
+    started = performance.now();
+    for (const bytes of getRequest()) socket.write(bytes);
+  } else if (type === 0x04) {
+    forEachPdv(body, onPdv);
+  } else if (type === 0x06) {
+    socket.end();
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+  } else {
+    throw new Error(`unexpected PDU type ${type}`);
+  }
+});
+
+socket.write(
+  associateRequest(called, 'FLOOR', [
+    context(GET_CONTEXT, STUDY_ROOT_GET),
+    context(STORE_CONTEXT, SECONDARY_CAPTURE),
+    userInformation([scpRole(SECONDARY_CAPTURE)]),
+  ]),
+);
