@@ -5,8 +5,8 @@
  * a file with plain writes, never fsyncing; our SCU through `storeToDirectory` (atomic: a
  * temporary file renamed into place), without fsync and with it (as `dicomnet get`), and, as a
  * reference, with getscu's plain writes; a line only drains the data sets (a diagnostic: the SCU
- * without its file writing). The last line is the floor: the least a Node process does for the
- * same C-GET into atomic files (floor-get-process.ts).
+ * without its file writing). The last two lines are the floor: the least a Node process does for
+ * the same C-GET into atomic files and into plain ones (floor-get-process.ts).
  */
 import { closeSync, openSync, writevSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
@@ -28,7 +28,7 @@ const SECONDARY_CAPTURE = '1.2.840.10008.5.1.4.1.1.7';
 const EXPLICIT = '1.2.840.10008.1.2.1';
 const IMPLICIT = '1.2.840.10008.1.2';
 
-type Handler = 'atomic' | 'atomic-fsync' | 'files-sync' | 'drain' | 'floor';
+type Handler = 'atomic' | 'atomic-fsync' | 'files-sync' | 'drain' | 'floor' | 'floor-plain';
 
 interface Line {
   readonly id: string;
@@ -60,6 +60,7 @@ const LINES: readonly Line[] = [
   },
   { id: 'dicomnet-drain', scu: 'dicomnet SCU', handler: 'drain', compares: '(no file writing)' },
   { id: 'floor-atomic', scu: 'Node floor', handler: 'floor', compares: 'floor ÷ getscu' },
+  { id: 'floor-plain', scu: 'Node floor', handler: 'floor-plain', compares: 'floor ÷ getscu' },
 ];
 
 const HANDLER_LABELS: Readonly<Record<Handler, string>> = {
@@ -68,6 +69,7 @@ const HANDLER_LABELS: Readonly<Record<Handler, string>> = {
   'files-sync': 'a plain file each (open, writev, close), no fsync',
   drain: 'drains the data set',
   floor: 'a temporary file each, renamed, no fsync (no checks)',
+  'floor-plain': 'a plain file each, no fsync (no checks)',
 };
 
 /** The SERIES-level identifier of the series: dcmqrscp sends every instance of it. */
@@ -173,7 +175,7 @@ async function run(options: BenchmarkOptions): Promise<BenchmarkResult> {
       if (outcome.error !== undefined) throw outcome.error;
     }
     await loader.release();
-    const handlers: Readonly<Record<Exclude<Handler, 'floor'>, StoreHandler>> = {
+    const handlers: Readonly<Record<Exclude<Handler, 'floor' | 'floor-plain'>, StoreHandler>> = {
       atomic: storeToDirectory(received, { fsync: false }),
       'atomic-fsync': storeToDirectory(received),
       'files-sync': writeToFolderSync(received),
@@ -192,13 +194,13 @@ async function run(options: BenchmarkOptions): Promise<BenchmarkResult> {
       return seconds;
     };
     const measure = async (line: Line): Promise<{ rate: number; cpu: number }> => {
-      if (line.handler === 'floor') {
+      if (line.handler === 'floor' || line.handler === 'floor-plain') {
         const floor = await runFloorGet(
           qrscp?.port ?? 0,
           qrscp?.aeTitle ?? 'QRSCP',
           received,
-          first.studyInstanceUid,
-          first.seriesInstanceUid,
+          { study: first.studyInstanceUid, series: first.seriesInstanceUid },
+          line.handler === 'floor-plain',
         );
         if (floor.written !== count || floor.status !== 0) {
           throw new Error(`floor C-GET: status ${floor.status}, ${floor.written} of ${count}`);
@@ -282,7 +284,7 @@ async function run(options: BenchmarkOptions): Promise<BenchmarkResult> {
       `dcmqrscp (fork mode, MaxPDUSize 16384) holds ${count} Secondary Capture instances of one series, 17 KB files in Explicit VR Little Endian, stored once by our SCU (not timed); every line retrieves the series at SERIES level and gets them back as C-STORE sub-operations on its association.`,
       'getscu: whole processes, -S -od <folder> (writes each instance as a Part 10 file with plain write() calls, never fsyncing); rate = (N − 1) / (t(series) − t(one instance at IMAGE level)), the one-instance time the median of 3 runs in the same round. Every DCMTK process runs with TCP_NODELAY=1.',
       'dicomnet SCU: one association (connect and release not timed), client.get() timed from the request to the final response. storeToDirectory: the handler of dicomnet get, which checks the data set\'s UIDs and writes <folder>/<uid>.dcm atomically (a temporary file, renamed; a small file with blocking calls), with { fsync: false } (getscu never fsyncs) and with its default fsync (fdatasync of the file, fsync of the folder, before the success status). "a plain file each": the same work as getscu, openSync, one writevSync of our File Meta Information and the data set, closeSync, not atomic (a reference). "drains": the handler only reads the data set (a diagnostic).',
-      'Node floor (floor-get-process.ts, a reference, not our code): the least a Node process does for the same C-GET. It checks nothing dcmqrscp sends; it writes each instance under a temporary name with one writevSync and renames it (atomic, as storeToDirectory; no fsync) and answers Success. One process per run under the same Node, timed by itself from its C-GET-RQ to the final response, as our SCU is (CPU % its own); it starts cold, without a warm-up pass of its own.',
+      'Node floor (floor-get-process.ts, a reference, not our code): the least a Node process does for the same C-GET. It checks nothing dcmqrscp sends; it writes each instance under a temporary name with one writevSync and renames it (atomic, as storeToDirectory; no fsync), or in the plain line straight under its name (openSync, writevSync, closeSync, as getscu), and answers Success. One process per run under the same Node, timed by itself from its C-GET-RQ to the final response, as our SCU is (CPU % its own); it starts cold, without a warm-up pass of its own.',
       'The folder is on the same disk for both; after each run its file count is checked, it is emptied and `sync`ed, untimed.',
     ],
     seconds: secondsSince(start),

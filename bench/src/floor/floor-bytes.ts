@@ -194,25 +194,29 @@ function fileHeader(sopClass: string, sopInstance: string, syntax: string): Buff
 
 let fileCount = 0;
 
+/** How the floor writes a file: atomically (and with one `fdatasync`), or plainly as DCMTK does. */
+export type FloorWrite = 'rename' | 'rename-fdatasync' | 'plain';
+
 /**
- * Writes one received instance as `<dir>/<SOP Instance UID>.dcm`: under a temporary name with one
- * `writev`, renamed into place (atomic, as ours are); with `sync`, one `fdatasync` before the
- * rename, the one flush per instance that any durable receiver pays.
+ * Writes one received instance as `<dir>/<SOP Instance UID>.dcm` with one `writev`: under a
+ * temporary name renamed into place (atomic, as ours are; with `rename-fdatasync`, one
+ * `fdatasync` before the rename, the one flush per instance that any durable receiver pays), or
+ * straight under its name (`plain`: open, write, close, as storescp and getscu do).
  */
 export function writeInstance(
   dir: string,
   request: Command,
   syntax: string,
   data: readonly Buffer[],
-  sync: boolean,
+  how: FloorWrite,
 ): void {
   const file = path.join(dir, `${request.sopInstance}.dcm`);
-  const temporary = `${file}.${++fileCount}.part`;
-  const fd = openSync(temporary, 'wx');
+  const temporary = how === 'plain' ? file : `${file}.${++fileCount}.part`;
+  const fd = openSync(temporary, how === 'plain' ? 'w' : 'wx');
   writevSync(fd, [fileHeader(request.sopClass, request.sopInstance, syntax), ...data]);
-  if (sync) fdatasyncSync(fd);
+  if (how === 'rename-fdatasync') fdatasyncSync(fd);
   closeSync(fd);
-  renameSync(temporary, file);
+  if (how !== 'plain') renameSync(temporary, file);
 }
 
 /**

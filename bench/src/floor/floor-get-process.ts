@@ -1,11 +1,11 @@
 /**
- * Entry point of the floor C-GET SCU (dist/floor-get.js PORT CALLED DIR STUDY SERIES): the least
+ * Entry point of the floor C-GET SCU (dist/floor-get.js PORT CALLED DIR STUDY SERIES [plain]): the least
  * a Node process does to retrieve a series with C-GET into files, a reference line for
  * `dimse-get`, as the floor receiver is for `dimse-store`. It checks nothing the peer sends and is
  * no product code. It proposes Study Root GET and Secondary Capture (as SCP, PS3.7 D.3.3.4), both
  * in Explicit VR Little Endian; sends one SERIES-level C-GET-RQ (PS3.4 C.4.3); writes each
- * C-STORE sub-operation's instance atomically (floor-bytes.ts `writeInstance`, no fsync) and
- * answers Success; and, at the final C-GET-RSP, releases and prints one JSON line: the seconds
+ * C-STORE sub-operation's instance atomically (floor-bytes.ts `writeInstance`, no fsync; with
+ * `plain`, straight under its name as getscu does) and answers Success; and, at the final C-GET-RSP, releases and prints one JSON line: the seconds
  * from the request to the final response, the process CPU µs over that time, the status and the
  * instances written. Association set-up and release are not timed.
  */
@@ -31,7 +31,8 @@ import {
   writeInstance,
 } from './floor-bytes.js';
 
-const [portText, called, dir, study, series] = process.argv.slice(2);
+const [portText, called, dir, study, series, plain] = process.argv.slice(2);
+const how = plain === 'plain' ? 'plain' : 'rename';
 if (
   portText === undefined ||
   called === undefined ||
@@ -39,7 +40,7 @@ if (
   study === undefined ||
   series === undefined
 ) {
-  throw new Error('usage: PORT CALLED DIR STUDY SERIES');
+  throw new Error('usage: PORT CALLED DIR STUDY SERIES [plain]');
 }
 mkdirSync(dir, { recursive: true });
 
@@ -113,7 +114,7 @@ const onPdv = (contextId: number, header: number, value: Buffer): void => {
   if ((header & 0x01) === 0) {
     data.push(value);
     if ((header & 0x02) !== 0 && command?.field === C_STORE_RQ) {
-      writeInstance(dir, command, EXPLICIT, data, false);
+      writeInstance(dir, command, EXPLICIT, data, how);
       written++;
       data = [];
       socket.write(storeResponse(contextId, command));

@@ -29,15 +29,19 @@ export interface FloorGet {
   readonly written: number;
 }
 
-/** Runs the floor C-GET SCU once: the series `study`/`series` from `port` into `dir`. */
+/**
+ * Runs the floor C-GET SCU once: the series `study`/`series` from `port` into `dir`, each file
+ * renamed into place, or written straight under its name when `plain`.
+ */
 export async function runFloorGet(
   port: number,
   calledAeTitle: string,
   dir: string,
-  study: string,
-  series: string,
+  uids: { readonly study: string; readonly series: string },
+  plain: boolean,
 ): Promise<FloorGet> {
-  const child = spawn(process.execPath, [GET, String(port), calledAeTitle, dir, study, series], {
+  const args = [GET, String(port), calledAeTitle, dir, uids.study, uids.series];
+  const child = spawn(process.execPath, [...args, ...(plain ? ['plain'] : [])], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';

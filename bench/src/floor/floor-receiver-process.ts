@@ -32,7 +32,7 @@ import {
 } from './floor-bytes.js';
 
 const [portText, dirArgument, syncArgument] = process.argv.slice(2);
-const sync = syncArgument === 'sync';
+const how = syncArgument === 'sync' ? 'rename-fdatasync' : 'rename';
 if (portText === undefined || dirArgument === undefined) throw new Error('usage: PORT DIR [sync]');
 const dir = dirArgument;
 mkdirSync(dir, { recursive: true });
@@ -83,7 +83,7 @@ function serve(socket: Socket): void {
     if ((header & 0x01) === 0) {
       data.push(value);
       if ((header & 0x02) !== 0 && command !== undefined) {
-        writeInstance(dir, command, syntaxes.get(context) ?? '1.2.840.10008.1.2', data, sync);
+        writeInstance(dir, command, syntaxes.get(context) ?? '1.2.840.10008.1.2', data, how);
         data = [];
         socket.write(storeResponse(context, command));
       }
