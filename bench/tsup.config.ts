@@ -2,7 +2,7 @@ import { defineConfig } from 'tsup';
 
 // The runner, and the child processes it forks: the loopback benchmark's receiver, the DIMSE
 // benchmarks' dicomnet SCP, the dcmjs 50 MB case, and the inventory benchmark's serving SCP and
-// C-ECHO client, and the floor receiver and floor C-GET SCU (the least Node does, as references).
+// C-ECHO client, and the floor receiver and floor C-GET and C-ECHO SCUs (the least Node does, as references).
 export default defineConfig({
   entry: {
     run: 'src/run.ts',
@@ -13,6 +13,7 @@ export default defineConfig({
     'inventory-echo': 'src/inventory/inventory-echo-process.ts',
     'floor-receiver': 'src/floor/floor-receiver-process.ts',
     'floor-get': 'src/floor/floor-get-process.ts',
+    'floor-echo': 'src/floor/floor-echo-process.ts',
   },
   format: ['esm'],
   sourcemap: true,

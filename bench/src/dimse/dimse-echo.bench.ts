@@ -1,15 +1,17 @@
 /**
  * C-ECHO round trips per second on one association, dicomnet against DCMTK 3.6.7 in the same
  * run: our SCU and echoscu against storescp, and echoscu against storescp and our SCP (in a child
- * process). Each ratio changes one side of the DCMTK → DCMTK line. A last line is the floor: echoscu
- * against the least a Node process does to answer C-ECHO (floor-receiver-process.ts).
+ * process). Each ratio changes one side of the DCMTK → DCMTK line. The last two lines are the
+ * floors: echoscu against the least a Node process does to answer C-ECHO
+ * (floor-receiver-process.ts), and the least a Node process does to send them
+ * (floor-echo-process.ts) against storescp.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Benchmark, BenchmarkOptions, BenchmarkResult, Cell } from '../benchmark.js';
 import { now, secondsSince } from '../measure.js';
-import { startFloorReceiver } from '../floor/floor-processes.js';
+import { runFloorEcho, startFloorReceiver } from '../floor/floor-processes.js';
 import type { Storescp } from './dcmtk.js';
 import { dcmtkVersion, SCU_TIMEOUTS, startStorescp } from './dcmtk.js';
 import { echoMany } from './dicomnet-scu.js';
@@ -19,7 +21,7 @@ import type { ScpMemory } from './scp-messages.js';
 import type { LineFigures, Receiver, RunFigures } from './timed-runs.js';
 import { commonCells, mib, runDcmtkScu, runDicomnetScu } from './timed-runs.js';
 
-type Scu = 'echoscu' | 'dicomnet SCU';
+type Scu = 'echoscu' | 'dicomnet SCU' | 'Node floor';
 type Scp = 'storescp' | 'dicomnet SCP' | 'Node floor';
 
 interface EchoLine {
@@ -36,9 +38,23 @@ const LINES: readonly EchoLine[] = [
   { id: 'echoscu-dicomnet', scu: 'echoscu', scp: 'dicomnet SCP', compares: 'our SCP ÷ storescp' },
   { id: 'dicomnet-dicomnet', scu: 'dicomnet SCU', scp: 'dicomnet SCP', compares: 'both ours' },
   { id: 'echoscu-floor', scu: 'echoscu', scp: 'Node floor', compares: 'floor ÷ storescp' },
+  { id: 'floor-storescp', scu: 'Node floor', scp: 'storescp', compares: 'floor ÷ echoscu' },
 ];
 
+async function runFloorLine(receiver: Receiver, count: number): Promise<RunFigures> {
+  const scpAtStart = await receiver.cpuMicros();
+  const floor = await runFloorEcho(receiver.port, count);
+  const scpMicros = (await receiver.cpuMicros()) - scpAtStart;
+  return {
+    rate: count / floor.seconds,
+    scuCpu: floor.cpuMicros / 1e6 / floor.seconds,
+    scpCpu: scpMicros / 1e6 / floor.seconds,
+    subtractedSeconds: Number.NaN,
+  };
+}
+
 function runLine(line: EchoLine, receiver: Receiver, count: number): Promise<RunFigures> {
+  if (line.scu === 'Node floor') return runFloorLine(receiver, count);
   if (line.scu === 'dicomnet SCU') {
     return runDicomnetScu(receiver, count, (client) => echoMany(client, count));
   }
@@ -127,7 +143,7 @@ async function run(options: BenchmarkOptions): Promise<BenchmarkResult> {
       `dicomnet SCU: connect (not timed), then ${count} × client.echo() one after the other, timed from the first request to the last response; release not timed.`,
       `echoscu: whole processes timed. rate = ${count} / (t(--repeat ${count + 1}) − t(--repeat 1)), t(--repeat 1) the median of 3 runs in the same round ("subtracted ms"): this removes process start, association set-up and release, leaving ${count} round trips on one association.`,
       'dicomnet SCP: createServer in a child process (Verification and every Storage SOP Class). Every DCMTK process runs with TCP_NODELAY=1.',
-      'Node floor (a reference, not our code): a Node process that parses only what it must and answers each C-ECHO-RQ with a response built for it at once, checking nothing: what Node and its socket cost before any DIMSE code runs. It runs under the same Node as the runner.',
+      'Node floor (a reference, not our code; under the same Node as the runner): as SCP, a Node process that parses only what it must and answers each C-ECHO-RQ with a response built for it at once, checking nothing; as SCU, a Node process that sends each C-ECHO-RQ as the response before arrives, reading nothing of it, timed by itself as our SCU is (one process per run, cold; its SCP CPU includes the association set-up and release). What Node and its socket cost before any DIMSE code runs.',
       'CPU % = process CPU time (user + system) over the timed wall time; for echoscu lines the SCP CPU of the reference run is subtracted too. storescp CPU has 10 ms resolution (/proc/<pid>/stat).',
       'SCP RSS: storescp and floor VmHWM; dicomnet SCP child RSS once listening → resourceUsage().maxRSS at the end.',
     ],

@@ -1,5 +1,5 @@
 /**
- * Starts the floor processes (floor-receiver-process.ts, floor-get-process.ts), built by tsup
+ * Starts the floor processes (floor-receiver-, floor-get- and floor-echo-process.ts), built by tsup
  * into bench/dist beside this module's chunk. They run under the runner's own Node
  * (`process.execPath`), so a run under Node 24 measures Node 24's floor.
  */
@@ -10,6 +10,7 @@ import { startServerProcess } from '../dimse/dcmtk.js';
 
 const RECEIVER = fileURLToPath(new URL('floor-receiver.js', import.meta.url));
 const GET = fileURLToPath(new URL('floor-get.js', import.meta.url));
+const ECHO = fileURLToPath(new URL('floor-echo.js', import.meta.url));
 
 /** The floor receiver writing into `dir`, with one `fdatasync` per file when `sync`. */
 export function startFloorReceiver(dir: string, sync = false): Promise<Storescp> {
@@ -33,17 +34,31 @@ export interface FloorGet {
  * Runs the floor C-GET SCU once: the series `study`/`series` from `port` into `dir`, each file
  * renamed into place, or written straight under its name when `plain`.
  */
-export async function runFloorGet(
+export function runFloorGet(
   port: number,
   calledAeTitle: string,
   dir: string,
   uids: { readonly study: string; readonly series: string },
   plain: boolean,
 ): Promise<FloorGet> {
-  const args = [GET, String(port), calledAeTitle, dir, uids.study, uids.series];
-  const child = spawn(process.execPath, [...args, ...(plain ? ['plain'] : [])], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const args = [String(port), calledAeTitle, dir, uids.study, uids.series];
+  return runFloorScu<FloorGet>(GET, plain ? [...args, 'plain'] : args);
+}
+
+/** What one floor C-ECHO run reported: `count` round trips timed, after one untimed. */
+export interface FloorEcho {
+  readonly seconds: number;
+  readonly cpuMicros: number;
+}
+
+/** Runs the floor C-ECHO SCU once: `count` echoes to `port`, one after the other. */
+export function runFloorEcho(port: number, count: number): Promise<FloorEcho> {
+  return runFloorScu<FloorEcho>(ECHO, [String(port), String(count)]);
+}
+
+/** Runs a floor SCU to its end and returns the JSON line it printed. */
+async function runFloorScu<T>(entry: string, args: readonly string[]): Promise<T> {
+  const child = spawn(process.execPath, [entry, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));
@@ -56,6 +71,6 @@ export async function runFloorGet(
       resolve(exitCode);
     });
   });
-  if (code !== 0) throw new Error(`floor C-GET exited with ${code}: ${stderr.slice(-2000)}`);
-  return JSON.parse(stdout) as FloorGet;
+  if (code !== 0) throw new Error(`${entry} exited with ${code}: ${stderr.slice(-2000)}`);
+  return JSON.parse(stdout) as T;
 }
