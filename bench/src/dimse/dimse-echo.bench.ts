@@ -41,14 +41,13 @@ const LINES: readonly EchoLine[] = [
   { id: 'floor-storescp', scu: 'Node floor', scp: 'storescp', compares: 'floor ÷ echoscu' },
 ];
 
+/** The floor SCU times its own round trips; the SCP's CPU over them is not known ('–'). */
 async function runFloorLine(receiver: Receiver, count: number): Promise<RunFigures> {
-  const scpAtStart = await receiver.cpuMicros();
   const floor = await runFloorEcho(receiver.port, count);
-  const scpMicros = (await receiver.cpuMicros()) - scpAtStart;
   return {
     rate: count / floor.seconds,
     scuCpu: floor.cpuMicros / 1e6 / floor.seconds,
-    scpCpu: scpMicros / 1e6 / floor.seconds,
+    scpCpu: Number.NaN,
     subtractedSeconds: Number.NaN,
   };
 }
@@ -143,7 +142,7 @@ async function run(options: BenchmarkOptions): Promise<BenchmarkResult> {
       `dicomnet SCU: connect (not timed), then ${count} × client.echo() one after the other, timed from the first request to the last response; release not timed.`,
       `echoscu: whole processes timed. rate = ${count} / (t(--repeat ${count + 1}) − t(--repeat 1)), t(--repeat 1) the median of 3 runs in the same round ("subtracted ms"): this removes process start, association set-up and release, leaving ${count} round trips on one association.`,
       'dicomnet SCP: createServer in a child process (Verification and every Storage SOP Class). Every DCMTK process runs with TCP_NODELAY=1.',
-      'Node floor (a reference, not our code; under the same Node as the runner): as SCP, a Node process that parses only what it must and answers each C-ECHO-RQ with a response built for it at once, checking nothing; as SCU, a Node process that sends each C-ECHO-RQ as the response before arrives, reading nothing of it, timed by itself as our SCU is (one process per run, cold; its SCP CPU includes the association set-up and release). What Node and its socket cost before any DIMSE code runs.',
+      'Node floor (a reference, not our code; under the same Node as the runner): as SCP, a Node process that parses only what it must and answers each C-ECHO-RQ with a response built for it at once, checking nothing; as SCU, a Node process that sends each C-ECHO-RQ as the response before arrives, reading nothing of it, timed by itself as our SCU is (one process per run, which first sends as many echoes untimed to warm up). What Node and its socket cost before any DIMSE code runs.',
       'CPU % = process CPU time (user + system) over the timed wall time; for echoscu lines the SCP CPU of the reference run is subtracted too. storescp CPU has 10 ms resolution (/proc/<pid>/stat).',
       'SCP RSS: storescp and floor VmHWM; dicomnet SCP child RSS once listening → resourceUsage().maxRSS at the end.',
     ],

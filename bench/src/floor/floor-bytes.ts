@@ -63,6 +63,28 @@ export function commandPdu(context: number, elements: Buffer[]): Buffer {
   return pDataPdu(context, 0x03, Buffer.concat([implicit(0x0000_0000, groupLength), body]));
 }
 
+/**
+ * A copy of `template`, a command PDU of one PDV (`commandPdu`), sent on `context` with the
+ * 16-bit value of command element `tag` set to `value`: one allocation, for a message sent often.
+ */
+export function patchedCommandPdu(
+  template: Buffer,
+  context: number,
+  tag: number,
+  value: number,
+): Buffer {
+  const out = Buffer.from(template);
+  out[10] = context;
+  // After the PDU header (6), the PDV header (6) and each element before `tag`.
+  for (let at = 12; at + 8 <= out.length; at += 8 + out.readUInt32LE(at + 4)) {
+    if (((out.readUInt16LE(at) << 16) | out.readUInt16LE(at + 2)) >>> 0 === tag) {
+      out.writeUInt16LE(value, at + 8);
+      return out;
+    }
+  }
+  throw new RangeError(`no element ${tag.toString(16)} in the template`);
+}
+
 /** A-ASSOCIATE-RQ: the 68 fixed bytes, the application context, then `items` (PS3.8 9.3.2). */
 export function associateRequest(called: string, calling: string, items: Buffer[]): Buffer {
   const fixed = Buffer.alloc(68, 0x20);

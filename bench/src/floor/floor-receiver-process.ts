@@ -21,6 +21,7 @@ import {
   implicit,
   item,
   NO_DATA_SET,
+  patchedCommandPdu,
   pdu,
   readCommand,
   readPdus,
@@ -40,6 +41,15 @@ mkdirSync(dir, { recursive: true });
 const VERIFICATION = '1.2.840.10008.1.1';
 const C_ECHO_RQ = 0x0030;
 const C_STORE_RQ = 0x0001;
+
+/** The Success C-ECHO-RSP, its context and Message ID Being Responded To patched per answer. */
+const ECHO_RESPONSE = commandPdu(0, [
+  implicit(0x0000_0002, uid(VERIFICATION)),
+  implicit(0x0000_0100, us(0x8030)),
+  implicit(0x0000_0120, us(0)),
+  implicit(0x0000_0800, us(NO_DATA_SET)),
+  implicit(0x0000_0900, us(0x0000)),
+]);
 
 /** A-ASSOCIATE-AC for an A-ASSOCIATE-RQ `body`: every context accepted (PS3.8 9.3.3). */
 function accept(body: Buffer, syntaxes: Map<number, string>): Buffer {
@@ -94,15 +104,7 @@ function serve(socket: Socket): void {
     command = readCommand(commandParts.length === 1 ? value : Buffer.concat(commandParts));
     commandParts = [];
     if (command.field === C_ECHO_RQ) {
-      socket.write(
-        commandPdu(context, [
-          implicit(0x0000_0002, uid(VERIFICATION)),
-          implicit(0x0000_0100, us(0x8030)),
-          implicit(0x0000_0120, us(command.messageId)),
-          implicit(0x0000_0800, us(NO_DATA_SET)),
-          implicit(0x0000_0900, us(0x0000)),
-        ]),
-      );
+      socket.write(patchedCommandPdu(ECHO_RESPONSE, context, 0x0000_0120, command.messageId));
     } else if (command.field !== C_STORE_RQ || !command.hasDataSet) {
       socket.destroy(); // nothing else is asked of this receiver
     }
