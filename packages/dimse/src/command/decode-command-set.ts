@@ -31,7 +31,6 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
  * @throws {@link CommandSetError} (`DICOMNET_DIMSE_BAD_COMMAND_SET`) carrying the byte offset.
  */
 export function decodeCommandSet(bytes: Uint8Array): CommandSet {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const end = bytes.byteLength;
   const fields: Partial<Mutable<Omit<CommandSet, 'otherElements'>>> = {};
   let others: OtherCommandElement[] | undefined; // made for the first such element
@@ -41,9 +40,10 @@ export function decodeCommandSet(bytes: Uint8Array): CommandSet {
     if (end - offset < ELEMENT_HEADER_LENGTH) {
       throw new CommandSetError(offset, `${end - offset} bytes left, an element header needs 8`);
     }
-    const group = view.getUint16(offset, true);
-    const element = view.getUint16(offset + 2, true);
-    const length = view.getUint32(offset + 4, true);
+    // Read byte by byte, not through a DataView: one DataView per command cost more than this.
+    const group = uint16(bytes, offset);
+    const element = uint16(bytes, offset + 2);
+    const length = uint32(bytes, offset + 4);
     const tag = element; // group is 0000, checked next
     if (group !== 0x0000) {
       throw new CommandSetError(
@@ -72,10 +72,10 @@ export function decodeCommandSet(bytes: Uint8Array): CommandSet {
     }
     const definition = commandElementByTag(tag);
     if (tag === 0x0000) {
-      checkGroupLength(view, start, length, end);
+      checkGroupLength(bytes, start, length, end);
     } else if (definition?.field !== undefined) {
       // A definition with a field is a CommandFieldElement by construction.
-      readField(bytes, view, start, length, definition as CommandFieldElement, fields);
+      readField(bytes, start, length, definition as CommandFieldElement, fields);
     } else {
       // A copy: Buffer#slice would alias the caller's (often pooled) memory.
       (others ??= []).push({ tag, value: new Uint8Array(bytes.subarray(start, start + length)) });
@@ -95,11 +95,11 @@ export function decodeCommandSet(bytes: Uint8Array): CommandSet {
   return set;
 }
 
-function checkGroupLength(view: DataView, start: number, length: number, end: number): void {
+function checkGroupLength(bytes: Uint8Array, start: number, length: number, end: number): void {
   if (length !== 4) {
     throw new CommandSetError(start - 4, `Command Group Length (UL) has length ${length}, not 4`);
   }
-  const value = view.getUint32(start, true);
+  const value = uint32(bytes, start);
   const rest = end - (start + 4);
   if (value !== rest) {
     throw new CommandSetError(start, `Command Group Length says ${value} bytes, ${rest} follow`);
@@ -108,7 +108,6 @@ function checkGroupLength(view: DataView, start: number, length: number, end: nu
 
 function readField(
   bytes: Uint8Array,
-  view: DataView,
   start: number,
   length: number,
   definition: CommandFieldElement,
@@ -119,7 +118,7 @@ function readField(
       if (length !== 2) {
         throw new CommandSetError(start - 4, `${definition.keyword} (US) has length ${length}`);
       }
-      fields[definition.field] = view.getUint16(start, true);
+      fields[definition.field] = uint16(bytes, start);
       return;
     case 'AT': {
       if (length % 4 !== 0) {
@@ -127,7 +126,7 @@ function readField(
       }
       const tags: number[] = [];
       for (let at = start; at < start + length; at += 4) {
-        tags.push(((view.getUint16(at, true) << 16) | view.getUint16(at + 2, true)) >>> 0);
+        tags.push(((uint16(bytes, at) << 16) | uint16(bytes, at + 2)) >>> 0);
       }
       fields[definition.field] = tags;
       return;
@@ -138,13 +137,20 @@ function readField(
       while (last > start && (bytes[last - 1] === 0x00 || bytes[last - 1] === 0x20)) last -= 1;
       let first = start;
       if (definition.vr === 'AE') while (first < last && bytes[first] === 0x20) first += 1;
-      fields[definition.field] = Buffer.from(
-        bytes.buffer,
-        bytes.byteOffset + first,
-        last - first,
-      ).toString('latin1');
+      // A Buffer (what a socket gives) is read in place; a plain Uint8Array through a view of it.
+      fields[definition.field] = Buffer.isBuffer(bytes)
+        ? bytes.toString('latin1', first, last)
+        : Buffer.from(bytes.buffer, bytes.byteOffset + first, last - first).toString('latin1');
     }
   }
+}
+
+function uint16(bytes: Uint8Array, offset: number): number {
+  return bytes[offset]! | (bytes[offset + 1]! << 8); // the caller checked the bounds
+}
+
+function uint32(bytes: Uint8Array, offset: number): number {
+  return (uint16(bytes, offset) | (uint16(bytes, offset + 2) << 16)) >>> 0;
 }
 
 function hex4(value: number): string {

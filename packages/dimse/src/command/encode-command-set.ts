@@ -88,26 +88,84 @@ export function encodeLaidOutCommandSet(
   set: CommandSet,
   layout: readonly CommandFieldElement[],
 ): Uint8Array {
+  // Each field is read once: `set[element.field]` is a megamorphic keyed load (every message
+  // kind's set has its own shape), the costliest step of a C-ECHO's encoding.
+  const values = LAID_OUT_VALUES;
+  let count = 0;
   let length = GROUP_LENGTH_ELEMENT_LENGTH;
   for (const element of layout) {
     const value = set[element.field];
-    if (value !== undefined) length += ELEMENT_HEADER_LENGTH + paddedLength(value);
+    if (value === undefined) continue;
+    values[count] = value;
+    LAID_OUT_ELEMENTS[count++] = element;
+    length += ELEMENT_HEADER_LENGTH + paddedLength(value);
   }
   const bytes = Buffer.allocUnsafe(length);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, length);
-  writeHeader(view, 0, 0x0000, 4);
-  view.setUint32(ELEMENT_HEADER_LENGTH, length - GROUP_LENGTH_ELEMENT_LENGTH, true);
+  // Written byte by byte, not through a DataView: one DataView per command cost more than the
+  // stores. Implicit VR Little Endian (PS3.7 §6.3.1).
+  putHeader(bytes, 0, 0x0000, 4);
+  putUint32(bytes, ELEMENT_HEADER_LENGTH, length - GROUP_LENGTH_ELEMENT_LENGTH);
   let offset = GROUP_LENGTH_ELEMENT_LENGTH;
-  for (const element of layout) {
-    const value = set[element.field];
-    if (value === undefined) continue;
-    offset = writeValue(bytes, view, offset, element, value);
-    // writeValue leaves a UI pad byte as it found it: zero in a fresh array, not in the pool.
-    if (element.vr === 'UI' && typeof value === 'string' && (value.length & 1) === 1) {
-      bytes[offset - 1] = 0x00;
-    }
+  for (let index = 0; index < count; index++) {
+    offset = putValue(bytes, offset, LAID_OUT_ELEMENTS[index]!, values[index]!);
+    values[index] = undefined; // the scratch holds no caller's value past this call
   }
   return bytes;
+}
+
+/** Scratch of {@link encodeLaidOutCommandSet} (synchronous, so never shared between calls). */
+const LAID_OUT_VALUES: (FieldValue | undefined)[] = [];
+const LAID_OUT_ELEMENTS: CommandFieldElement[] = [];
+
+/** {@link writeValue} on bytes of a fresh pool slice, whose UI pad byte must be written. */
+function putValue(
+  bytes: Uint8Array,
+  offset: number,
+  element: CommandFieldElement,
+  value: FieldValue,
+): number {
+  const start = offset + ELEMENT_HEADER_LENGTH;
+  if (typeof value === 'number') {
+    putHeader(bytes, offset, element.tag, 2);
+    bytes[start] = value & 0xff;
+    bytes[start + 1] = value >>> 8;
+    return start + 2;
+  }
+  if (typeof value !== 'string') {
+    putHeader(bytes, offset, element.tag, value.length * 4);
+    let at = start;
+    for (const tag of value) {
+      putHeaderTag(bytes, at, tag);
+      at += 4;
+    }
+    return at;
+  }
+  const padded = value.length + (value.length & 1);
+  putHeader(bytes, offset, element.tag, padded);
+  for (let i = 0; i < value.length; i++) bytes[start + i] = value.charCodeAt(i);
+  // UI is padded with a single NUL, the text VRs with a space (PS3.5 §6.2).
+  if (padded !== value.length) bytes[start + value.length] = element.vr === 'UI' ? 0x00 : 0x20;
+  return start + padded;
+}
+
+/** A tag as group then element, each a little-endian uint16 (PS3.5 §7.1.3). */
+function putHeaderTag(bytes: Uint8Array, offset: number, tag: number): void {
+  bytes[offset] = (tag >>> 16) & 0xff;
+  bytes[offset + 1] = tag >>> 24;
+  bytes[offset + 2] = tag & 0xff;
+  bytes[offset + 3] = (tag >>> 8) & 0xff;
+}
+
+function putHeader(bytes: Uint8Array, offset: number, tag: number, valueLength: number): void {
+  putHeaderTag(bytes, offset, tag);
+  putUint32(bytes, offset + 4, valueLength);
+}
+
+function putUint32(bytes: Uint8Array, offset: number, value: number): void {
+  bytes[offset] = value & 0xff;
+  bytes[offset + 1] = (value >>> 8) & 0xff;
+  bytes[offset + 2] = (value >>> 16) & 0xff;
+  bytes[offset + 3] = value >>> 24;
 }
 
 /** The value length on the wire of a value checked against its VR (US, AT or text). */
