@@ -10,8 +10,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Benchmark, BenchmarkOptions, BenchmarkResult, Cell } from '../benchmark.js';
-import { now, secondsSince } from '../measure.js';
 import { runFloorEcho, startFloorReceiver } from '../floor/floor-processes.js';
+import { now, secondsSince } from '../measure.js';
 import type { Storescp } from './dcmtk.js';
 import { dcmtkVersion, SCU_TIMEOUTS, startStorescp } from './dcmtk.js';
 import { echoMany } from './dicomnet-scu.js';
@@ -142,7 +142,7 @@ async function run(options: BenchmarkOptions): Promise<BenchmarkResult> {
       `dicomnet SCU: connect (not timed), then ${count} × client.echo() one after the other, timed from the first request to the last response; release not timed.`,
       `echoscu: whole processes timed. rate = ${count} / (t(--repeat ${count + 1}) − t(--repeat 1)), t(--repeat 1) the median of 3 runs in the same round ("subtracted ms"): this removes process start, association set-up and release, leaving ${count} round trips on one association.`,
       'dicomnet SCP: createServer in a child process (Verification and every Storage SOP Class). Every DCMTK process runs with TCP_NODELAY=1.',
-      'Node floor (a reference, not our code; under the same Node as the runner): as SCP, a Node process that parses only what it must and answers each C-ECHO-RQ with a response built for it at once, checking nothing; as SCU, a Node process that sends each C-ECHO-RQ as the response before arrives, reading nothing of it, timed by itself as our SCU is (one process per run, which first sends as many echoes untimed to warm up). What Node and its socket cost before any DIMSE code runs.',
+      'Node floor (a reference, not our code; under the same Node as the runner): as SCP, a Node process that parses only what it must and answers each C-ECHO-RQ at once with a copy of one prebuilt response (its Message ID patched), checking nothing; as SCU, a Node process that sends each C-ECHO-RQ as the response before arrives, reading nothing of it, timed by itself as our SCU is (one process per run, which first sends as many echoes untimed to warm up). What Node and its socket cost before any DIMSE code runs.',
       'CPU % = process CPU time (user + system) over the timed wall time; for echoscu lines the SCP CPU of the reference run is subtracted too. storescp CPU has 10 ms resolution (/proc/<pid>/stat).',
       'SCP RSS: storescp and floor VmHWM; dicomnet SCP child RSS once listening → resourceUsage().maxRSS at the end.',
     ],

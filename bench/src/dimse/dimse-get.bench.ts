@@ -19,8 +19,8 @@ import type { DimseClient, InstanceFile, StoreHandler, StoreRequest } from '@dic
 import { generateInstances, startDcmqrscp } from '@dicomnet/test-utils';
 import type { Dcmqrscp, GeneratedInstance } from '@dicomnet/test-utils';
 import type { Benchmark, BenchmarkOptions, BenchmarkResult, Cell } from '../benchmark.js';
-import { median, now, secondsSince } from '../measure.js';
 import { runFloorGet } from '../floor/floor-processes.js';
+import { median, now, secondsSince } from '../measure.js';
 import { dcmtkVersion, SCU_TIMEOUTS, timeTool } from './dcmtk.js';
 
 const STUDY_ROOT_GET = '1.2.840.10008.5.1.4.1.2.2.3';
