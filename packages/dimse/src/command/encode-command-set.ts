@@ -57,20 +57,19 @@ export function encodeCommandSet(set: CommandSet): Uint8Array {
   }
 
   const bytes = new Uint8Array(length);
-  const view = new DataView(bytes.buffer);
-  writeHeader(view, 0, 0x0000, 4);
-  view.setUint32(ELEMENT_HEADER_LENGTH, length - GROUP_LENGTH_ELEMENT_LENGTH, true);
+  putHeader(bytes, 0, 0x0000, 4);
+  putUint32(bytes, ELEMENT_HEADER_LENGTH, length - GROUP_LENGTH_ELEMENT_LENGTH);
   let offset = GROUP_LENGTH_ELEMENT_LENGTH;
   let next = 0;
   for (const { element, value } of present) {
     for (let other = others[next]; other !== undefined && other.tag < element.tag;) {
-      offset = writeOther(bytes, view, offset, other);
+      offset = putOther(bytes, offset, other);
       other = others[++next];
     }
-    offset = writeValue(bytes, view, offset, element, value);
+    offset = putValue(bytes, offset, element, value);
   }
   for (let other = others[next]; other !== undefined; other = others[++next]) {
-    offset = writeOther(bytes, view, offset, other);
+    offset = putOther(bytes, offset, other);
   }
   return bytes;
 }
@@ -117,7 +116,11 @@ export function encodeLaidOutCommandSet(
 const LAID_OUT_VALUES: (FieldValue | undefined)[] = [];
 const LAID_OUT_ELEMENTS: CommandFieldElement[] = [];
 
-/** {@link writeValue} on bytes of a fresh pool slice, whose UI pad byte must be written. */
+/**
+ * Writes one element, its value checked against its VR beforehand (`measureValue`, or the message
+ * rules of `toCommandSet`), so the narrowings below are safe. Every byte is written, the UI pad
+ * included: pool memory is not zeroed.
+ */
 function putValue(
   bytes: Uint8Array,
   offset: number,
@@ -220,53 +223,10 @@ function measureValue(element: CommandFieldElement, value: FieldValue): number {
   }
 }
 
-function writeValue(
-  bytes: Uint8Array,
-  view: DataView,
-  offset: number,
-  element: CommandFieldElement,
-  value: FieldValue,
-): number {
-  const start = offset + ELEMENT_HEADER_LENGTH;
-  // measureValue has checked every value against its VR, so the narrowings below are safe.
-  if (typeof value === 'number') {
-    writeHeader(view, offset, element.tag, 2);
-    view.setUint16(start, value, true);
-    return start + 2;
-  }
-  if (typeof value !== 'string') {
-    writeHeader(view, offset, element.tag, value.length * 4);
-    let at = start;
-    for (const tag of value) {
-      view.setUint16(at, tag >>> 16, true);
-      view.setUint16(at + 2, tag & 0xffff, true);
-      at += 4;
-    }
-    return at;
-  }
-  const padded = value.length + (value.length & 1);
-  writeHeader(view, offset, element.tag, padded);
-  for (let i = 0; i < value.length; i++) bytes[start + i] = value.charCodeAt(i);
-  // UI is padded with a single NUL (already zero), the text VRs with a space (PS3.5 §6.2).
-  if (padded !== value.length && element.vr !== 'UI') bytes[start + value.length] = 0x20;
-  return start + padded;
-}
-
-function writeOther(
-  bytes: Uint8Array,
-  view: DataView,
-  offset: number,
-  other: OtherCommandElement,
-): number {
-  writeHeader(view, offset, other.tag, other.value.byteLength);
+function putOther(bytes: Uint8Array, offset: number, other: OtherCommandElement): number {
+  putHeader(bytes, offset, other.tag, other.value.byteLength);
   bytes.set(other.value, offset + ELEMENT_HEADER_LENGTH);
   return offset + ELEMENT_HEADER_LENGTH + other.value.byteLength;
-}
-
-function writeHeader(view: DataView, offset: number, tag: number, valueLength: number): void {
-  view.setUint16(offset, tag >>> 16, true);
-  view.setUint16(offset + 2, tag & 0xffff, true);
-  view.setUint32(offset + 4, valueLength, true);
 }
 
 /** Checks the raw elements and returns them in ascending tag order (a copy only if needed). */
