@@ -101,6 +101,22 @@ export function applicationContext(): Buffer {
   return item(0x10, Buffer.from('1.2.840.10008.3.1.1.1', 'latin1'));
 }
 
+/** A presentation context proposing `abstractSyntax` in one `transferSyntax` (PS3.8 9.3.2.2). */
+export function proposedContext(
+  id: number,
+  abstractSyntax: string,
+  transferSyntax: string,
+): Buffer {
+  return item(
+    0x20,
+    Buffer.concat([
+      Buffer.from([id, 0, 0, 0]),
+      item(0x30, Buffer.from(abstractSyntax, 'latin1')),
+      item(0x40, Buffer.from(transferSyntax, 'latin1')),
+    ]),
+  );
+}
+
 /** The User Information item: maximum PDU length 16 KiB, our implementation UID, `more`. */
 export function userInformation(more: Buffer[] = []): Buffer {
   const maxLength = Buffer.alloc(4);
@@ -259,6 +275,36 @@ export function readPdus(socket: Socket, onPdu: (type: number, body: Buffer) => 
       onPdu(type, body);
     }
     if (bytes.length > 0) pending = bytes;
+  });
+}
+
+/**
+ * A floor SCU's association on `socket` once its A-ASSOCIATE-RQ is written: at the A-ASSOCIATE-AC
+ * (every context accepted, or it throws) `onAccepted`; each PDV to `onPdv`; at the A-RELEASE-RP
+ * the socket ends and `result()` is printed as one JSON line, what the benchmark reads.
+ */
+export function runScuAssociation(
+  socket: Socket,
+  onAccepted: () => void,
+  onPdv: (context: number, header: number, value: Buffer) => void,
+  result: () => unknown,
+): void {
+  readPdus(socket, (type, body) => {
+    if (type === 0x02) {
+      forEachItem(body, (itemType, content) => {
+        if (itemType === 0x21 && content[2] !== 0) {
+          throw new Error(`presentation context ${content[0]} rejected (${content[2]})`);
+        }
+      });
+      onAccepted();
+    } else if (type === 0x04) {
+      forEachPdv(body, onPdv);
+    } else if (type === 0x06) {
+      socket.end();
+      process.stdout.write(`${JSON.stringify(result())}\n`);
+    } else {
+      throw new Error(`unexpected PDU type ${type}`);
+    }
   });
 }
 

@@ -12,17 +12,15 @@ import { performance } from 'node:perf_hooks';
 import {
   associateRequest,
   commandPdu,
-  forEachItem,
-  forEachPdv,
   implicit,
-  item,
   NO_DATA_SET,
   patchedCommandPdu,
   pdu,
-  readPdus,
+  proposedContext,
+  runScuAssociation,
   uid,
-  userInformation,
   us,
+  userInformation,
 } from './floor-bytes.js';
 
 const [portText, countText] = process.argv.slice(2);
@@ -72,32 +70,16 @@ const onResponse = (): void => {
   socket.write(pdu(0x05, Buffer.alloc(4)));
 };
 
-readPdus(socket, (type, body) => {
-  if (type === 0x02) {
-    forEachItem(body, (itemType, content) => {
-      if (itemType === 0x21 && content[2] !== 0) throw new Error('Verification rejected');
-    });
-    socket.write(echoRequest(++sent));
-  } else if (type === 0x04) {
-    forEachPdv(body, onResponse);
-  } else if (type === 0x06) {
-    socket.end();
-    process.stdout.write(`${JSON.stringify(result)}\n`);
-  } else {
-    throw new Error(`unexpected PDU type ${type}`);
-  }
-});
+runScuAssociation(
+  socket,
+  () => socket.write(echoRequest(++sent)),
+  onResponse,
+  () => result,
+);
 
 socket.write(
   associateRequest('ANY-SCP', 'FLOOR', [
-    item(
-      0x20,
-      Buffer.concat([
-        Buffer.from([CONTEXT, 0, 0, 0]),
-        item(0x30, Buffer.from(VERIFICATION, 'latin1')),
-        item(0x40, Buffer.from(IMPLICIT, 'latin1')),
-      ]),
-    ),
+    proposedContext(CONTEXT, VERIFICATION, IMPLICIT),
     userInformation(),
   ]),
 );

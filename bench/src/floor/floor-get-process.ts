@@ -17,18 +17,17 @@ import type { Command } from './floor-bytes.js';
 import {
   associateRequest,
   commandPdu,
-  forEachItem,
-  forEachPdv,
   implicit,
   item,
   pDataPdu,
   pdu,
+  proposedContext,
   readCommand,
-  readPdus,
+  runScuAssociation,
   storeResponse,
   uid,
-  userInformation,
   us,
+  userInformation,
   writeInstance,
 } from './floor-bytes.js';
 
@@ -53,17 +52,6 @@ const C_GET_RSP = 0x8010;
 const PENDING = 0xff00;
 const GET_CONTEXT = 1;
 const STORE_CONTEXT = 3;
-
-function context(id: number, abstractSyntax: string): Buffer {
-  return item(
-    0x20,
-    Buffer.concat([
-      Buffer.from([id, 0, 0, 0]),
-      item(0x30, Buffer.from(abstractSyntax, 'latin1')),
-      item(0x40, Buffer.from(EXPLICIT, 'latin1')),
-    ]),
-  );
-}
 
 /** SCP/SCU Role Selection for `abstractSyntax`: SCP role only (PS3.7 D.3.3.4). */
 function scpRole(abstractSyntax: string): Buffer {
@@ -143,28 +131,19 @@ const onPdv = (contextId: number, header: number, value: Buffer): void => {
   }
 };
 
-readPdus(socket, (type, body) => {
-  if (type === 0x02) {
-    forEachItem(body, (itemType, content) => {
-      if (itemType === 0x21 && content[2] !== 0) {
-        throw new Error(`presentation context ${content[0]} rejected (${content[2]})`);
-      }
-    });
+runScuAssociation(
+  socket,
+  () => {
     for (const bytes of getRequest(1)) socket.write(bytes);
-  } else if (type === 0x04) {
-    forEachPdv(body, onPdv);
-  } else if (type === 0x06) {
-    socket.end();
-    process.stdout.write(`${JSON.stringify(result)}\n`);
-  } else {
-    throw new Error(`unexpected PDU type ${type}`);
-  }
-});
+  },
+  onPdv,
+  () => result,
+);
 
 socket.write(
   associateRequest(called, 'FLOOR', [
-    context(GET_CONTEXT, STUDY_ROOT_GET),
-    context(STORE_CONTEXT, SECONDARY_CAPTURE),
+    proposedContext(GET_CONTEXT, STUDY_ROOT_GET, EXPLICIT),
+    proposedContext(STORE_CONTEXT, SECONDARY_CAPTURE, EXPLICIT),
     userInformation([scpRole(SECONDARY_CAPTURE)]),
   ]),
 );
