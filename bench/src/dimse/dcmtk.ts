@@ -33,31 +33,37 @@ function tail(child: ChildProcess): () => string {
 export interface ToolRun {
   /** Wall time from spawn to exit, process start and exit included. */
   readonly seconds: number;
+  /** What it printed on stdout, when asked for (`stdout: true`); '' otherwise. */
+  readonly stdout: string;
 }
 
 /**
- * Runs a DCMTK tool (or any command) and times it as a whole process.
+ * Runs a DCMTK tool (or any command) and times it as a whole process; with `stdout`, also
+ * returns what it printed.
  * @throws if it exits with a code other than 0 (its stderr in the message) or overruns.
  */
 export async function timeTool(
   command: string,
   args: readonly string[],
-  options: { readonly cwd?: string } = {},
+  options: { readonly cwd?: string; readonly stdout?: boolean } = {},
 ): Promise<ToolRun> {
   const start = now();
   const child = spawn(command, args, {
     env: DCMTK_ENV,
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', options.stdout === true ? 'pipe' : 'ignore', 'pipe'],
     ...(options.cwd !== undefined && { cwd: options.cwd }),
   });
   const stderr = tail(child);
+  let stdout = '';
+  child.stdout?.setEncoding('utf8').on('data', (text: string) => (stdout += text));
   const code = await new Promise<number | null>((resolve, reject) => {
     const timer = setTimeout(() => child.kill('SIGKILL'), TOOL_TIMEOUT_MS);
     child.once('error', (error) => {
       clearTimeout(timer);
       reject(error);
     });
-    child.once('exit', (exitCode) => {
+    // 'close' waits for the output read to its end; a timed run without it ends at 'exit'.
+    child.once(options.stdout === true ? 'close' : 'exit', (exitCode: number | null) => {
       clearTimeout(timer);
       resolve(exitCode);
     });
@@ -66,7 +72,7 @@ export async function timeTool(
   if (code !== 0) {
     throw new Error(`${command} ${args.join(' ')} exited with ${code}: ${stderr()}`);
   }
-  return { seconds };
+  return { seconds, stdout };
 }
 
 /** A free TCP port on 127.0.0.1 (DCMTK servers cannot listen on port 0, PEERS.md §0.2). */

@@ -308,6 +308,34 @@ export function runScuAssociation(
   });
 }
 
+/**
+ * An `onPdv` for {@link forEachPdv} that joins PDVs into messages (PS3.8 E.2): `onCommand` at
+ * the end of each command set, `onDataSet` with its command and chunks at the end of a data set.
+ */
+export function messageReader(
+  onCommand: (context: number, command: Command) => void,
+  onDataSet: (context: number, command: Command, data: Buffer[]) => void,
+): (context: number, header: number, value: Buffer) => void {
+  let commandParts: Buffer[] = [];
+  let command: Command | undefined;
+  let data: Buffer[] = [];
+  return (context, header, value) => {
+    if ((header & 0x01) === 0) {
+      data.push(value);
+      if ((header & 0x02) !== 0 && command !== undefined) {
+        onDataSet(context, command, data);
+        data = [];
+      }
+      return;
+    }
+    commandParts.push(value);
+    if ((header & 0x02) === 0) return;
+    command = readCommand(commandParts.length === 1 ? value : Buffer.concat(commandParts));
+    commandParts = [];
+    onCommand(context, command);
+  };
+}
+
 /** Calls `onPdv` for each PDV of a P-DATA-TF body: its context, control byte and value. */
 export function forEachPdv(
   body: Buffer,

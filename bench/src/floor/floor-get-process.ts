@@ -13,7 +13,6 @@
 import { mkdirSync } from 'node:fs';
 import { connect } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import type { Command } from './floor-bytes.js';
 import {
   associateRequest,
   commandPdu,
@@ -22,7 +21,7 @@ import {
   pDataPdu,
   pdu,
   proposedContext,
-  readCommand,
+  messageReader,
   runScuAssociation,
   storeResponse,
   uid,
@@ -91,9 +90,6 @@ function getRequest(messageId: number): Buffer[] {
 
 const socket = connect(Number(portText), '127.0.0.1');
 socket.setNoDelay(true);
-let commandParts: Buffer[] = [];
-let command: Command | undefined;
-let data: Buffer[] = [];
 /** The first C-GET only answers its sub-operations, untimed: it warms the JIT up. */
 let warming = true;
 let written = 0;
@@ -101,35 +97,30 @@ let started = 0;
 let cpuAtStart: NodeJS.CpuUsage | undefined;
 let result: { seconds: number; cpuMicros: number; status: number; written: number } | undefined;
 
-const onPdv = (contextId: number, header: number, value: Buffer): void => {
-  if ((header & 0x01) === 0) {
-    data.push(value);
-    if ((header & 0x02) !== 0 && command?.field === C_STORE_RQ) {
-      if (!warming) {
-        writeInstance(dir, command, EXPLICIT, data, how);
-        written++;
-      }
-      data = [];
-      socket.write(storeResponse(contextId, command));
+const onPdv = messageReader(
+  (_context, command) => {
+    if (command.field !== C_GET_RSP || command.status === PENDING) return;
+    if (warming) {
+      warming = false;
+      cpuAtStart = process.cpuUsage();
+      started = performance.now();
+      for (const bytes of getRequest(2)) socket.write(bytes);
+      return;
     }
-    return;
-  }
-  commandParts.push(value);
-  if ((header & 0x02) === 0) return;
-  command = readCommand(commandParts.length === 1 ? value : Buffer.concat(commandParts));
-  commandParts = [];
-  if (command.field === C_GET_RSP && command.status !== PENDING && warming) {
-    warming = false;
-    cpuAtStart = process.cpuUsage();
-    started = performance.now();
-    for (const bytes of getRequest(2)) socket.write(bytes);
-  } else if (command.field === C_GET_RSP && command.status !== PENDING) {
     const seconds = (performance.now() - started) / 1000;
     const cpu = process.cpuUsage(cpuAtStart);
     result = { seconds, cpuMicros: cpu.user + cpu.system, status: command.status, written };
     socket.write(pdu(0x05, Buffer.alloc(4)));
-  }
-};
+  },
+  (context, command, data) => {
+    if (command.field !== C_STORE_RQ) return;
+    if (!warming) {
+      writeInstance(dir, command, EXPLICIT, data, how);
+      written++;
+    }
+    socket.write(storeResponse(context, command));
+  },
+);
 
 runScuAssociation(
   socket,

@@ -3,10 +3,9 @@
  * into bench/dist beside this module's chunk. They run under the runner's own Node
  * (`process.execPath`), so a run under Node 24 measures Node 24's floor.
  */
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Storescp } from '../dimse/dcmtk.js';
-import { startServerProcess } from '../dimse/dcmtk.js';
+import { startServerProcess, timeTool } from '../dimse/dcmtk.js';
 
 const RECEIVER = fileURLToPath(new URL('floor-receiver.js', import.meta.url));
 const GET = fileURLToPath(new URL('floor-get.js', import.meta.url));
@@ -58,19 +57,6 @@ export function runFloorEcho(port: number, count: number): Promise<FloorEcho> {
 
 /** Runs a floor SCU to its end and returns the JSON line it printed. */
 async function runFloorScu<T>(entry: string, args: readonly string[]): Promise<T> {
-  const child = spawn(process.execPath, [entry, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));
-  child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
-  const code = await new Promise<number | null>((resolve, reject) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
-    child.once('error', reject);
-    child.once('exit', (exitCode) => {
-      clearTimeout(timer);
-      resolve(exitCode);
-    });
-  });
-  if (code !== 0) throw new Error(`${entry} exited with ${code}: ${stderr.slice(-2000)}`);
+  const { stdout } = await timeTool(process.execPath, [entry, ...args], { stdout: true });
   return JSON.parse(stdout) as T;
 }

@@ -11,7 +11,6 @@
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { Socket } from 'node:net';
-import type { Command } from './floor-bytes.js';
 import {
   applicationContext,
   commandPdu,
@@ -23,7 +22,7 @@ import {
   NO_DATA_SET,
   patchedCommandPdu,
   pdu,
-  readCommand,
+  messageReader,
   readPdus,
   storeResponse,
   uid,
@@ -85,30 +84,19 @@ function accept(body: Buffer, syntaxes: Map<number, string>): Buffer {
 function serve(socket: Socket): void {
   socket.setNoDelay(true);
   const syntaxes = new Map<number, string>();
-  let commandParts: Buffer[] = [];
-  let command: Command | undefined;
-  let data: Buffer[] = [];
-
-  const onPdv = (context: number, header: number, value: Buffer): void => {
-    if ((header & 0x01) === 0) {
-      data.push(value);
-      if ((header & 0x02) !== 0 && command !== undefined) {
-        writeInstance(dir, command, syntaxes.get(context) ?? '1.2.840.10008.1.2', data, how);
-        data = [];
-        socket.write(storeResponse(context, command));
+  const onPdv = messageReader(
+    (context, command) => {
+      if (command.field === C_ECHO_RQ) {
+        socket.write(patchedCommandPdu(ECHO_RESPONSE, context, 0x0000_0120, command.messageId));
+      } else if (command.field !== C_STORE_RQ || !command.hasDataSet) {
+        socket.destroy(); // nothing else is asked of this receiver
       }
-      return;
-    }
-    commandParts.push(value);
-    if ((header & 0x02) === 0) return;
-    command = readCommand(commandParts.length === 1 ? value : Buffer.concat(commandParts));
-    commandParts = [];
-    if (command.field === C_ECHO_RQ) {
-      socket.write(patchedCommandPdu(ECHO_RESPONSE, context, 0x0000_0120, command.messageId));
-    } else if (command.field !== C_STORE_RQ || !command.hasDataSet) {
-      socket.destroy(); // nothing else is asked of this receiver
-    }
-  };
+    },
+    (context, command, data) => {
+      writeInstance(dir, command, syntaxes.get(context) ?? '1.2.840.10008.1.2', data, how);
+      socket.write(storeResponse(context, command));
+    },
+  );
 
   readPdus(socket, (type, body) => {
     if (type === 0x01) socket.write(accept(body, syntaxes));
